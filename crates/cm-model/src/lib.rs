@@ -1,0 +1,25 @@
+//! The MIM Certificate Management REST API's request format, in plain Rust.
+//!
+//! This crate is shared by the viewer (compiled to WebAssembly) and the mock CM
+//! server, so both sides read and write exactly the same wire format. It has no
+//! web dependency: everything here is tested natively.
+//!
+//! - [`Request`] is one CM request as the API sends it (PascalCase JSON keys).
+//! - [`RequestStatus`] and [`RequestType`] turn the API's integers into names,
+//!   keeping numbers nobody has named yet.
+//! - [`CmDate`] reads the API's .NET date strings.
+//! - [`decode_response`] turns an HTTP response into requests, or an error
+//!   worded for the person looking at the page.
+
+mod codes;
+mod date;
+mod request;
+mod response;
+
+pub use codes::{RequestStatus, RequestType};
+pub use date::CmDate;
+pub use request::{DataItem, Request};
+pub use response::{DecodedRequests, ElementFailure, ResponseError, decode_body, decode_response};
+
+/// Path of the requests endpoint, relative to the CM host.
+pub const REQUESTS_PATH: &str = "/CertificateManagement/api/v1.0/requests";

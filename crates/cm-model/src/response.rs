@@ -1,0 +1,222 @@
+//! Turning an HTTP response of the requests endpoint into requests.
+//!
+//! The list endpoint answers a JSON array, `/{id}` one object, 204 an empty
+//! body. Anything else (an HTML sign-in page, a proxy error, a broken element)
+//! becomes an error worded for the person in front of the page. One broken
+//! element of an array never costs the elements that did decode.
+
+use crate::Request;
+use serde_json::value::RawValue;
+use std::fmt;
+
+/// The requests that decoded, and the elements that did not.
+#[derive(Debug, Default, PartialEq)]
+pub struct DecodedRequests {
+    pub requests: Vec<Request>,
+    pub failures: Vec<ElementFailure>,
+}
+
+/// An element of the response that could not be read as a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ElementFailure {
+    /// Position of the element in the response array (0 for a single object).
+    pub index: usize,
+    pub reason: String,
+}
+
+/// Why a response yielded no requests at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResponseError {
+    /// 403: the signed-in user may not read requests.
+    Forbidden,
+    /// 404: the CM REST API is switched off, or the host is not a CM server.
+    ApiNotEnabled,
+    /// 5xx: the server failed; `message` is what it said, shortened.
+    ServerError { status: u16, message: String },
+    /// Any other status the API does not document.
+    UnexpectedStatus { status: u16 },
+    /// The body is not JSON; `received` describes what it is.
+    NotJson { received: String },
+    /// The body is JSON but neither a request nor a list of requests.
+    NotRequests { reason: String },
+}
+
+impl fmt::Display for ResponseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ResponseError::Forbidden => f.write_str(
+                "The CM server refused access (403). Your account is not permitted to read these \
+                 requests; ask a CM administrator for the permission.",
+            ),
+            ResponseError::ApiNotEnabled => f.write_str(
+                "The CM server answered 404: its REST API is not enabled, or the configured host is \
+                 not a CM server. An administrator enables it with Clm.WebApi.Enabled in the CM web.config.",
+            ),
+            ResponseError::ServerError { status, message } if message.is_empty() => {
+                write!(f, "The CM server failed with an internal error ({status}) and gave no details.")
+            }
+            ResponseError::ServerError { status, message } => {
+                write!(f, "The CM server failed with an internal error ({status}): {message}")
+            }
+            ResponseError::UnexpectedStatus { status } => {
+                write!(f, "The CM server answered with HTTP status {status}, which its API does not use.")
+            }
+            ResponseError::NotJson { received } => write!(
+                f,
+                "The server sent {received} instead of JSON. This is usually a sign-in page or a \
+                 proxy's error page: open the CM host in this browser, sign in, then retry."
+            ),
+            ResponseError::NotRequests { reason } => {
+                write!(f, "The server's answer is JSON but not a list of requests: {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ResponseError {}
+
+/// How much of a server's own error text is kept for the page.
+const MESSAGE_LIMIT: usize = 300;
+
+/// Decodes a response of the requests endpoint from its status, its
+/// `Content-Type` header and its body.
+pub fn decode_response(
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<DecodedRequests, ResponseError> {
+    match status {
+        204 => Ok(DecodedRequests::default()),
+        200..=299 => decode_body(content_type, body),
+        403 => Err(ResponseError::Forbidden),
+        404 => Err(ResponseError::ApiNotEnabled),
+        500..=599 => Err(ResponseError::ServerError { status, message: shorten(&String::from_utf8_lossy(body)) }),
+        _ => Err(ResponseError::UnexpectedStatus { status }),
+    }
+}
+
+/// Decodes a successful body: an array of requests, one request, or nothing.
+pub fn decode_body(content_type: Option<&str>, body: &[u8]) -> Result<DecodedRequests, ResponseError> {
+    let Ok(text) = std::str::from_utf8(body) else {
+        return Err(ResponseError::NotJson { received: "binary data".into() });
+    };
+    let trimmed = text.trim_start();
+    let declared_html = content_type.is_some_and(|value| value.to_ascii_lowercase().contains("html"));
+    if declared_html || trimmed.starts_with('<') {
+        return Err(ResponseError::NotJson { received: describe_markup(trimmed) });
+    }
+    match trimmed.as_bytes().first() {
+        None => Ok(DecodedRequests::default()),
+        Some(b'[') => {
+            let elements: Vec<&RawValue> = serde_json::from_str(text)
+                .map_err(|error| ResponseError::NotRequests { reason: error.to_string() })?;
+            Ok(decode_elements(elements.iter().map(|element| element.get())))
+        }
+        Some(b'{') => Ok(decode_elements(std::iter::once(text))),
+        Some(_) => Err(ResponseError::NotJson { received: format!("text starting \u{201c}{}\u{201d}", shorten(trimmed)) }),
+    }
+}
+
+fn decode_elements<'a>(elements: impl Iterator<Item = &'a str>) -> DecodedRequests {
+    let mut decoded = DecodedRequests::default();
+    for (index, element) in elements.enumerate() {
+        match serde_json::from_str::<Request>(element) {
+            Ok(request) => decoded.requests.push(request),
+            Err(error) => decoded.failures.push(ElementFailure { index, reason: error.to_string() }),
+        }
+    }
+    decoded
+}
+
+/// Names an HTML page by its title, which is what a person recognises.
+fn describe_markup(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let title = lower
+        .find("<title")
+        .and_then(|start| Some(start + lower[start..].find('>')? + 1))
+        .and_then(|start| Some(&text[start..start + lower[start..].find("</title")?]))
+        .map(str::trim)
+        .filter(|title| !title.is_empty());
+    match title {
+        Some(title) => format!("an HTML page titled \u{201c}{}\u{201d}", shorten(title)),
+        None => "an HTML page".into(),
+    }
+}
+
+fn shorten(text: &str) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(MESSAGE_LIMIT) {
+        Some((cut, _)) => format!("{}\u{2026}", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"{"Uuid":"a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099","RequestType":1,"Status":3}"#;
+
+    #[test]
+    fn no_content_and_empty_bodies_are_empty_lists() {
+        assert_eq!(decode_response(204, None, b""), Ok(DecodedRequests::default()));
+        assert_eq!(decode_response(200, Some("application/json"), b"  \n"), Ok(DecodedRequests::default()));
+        assert_eq!(decode_response(200, None, b"[]"), Ok(DecodedRequests::default()));
+    }
+
+    #[test]
+    fn one_object_is_a_list_of_one() {
+        let decoded = decode_response(200, Some("application/json"), MINIMAL.as_bytes()).unwrap();
+        assert_eq!(decoded.requests.len(), 1);
+        assert!(decoded.failures.is_empty());
+    }
+
+    #[test]
+    fn a_broken_element_costs_only_itself() {
+        let body = format!(r#"[{MINIMAL}, {{"Uuid":"not a guid","RequestType":1,"Status":3}}, {MINIMAL}]"#);
+        let decoded = decode_response(200, None, body.as_bytes()).unwrap();
+        assert_eq!(decoded.requests.len(), 2);
+        assert_eq!(decoded.failures.len(), 1);
+        assert_eq!(decoded.failures[0].index, 1);
+        assert!(decoded.failures[0].reason.contains("UUID"), "{}", decoded.failures[0].reason);
+    }
+
+    #[test]
+    fn html_is_named_by_its_title() {
+        let page = b"<!DOCTYPE html><html><head><TITLE> Sign in to Contoso </TITLE></head></html>";
+        let error = decode_response(200, Some("text/html; charset=utf-8"), page).unwrap_err();
+        assert_eq!(error, ResponseError::NotJson { received: "an HTML page titled \u{201c}Sign in to Contoso\u{201d}".into() });
+        assert!(error.to_string().contains("sign in"));
+    }
+
+    #[test]
+    fn html_without_a_content_type_is_still_html() {
+        let error = decode_response(200, Some("application/json"), b"  <html><body>proxy</body>").unwrap_err();
+        assert_eq!(error, ResponseError::NotJson { received: "an HTML page".into() });
+    }
+
+    #[test]
+    fn statuses_get_actionable_errors() {
+        assert_eq!(decode_response(403, None, b""), Err(ResponseError::Forbidden));
+        assert!(decode_response(404, None, b"").unwrap_err().to_string().contains("Clm.WebApi.Enabled"));
+        let error = decode_response(500, None, b"Correlation ID: 1234").unwrap_err();
+        assert_eq!(error.to_string(), "The CM server failed with an internal error (500): Correlation ID: 1234");
+        assert_eq!(decode_response(418, None, b""), Err(ResponseError::UnexpectedStatus { status: 418 }));
+    }
+
+    #[test]
+    fn json_that_is_not_requests_is_explained() {
+        assert!(matches!(decode_response(200, None, b"[1,"), Err(ResponseError::NotRequests { .. })));
+        assert!(matches!(decode_response(200, None, b"\"hello\""), Err(ResponseError::NotJson { .. })));
+        assert!(matches!(decode_response(200, None, &[0xff, 0xfe]), Err(ResponseError::NotJson { .. })));
+    }
+
+    #[test]
+    fn long_server_messages_are_shortened() {
+        let body = "x".repeat(5000);
+        let ResponseError::ServerError { message, .. } = decode_response(500, None, body.as_bytes()).unwrap_err() else {
+            panic!("expected a server error");
+        };
+        assert_eq!(message.chars().count(), MESSAGE_LIMIT + 1);
+    }
+}
