@@ -18,6 +18,8 @@ mod response;
 
 pub use codes::{RequestStatus, RequestType};
 pub use date::CmDate;
+/// The instant type of [`CmDate::At`].
+pub use jiff::Timestamp;
 pub use request::{DataItem, Request};
 pub use response::{DecodedRequests, ElementFailure, ResponseError, decode_body, decode_response};
 

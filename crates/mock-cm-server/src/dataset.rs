@@ -1,0 +1,289 @@
+//! The requests the mock server holds: the two examples of Microsoft's
+//! documentation, exactly, followed by a deterministic generated set.
+//!
+//! The generated requests are shaped like real ones: a realistic mix of types
+//! and statuses, completion dates only on finished requests, data-collection
+//! items on some enrollments, and security descriptors like the examples'
+//! (owner SID, deny and allow ACEs, NUL padding).
+
+use cm_model::{CmDate, DataItem, Request, RequestStatus, RequestType};
+use rand::distr::weighted::WeightedIndex;
+use rand::prelude::*;
+use rand_chacha::ChaCha8Rng;
+use uuid::{Uuid, uuid};
+
+/// The user the examples belong to; the mock answers `targetuser=current` as this user.
+pub const CURRENT_USER: Uuid = uuid!("8f1590dc-d932-4b66-8e68-2e91c5880780");
+
+const SEED_EXAMPLES: [&str; 2] = [
+    include_str!("../../../tests/fixtures/seed-enroll.json"),
+    include_str!("../../../tests/fixtures/seed-unblock.json"),
+];
+
+/// The domain SID of the examples' users and groups.
+const DOMAIN_SID: &str = "S-1-5-21-2127521184-1604012920-1887927527";
+/// The RID of [`CURRENT_USER`] in the examples' security descriptors.
+const CURRENT_USER_RID: u32 = 14134865;
+/// Group RIDs that appear in the examples' ACEs.
+const DENIED_GROUP_RID: u32 = 14995557;
+const HELPDESK_GROUP_RIDS: [u32; 3] = [5094533, 5094534, 5219125];
+
+/// A profile template: its id, its name, and whether it issues smart cards.
+pub struct ProfileTemplate {
+    pub uuid: Uuid,
+    pub name: &'static str,
+    pub is_smartcard: bool,
+}
+
+/// The templates requests refer to; the first is the examples' template.
+pub const PROFILE_TEMPLATES: [ProfileTemplate; 6] = [
+    ProfileTemplate { uuid: uuid!("a039b4d0-5ce8-4eff-8651-181c6576fda3"), name: "Smart Card User", is_smartcard: true },
+    ProfileTemplate { uuid: uuid!("5d1c2a77-0f0e-4c1b-9e43-8b8f4a6c2d10"), name: "Smart Card Administrator", is_smartcard: true },
+    ProfileTemplate { uuid: uuid!("9b7e3f21-6a4d-4e8b-a1c5-3f2e7d9c0b44"), name: "Virtual Smart Card", is_smartcard: true },
+    ProfileTemplate { uuid: uuid!("c4a8e6f2-1b3d-4f5a-8c7e-9d0b2a4f6e81"), name: "Temporary Smart Card", is_smartcard: true },
+    ProfileTemplate { uuid: uuid!("e2f4a6c8-3d5b-4a7c-9e1f-0b2d4c6a8e13"), name: "Software Certificate User", is_smartcard: false },
+    ProfileTemplate { uuid: uuid!("7f3e1d5c-9b2a-4c8e-a6f4-2d0e8c6b4a97"), name: "VPN Software Profile", is_smartcard: false },
+];
+
+const TYPE_WEIGHTS: [(RequestType, u32); 11] = [
+    (RequestType::Enroll, 35),
+    (RequestType::Renew, 20),
+    (RequestType::Unblock, 15),
+    (RequestType::OnlineUpdate, 5),
+    (RequestType::Disable, 5),
+    (RequestType::Retire, 5),
+    (RequestType::Recover, 4),
+    (RequestType::TemporaryCardEnroll, 4),
+    (RequestType::Duplicate, 3),
+    (RequestType::RecoverOnBehalf, 2),
+    (RequestType::SuspendOrReinstate, 2),
+];
+
+const STATUS_WEIGHTS: [(RequestStatus, u32); 8] = [
+    (RequestStatus::Completed, 55),
+    (RequestStatus::Canceled, 10),
+    (RequestStatus::Pending, 10),
+    (RequestStatus::Approved, 8),
+    (RequestStatus::Denied, 5),
+    (RequestStatus::Failed, 5),
+    (RequestStatus::Executing, 2),
+    (RequestStatus::None, 1),
+];
+
+const COMMENTS: [&str; 6] = [
+    "Card lost on the train, replacement needed",
+    "PIN locked after travel",
+    "New starter, badge issued by reception",
+    "Renewal before certificate expiry",
+    "User left the company",
+    "Approved by manager by phone",
+];
+
+/// Seconds since the Unix epoch of 2018-01-01 and 2026-11-01: the span of generated submissions.
+const FIRST_SUBMISSION: i64 = 1_514_764_800;
+const LAST_SUBMISSION: i64 = 1_793_491_200;
+
+/// The seed examples, decoded with the shared types.
+pub fn seed_requests() -> Vec<Request> {
+    SEED_EXAMPLES.iter().map(|text| serde_json::from_str(text).expect("the seed examples decode")).collect()
+}
+
+/// The seed examples followed by `generated` generated requests. The same
+/// `seed` always gives the same requests.
+pub fn build(generated: usize, seed: u64) -> Vec<Request> {
+    let mut requests = seed_requests();
+    requests.extend(Generator::new(generated, seed).take(generated));
+    requests
+}
+
+struct User {
+    uuid: Uuid,
+    rid: u32,
+}
+
+/// An endless, deterministic stream of plausible requests.
+struct Generator {
+    rng: ChaCha8Rng,
+    users: Vec<User>,
+    types: WeightedIndex<u32>,
+    statuses: WeightedIndex<u32>,
+}
+
+impl Generator {
+    fn new(expected: usize, seed: u64) -> Generator {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        // About four requests per user over the years, as in a real deployment.
+        let user_count = (expected / 4).max(1);
+        let mut users = vec![User { uuid: CURRENT_USER, rid: CURRENT_USER_RID }];
+        users.extend((1..user_count).map(|i| User { uuid: random_uuid(&mut rng), rid: 1_000_000 + i as u32 }));
+        Generator {
+            rng,
+            users,
+            types: WeightedIndex::new(TYPE_WEIGHTS.map(|(_, w)| w)).expect("weights are positive"),
+            statuses: WeightedIndex::new(STATUS_WEIGHTS.map(|(_, w)| w)).expect("weights are positive"),
+        }
+    }
+
+    fn date_between(&mut self, first: i64, last: i64) -> CmDate {
+        let seconds = self.rng.random_range(first..last);
+        // .NET writes 0 to 7 fractional digits, in 100 ns ticks.
+        let digits = self.rng.random_range(0..=7u32);
+        let fraction = self.rng.random_range(0..10u32.pow(digits)) * 10u32.pow(9 - digits);
+        CmDate::At(jiff_timestamp(seconds, fraction))
+    }
+
+    fn security_descriptor(&mut self, owner_rid: u32) -> String {
+        let helpdesk = HELPDESK_GROUP_RIDS[self.rng.random_range(0..HELPDESK_GROUP_RIDS.len())];
+        let padding = self.rng.random_range(0..10);
+        format!(
+            "O:{DOMAIN_SID}-{owner_rid}D:(D;;LC;;;{DOMAIN_SID}-{DENIED_GROUP_RID})\
+             (A;;DCSW;;;{DOMAIN_SID}-{helpdesk})(A;;SWRC;;;{DOMAIN_SID}-{helpdesk})(A;;RC;;;WD)\
+             (A;;CCDCLCSWSDRC;;;{DOMAIN_SID}-{owner_rid})(A;;DCSW;;;{DOMAIN_SID}-{DENIED_GROUP_RID})\
+             (A;;CCDCSW;;;{DOMAIN_SID}-{DENIED_GROUP_RID}){}",
+            "\0".repeat(padding)
+        )
+    }
+
+    fn data_collection(&mut self, request_type: RequestType) -> Vec<DataItem> {
+        let enrolls = matches!(request_type, RequestType::Enroll | RequestType::TemporaryCardEnroll);
+        if !enrolls || !self.rng.random_bool(0.3) {
+            return Vec::new();
+        }
+        let employee_id = format!("E{:06}", self.rng.random_range(0..1_000_000));
+        let mut items = vec![DataItem { name: "Employee ID".into(), value: Some(employee_id) }];
+        if self.rng.random_bool(0.5) {
+            items.push(DataItem { name: "Badge photo checked".into(), value: None });
+        }
+        items
+    }
+}
+
+impl Iterator for Generator {
+    type Item = Request;
+
+    fn next(&mut self) -> Option<Request> {
+        let rng = &mut self.rng;
+        let request_type = TYPE_WEIGHTS[self.types.sample(rng)].0;
+        let status = STATUS_WEIGHTS[self.statuses.sample(rng)].0;
+        let target = &self.users[rng.random_range(0..self.users.len())];
+        let (target_uuid, target_rid) = (target.uuid, target.rid);
+        let originator_user_uuid =
+            if rng.random_bool(0.7) { target_uuid } else { self.users[rng.random_range(0..self.users.len())].uuid };
+        let template = &PROFILE_TEMPLATES[rng.random_range(0..PROFILE_TEMPLATES.len())];
+        let is_enrollment = matches!(request_type, RequestType::Enroll | RequestType::TemporaryCardEnroll);
+        let finished = matches!(
+            status,
+            RequestStatus::Completed | RequestStatus::Denied | RequestStatus::Failed | RequestStatus::Canceled
+        );
+        let old_profile = if is_enrollment { Uuid::nil() } else { random_uuid(rng) };
+        let new_profile = match request_type {
+            _ if !finished && is_enrollment => Uuid::nil(),
+            RequestType::Enroll | RequestType::TemporaryCardEnroll | RequestType::Renew | RequestType::Duplicate => {
+                random_uuid(rng)
+            }
+            _ => old_profile,
+        };
+        let (old_smartcard, new_smartcard) = if template.is_smartcard {
+            (
+                if old_profile.is_nil() { Uuid::nil() } else { random_uuid(rng) },
+                if new_profile.is_nil() { Uuid::nil() } else { random_uuid(rng) },
+            )
+        } else {
+            (Uuid::nil(), Uuid::nil())
+        };
+        let uuid = random_uuid(rng);
+        let priority = if rng.random_bool(0.9) { 0 } else { rng.random_range(1..=5) };
+        let comment = if rng.random_bool(0.15) { COMMENTS[rng.random_range(0..COMMENTS.len())].to_owned() } else { String::new() };
+        let is_enrollment_agent = rng.random_bool(0.05);
+        let submitted = self.date_between(FIRST_SUBMISSION, LAST_SUBMISSION);
+        let completed = match (&submitted, finished) {
+            (CmDate::At(at), true) => {
+                let start = at.as_second() + 60;
+                self.date_between(start, start + 14 * 86_400)
+            }
+            _ => CmDate::NotSet,
+        };
+        Some(Request {
+            uuid,
+            request_type,
+            status,
+            flags: if template.is_smartcard { 2 } else { 0 },
+            data_collection: self.data_collection(request_type),
+            data_collection_flags: 32,
+            originator_user_uuid,
+            target_user_uuid: target_uuid,
+            submitted,
+            completed,
+            new_profile_uuid: new_profile,
+            old_profile_uuid: old_profile,
+            new_smartcard_uuid: new_smartcard,
+            old_smartcard_uuid: old_smartcard,
+            priority,
+            comment,
+            profile_template_uuid: template.uuid,
+            security_descriptor: self.security_descriptor(target_rid),
+            is_smartcard: template.is_smartcard,
+            is_enrollment_agent,
+            is_data_collection_complete: finished,
+        })
+    }
+}
+
+fn random_uuid(rng: &mut ChaCha8Rng) -> Uuid {
+    uuid::Builder::from_random_bytes(rng.random()).into_uuid()
+}
+
+fn jiff_timestamp(seconds: i64, nanoseconds: u32) -> cm_model::Timestamp {
+    cm_model::Timestamp::new(seconds, nanoseconds as i32).expect("generated dates are in range")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn starts_with_the_seed_examples_exactly() {
+        let requests = build(10, 1);
+        assert_eq!(requests.len(), 12);
+        assert_eq!(requests[..2], seed_requests()[..]);
+        assert_eq!(requests[0].uuid, uuid!("a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099"));
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_requests() {
+        assert_eq!(build(200, 7), build(200, 7));
+        assert_ne!(build(200, 7), build(200, 8));
+    }
+
+    #[test]
+    fn generated_data_is_a_realistic_mix() {
+        let requests = build(2000, 1);
+        let types: HashSet<_> = requests.iter().map(|r| r.request_type).collect();
+        let statuses: HashSet<_> = requests.iter().map(|r| r.status).collect();
+        assert!(types.len() >= 10, "{types:?}");
+        assert_eq!(statuses.len(), 8, "{statuses:?}");
+        let ids: HashSet<_> = requests.iter().map(|r| r.uuid).collect();
+        assert_eq!(ids.len(), requests.len(), "request ids are unique");
+        assert!(requests.iter().any(|r| !r.data_collection.is_empty()));
+        assert!(requests.iter().any(|r| r.target_user_uuid == CURRENT_USER && r.uuid != requests[0].uuid));
+        for request in &requests {
+            assert!(request.security_descriptor.starts_with("O:S-1-5-21-"));
+            let open = matches!(request.status, RequestStatus::Pending | RequestStatus::Approved);
+            if open {
+                assert_eq!(request.completed, CmDate::NotSet, "open requests are not completed");
+            }
+            if let (CmDate::At(submitted), CmDate::At(completed)) = (&request.submitted, &request.completed) {
+                assert!(completed > submitted);
+            }
+        }
+    }
+
+    #[test]
+    fn generated_requests_survive_the_wire() {
+        for request in build(300, 3) {
+            let text = serde_json::to_string(&request).unwrap();
+            assert_eq!(serde_json::from_str::<Request>(&text).unwrap(), request);
+        }
+    }
+}

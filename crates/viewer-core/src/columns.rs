@@ -1,0 +1,100 @@
+//! The columns of the requests table.
+
+use cm_model::Request;
+
+/// A column of the requests table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Column {
+    RequestId,
+    Type,
+    Status,
+    Submitted,
+    Completed,
+    TargetUser,
+    ProfileTemplate,
+}
+
+impl Column {
+    /// The columns in the order the table shows them.
+    pub const ALL: [Column; 7] = [
+        Column::RequestId,
+        Column::Type,
+        Column::Status,
+        Column::Submitted,
+        Column::Completed,
+        Column::TargetUser,
+        Column::ProfileTemplate,
+    ];
+
+    /// The header text.
+    pub fn label(self) -> &'static str {
+        match self {
+            Column::RequestId => "Request ID",
+            Column::Type => "Type",
+            Column::Status => "Status",
+            Column::Submitted => "Submitted",
+            Column::Completed => "Completed",
+            Column::TargetUser => "Target user",
+            Column::ProfileTemplate => "Profile template",
+        }
+    }
+
+    /// What the cell of this column shows for `request`, as plain text.
+    pub fn cell_text(self, request: &Request) -> String {
+        match self {
+            Column::RequestId => request.uuid.to_string(),
+            Column::Type => request.request_type.to_string(),
+            Column::Status => request.status.to_string(),
+            Column::Submitted => request.submitted.to_string(),
+            Column::Completed => request.completed.to_string(),
+            Column::TargetUser => guid_text(request.target_user_uuid),
+            Column::ProfileTemplate => guid_text(request.profile_template_uuid),
+        }
+    }
+}
+
+/// The all-zero GUID is how the API says "none".
+fn guid_text(guid: uuid::Uuid) -> String {
+    if guid.is_nil() { "none".to_owned() } else { guid.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cm_model::{CmDate, RequestStatus, RequestType};
+
+    fn request() -> Request {
+        serde_json::from_str(include_str!("../../../tests/fixtures/seed-enroll.json")).unwrap()
+    }
+
+    #[test]
+    fn cells_show_decoded_names_and_dates() {
+        let request = request();
+        let cells: Vec<String> = Column::ALL.iter().map(|c| c.cell_text(&request)).collect();
+        assert_eq!(
+            cells,
+            [
+                "a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099",
+                "Enroll",
+                "Approved",
+                "2015-07-07 23:36:21 UTC",
+                "not set",
+                "8f1590dc-d932-4b66-8e68-2e91c5880780",
+                "a039b4d0-5ce8-4eff-8651-181c6576fda3",
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_codes_and_empty_guids_are_shown_for_what_they_are() {
+        let mut request = request();
+        request.status = RequestStatus::from(42);
+        request.request_type = RequestType::from(12);
+        request.target_user_uuid = uuid::Uuid::nil();
+        request.completed = CmDate::parse("soon");
+        assert_eq!(Column::Status.cell_text(&request), "Unknown (42)");
+        assert_eq!(Column::Type.cell_text(&request), "Unknown (12)");
+        assert_eq!(Column::TargetUser.cell_text(&request), "none");
+        assert_eq!(Column::Completed.cell_text(&request), "soon");
+    }
+}

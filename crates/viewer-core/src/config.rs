@@ -1,0 +1,64 @@
+//! The runtime configuration (`config.json`, served next to `index.html`) and
+//! the API addresses it leads to.
+
+use serde::Deserialize;
+
+/// What an administrator sets in `config.json`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ViewerConfig {
+    /// Base URL of the CM server, e.g. `https://cm.contoso.com`. Empty: the
+    /// page's own origin, for a viewer hosted on the CM server itself.
+    #[serde(default)]
+    pub cm_host: String,
+}
+
+impl ViewerConfig {
+    /// Reads `config.json`; a missing file means the defaults.
+    pub fn from_json(text: &str) -> Result<ViewerConfig, String> {
+        if text.trim().is_empty() {
+            return Ok(ViewerConfig::default());
+        }
+        serde_json::from_str(text).map_err(|error| format!("config.json is not valid: {error}"))
+    }
+
+    /// The CM host to call: the configured one, or `page_origin` when none is set.
+    pub fn host<'a>(&'a self, page_origin: &'a str) -> &'a str {
+        let configured = self.cm_host.trim();
+        if configured.is_empty() { page_origin } else { configured }
+    }
+}
+
+/// The URL of the request list on `host`.
+pub fn requests_url(host: &str) -> String {
+    format!("{}{}", host.trim_end_matches('/'), cm_model::REQUESTS_PATH)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_or_absent_host_means_the_page_origin() {
+        let origin = "http://127.0.0.1:8080";
+        assert_eq!(ViewerConfig::from_json("").unwrap().host(origin), origin);
+        assert_eq!(ViewerConfig::from_json("{}").unwrap().host(origin), origin);
+        assert_eq!(ViewerConfig::from_json(r#"{"cmHost":"  "}"#).unwrap().host(origin), origin);
+        let configured = ViewerConfig::from_json(r#"{"cmHost":"https://cm.contoso.com/"}"#).unwrap();
+        assert_eq!(configured.host(origin), "https://cm.contoso.com/");
+    }
+
+    #[test]
+    fn broken_config_is_reported() {
+        let error = ViewerConfig::from_json("{cmHost:").unwrap_err();
+        assert!(error.starts_with("config.json is not valid"), "{error}");
+    }
+
+    #[test]
+    fn urls_join_without_double_slashes() {
+        assert_eq!(
+            requests_url("https://cm.contoso.com/"),
+            "https://cm.contoso.com/CertificateManagement/api/v1.0/requests"
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! The viewer's logic, without a browser.
+//!
+//! The Leptos components only wire signals to what is here and render the
+//! result, so every rule about what a user sees is tested natively.
+//!
+//! - [`columns`]: the table's columns, their headers and cell text.
+//! - [`sorting`]: the sort order a user chose and the row order it gives.
+//! - [`config`]: the runtime `config.json` and the API URLs it leads to.
+
+pub mod columns;
+pub mod config;
+pub mod sorting;
