@@ -1,0 +1,11 @@
+//! CM Request Viewer: the browser app.
+//!
+//! Components are thin: they wire signals to the plain-Rust logic of
+//! `viewer-core` and `cm-model` and render the result. [`api`] is the only
+//! module that talks HTTP.
+
+pub mod api;
+mod app;
+pub mod components;
+
+pub use app::App;
