@@ -66,7 +66,7 @@ fn request_row(request: &Request) -> impl IntoView + use<> {
                             <span class=class>{text}</span>
                         </td>
                     }
-                        .into_any()
+                    .into_any()
                 }
                 _ => view! { <td>{text}</td> }.into_any(),
             }

@@ -37,7 +37,10 @@ struct ListQuery {
     targetuser: Option<String>,
 }
 
-async fn list_requests(State(store): State<Arc<Store>>, Query(query): Query<ListQuery>) -> Response {
+async fn list_requests(
+    State(store): State<Arc<Store>>,
+    Query(query): Query<ListQuery>,
+) -> Response {
     let status = match query.status.as_deref().map(parse_status).transpose() {
         Ok(status) => status,
         Err(message) => return (StatusCode::BAD_REQUEST, message).into_response(),
@@ -45,7 +48,13 @@ async fn list_requests(State(store): State<Arc<Store>>, Query(query): Query<List
     let target = match query.targetuser.as_deref() {
         None => None,
         Some(value) if value.eq_ignore_ascii_case("current") => Some(CURRENT_USER),
-        Some(_) => return (StatusCode::BAD_REQUEST, "targetuser supports only the value \"current\"").into_response(),
+        Some(_) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                "targetuser supports only the value \"current\"",
+            )
+                .into_response();
+        }
     };
     let matching: Vec<&str> = store
         .requests
@@ -64,7 +73,11 @@ async fn one_request(State(store): State<Arc<Store>>, Path(id): Path<String>) ->
     let Ok(id) = Uuid::parse_str(&id) else {
         return (StatusCode::BAD_REQUEST, "the request id is not a GUID").into_response();
     };
-    match store.requests.iter().find(|(request, _)| request.uuid == id) {
+    match store
+        .requests
+        .iter()
+        .find(|(request, _)| request.uuid == id)
+    {
         Some((_, json)) => json_response(json.clone()),
         None => StatusCode::NO_CONTENT.into_response(),
     }
@@ -75,10 +88,18 @@ fn parse_status(name: &str) -> Result<RequestStatus, String> {
     RequestStatus::KNOWN
         .iter()
         .copied()
-        .find(|status| status.known_name().is_some_and(|known| known.eq_ignore_ascii_case(name)))
+        .find(|status| {
+            status
+                .known_name()
+                .is_some_and(|known| known.eq_ignore_ascii_case(name))
+        })
         .ok_or_else(|| format!("unknown status \"{name}\""))
 }
 
 fn json_response(body: String) -> Response {
-    ([(header::CONTENT_TYPE, "application/json; charset=utf-8")], body).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body,
+    )
+        .into_response()
 }

@@ -37,12 +37,36 @@ pub struct ProfileTemplate {
 
 /// The templates requests refer to; the first is the examples' template.
 pub const PROFILE_TEMPLATES: [ProfileTemplate; 6] = [
-    ProfileTemplate { uuid: uuid!("a039b4d0-5ce8-4eff-8651-181c6576fda3"), name: "Smart Card User", is_smartcard: true },
-    ProfileTemplate { uuid: uuid!("5d1c2a77-0f0e-4c1b-9e43-8b8f4a6c2d10"), name: "Smart Card Administrator", is_smartcard: true },
-    ProfileTemplate { uuid: uuid!("9b7e3f21-6a4d-4e8b-a1c5-3f2e7d9c0b44"), name: "Virtual Smart Card", is_smartcard: true },
-    ProfileTemplate { uuid: uuid!("c4a8e6f2-1b3d-4f5a-8c7e-9d0b2a4f6e81"), name: "Temporary Smart Card", is_smartcard: true },
-    ProfileTemplate { uuid: uuid!("e2f4a6c8-3d5b-4a7c-9e1f-0b2d4c6a8e13"), name: "Software Certificate User", is_smartcard: false },
-    ProfileTemplate { uuid: uuid!("7f3e1d5c-9b2a-4c8e-a6f4-2d0e8c6b4a97"), name: "VPN Software Profile", is_smartcard: false },
+    ProfileTemplate {
+        uuid: uuid!("a039b4d0-5ce8-4eff-8651-181c6576fda3"),
+        name: "Smart Card User",
+        is_smartcard: true,
+    },
+    ProfileTemplate {
+        uuid: uuid!("5d1c2a77-0f0e-4c1b-9e43-8b8f4a6c2d10"),
+        name: "Smart Card Administrator",
+        is_smartcard: true,
+    },
+    ProfileTemplate {
+        uuid: uuid!("9b7e3f21-6a4d-4e8b-a1c5-3f2e7d9c0b44"),
+        name: "Virtual Smart Card",
+        is_smartcard: true,
+    },
+    ProfileTemplate {
+        uuid: uuid!("c4a8e6f2-1b3d-4f5a-8c7e-9d0b2a4f6e81"),
+        name: "Temporary Smart Card",
+        is_smartcard: true,
+    },
+    ProfileTemplate {
+        uuid: uuid!("e2f4a6c8-3d5b-4a7c-9e1f-0b2d4c6a8e13"),
+        name: "Software Certificate User",
+        is_smartcard: false,
+    },
+    ProfileTemplate {
+        uuid: uuid!("7f3e1d5c-9b2a-4c8e-a6f4-2d0e8c6b4a97"),
+        name: "VPN Software Profile",
+        is_smartcard: false,
+    },
 ];
 
 const TYPE_WEIGHTS: [(RequestType, u32); 11] = [
@@ -85,7 +109,10 @@ const LAST_SUBMISSION: i64 = 1_793_491_200;
 
 /// The seed examples, decoded with the shared types.
 pub fn seed_requests() -> Vec<Request> {
-    SEED_EXAMPLES.iter().map(|text| serde_json::from_str(text).expect("the seed examples decode")).collect()
+    SEED_EXAMPLES
+        .iter()
+        .map(|text| serde_json::from_str(text).expect("the seed examples decode"))
+        .collect()
 }
 
 /// The seed examples followed by `generated` generated requests. The same
@@ -114,13 +141,20 @@ impl Generator {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         // About four requests per user over the years, as in a real deployment.
         let user_count = (expected / 4).max(1);
-        let mut users = vec![User { uuid: CURRENT_USER, rid: CURRENT_USER_RID }];
-        users.extend((1..user_count).map(|i| User { uuid: random_uuid(&mut rng), rid: 1_000_000 + i as u32 }));
+        let mut users = vec![User {
+            uuid: CURRENT_USER,
+            rid: CURRENT_USER_RID,
+        }];
+        users.extend((1..user_count).map(|i| User {
+            uuid: random_uuid(&mut rng),
+            rid: 1_000_000 + i as u32,
+        }));
         Generator {
             rng,
             users,
             types: WeightedIndex::new(TYPE_WEIGHTS.map(|(_, w)| w)).expect("weights are positive"),
-            statuses: WeightedIndex::new(STATUS_WEIGHTS.map(|(_, w)| w)).expect("weights are positive"),
+            statuses: WeightedIndex::new(STATUS_WEIGHTS.map(|(_, w)| w))
+                .expect("weights are positive"),
         }
     }
 
@@ -145,14 +179,23 @@ impl Generator {
     }
 
     fn data_collection(&mut self, request_type: RequestType) -> Vec<DataItem> {
-        let enrolls = matches!(request_type, RequestType::Enroll | RequestType::TemporaryCardEnroll);
+        let enrolls = matches!(
+            request_type,
+            RequestType::Enroll | RequestType::TemporaryCardEnroll
+        );
         if !enrolls || !self.rng.random_bool(0.3) {
             return Vec::new();
         }
         let employee_id = format!("E{:06}", self.rng.random_range(0..1_000_000));
-        let mut items = vec![DataItem { name: "Employee ID".into(), value: Some(employee_id) }];
+        let mut items = vec![DataItem {
+            name: "Employee ID".into(),
+            value: Some(employee_id),
+        }];
         if self.rng.random_bool(0.5) {
-            items.push(DataItem { name: "Badge photo checked".into(), value: None });
+            items.push(DataItem {
+                name: "Badge photo checked".into(),
+                value: None,
+            });
         }
         items
     }
@@ -167,33 +210,63 @@ impl Iterator for Generator {
         let status = STATUS_WEIGHTS[self.statuses.sample(rng)].0;
         let target = &self.users[rng.random_range(0..self.users.len())];
         let (target_uuid, target_rid) = (target.uuid, target.rid);
-        let originator_user_uuid =
-            if rng.random_bool(0.7) { target_uuid } else { self.users[rng.random_range(0..self.users.len())].uuid };
+        let originator_user_uuid = if rng.random_bool(0.7) {
+            target_uuid
+        } else {
+            self.users[rng.random_range(0..self.users.len())].uuid
+        };
         let template = &PROFILE_TEMPLATES[rng.random_range(0..PROFILE_TEMPLATES.len())];
-        let is_enrollment = matches!(request_type, RequestType::Enroll | RequestType::TemporaryCardEnroll);
+        let is_enrollment = matches!(
+            request_type,
+            RequestType::Enroll | RequestType::TemporaryCardEnroll
+        );
         let finished = matches!(
             status,
-            RequestStatus::Completed | RequestStatus::Denied | RequestStatus::Failed | RequestStatus::Canceled
+            RequestStatus::Completed
+                | RequestStatus::Denied
+                | RequestStatus::Failed
+                | RequestStatus::Canceled
         );
-        let old_profile = if is_enrollment { Uuid::nil() } else { random_uuid(rng) };
+        let old_profile = if is_enrollment {
+            Uuid::nil()
+        } else {
+            random_uuid(rng)
+        };
         let new_profile = match request_type {
             _ if !finished && is_enrollment => Uuid::nil(),
-            RequestType::Enroll | RequestType::TemporaryCardEnroll | RequestType::Renew | RequestType::Duplicate => {
-                random_uuid(rng)
-            }
+            RequestType::Enroll
+            | RequestType::TemporaryCardEnroll
+            | RequestType::Renew
+            | RequestType::Duplicate => random_uuid(rng),
             _ => old_profile,
         };
         let (old_smartcard, new_smartcard) = if template.is_smartcard {
             (
-                if old_profile.is_nil() { Uuid::nil() } else { random_uuid(rng) },
-                if new_profile.is_nil() { Uuid::nil() } else { random_uuid(rng) },
+                if old_profile.is_nil() {
+                    Uuid::nil()
+                } else {
+                    random_uuid(rng)
+                },
+                if new_profile.is_nil() {
+                    Uuid::nil()
+                } else {
+                    random_uuid(rng)
+                },
             )
         } else {
             (Uuid::nil(), Uuid::nil())
         };
         let uuid = random_uuid(rng);
-        let priority = if rng.random_bool(0.9) { 0 } else { rng.random_range(1..=5) };
-        let comment = if rng.random_bool(0.15) { COMMENTS[rng.random_range(0..COMMENTS.len())].to_owned() } else { String::new() };
+        let priority = if rng.random_bool(0.9) {
+            0
+        } else {
+            rng.random_range(1..=5)
+        };
+        let comment = if rng.random_bool(0.15) {
+            COMMENTS[rng.random_range(0..COMMENTS.len())].to_owned()
+        } else {
+            String::new()
+        };
         let is_enrollment_agent = rng.random_bool(0.05);
         let submitted = self.date_between(FIRST_SUBMISSION, LAST_SUBMISSION);
         let completed = match (&submitted, finished) {
@@ -247,7 +320,10 @@ mod tests {
         let requests = build(10, 1);
         assert_eq!(requests.len(), 12);
         assert_eq!(requests[..2], seed_requests()[..]);
-        assert_eq!(requests[0].uuid, uuid!("a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099"));
+        assert_eq!(
+            requests[0].uuid,
+            uuid!("a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099")
+        );
     }
 
     #[test]
@@ -266,14 +342,27 @@ mod tests {
         let ids: HashSet<_> = requests.iter().map(|r| r.uuid).collect();
         assert_eq!(ids.len(), requests.len(), "request ids are unique");
         assert!(requests.iter().any(|r| !r.data_collection.is_empty()));
-        assert!(requests.iter().any(|r| r.target_user_uuid == CURRENT_USER && r.uuid != requests[0].uuid));
+        assert!(
+            requests
+                .iter()
+                .any(|r| r.target_user_uuid == CURRENT_USER && r.uuid != requests[0].uuid)
+        );
         for request in &requests {
             assert!(request.security_descriptor.starts_with("O:S-1-5-21-"));
-            let open = matches!(request.status, RequestStatus::Pending | RequestStatus::Approved);
+            let open = matches!(
+                request.status,
+                RequestStatus::Pending | RequestStatus::Approved
+            );
             if open {
-                assert_eq!(request.completed, CmDate::NotSet, "open requests are not completed");
+                assert_eq!(
+                    request.completed,
+                    CmDate::NotSet,
+                    "open requests are not completed"
+                );
             }
-            if let (CmDate::At(submitted), CmDate::At(completed)) = (&request.submitted, &request.completed) {
+            if let (CmDate::At(submitted), CmDate::At(completed)) =
+                (&request.submitted, &request.completed)
+            {
                 assert!(completed > submitted);
             }
         }

@@ -14,7 +14,10 @@ use tower_http::services::ServeDir;
 
 /// The API prefix as documented, and as the documentation's own examples write it:
 /// IIS matches paths without regard to case, so clients use both.
-const API_PREFIXES: [&str; 2] = ["/CertificateManagement/api/v1.0", "/certificatemanagement/api/v1.0"];
+const API_PREFIXES: [&str; 2] = [
+    "/CertificateManagement/api/v1.0",
+    "/certificatemanagement/api/v1.0",
+];
 
 /// What the server is started with.
 pub struct ServerOptions {
@@ -29,7 +32,9 @@ pub struct ServerOptions {
 /// The whole server: the API, and the app when there is one to serve.
 pub fn router(options: &ServerOptions) -> Router {
     let api = api::router(dataset::build(options.generated_requests, options.seed));
-    let app = API_PREFIXES.iter().fold(Router::new(), |app, prefix| app.nest(prefix, api.clone()));
+    let app = API_PREFIXES
+        .iter()
+        .fold(Router::new(), |app, prefix| app.nest(prefix, api.clone()));
     match &options.app_dir {
         Some(dir) => app.fallback_service(ServeDir::new(dir)),
         None => app,

@@ -30,13 +30,21 @@ struct Args {
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let args = Args::parse();
-    let app = router(&ServerOptions { generated_requests: args.requests, seed: args.seed, app_dir: args.app_dir });
+    let app = router(&ServerOptions {
+        generated_requests: args.requests,
+        seed: args.seed,
+        app_dir: args.app_dir,
+    });
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.bind, args.port)).await?;
     // Tests and scripts read this line to learn the port.
-    println!("mock CM server listening on http://{}/", listener.local_addr()?);
+    println!(
+        "mock CM server listening on http://{}/",
+        listener.local_addr()?
+    );
     std::io::stdout().flush()?;
-    axum::serve(listener, app).with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
 }

@@ -1,0 +1,143 @@
+//! The built app in headless Chromium, over real HTTP, against the mock CM server.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use fantoccini::Locator;
+use support::{Browser, MockServer, built_app};
+
+const ENROLL_ID: &str = "a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099";
+const UNBLOCK_ID: &str = "0c96d73f-967b-420e-854a-43ad2a1504bc";
+const TYPE_COLUMN: usize = 1;
+
+fn row_of<'a>(rows: &'a [Vec<String>], id: &str) -> &'a [String] {
+    rows.iter()
+        .find(|row| row[0] == id)
+        .unwrap_or_else(|| panic!("no row for {id}"))
+}
+
+async fn click_header(browser: &Browser, label: &str) {
+    let xpath = format!(
+        "//table[@class='requests']//th/button[starts-with(normalize-space(.), '{label}')]"
+    );
+    browser
+        .client
+        .find(Locator::XPath(&xpath))
+        .await
+        .expect("the header button")
+        .click()
+        .await
+        .expect("a click");
+}
+
+async fn sorted_header(browser: &Browser) -> (String, String) {
+    let header = browser
+        .evaluate("const th = document.querySelector('th[aria-sort]'); return [th.textContent, th.getAttribute('aria-sort')];")
+        .await;
+    serde_json::from_value(header).expect("a header and its aria-sort")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_documented_requests_appear_decoded_and_headers_sort() {
+    let server = MockServer::start(300, &built_app());
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&server.url)
+        .await
+        .expect("the app opens");
+    browser.wait_for("table.requests tbody tr").await;
+
+    let rows = browser.table_cells().await;
+    assert_eq!(
+        rows.len(),
+        302,
+        "the two examples and the generated requests"
+    );
+    let enroll = row_of(&rows, ENROLL_ID);
+    assert_eq!(
+        enroll[1..5],
+        ["Enroll", "Approved", "2015-07-07 23:36:21 UTC", "not set"]
+    );
+    let unblock = row_of(&rows, UNBLOCK_ID);
+    assert_eq!(unblock[1..3], ["Unblock", "Approved"]);
+    let summary = browser
+        .evaluate("return document.querySelector('.summary').textContent;")
+        .await;
+    assert!(
+        summary
+            .as_str()
+            .unwrap()
+            .starts_with("302 requests from http://127.0.0.1:"),
+        "{summary}"
+    );
+    browser.screenshot("requests-list").await;
+
+    click_header(&browser, "Type").await;
+    browser.wait_for("th[aria-sort='ascending']").await;
+    assert_eq!(
+        sorted_header(&browser).await,
+        ("Type\u{25b2}".to_owned(), "ascending".to_owned())
+    );
+    let types: Vec<String> = browser
+        .table_cells()
+        .await
+        .into_iter()
+        .map(|row| row[TYPE_COLUMN].clone())
+        .collect();
+    assert!(types.is_sorted(), "rows are in type order");
+    assert_ne!(
+        types.first(),
+        types.last(),
+        "there is more than one type to order"
+    );
+
+    click_header(&browser, "Type").await;
+    browser.wait_for("th[aria-sort='descending']").await;
+    let reversed: Vec<String> = browser
+        .table_cells()
+        .await
+        .into_iter()
+        .map(|row| row[TYPE_COLUMN].clone())
+        .collect();
+    assert!(
+        reversed.iter().rev().is_sorted(),
+        "a second click reverses the order"
+    );
+    browser.screenshot("requests-sorted-by-type").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreachable_cm_host_is_explained_in_the_page() {
+    let app = tempfile::tempdir().expect("a temporary folder");
+    for entry in std::fs::read_dir(built_app()).expect("the built app") {
+        let entry = entry.expect("a file of the built app");
+        std::fs::copy(entry.path(), app.path().join(entry.file_name())).expect("a copy");
+    }
+    // Port 9 (discard) is closed on loopback: the browser's fetch fails at once.
+    std::fs::write(
+        app.path().join("config.json"),
+        r#"{"cmHost": "http://127.0.0.1:9"}"#,
+    )
+    .expect("config.json");
+    let server = MockServer::start(0, app.path());
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&server.url)
+        .await
+        .expect("the app opens");
+    browser.wait_for(".message.error").await;
+    let message = browser
+        .evaluate("return document.querySelector('.message.error').textContent;")
+        .await;
+    let message = message.as_str().unwrap();
+    assert!(
+        message.starts_with("Could not reach the CM server at http://127.0.0.1:9"),
+        "{message}"
+    );
+    assert!(message.contains("CORS"), "{message}");
+    browser.screenshot("error-unreachable-host").await;
+    browser.close().await;
+}

@@ -1,0 +1,220 @@
+//! What the end-to-end tests share: the mock CM server as a real process, and
+//! headless Chromium driven through chromedriver.
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long a page may take to show what a test waits for.
+pub const PAGE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The workspace root, which is this package's folder.
+pub fn workspace_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The release build of the app (`trunk build --release`), which the tests serve.
+pub fn built_app() -> PathBuf {
+    let dist = std::env::var_os("CM_VIEWER_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("dist"));
+    assert!(
+        dist.join("index.html").is_file(),
+        "no built app in {}: run `cargo xtask test`, which builds it before these tests",
+        dist.display()
+    );
+    dist
+}
+
+/// A child process that is killed when the test lets go of it, pass or fail.
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The mock CM server, running as its own process on a free loopback port.
+pub struct MockServer {
+    _process: KillOnDrop,
+    pub url: String,
+}
+
+impl MockServer {
+    /// Starts the server with `generated` generated requests, serving the app in `app_dir`.
+    pub fn start(generated: usize, app_dir: &Path) -> MockServer {
+        let mut child = Command::new(mock_server_binary())
+            .args([
+                "--port",
+                "0",
+                "--requests",
+                &generated.to_string(),
+                "--app-dir",
+            ])
+            .arg(app_dir)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the mock server starts");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let process = KillOnDrop(child);
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the mock server prints its address");
+        let url = line
+            .trim()
+            .rsplit(' ')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            url.starts_with("http://127.0.0.1:"),
+            "unexpected first line from the mock server: {line}"
+        );
+        MockServer {
+            _process: process,
+            url,
+        }
+    }
+}
+
+/// Builds the mock server (a no-op when it is up to date) and returns its path.
+fn mock_server_binary() -> PathBuf {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .args([
+            "build",
+            "--quiet",
+            "--package",
+            "mock-cm-server",
+            "--message-format=json",
+        ])
+        .current_dir(workspace_root())
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("cargo runs");
+    assert!(output.status.success(), "building the mock server failed");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|message| message["target"]["name"] == "mock-cm-server")
+        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
+        .expect("cargo reports the mock server's executable")
+}
+
+/// Headless Chromium under chromedriver, with a WebDriver session open.
+pub struct Browser {
+    pub client: Client,
+    _driver: KillOnDrop,
+}
+
+impl Browser {
+    pub async fn start() -> Browser {
+        let port = free_port();
+        let driver = Command::new(chromedriver())
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts (cargo xtask test installs it)");
+        let driver = KillOnDrop(driver);
+        let capabilities = json!({
+            "goog:chromeOptions": {
+                "binary": chromium(),
+                // Without the networking switches Chromium floods a closed network with connections.
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--window-size=1400,900",
+                ],
+            }
+        });
+        let Value::Object(capabilities) = capabilities else {
+            unreachable!()
+        };
+        let started = Instant::now();
+        let client = loop {
+            let connection = ClientBuilder::new(HttpConnector::new())
+                .capabilities(capabilities.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await;
+            match connection {
+                Ok(client) => break client,
+                Err(error) if started.elapsed() > Duration::from_secs(20) => {
+                    panic!("chromedriver did not start: {error}")
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        };
+        Browser {
+            client,
+            _driver: driver,
+        }
+    }
+
+    /// Waits until `css` matches an element.
+    pub async fn wait_for(&self, css: &str) {
+        self.client
+            .wait()
+            .at_most(PAGE_TIMEOUT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|error| panic!("{css} did not appear: {error}"));
+    }
+
+    /// Runs `script` in the page and returns what it returns.
+    pub async fn evaluate(&self, script: &str) -> Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .expect("the script runs")
+    }
+
+    /// The text of every cell of the requests table, row by row.
+    pub async fn table_cells(&self) -> Vec<Vec<String>> {
+        let cells = self
+            .evaluate(
+                "return Array.from(document.querySelectorAll('table.requests tbody tr'))\
+                 .map(row => Array.from(row.cells).map(cell => cell.textContent));",
+            )
+            .await;
+        serde_json::from_value(cells).expect("rows of strings")
+    }
+
+    /// Saves what the page shows as `target/screenshots/{name}.png`.
+    pub async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.expect("a screenshot");
+        let folder = workspace_root().join("target").join("screenshots");
+        std::fs::create_dir_all(&folder).expect("the screenshots folder");
+        std::fs::write(folder.join(format!("{name}.png")), png).expect("the screenshot is written");
+    }
+
+    pub async fn close(self) {
+        self.client
+            .close()
+            .await
+            .expect("the browser session closes");
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+fn chromedriver() -> String {
+    std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into())
+}
+
+fn chromium() -> String {
+    std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())
+}
