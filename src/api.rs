@@ -22,10 +22,9 @@ pub enum LoadError {
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LoadError::Config(message) => write!(
-                f,
-                "{message}. Ask the administrator who installed the viewer to fix it."
-            ),
+            LoadError::Config(message) => {
+                write!(f, "{message}. Ask the administrator who installed the viewer to fix it.")
+            }
             LoadError::Network { host, detail } => write!(
                 f,
                 "Could not reach the CM server at {host} ({detail}). Either the server is down or \
@@ -47,9 +46,7 @@ pub struct LoadedRequests {
 /// Reads the configuration, then fetches and decodes every request the user may read.
 pub async fn load_requests() -> Result<LoadedRequests, LoadError> {
     let config = load_config().await?;
-    let origin = web_sys::window()
-        .and_then(|window| window.location().origin().ok())
-        .unwrap_or_default();
+    let origin = web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default();
     let host = config.host(&origin).to_owned();
     let decoded = fetch_requests(&host).await?;
     Ok(LoadedRequests { host, decoded })
@@ -64,18 +61,14 @@ async fn load_config() -> Result<ViewerConfig, LoadError> {
     if response.status() == 404 {
         return Ok(ViewerConfig::default());
     }
-    let text = response
-        .text()
-        .await
-        .map_err(|error| LoadError::Config(format!("config.json could not be read: {error}")))?;
+    let text =
+        response.text().await.map_err(|error| LoadError::Config(format!("config.json could not be read: {error}")))?;
     ViewerConfig::from_json(&text).map_err(LoadError::Config)
 }
 
 async fn fetch_requests(host: &str) -> Result<DecodedRequests, LoadError> {
-    let network_error = |error: gloo_net::Error| LoadError::Network {
-        host: host.to_owned(),
-        detail: error.to_string(),
-    };
+    let network_error =
+        |error: gloo_net::Error| LoadError::Network { host: host.to_owned(), detail: error.to_string() };
     let response: Response = Request::get(&requests_url(host))
         .credentials(RequestCredentials::Include)
         .send()
@@ -83,10 +76,6 @@ async fn fetch_requests(host: &str) -> Result<DecodedRequests, LoadError> {
         .map_err(network_error)?;
     let content_type = response.headers().get("content-type");
     let body = response.binary().await.map_err(network_error)?;
-    decode_response(response.status(), content_type.as_deref(), &body).map_err(|error| {
-        LoadError::Response {
-            host: host.to_owned(),
-            error,
-        }
-    })
+    decode_response(response.status(), content_type.as_deref(), &body)
+        .map_err(|error| LoadError::Response { host: host.to_owned(), error })
 }

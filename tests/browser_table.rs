@@ -13,8 +13,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 fn requests() -> Arc<[Request]> {
     let enroll: Request = serde_json::from_str(include_str!("fixtures/seed-enroll.json")).unwrap();
-    let unblock: Request =
-        serde_json::from_str(include_str!("fixtures/seed-unblock.json")).unwrap();
+    let unblock: Request = serde_json::from_str(include_str!("fixtures/seed-unblock.json")).unwrap();
     let renew = Request {
         request_type: RequestType::Renew,
         submitted: CmDate::parse("2016-01-02T03:04:05Z"),
@@ -29,10 +28,8 @@ fn mount_table() -> Element {
     let host = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&host).unwrap();
     let data = requests();
-    let handle = leptos::mount::mount_to(
-        host.clone().unchecked_into(),
-        move || view! { <RequestTable requests=data /> },
-    );
+    let handle =
+        leptos::mount::mount_to(host.clone().unchecked_into(), move || view! { <RequestTable requests=data /> });
     // The table lives as long as the page of this test.
     handle.forget();
     host
@@ -44,11 +41,7 @@ fn column_texts(table: &Element, column: usize) -> Vec<String> {
     (0..rows.length())
         .map(|i| {
             let row: Element = rows.item(i).unwrap().unchecked_into();
-            row.children()
-                .item(column as u32)
-                .unwrap()
-                .text_content()
-                .unwrap()
+            row.children().item(column as u32).unwrap().text_content().unwrap()
         })
         .collect()
 }
@@ -62,32 +55,17 @@ fn header_button(table: &Element, label: &str) -> HtmlElement {
 }
 
 fn sorted_header(table: &Element) -> (String, String) {
-    let header = table
-        .query_selector("th[aria-sort]")
-        .unwrap()
-        .expect("one header has aria-sort");
-    (
-        header.text_content().unwrap(),
-        header.get_attribute("aria-sort").unwrap(),
-    )
+    let header = table.query_selector("th[aria-sort]").unwrap().expect("one header has aria-sort");
+    (header.text_content().unwrap(), header.get_attribute("aria-sort").unwrap())
 }
 
 #[wasm_bindgen_test]
 async fn rows_show_decoded_names_newest_first() {
     let table = mount_table();
     assert_eq!(column_texts(&table, 1), ["Renew", "Unblock", "Enroll"]);
-    assert_eq!(
-        column_texts(&table, 2),
-        ["Approved", "Approved", "Approved"]
-    );
-    assert_eq!(
-        table.query_selector_all("th[aria-sort]").unwrap().length(),
-        1
-    );
-    assert_eq!(
-        sorted_header(&table),
-        ("Submitted\u{25bc}".into(), "descending".into())
-    );
+    assert_eq!(column_texts(&table, 2), ["Approved", "Approved", "Approved"]);
+    assert_eq!(table.query_selector_all("th[aria-sort]").unwrap().length(), 1);
+    assert_eq!(sorted_header(&table), ("Submitted\u{25bc}".into(), "descending".into()));
 }
 
 #[wasm_bindgen_test]
@@ -96,10 +74,7 @@ async fn clicking_a_header_sorts_and_clicking_again_reverses() {
     header_button(&table, "Type").click();
     leptos::task::tick().await;
     assert_eq!(column_texts(&table, 1), ["Enroll", "Renew", "Unblock"]);
-    assert_eq!(
-        sorted_header(&table),
-        ("Type\u{25b2}".into(), "ascending".into())
-    );
+    assert_eq!(sorted_header(&table), ("Type\u{25b2}".into(), "ascending".into()));
 
     header_button(&table, "Type").click();
     leptos::task::tick().await;

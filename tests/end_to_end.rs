@@ -11,23 +11,12 @@ const UNBLOCK_ID: &str = "0c96d73f-967b-420e-854a-43ad2a1504bc";
 const TYPE_COLUMN: usize = 1;
 
 fn row_of<'a>(rows: &'a [Vec<String>], id: &str) -> &'a [String] {
-    rows.iter()
-        .find(|row| row[0] == id)
-        .unwrap_or_else(|| panic!("no row for {id}"))
+    rows.iter().find(|row| row[0] == id).unwrap_or_else(|| panic!("no row for {id}"))
 }
 
 async fn click_header(browser: &Browser, label: &str) {
-    let xpath = format!(
-        "//table[@class='requests']//th/button[starts-with(normalize-space(.), '{label}')]"
-    );
-    browser
-        .client
-        .find(Locator::XPath(&xpath))
-        .await
-        .expect("the header button")
-        .click()
-        .await
-        .expect("a click");
+    let xpath = format!("//table[@class='requests']//th/button[starts-with(normalize-space(.), '{label}')]");
+    browser.client.find(Locator::XPath(&xpath)).await.expect("the header button").click().await.expect("a click");
 }
 
 async fn sorted_header(browser: &Browser) -> (String, String) {
@@ -39,71 +28,32 @@ async fn sorted_header(browser: &Browser) -> (String, String) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_documented_requests_appear_decoded_and_headers_sort() {
-    let server = MockServer::start(300, &built_app());
+    let server = MockServer::start(&built_app(), &["--requests", "300"]);
     let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&server.url)
-        .await
-        .expect("the app opens");
+    browser.client.goto(&server.url).await.expect("the app opens");
     browser.wait_for("table.requests tbody tr").await;
 
     let rows = browser.table_cells().await;
-    assert_eq!(
-        rows.len(),
-        302,
-        "the two examples and the generated requests"
-    );
+    assert_eq!(rows.len(), 302, "the two examples and the generated requests");
     let enroll = row_of(&rows, ENROLL_ID);
-    assert_eq!(
-        enroll[1..5],
-        ["Enroll", "Approved", "2015-07-07 23:36:21 UTC", "not set"]
-    );
+    assert_eq!(enroll[1..5], ["Enroll", "Approved", "2015-07-07 23:36:21 UTC", "not set"]);
     let unblock = row_of(&rows, UNBLOCK_ID);
     assert_eq!(unblock[1..3], ["Unblock", "Approved"]);
-    let summary = browser
-        .evaluate("return document.querySelector('.summary').textContent;")
-        .await;
-    assert!(
-        summary
-            .as_str()
-            .unwrap()
-            .starts_with("302 requests from http://127.0.0.1:"),
-        "{summary}"
-    );
+    let summary = browser.evaluate("return document.querySelector('.summary').textContent;").await;
+    assert!(summary.as_str().unwrap().starts_with("302 requests from http://127.0.0.1:"), "{summary}");
     browser.screenshot("requests-list").await;
 
     click_header(&browser, "Type").await;
     browser.wait_for("th[aria-sort='ascending']").await;
-    assert_eq!(
-        sorted_header(&browser).await,
-        ("Type\u{25b2}".to_owned(), "ascending".to_owned())
-    );
-    let types: Vec<String> = browser
-        .table_cells()
-        .await
-        .into_iter()
-        .map(|row| row[TYPE_COLUMN].clone())
-        .collect();
+    assert_eq!(sorted_header(&browser).await, ("Type\u{25b2}".to_owned(), "ascending".to_owned()));
+    let types: Vec<String> = browser.table_cells().await.into_iter().map(|row| row[TYPE_COLUMN].clone()).collect();
     assert!(types.is_sorted(), "rows are in type order");
-    assert_ne!(
-        types.first(),
-        types.last(),
-        "there is more than one type to order"
-    );
+    assert_ne!(types.first(), types.last(), "there is more than one type to order");
 
     click_header(&browser, "Type").await;
     browser.wait_for("th[aria-sort='descending']").await;
-    let reversed: Vec<String> = browser
-        .table_cells()
-        .await
-        .into_iter()
-        .map(|row| row[TYPE_COLUMN].clone())
-        .collect();
-    assert!(
-        reversed.iter().rev().is_sorted(),
-        "a second click reverses the order"
-    );
+    let reversed: Vec<String> = browser.table_cells().await.into_iter().map(|row| row[TYPE_COLUMN].clone()).collect();
+    assert!(reversed.iter().rev().is_sorted(), "a second click reverses the order");
     browser.screenshot("requests-sorted-by-type").await;
     browser.close().await;
 }
@@ -116,28 +66,29 @@ async fn an_unreachable_cm_host_is_explained_in_the_page() {
         std::fs::copy(entry.path(), app.path().join(entry.file_name())).expect("a copy");
     }
     // Port 9 (discard) is closed on loopback: the browser's fetch fails at once.
-    std::fs::write(
-        app.path().join("config.json"),
-        r#"{"cmHost": "http://127.0.0.1:9"}"#,
-    )
-    .expect("config.json");
-    let server = MockServer::start(0, app.path());
+    std::fs::write(app.path().join("config.json"), r#"{"cmHost": "http://127.0.0.1:9"}"#).expect("config.json");
+    let server = MockServer::start(app.path(), &["--requests", "0"]);
     let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&server.url)
-        .await
-        .expect("the app opens");
+    browser.client.goto(&server.url).await.expect("the app opens");
     browser.wait_for(".message.error").await;
-    let message = browser
-        .evaluate("return document.querySelector('.message.error').textContent;")
-        .await;
+    let message = browser.evaluate("return document.querySelector('.message.error').textContent;").await;
     let message = message.as_str().unwrap();
-    assert!(
-        message.starts_with("Could not reach the CM server at http://127.0.0.1:9"),
-        "{message}"
-    );
+    assert!(message.starts_with("Could not reach the CM server at http://127.0.0.1:9"), "{message}");
     assert!(message.contains("CORS"), "{message}");
     browser.screenshot("error-unreachable-host").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_slow_server_shows_a_loading_message_until_the_rows_arrive() {
+    let server = MockServer::start(&built_app(), &["--requests", "10", "--response-delay-ms", "3000"]);
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url).await.expect("the app opens");
+    browser.wait_for(".message.loading").await;
+    let loading = browser.evaluate("return [document.querySelector('.message.loading').textContent, document.querySelectorAll('table').length];").await;
+    assert_eq!(loading, serde_json::json!(["Loading requests\u{2026}", 0]));
+    browser.wait_for("table.requests tbody tr").await;
+    assert_eq!(browser.table_cells().await.len(), 12);
+    assert_eq!(browser.evaluate("return document.querySelectorAll('.message.loading').length;").await, 0);
     browser.close().await;
 }

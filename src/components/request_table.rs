@@ -11,12 +11,7 @@ use viewer_core::sorting::{Direction, SortOrder};
 pub fn RequestTable(requests: Arc<[Request]>) -> impl IntoView {
     let order = RwSignal::new(SortOrder::default());
     let rows = move || {
-        order
-            .get()
-            .arrange(&requests)
-            .into_iter()
-            .map(|position| request_row(&requests[position]))
-            .collect_view()
+        order.get().arrange(&requests).into_iter().map(|position| request_row(&requests[position])).collect_view()
     };
     view! {
         <table class="requests">

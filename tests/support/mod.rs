@@ -20,9 +20,7 @@ pub fn workspace_root() -> &'static Path {
 
 /// The release build of the app (`trunk build --release`), which the tests serve.
 pub fn built_app() -> PathBuf {
-    let dist = std::env::var_os("CM_VIEWER_DIST")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("dist"));
+    let dist = std::env::var_os("CM_VIEWER_DIST").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("dist"));
     assert!(
         dist.join("index.html").is_file(),
         "no built app in {}: run `cargo xtask test`, which builds it before these tests",
@@ -48,40 +46,22 @@ pub struct MockServer {
 }
 
 impl MockServer {
-    /// Starts the server with `generated` generated requests, serving the app in `app_dir`.
-    pub fn start(generated: usize, app_dir: &Path) -> MockServer {
+    /// Starts the server serving the app in `app_dir`, with more of its flags in `flags`.
+    pub fn start(app_dir: &Path, flags: &[&str]) -> MockServer {
         let mut child = Command::new(mock_server_binary())
-            .args([
-                "--port",
-                "0",
-                "--requests",
-                &generated.to_string(),
-                "--app-dir",
-            ])
+            .args(["--port", "0", "--app-dir"])
             .arg(app_dir)
+            .args(flags)
             .stdout(Stdio::piped())
             .spawn()
             .expect("the mock server starts");
         let stdout = child.stdout.take().expect("stdout is piped");
         let process = KillOnDrop(child);
         let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("the mock server prints its address");
-        let url = line
-            .trim()
-            .rsplit(' ')
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        assert!(
-            url.starts_with("http://127.0.0.1:"),
-            "unexpected first line from the mock server: {line}"
-        );
-        MockServer {
-            _process: process,
-            url,
-        }
+        BufReader::new(stdout).read_line(&mut line).expect("the mock server prints its address");
+        let url = line.trim().rsplit(' ').next().unwrap_or_default().to_owned();
+        assert!(url.starts_with("http://127.0.0.1:"), "unexpected first line from the mock server: {line}");
+        MockServer { _process: process, url }
     }
 }
 
@@ -89,13 +69,7 @@ impl MockServer {
 fn mock_server_binary() -> PathBuf {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(cargo)
-        .args([
-            "build",
-            "--quiet",
-            "--package",
-            "mock-cm-server",
-            "--message-format=json",
-        ])
+        .args(["build", "--quiet", "--package", "mock-cm-server", "--message-format=json"])
         .current_dir(workspace_root())
         .stderr(Stdio::inherit())
         .output()
@@ -136,9 +110,7 @@ impl Browser {
                 ],
             }
         });
-        let Value::Object(capabilities) = capabilities else {
-            unreachable!()
-        };
+        let Value::Object(capabilities) = capabilities else { unreachable!() };
         let started = Instant::now();
         let client = loop {
             let connection = ClientBuilder::new(HttpConnector::new())
@@ -153,10 +125,7 @@ impl Browser {
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
             }
         };
-        Browser {
-            client,
-            _driver: driver,
-        }
+        Browser { client, _driver: driver }
     }
 
     /// Waits until `css` matches an element.
@@ -171,10 +140,7 @@ impl Browser {
 
     /// Runs `script` in the page and returns what it returns.
     pub async fn evaluate(&self, script: &str) -> Value {
-        self.client
-            .execute(script, vec![])
-            .await
-            .expect("the script runs")
+        self.client.execute(script, vec![]).await.expect("the script runs")
     }
 
     /// The text of every cell of the requests table, row by row.
@@ -197,18 +163,12 @@ impl Browser {
     }
 
     pub async fn close(self) {
-        self.client
-            .close()
-            .await
-            .expect("the browser session closes");
+        self.client.close().await.expect("the browser session closes");
     }
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port()
+    TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).expect("a free port").port()
 }
 
 fn chromedriver() -> String {

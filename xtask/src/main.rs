@@ -39,7 +39,7 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Demo { port, requests } => demo(port, requests),
         Command::Test => test(),
-        Command::Setup => tools::ensure_all().map(|_| ()),
+        Command::Setup => tools::ensure_build_tools().and(tools::ensure_browser()).map(|_| ()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -51,39 +51,20 @@ fn main() -> ExitCode {
 }
 
 fn demo(port: u16, requests: usize) -> Result<(), String> {
-    tools::ensure_build_tools()?;
-    build_app()?;
+    build_app(&tools::ensure_build_tools()?)?;
     let dist = workspace_root().join("dist");
-    println!(
-        "Starting the mock CM server with {requests} sample requests; open the URL below. Ctrl+C stops it."
-    );
-    cargo(&[
-        "run",
-        "--quiet",
-        "--release",
-        "--package",
-        "mock-cm-server",
-        "--",
-        "--port",
-        &port.to_string(),
-    ])
-    .args(["--requests", &requests.to_string(), "--app-dir"])
-    .arg(dist)
-    .succeeds()
+    println!("Starting the mock CM server with {requests} sample requests; open the URL below. Ctrl+C stops it.");
+    cargo(&["run", "--quiet", "--release", "--package", "mock-cm-server", "--", "--port", &port.to_string()])
+        .args(["--requests", &requests.to_string(), "--app-dir"])
+        .arg(dist)
+        .succeeds()
 }
 
 fn test() -> Result<(), String> {
-    let browser = tools::ensure_all()?;
+    let build_tools = tools::ensure_build_tools()?;
+    let browser = tools::ensure_browser()?;
     cargo(&["fmt", "--all", "--check"]).succeeds()?;
-    cargo(&[
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ])
-    .succeeds()?;
+    cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]).succeeds()?;
     cargo(&[
         "clippy",
         "--package",
@@ -97,27 +78,19 @@ fn test() -> Result<(), String> {
     ])
     .succeeds()?;
     // The end-to-end tests serve the release build, so it is built before the native tests run.
-    build_app()?;
+    build_app(&build_tools)?;
     cargo(&["test", "--workspace"])
         .env("CHROMEDRIVER", &browser.chromedriver)
         .env("CHROMIUM", &browser.chromium)
         .succeeds()?;
-    cargo(&[
-        "test",
-        "--package",
-        "cm-request-viewer",
-        "--target",
-        tools::WASM_TARGET,
-    ])
-    .env("CHROMEDRIVER", &browser.chromedriver)
-    .succeeds()?;
+    cargo(&["test", "--package", "cm-request-viewer", "--target", tools::WASM_TARGET])
+        .env("CHROMEDRIVER", &browser.chromedriver)
+        .succeeds()?;
     println!("All checks and tests passed. Screenshots of the app are in target/screenshots/.");
     Ok(())
 }
 
 /// `trunk build --release` into `dist/`, never downloading anything.
-fn build_app() -> Result<(), String> {
-    run::command("trunk")
-        .args(["build", "--release", "--offline"])
-        .succeeds()
+fn build_app(tools: &tools::BuildTools) -> Result<(), String> {
+    run::command("trunk").args(["build", "--release", "--offline"]).env("PATH", &tools.path).succeeds()
 }

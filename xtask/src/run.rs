@@ -4,10 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
 }
 
 /// `program`, to be run from the workspace root.
@@ -36,29 +33,18 @@ impl Succeeds for Command {
     fn succeeds(&mut self) -> Result<(), String> {
         let shown = describe(self);
         println!("==> {shown}");
-        let status = self
-            .status()
-            .map_err(|error| format!("`{shown}` could not start: {error}"))?;
-        if status.success() {
-            Ok(())
-        } else {
-            Err(format!("`{shown}` failed ({status})"))
-        }
+        let status = self.status().map_err(|error| format!("`{shown}` could not start: {error}"))?;
+        if status.success() { Ok(()) } else { Err(format!("`{shown}` failed ({status})")) }
     }
 
     fn output_text(&mut self) -> Option<String> {
         let output = self.output().ok()?;
-        output
-            .status
-            .success()
-            .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+        output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
     }
 }
 
 fn describe(command: &Command) -> String {
-    let program = Path::new(command.get_program())
-        .file_name()
-        .unwrap_or(command.get_program());
+    let program = Path::new(command.get_program()).file_name().unwrap_or(command.get_program());
     std::iter::once(program)
         .chain(command.get_args())
         .map(|part| part.to_string_lossy().into_owned())

@@ -5,12 +5,20 @@
 //! `wasm-bindgen` version in `Cargo.lock`, so it is read from there.
 
 use crate::run::{Succeeds, cargo, command, workspace_root};
+use std::ffi::OsString;
+use std::path::PathBuf;
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// trunk 0.22 needs a newer rustc than the project's toolchain.
 const TRUNK_VERSION: &str = "0.21.14";
-/// Debian packages for what cargo cannot install: the browser and wasm-opt.
-const SYSTEM_PACKAGES: [&str; 3] = ["chromium", "chromium-driver", "binaryen"];
+/// wasm-opt from the npm registry: Debian bookworm's binaryen (108) emits wasm
+/// that fails to start with current wasm-bindgen output.
+const BINARYEN_VERSION: &str = "132.0.0";
+
+/// What `trunk build` needs beyond cargo: a `PATH` on which it finds wasm-opt.
+pub struct BuildTools {
+    pub path: OsString,
+}
 
 /// Where the browser tests find the browser.
 pub struct BrowserPaths {
@@ -18,61 +26,37 @@ pub struct BrowserPaths {
     pub chromedriver: String,
 }
 
-/// Everything: build tools and the browser.
-pub fn ensure_all() -> Result<BrowserPaths, String> {
-    ensure_build_tools()?;
-    ensure_system_packages()?;
-    Ok(BrowserPaths {
-        chromium: find_on_path("chromium")?,
-        chromedriver: find_on_path("chromedriver")?,
-    })
-}
-
 /// The wasm target, trunk, wasm-bindgen-cli and wasm-opt.
-pub fn ensure_build_tools() -> Result<(), String> {
-    let installed_targets = command("rustup")
-        .args(["target", "list", "--installed"])
-        .output_text()
-        .unwrap_or_default();
-    if !installed_targets
-        .lines()
-        .any(|line| line.trim() == WASM_TARGET)
-    {
-        command("rustup")
-            .args(["target", "add", WASM_TARGET])
-            .succeeds()?;
+pub fn ensure_build_tools() -> Result<BuildTools, String> {
+    let installed_targets = command("rustup").args(["target", "list", "--installed"]).output_text().unwrap_or_default();
+    if !installed_targets.lines().any(|line| line.trim() == WASM_TARGET) {
+        command("rustup").args(["target", "add", WASM_TARGET]).succeeds()?;
     }
     ensure_cargo_tool("trunk", "trunk", TRUNK_VERSION, &["--locked"])?;
     // `--locked` would ask for a dependency version the registry may not have.
-    ensure_cargo_tool(
-        "wasm-bindgen-cli",
-        "wasm-bindgen",
-        &locked_wasm_bindgen_version()?,
-        &[],
-    )?;
-    ensure_system_packages()
+    ensure_cargo_tool("wasm-bindgen-cli", "wasm-bindgen", &locked_wasm_bindgen_version()?, &[])?;
+    let wasm_opt_folder = ensure_wasm_opt()?;
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let path = std::env::join_paths(std::iter::once(wasm_opt_folder).chain(std::env::split_paths(&path)))
+        .map_err(|error| format!("PATH cannot be extended: {error}"))?;
+    Ok(BuildTools { path })
+}
+
+/// Chromium and chromedriver, from the system's packages.
+pub fn ensure_browser() -> Result<BrowserPaths, String> {
+    ensure_system_package("chromium", "chromium")?;
+    ensure_system_package("chromedriver", "chromium-driver")?;
+    Ok(BrowserPaths { chromium: find_on_path("chromium")?, chromedriver: find_on_path("chromedriver")? })
 }
 
 /// Installs `package` at `version` with cargo unless `binary --version` already says it is there.
-fn ensure_cargo_tool(
-    package: &str,
-    binary: &str,
-    version: &str,
-    extra: &[&str],
-) -> Result<(), String> {
-    let reported = command(binary)
-        .arg("--version")
-        .output_text()
-        .unwrap_or_default();
+fn ensure_cargo_tool(package: &str, binary: &str, version: &str, extra: &[&str]) -> Result<(), String> {
+    let reported = command(binary).arg("--version").output_text().unwrap_or_default();
     if reported.split_whitespace().nth(1) == Some(version) {
         return Ok(());
     }
-    println!(
-        "Installing {package} {version} (a one-time step; trunk takes about 20 minutes on 2 cores)."
-    );
-    cargo(&["install", package, "--version", version])
-        .args(extra)
-        .succeeds()
+    println!("Installing {package} {version} (a one-time step; trunk takes about 20 minutes on 2 cores).");
+    cargo(&["install", package, "--version", version]).args(extra).succeeds()
 }
 
 fn locked_wasm_bindgen_version() -> Result<String, String> {
@@ -86,39 +70,36 @@ fn locked_wasm_bindgen_version() -> Result<String, String> {
         .ok_or_else(|| "Cargo.lock names no wasm-bindgen version".into())
 }
 
-/// Chromium, chromedriver and wasm-opt come from the system's packages: installed
-/// here when running as root, otherwise the user is told the one command to run.
-fn ensure_system_packages() -> Result<(), String> {
-    let missing = ["chromium", "chromedriver", "wasm-opt"]
-        .into_iter()
-        .any(|binary| find_on_path(binary).is_err());
-    if !missing {
+/// Installs binaryen's npm package under `target/tools/` and returns the folder holding `wasm-opt`.
+fn ensure_wasm_opt() -> Result<PathBuf, String> {
+    let prefix = workspace_root().join("target").join("tools").join(format!("binaryen-{BINARYEN_VERSION}"));
+    let folder = prefix.join("node_modules").join(".bin");
+    if folder.join("wasm-opt").is_file() {
+        return Ok(folder);
+    }
+    ensure_system_package("npm", "npm")?;
+    std::fs::create_dir_all(&prefix).map_err(|error| format!("{} cannot be created: {error}", prefix.display()))?;
+    command("npm")
+        .args(["install", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&prefix)
+        .arg(format!("binaryen@{BINARYEN_VERSION}"))
+        .succeeds()?;
+    Ok(folder)
+}
+
+/// Installs Debian's `package` when `binary` is missing: here when running as
+/// root, otherwise the user is told the one command to run.
+fn ensure_system_package(binary: &str, package: &str) -> Result<(), String> {
+    if find_on_path(binary).is_ok() {
         return Ok(());
     }
-    let install = format!("apt-get install -y {}", SYSTEM_PACKAGES.join(" "));
-    let is_root = command("id")
-        .arg("-u")
-        .output_text()
-        .is_some_and(|uid| uid.trim() == "0");
+    let is_root = command("id").arg("-u").output_text().is_some_and(|uid| uid.trim() == "0");
     if !is_root {
-        return Err(format!(
-            "Chromium, chromedriver or wasm-opt is missing; install them with: sudo {install}"
-        ));
+        return Err(format!("{binary} is missing; install it with: sudo apt-get install -y {package}"));
     }
-    let installed = command("apt-get")
-        .args(["install", "-y"])
-        .args(SYSTEM_PACKAGES)
-        .env("DEBIAN_FRONTEND", "noninteractive")
-        .succeeds();
-    if installed.is_err() {
-        command("apt-get").arg("update").succeeds()?;
-        command("apt-get")
-            .args(["install", "-y"])
-            .args(SYSTEM_PACKAGES)
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .succeeds()?;
-    }
-    Ok(())
+    let install =
+        || command("apt-get").args(["install", "-y", package]).env("DEBIAN_FRONTEND", "noninteractive").succeeds();
+    install().or_else(|_| command("apt-get").arg("update").succeeds().and_then(|()| install()))
 }
 
 fn find_on_path(binary: &str) -> Result<String, String> {

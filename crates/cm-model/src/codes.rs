@@ -120,10 +120,7 @@ mod tests {
 
     #[test]
     fn documented_numbers_have_documented_names() {
-        let statuses: Vec<(i32, String)> = RequestStatus::KNOWN
-            .iter()
-            .map(|s| (s.code(), s.to_string()))
-            .collect();
+        let statuses: Vec<(i32, String)> = RequestStatus::KNOWN.iter().map(|s| (s.code(), s.to_string())).collect();
         assert_eq!(
             statuses,
             [
@@ -153,14 +150,8 @@ mod tests {
 
     #[test]
     fn codes_serialise_as_bare_numbers() {
-        assert_eq!(
-            serde_json::to_string(&RequestStatus::Approved).unwrap(),
-            "3"
-        );
-        assert_eq!(
-            serde_json::to_string(&RequestType::Unknown(99)).unwrap(),
-            "99"
-        );
+        assert_eq!(serde_json::to_string(&RequestStatus::Approved).unwrap(), "3");
+        assert_eq!(serde_json::to_string(&RequestType::Unknown(99)).unwrap(), "99");
         let parsed: RequestType = serde_json::from_str("5").unwrap();
         assert_eq!(parsed, RequestType::Unblock);
     }

@@ -32,11 +32,7 @@ impl CmDate {
     /// kept as [`CmDate::Unreadable`].
     pub fn parse(text: &str) -> CmDate {
         if let Ok(instant) = text.parse::<Timestamp>() {
-            return if is_dotnet_min_value(instant) {
-                CmDate::NotSet
-            } else {
-                CmDate::At(instant)
-            };
+            return if is_dotnet_min_value(instant) { CmDate::NotSet } else { CmDate::At(instant) };
         }
         match text.parse::<civil::DateTime>() {
             Ok(local) if local == civil::date(1, 1, 1).at(0, 0, 0, 0) => CmDate::NotSet,
@@ -113,56 +109,31 @@ mod tests {
 
     #[test]
     fn values_without_offset_are_utc_not_local_time() {
-        assert_eq!(
-            CmDate::parse("2016-07-13T09:10:31"),
-            utc("2016-07-13T09:10:31Z")
-        );
-        assert_eq!(
-            CmDate::parse("2016-07-13T09:10:31.1234567"),
-            utc("2016-07-13T09:10:31.1234567Z")
-        );
+        assert_eq!(CmDate::parse("2016-07-13T09:10:31"), utc("2016-07-13T09:10:31Z"));
+        assert_eq!(CmDate::parse("2016-07-13T09:10:31.1234567"), utc("2016-07-13T09:10:31.1234567Z"));
     }
 
     #[test]
     fn offsets_are_applied() {
-        assert_eq!(
-            CmDate::parse("2016-07-13T11:10:31+02:00"),
-            utc("2016-07-13T09:10:31Z")
-        );
+        assert_eq!(CmDate::parse("2016-07-13T11:10:31+02:00"), utc("2016-07-13T09:10:31Z"));
     }
 
     #[test]
     fn text_that_is_not_a_date_is_kept() {
-        assert_eq!(
-            CmDate::parse("yesterday"),
-            CmDate::Unreadable("yesterday".into())
-        );
+        assert_eq!(CmDate::parse("yesterday"), CmDate::Unreadable("yesterday".into()));
         assert_eq!(CmDate::parse("yesterday").to_string(), "yesterday");
     }
 
     #[test]
     fn not_set_sorts_before_dates_and_unreadable_after() {
-        let mut dates = vec![
-            CmDate::Unreadable("?".into()),
-            utc("2020-01-01T00:00:00Z"),
-            CmDate::NotSet,
-        ];
+        let mut dates = vec![CmDate::Unreadable("?".into()), utc("2020-01-01T00:00:00Z"), CmDate::NotSet];
         dates.sort();
-        assert_eq!(
-            dates,
-            [
-                CmDate::NotSet,
-                utc("2020-01-01T00:00:00Z"),
-                CmDate::Unreadable("?".into())
-            ]
-        );
+        assert_eq!(dates, [CmDate::NotSet, utc("2020-01-01T00:00:00Z"), CmDate::Unreadable("?".into())]);
     }
 
     #[test]
     fn serialises_in_the_api_form() {
-        let text =
-            serde_json::to_string(&[CmDate::NotSet, CmDate::parse("2015-07-07T23:36:21.93Z")])
-                .unwrap();
+        let text = serde_json::to_string(&[CmDate::NotSet, CmDate::parse("2015-07-07T23:36:21.93Z")]).unwrap();
         assert_eq!(text, r#"["0001-01-01T00:00:00","2015-07-07T23:36:21.93Z"]"#);
     }
 }

@@ -80,57 +80,38 @@ const MESSAGE_LIMIT: usize = 300;
 
 /// Decodes a response of the requests endpoint from its status, its
 /// `Content-Type` header and its body.
-pub fn decode_response(
-    status: u16,
-    content_type: Option<&str>,
-    body: &[u8],
-) -> Result<DecodedRequests, ResponseError> {
+pub fn decode_response(status: u16, content_type: Option<&str>, body: &[u8]) -> Result<DecodedRequests, ResponseError> {
     match status {
         204 => Ok(DecodedRequests::default()),
         200..=299 => decode_body(content_type, body),
         403 => Err(ResponseError::Forbidden),
         404 => Err(ResponseError::ApiNotEnabled),
-        500..=599 => Err(ResponseError::ServerError {
-            status,
-            message: shorten(&String::from_utf8_lossy(body)),
-        }),
+        500..=599 => Err(ResponseError::ServerError { status, message: shorten(&String::from_utf8_lossy(body)) }),
         _ => Err(ResponseError::UnexpectedStatus { status }),
     }
 }
 
 /// Decodes a successful body: an array of requests, one request, or nothing.
-pub fn decode_body(
-    content_type: Option<&str>,
-    body: &[u8],
-) -> Result<DecodedRequests, ResponseError> {
+pub fn decode_body(content_type: Option<&str>, body: &[u8]) -> Result<DecodedRequests, ResponseError> {
     let Ok(text) = std::str::from_utf8(body) else {
-        return Err(ResponseError::NotJson {
-            received: "binary data".into(),
-        });
+        return Err(ResponseError::NotJson { received: "binary data".into() });
     };
     let trimmed = text.trim_start();
-    let declared_html =
-        content_type.is_some_and(|value| value.to_ascii_lowercase().contains("html"));
+    let declared_html = content_type.is_some_and(|value| value.to_ascii_lowercase().contains("html"));
     if declared_html || trimmed.starts_with('<') {
-        return Err(ResponseError::NotJson {
-            received: describe_markup(trimmed),
-        });
+        return Err(ResponseError::NotJson { received: describe_markup(trimmed) });
     }
     match trimmed.as_bytes().first() {
         None => Ok(DecodedRequests::default()),
         Some(b'[') => {
             let elements: Vec<&RawValue> =
-                serde_json::from_str(text).map_err(|error| ResponseError::NotRequests {
-                    reason: error.to_string(),
-                })?;
-            Ok(decode_elements(
-                elements.iter().map(|element| element.get()),
-            ))
+                serde_json::from_str(text).map_err(|error| ResponseError::NotRequests { reason: error.to_string() })?;
+            Ok(decode_elements(elements.iter().map(|element| element.get())))
         }
         Some(b'{') => Ok(decode_elements(std::iter::once(text))),
-        Some(_) => Err(ResponseError::NotJson {
-            received: format!("text starting \u{201c}{}\u{201d}", shorten(trimmed)),
-        }),
+        Some(_) => {
+            Err(ResponseError::NotJson { received: format!("text starting \u{201c}{}\u{201d}", shorten(trimmed)) })
+        }
     }
 }
 
@@ -139,10 +120,7 @@ fn decode_elements<'a>(elements: impl Iterator<Item = &'a str>) -> DecodedReques
     for (index, element) in elements.enumerate() {
         match serde_json::from_str::<Request>(element) {
             Ok(request) => decoded.requests.push(request),
-            Err(error) => decoded.failures.push(ElementFailure {
-                index,
-                reason: error.to_string(),
-            }),
+            Err(error) => decoded.failures.push(ElementFailure { index, reason: error.to_string() }),
         }
     }
     decoded
@@ -175,23 +153,13 @@ fn shorten(text: &str) -> String {
 mod tests {
     use super::*;
 
-    const MINIMAL: &str =
-        r#"{"Uuid":"a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099","RequestType":1,"Status":3}"#;
+    const MINIMAL: &str = r#"{"Uuid":"a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099","RequestType":1,"Status":3}"#;
 
     #[test]
     fn no_content_and_empty_bodies_are_empty_lists() {
-        assert_eq!(
-            decode_response(204, None, b""),
-            Ok(DecodedRequests::default())
-        );
-        assert_eq!(
-            decode_response(200, Some("application/json"), b"  \n"),
-            Ok(DecodedRequests::default())
-        );
-        assert_eq!(
-            decode_response(200, None, b"[]"),
-            Ok(DecodedRequests::default())
-        );
+        assert_eq!(decode_response(204, None, b""), Ok(DecodedRequests::default()));
+        assert_eq!(decode_response(200, Some("application/json"), b"  \n"), Ok(DecodedRequests::default()));
+        assert_eq!(decode_response(200, None, b"[]"), Ok(DecodedRequests::default()));
     }
 
     #[test]
@@ -203,18 +171,12 @@ mod tests {
 
     #[test]
     fn a_broken_element_costs_only_itself() {
-        let body = format!(
-            r#"[{MINIMAL}, {{"Uuid":"not a guid","RequestType":1,"Status":3}}, {MINIMAL}]"#
-        );
+        let body = format!(r#"[{MINIMAL}, {{"Uuid":"not a guid","RequestType":1,"Status":3}}, {MINIMAL}]"#);
         let decoded = decode_response(200, None, body.as_bytes()).unwrap();
         assert_eq!(decoded.requests.len(), 2);
         assert_eq!(decoded.failures.len(), 1);
         assert_eq!(decoded.failures[0].index, 1);
-        assert!(
-            decoded.failures[0].reason.contains("UUID"),
-            "{}",
-            decoded.failures[0].reason
-        );
+        assert!(decoded.failures[0].reason.contains("UUID"), "{}", decoded.failures[0].reason);
     }
 
     #[test]
@@ -223,69 +185,37 @@ mod tests {
         let error = decode_response(200, Some("text/html; charset=utf-8"), page).unwrap_err();
         assert_eq!(
             error,
-            ResponseError::NotJson {
-                received: "an HTML page titled \u{201c}Sign in to Contoso\u{201d}".into()
-            }
+            ResponseError::NotJson { received: "an HTML page titled \u{201c}Sign in to Contoso\u{201d}".into() }
         );
         assert!(error.to_string().contains("sign in"));
     }
 
     #[test]
     fn html_without_a_content_type_is_still_html() {
-        let error = decode_response(200, Some("application/json"), b"  <html><body>proxy</body>")
-            .unwrap_err();
-        assert_eq!(
-            error,
-            ResponseError::NotJson {
-                received: "an HTML page".into()
-            }
-        );
+        let error = decode_response(200, Some("application/json"), b"  <html><body>proxy</body>").unwrap_err();
+        assert_eq!(error, ResponseError::NotJson { received: "an HTML page".into() });
     }
 
     #[test]
     fn statuses_get_actionable_errors() {
-        assert_eq!(
-            decode_response(403, None, b""),
-            Err(ResponseError::Forbidden)
-        );
-        assert!(
-            decode_response(404, None, b"")
-                .unwrap_err()
-                .to_string()
-                .contains("Clm.WebApi.Enabled")
-        );
+        assert_eq!(decode_response(403, None, b""), Err(ResponseError::Forbidden));
+        assert!(decode_response(404, None, b"").unwrap_err().to_string().contains("Clm.WebApi.Enabled"));
         let error = decode_response(500, None, b"Correlation ID: 1234").unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "The CM server failed with an internal error (500): Correlation ID: 1234"
-        );
-        assert_eq!(
-            decode_response(418, None, b""),
-            Err(ResponseError::UnexpectedStatus { status: 418 })
-        );
+        assert_eq!(error.to_string(), "The CM server failed with an internal error (500): Correlation ID: 1234");
+        assert_eq!(decode_response(418, None, b""), Err(ResponseError::UnexpectedStatus { status: 418 }));
     }
 
     #[test]
     fn json_that_is_not_requests_is_explained() {
-        assert!(matches!(
-            decode_response(200, None, b"[1,"),
-            Err(ResponseError::NotRequests { .. })
-        ));
-        assert!(matches!(
-            decode_response(200, None, b"\"hello\""),
-            Err(ResponseError::NotJson { .. })
-        ));
-        assert!(matches!(
-            decode_response(200, None, &[0xff, 0xfe]),
-            Err(ResponseError::NotJson { .. })
-        ));
+        assert!(matches!(decode_response(200, None, b"[1,"), Err(ResponseError::NotRequests { .. })));
+        assert!(matches!(decode_response(200, None, b"\"hello\""), Err(ResponseError::NotJson { .. })));
+        assert!(matches!(decode_response(200, None, &[0xff, 0xfe]), Err(ResponseError::NotJson { .. })));
     }
 
     #[test]
     fn long_server_messages_are_shortened() {
         let body = "x".repeat(5000);
-        let ResponseError::ServerError { message, .. } =
-            decode_response(500, None, body.as_bytes()).unwrap_err()
+        let ResponseError::ServerError { message, .. } = decode_response(500, None, body.as_bytes()).unwrap_err()
         else {
             panic!("expected a server error");
         };

@@ -21,11 +21,7 @@ fn decode_one(body: &str) -> Request {
 fn sddl(aces: &[(&str, &str, &str)], padding: usize) -> String {
     let mut text = format!("O:{DOMAIN}-14134865D:");
     for (kind, rights, trustee) in aces {
-        let trustee = if trustee.starts_with('-') {
-            format!("{DOMAIN}{trustee}")
-        } else {
-            trustee.to_string()
-        };
+        let trustee = if trustee.starts_with('-') { format!("{DOMAIN}{trustee}") } else { trustee.to_string() };
         text.push_str(&format!("({kind};;{rights};;;{trustee})"));
     }
     text + &"\0".repeat(padding)
@@ -86,10 +82,7 @@ fn unblock_example_decodes_every_field() {
         request_type: RequestType::Unblock,
         status: RequestStatus::Approved,
         flags: 2,
-        data_collection: vec![DataItem {
-            name: "Sample Data Item".into(),
-            value: None,
-        }],
+        data_collection: vec![DataItem { name: "Sample Data Item".into(), value: None }],
         data_collection_flags: 32,
         originator_user_uuid: USER,
         target_user_uuid: USER,
@@ -129,10 +122,7 @@ fn examples_round_trip_through_serialisation() {
         assert_eq!(decode_one(&written), request);
         let original: serde_json::Value = serde_json::from_str(body).unwrap();
         let rewritten: serde_json::Value = serde_json::from_str(&written).unwrap();
-        assert_eq!(
-            rewritten, original,
-            "the API's own text comes back unchanged"
-        );
+        assert_eq!(rewritten, original, "the API's own text comes back unchanged");
     }
 }
 
@@ -140,10 +130,6 @@ fn examples_round_trip_through_serialisation() {
 fn both_examples_decode_from_one_list() {
     let body = format!("[{ENROLL},{UNBLOCK}]");
     let decoded = decode_response(200, None, body.as_bytes()).unwrap();
-    let types: Vec<String> = decoded
-        .requests
-        .iter()
-        .map(|r| r.request_type.to_string())
-        .collect();
+    let types: Vec<String> = decoded.requests.iter().map(|r| r.request_type.to_string()).collect();
     assert_eq!(types, ["Enroll", "Unblock"]);
 }

@@ -9,15 +9,17 @@ use axum::routing::get;
 use cm_model::{Request, RequestStatus};
 use serde::Deserialize;
 use std::sync::Arc;
+use std::time::Duration;
 use uuid::Uuid;
 
 /// The requests, each kept with its JSON so that answers are only joined, not re-encoded.
 struct Store {
     requests: Vec<(Request, String)>,
+    delay: Duration,
 }
 
 /// The API routes, below the `/CertificateManagement/api/v1.0` prefix.
-pub fn router(requests: Vec<Request>) -> Router {
+pub fn router(requests: Vec<Request>, delay: Duration) -> Router {
     let requests = requests
         .into_iter()
         .map(|request| {
@@ -28,7 +30,7 @@ pub fn router(requests: Vec<Request>) -> Router {
     Router::new()
         .route("/requests", get(list_requests))
         .route("/requests/{id}", get(one_request))
-        .with_state(Arc::new(Store { requests }))
+        .with_state(Arc::new(Store { requests, delay }))
 }
 
 #[derive(Deserialize)]
@@ -37,10 +39,8 @@ struct ListQuery {
     targetuser: Option<String>,
 }
 
-async fn list_requests(
-    State(store): State<Arc<Store>>,
-    Query(query): Query<ListQuery>,
-) -> Response {
+async fn list_requests(State(store): State<Arc<Store>>, Query(query): Query<ListQuery>) -> Response {
+    tokio::time::sleep(store.delay).await;
     let status = match query.status.as_deref().map(parse_status).transpose() {
         Ok(status) => status,
         Err(message) => return (StatusCode::BAD_REQUEST, message).into_response(),
@@ -49,11 +49,7 @@ async fn list_requests(
         None => None,
         Some(value) if value.eq_ignore_ascii_case("current") => Some(CURRENT_USER),
         Some(_) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                "targetuser supports only the value \"current\"",
-            )
-                .into_response();
+            return (StatusCode::BAD_REQUEST, "targetuser supports only the value \"current\"").into_response();
         }
     };
     let matching: Vec<&str> = store
@@ -70,14 +66,11 @@ async fn list_requests(
 }
 
 async fn one_request(State(store): State<Arc<Store>>, Path(id): Path<String>) -> Response {
+    tokio::time::sleep(store.delay).await;
     let Ok(id) = Uuid::parse_str(&id) else {
         return (StatusCode::BAD_REQUEST, "the request id is not a GUID").into_response();
     };
-    match store
-        .requests
-        .iter()
-        .find(|(request, _)| request.uuid == id)
-    {
+    match store.requests.iter().find(|(request, _)| request.uuid == id) {
         Some((_, json)) => json_response(json.clone()),
         None => StatusCode::NO_CONTENT.into_response(),
     }
@@ -88,18 +81,10 @@ fn parse_status(name: &str) -> Result<RequestStatus, String> {
     RequestStatus::KNOWN
         .iter()
         .copied()
-        .find(|status| {
-            status
-                .known_name()
-                .is_some_and(|known| known.eq_ignore_ascii_case(name))
-        })
+        .find(|status| status.known_name().is_some_and(|known| known.eq_ignore_ascii_case(name)))
         .ok_or_else(|| format!("unknown status \"{name}\""))
 }
 
 fn json_response(body: String) -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
-        body,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "application/json; charset=utf-8")], body).into_response()
 }

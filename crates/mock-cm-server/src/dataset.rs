@@ -109,10 +109,7 @@ const LAST_SUBMISSION: i64 = 1_793_491_200;
 
 /// The seed examples, decoded with the shared types.
 pub fn seed_requests() -> Vec<Request> {
-    SEED_EXAMPLES
-        .iter()
-        .map(|text| serde_json::from_str(text).expect("the seed examples decode"))
-        .collect()
+    SEED_EXAMPLES.iter().map(|text| serde_json::from_str(text).expect("the seed examples decode")).collect()
 }
 
 /// The seed examples followed by `generated` generated requests. The same
@@ -141,20 +138,13 @@ impl Generator {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         // About four requests per user over the years, as in a real deployment.
         let user_count = (expected / 4).max(1);
-        let mut users = vec![User {
-            uuid: CURRENT_USER,
-            rid: CURRENT_USER_RID,
-        }];
-        users.extend((1..user_count).map(|i| User {
-            uuid: random_uuid(&mut rng),
-            rid: 1_000_000 + i as u32,
-        }));
+        let mut users = vec![User { uuid: CURRENT_USER, rid: CURRENT_USER_RID }];
+        users.extend((1..user_count).map(|i| User { uuid: random_uuid(&mut rng), rid: 1_000_000 + i as u32 }));
         Generator {
             rng,
             users,
             types: WeightedIndex::new(TYPE_WEIGHTS.map(|(_, w)| w)).expect("weights are positive"),
-            statuses: WeightedIndex::new(STATUS_WEIGHTS.map(|(_, w)| w))
-                .expect("weights are positive"),
+            statuses: WeightedIndex::new(STATUS_WEIGHTS.map(|(_, w)| w)).expect("weights are positive"),
         }
     }
 
@@ -179,23 +169,14 @@ impl Generator {
     }
 
     fn data_collection(&mut self, request_type: RequestType) -> Vec<DataItem> {
-        let enrolls = matches!(
-            request_type,
-            RequestType::Enroll | RequestType::TemporaryCardEnroll
-        );
+        let enrolls = matches!(request_type, RequestType::Enroll | RequestType::TemporaryCardEnroll);
         if !enrolls || !self.rng.random_bool(0.3) {
             return Vec::new();
         }
         let employee_id = format!("E{:06}", self.rng.random_range(0..1_000_000));
-        let mut items = vec![DataItem {
-            name: "Employee ID".into(),
-            value: Some(employee_id),
-        }];
+        let mut items = vec![DataItem { name: "Employee ID".into(), value: Some(employee_id) }];
         if self.rng.random_bool(0.5) {
-            items.push(DataItem {
-                name: "Badge photo checked".into(),
-                value: None,
-            });
+            items.push(DataItem { name: "Badge photo checked".into(), value: None });
         }
         items
     }
@@ -210,58 +191,32 @@ impl Iterator for Generator {
         let status = STATUS_WEIGHTS[self.statuses.sample(rng)].0;
         let target = &self.users[rng.random_range(0..self.users.len())];
         let (target_uuid, target_rid) = (target.uuid, target.rid);
-        let originator_user_uuid = if rng.random_bool(0.7) {
-            target_uuid
-        } else {
-            self.users[rng.random_range(0..self.users.len())].uuid
-        };
+        let originator_user_uuid =
+            if rng.random_bool(0.7) { target_uuid } else { self.users[rng.random_range(0..self.users.len())].uuid };
         let template = &PROFILE_TEMPLATES[rng.random_range(0..PROFILE_TEMPLATES.len())];
-        let is_enrollment = matches!(
-            request_type,
-            RequestType::Enroll | RequestType::TemporaryCardEnroll
-        );
+        let is_enrollment = matches!(request_type, RequestType::Enroll | RequestType::TemporaryCardEnroll);
         let finished = matches!(
             status,
-            RequestStatus::Completed
-                | RequestStatus::Denied
-                | RequestStatus::Failed
-                | RequestStatus::Canceled
+            RequestStatus::Completed | RequestStatus::Denied | RequestStatus::Failed | RequestStatus::Canceled
         );
-        let old_profile = if is_enrollment {
-            Uuid::nil()
-        } else {
-            random_uuid(rng)
-        };
+        let old_profile = if is_enrollment { Uuid::nil() } else { random_uuid(rng) };
         let new_profile = match request_type {
             _ if !finished && is_enrollment => Uuid::nil(),
-            RequestType::Enroll
-            | RequestType::TemporaryCardEnroll
-            | RequestType::Renew
-            | RequestType::Duplicate => random_uuid(rng),
+            RequestType::Enroll | RequestType::TemporaryCardEnroll | RequestType::Renew | RequestType::Duplicate => {
+                random_uuid(rng)
+            }
             _ => old_profile,
         };
         let (old_smartcard, new_smartcard) = if template.is_smartcard {
             (
-                if old_profile.is_nil() {
-                    Uuid::nil()
-                } else {
-                    random_uuid(rng)
-                },
-                if new_profile.is_nil() {
-                    Uuid::nil()
-                } else {
-                    random_uuid(rng)
-                },
+                if old_profile.is_nil() { Uuid::nil() } else { random_uuid(rng) },
+                if new_profile.is_nil() { Uuid::nil() } else { random_uuid(rng) },
             )
         } else {
             (Uuid::nil(), Uuid::nil())
         };
         let uuid = random_uuid(rng);
-        let priority = if rng.random_bool(0.9) {
-            0
-        } else {
-            rng.random_range(1..=5)
-        };
+        let priority = if rng.random_bool(0.9) { 0 } else { rng.random_range(1..=5) };
         let comment = if rng.random_bool(0.15) {
             COMMENTS[rng.random_range(0..COMMENTS.len())].to_owned()
         } else {
@@ -320,10 +275,7 @@ mod tests {
         let requests = build(10, 1);
         assert_eq!(requests.len(), 12);
         assert_eq!(requests[..2], seed_requests()[..]);
-        assert_eq!(
-            requests[0].uuid,
-            uuid!("a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099")
-        );
+        assert_eq!(requests[0].uuid, uuid!("a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099"));
     }
 
     #[test]
@@ -342,27 +294,14 @@ mod tests {
         let ids: HashSet<_> = requests.iter().map(|r| r.uuid).collect();
         assert_eq!(ids.len(), requests.len(), "request ids are unique");
         assert!(requests.iter().any(|r| !r.data_collection.is_empty()));
-        assert!(
-            requests
-                .iter()
-                .any(|r| r.target_user_uuid == CURRENT_USER && r.uuid != requests[0].uuid)
-        );
+        assert!(requests.iter().any(|r| r.target_user_uuid == CURRENT_USER && r.uuid != requests[0].uuid));
         for request in &requests {
             assert!(request.security_descriptor.starts_with("O:S-1-5-21-"));
-            let open = matches!(
-                request.status,
-                RequestStatus::Pending | RequestStatus::Approved
-            );
+            let open = matches!(request.status, RequestStatus::Pending | RequestStatus::Approved);
             if open {
-                assert_eq!(
-                    request.completed,
-                    CmDate::NotSet,
-                    "open requests are not completed"
-                );
+                assert_eq!(request.completed, CmDate::NotSet, "open requests are not completed");
             }
-            if let (CmDate::At(submitted), CmDate::At(completed)) =
-                (&request.submitted, &request.completed)
-            {
+            if let (CmDate::At(submitted), CmDate::At(completed)) = (&request.submitted, &request.completed) {
                 assert!(completed > submitted);
             }
         }

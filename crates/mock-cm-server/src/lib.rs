@@ -10,31 +10,35 @@ pub mod dataset;
 
 use axum::Router;
 use std::path::PathBuf;
+use std::time::Duration;
 use tower_http::services::ServeDir;
 
 /// The API prefix as documented, and as the documentation's own examples write it:
 /// IIS matches paths without regard to case, so clients use both.
-const API_PREFIXES: [&str; 2] = [
-    "/CertificateManagement/api/v1.0",
-    "/certificatemanagement/api/v1.0",
-];
+const API_PREFIXES: [&str; 2] = ["/CertificateManagement/api/v1.0", "/certificatemanagement/api/v1.0"];
 
-/// What the server is started with.
+/// What the server holds and how it behaves.
+#[derive(clap::Args, Clone, Debug)]
 pub struct ServerOptions {
     /// How many requests to generate after the two documented examples.
+    #[arg(long = "requests", default_value_t = 1000)]
     pub generated_requests: usize,
-    /// Seed of the generated data set.
+    /// Seed of the generated requests: the same seed gives the same data.
+    #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Folder of the built viewer (`dist/`), served at `/`.
+    /// Folder of the built viewer to serve at `/` (trunk's `dist/`).
+    #[arg(long)]
     pub app_dir: Option<PathBuf>,
+    /// Milliseconds to wait before answering an API call, as a slow CM server would.
+    #[arg(long, default_value_t = 0)]
+    pub response_delay_ms: u64,
 }
 
 /// The whole server: the API, and the app when there is one to serve.
 pub fn router(options: &ServerOptions) -> Router {
-    let api = api::router(dataset::build(options.generated_requests, options.seed));
-    let app = API_PREFIXES
-        .iter()
-        .fold(Router::new(), |app, prefix| app.nest(prefix, api.clone()));
+    let requests = dataset::build(options.generated_requests, options.seed);
+    let api = api::router(requests, Duration::from_millis(options.response_delay_ms));
+    let app = API_PREFIXES.iter().fold(Router::new(), |app, prefix| app.nest(prefix, api.clone()));
     match &options.app_dir {
         Some(dir) => app.fallback_service(ServeDir::new(dir)),
         None => app,

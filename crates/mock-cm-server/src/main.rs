@@ -4,7 +4,6 @@ use clap::Parser;
 use mock_cm_server::{ServerOptions, router};
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
 
 /// A mock MIM CM REST API with generated requests.
 #[derive(Parser)]
@@ -16,31 +15,17 @@ struct Args {
     /// Port to listen on; 0 picks a free one (printed at start).
     #[arg(long, default_value_t = 8080)]
     port: u16,
-    /// How many requests to generate after the two documented examples.
-    #[arg(long, default_value_t = 1000)]
-    requests: usize,
-    /// Seed of the generated requests: the same seed gives the same data.
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
-    /// Folder of the built viewer to serve at `/` (trunk's `dist/`).
-    #[arg(long)]
-    app_dir: Option<PathBuf>,
+    #[command(flatten)]
+    options: ServerOptions,
 }
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let args = Args::parse();
-    let app = router(&ServerOptions {
-        generated_requests: args.requests,
-        seed: args.seed,
-        app_dir: args.app_dir,
-    });
+    let app = router(&args.options);
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.bind, args.port)).await?;
     // Tests and scripts read this line to learn the port.
-    println!(
-        "mock CM server listening on http://{}/",
-        listener.local_addr()?
-    );
+    println!("mock CM server listening on http://{}/", listener.local_addr()?);
     std::io::stdout().flush()?;
     axum::serve(listener, app)
         .with_graceful_shutdown(async {

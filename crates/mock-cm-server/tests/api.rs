@@ -9,27 +9,11 @@ use mock_cm_server::{ServerOptions, router};
 use tower::ServiceExt;
 
 async fn get(path: &str) -> (StatusCode, Option<String>, Vec<u8>) {
-    let app = router(&ServerOptions {
-        generated_requests: 500,
-        seed: 1,
-        app_dir: None,
-    });
-    let response = app
-        .oneshot(HttpRequest::get(path).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
+    let app = router(&ServerOptions { generated_requests: 500, seed: 1, app_dir: None, response_delay_ms: 0 });
+    let response = app.oneshot(HttpRequest::get(path).body(Body::empty()).unwrap()).await.unwrap();
     let status = response.status();
-    let content_type = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .map(|v| v.to_str().unwrap().to_owned());
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
+    let content_type = response.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_owned());
+    let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
     (status, content_type, body)
 }
 
@@ -46,12 +30,7 @@ async fn the_list_is_a_json_array_of_every_request() {
     assert_eq!(status, StatusCode::OK);
     assert!(content_type.unwrap().starts_with("application/json"));
     assert!(body.starts_with(b"["));
-    assert_eq!(
-        get_requests("/CertificateManagement/api/v1.0/requests")
-            .await
-            .len(),
-        502
-    );
+    assert_eq!(get_requests("/CertificateManagement/api/v1.0/requests").await.len(), 502);
 }
 
 #[tokio::test]
@@ -72,29 +51,23 @@ async fn current_target_user_returns_only_their_requests() {
 
 #[tokio::test]
 async fn no_match_is_204_with_no_body() {
-    let (status, _, body) =
-        get("/CertificateManagement/api/v1.0/requests?status=None&targetuser=current").await;
+    let (status, _, body) = get("/CertificateManagement/api/v1.0/requests?status=None&targetuser=current").await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert!(body.is_empty());
 }
 
 #[tokio::test]
 async fn one_request_by_id_is_an_object_and_the_path_ignores_case() {
-    let (status, _, body) =
-        get("/certificatemanagement/api/v1.0/requests/a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099").await;
+    let (status, _, body) = get("/certificatemanagement/api/v1.0/requests/a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.starts_with(b"{"));
     let text = String::from_utf8(body).unwrap();
     let served: serde_json::Value = serde_json::from_str(&text).unwrap();
     let documented: serde_json::Value =
         serde_json::from_str(include_str!("../../../tests/fixtures/seed-enroll.json")).unwrap();
-    assert_eq!(
-        served, documented,
-        "the documented example is served exactly"
-    );
+    assert_eq!(served, documented, "the documented example is served exactly");
 
-    let (status, _, _) =
-        get("/CertificateManagement/api/v1.0/requests/00000000-0000-0000-0000-000000000001").await;
+    let (status, _, _) = get("/CertificateManagement/api/v1.0/requests/00000000-0000-0000-0000-000000000001").await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _, _) = get("/CertificateManagement/api/v1.0/requests/not-a-guid").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);

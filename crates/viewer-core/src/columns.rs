@@ -56,22 +56,12 @@ impl Column {
 /// The CSS class of a status badge. The badge always shows the status name as
 /// text too: colour is never the only sign.
 pub fn status_badge_class(status: cm_model::RequestStatus) -> String {
-    format!(
-        "status-{}",
-        status
-            .known_name()
-            .unwrap_or("unknown")
-            .to_ascii_lowercase()
-    )
+    format!("status-{}", status.known_name().unwrap_or("unknown").to_ascii_lowercase())
 }
 
 /// The all-zero GUID is how the API says "none".
 fn guid_text(guid: uuid::Uuid) -> String {
-    if guid.is_nil() {
-        "none".to_owned()
-    } else {
-        guid.to_string()
-    }
+    if guid.is_nil() { "none".to_owned() } else { guid.to_string() }
 }
 
 #[cfg(test)]
@@ -113,9 +103,6 @@ mod tests {
         assert_eq!(Column::TargetUser.cell_text(&request), "none");
         assert_eq!(Column::Completed.cell_text(&request), "soon");
         assert_eq!(status_badge_class(request.status), "status-unknown");
-        assert_eq!(
-            status_badge_class(RequestStatus::Approved),
-            "status-approved"
-        );
+        assert_eq!(status_badge_class(RequestStatus::Approved), "status-approved");
     }
 }

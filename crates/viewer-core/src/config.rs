@@ -25,11 +25,7 @@ impl ViewerConfig {
     /// The CM host to call: the configured one, or `page_origin` when none is set.
     pub fn host<'a>(&'a self, page_origin: &'a str) -> &'a str {
         let configured = self.cm_host.trim();
-        if configured.is_empty() {
-            page_origin
-        } else {
-            configured
-        }
+        if configured.is_empty() { page_origin } else { configured }
     }
 }
 
@@ -47,14 +43,8 @@ mod tests {
         let origin = "http://127.0.0.1:8080";
         assert_eq!(ViewerConfig::from_json("").unwrap().host(origin), origin);
         assert_eq!(ViewerConfig::from_json("{}").unwrap().host(origin), origin);
-        assert_eq!(
-            ViewerConfig::from_json(r#"{"cmHost":"  "}"#)
-                .unwrap()
-                .host(origin),
-            origin
-        );
-        let configured =
-            ViewerConfig::from_json(r#"{"cmHost":"https://cm.contoso.com/"}"#).unwrap();
+        assert_eq!(ViewerConfig::from_json(r#"{"cmHost":"  "}"#).unwrap().host(origin), origin);
+        let configured = ViewerConfig::from_json(r#"{"cmHost":"https://cm.contoso.com/"}"#).unwrap();
         assert_eq!(configured.host(origin), "https://cm.contoso.com/");
     }
 

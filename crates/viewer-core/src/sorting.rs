@@ -31,10 +31,7 @@ pub struct SortOrder {
 impl Default for SortOrder {
     /// Newest first: what someone looking for a recent request wants.
     fn default() -> Self {
-        SortOrder {
-            column: Column::Submitted,
-            direction: Direction::Descending,
-        }
+        SortOrder { column: Column::Submitted, direction: Direction::Descending }
     }
 }
 
@@ -49,10 +46,7 @@ impl SortOrder {
             };
             SortOrder { column, direction }
         } else {
-            SortOrder {
-                column,
-                direction: Direction::Ascending,
-            }
+            SortOrder { column, direction: Direction::Ascending }
         }
     }
 
@@ -94,8 +88,7 @@ mod tests {
     use cm_model::{CmDate, RequestStatus, RequestType};
 
     fn requests() -> Vec<Request> {
-        let enroll: Request =
-            serde_json::from_str(include_str!("../../../tests/fixtures/seed-enroll.json")).unwrap();
+        let enroll: Request = serde_json::from_str(include_str!("../../../tests/fixtures/seed-enroll.json")).unwrap();
         let make = |status: i32, kind: i32, submitted: &str| Request {
             status: RequestStatus::from(status),
             request_type: RequestType::from(kind),
@@ -128,20 +121,14 @@ mod tests {
 
     #[test]
     fn types_sort_by_their_names() {
-        let by_type = SortOrder {
-            column: Column::Type,
-            direction: Direction::Ascending,
-        };
+        let by_type = SortOrder { column: Column::Type, direction: Direction::Ascending };
         // Enroll, Enroll, Renew, Unblock.
         assert_eq!(by_type.arrange(&requests()), [1, 3, 0, 2]);
     }
 
     #[test]
     fn only_the_sorted_column_has_aria_sort() {
-        let order = SortOrder {
-            column: Column::Type,
-            direction: Direction::Descending,
-        };
+        let order = SortOrder { column: Column::Type, direction: Direction::Descending };
         assert_eq!(order.aria_sort_of(Column::Type), Some("descending"));
         assert_eq!(order.aria_sort_of(Column::Status), None);
     }
