@@ -15,6 +15,7 @@ mod codes;
 mod date;
 mod request;
 mod response;
+pub mod sddl;
 
 pub use codes::{RequestStatus, RequestType};
 pub use date::CmDate;
