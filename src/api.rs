@@ -2,7 +2,7 @@
 //! for its requests. Credentials are always sent, because CM servers sit
 //! behind Windows authentication.
 
-use cm_model::{DecodedRequests, ResponseError, decode_response};
+use cm_model::{DecodedRequests, NameBook, ResponseError, decode_response};
 use gloo_net::http::{Request, Response};
 use std::fmt;
 use viewer_core::config::{ViewerConfig, requests_url};
@@ -37,19 +37,21 @@ impl fmt::Display for LoadError {
     }
 }
 
-/// Requests as loaded, with where they came from.
+/// Requests as loaded, with where they came from and the names to show them with.
 pub struct LoadedRequests {
     pub host: String,
+    pub names: NameBook,
     pub decoded: DecodedRequests,
 }
 
 /// Reads the configuration, then fetches and decodes every request the user may read.
 pub async fn load_requests() -> Result<LoadedRequests, LoadError> {
     let config = load_config().await?;
+    let names = config.name_book().map_err(LoadError::Config)?;
     let origin = web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default();
     let host = config.host(&origin).to_owned();
     let decoded = fetch_requests(&host).await?;
-    Ok(LoadedRequests { host, decoded })
+    Ok(LoadedRequests { host, names, decoded })
 }
 
 async fn load_config() -> Result<ViewerConfig, LoadError> {

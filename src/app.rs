@@ -54,9 +54,10 @@ fn LoadedView(loaded: Arc<LoadedRequests>) -> impl IntoView {
         }
     });
     let requests: Arc<[cm_model::Request]> = loaded.decoded.requests.clone().into();
+    let names = Arc::new(loaded.names.clone());
     view! {
         <p class="summary">{format!("{} requests from {}", requests.len(), loaded.host)}</p>
         {failure_note}
-        <RequestTable requests />
+        <RequestTable requests names />
     }
 }

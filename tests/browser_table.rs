@@ -1,7 +1,7 @@
 //! The requests table, rendered in a real browser from given data.
 #![cfg(target_arch = "wasm32")]
 
-use cm_model::{CmDate, Request, RequestType};
+use cm_model::{CmDate, NameBook, Request, RequestType};
 use cm_request_viewer::components::RequestTable;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
@@ -28,8 +28,9 @@ fn mount_table() -> Element {
     let host = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&host).unwrap();
     let data = requests();
+    let names = Arc::new(NameBook::default());
     let handle =
-        leptos::mount::mount_to(host.clone().unchecked_into(), move || view! { <RequestTable requests=data /> });
+        leptos::mount::mount_to(host.clone().unchecked_into(), move || view! { <RequestTable requests=data names /> });
     // The table lives as long as the page of this test.
     handle.forget();
     host

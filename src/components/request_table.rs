@@ -1,17 +1,19 @@
 //! The sortable table of requests.
 
-use cm_model::Request;
+use cm_model::{NameBook, Request};
 use leptos::prelude::*;
 use std::sync::Arc;
 use viewer_core::columns::{Column, status_badge_class};
 use viewer_core::sorting::{Direction, SortOrder};
 
-/// A `<table>` of `requests`; a click on a column header sorts by it, a second click reverses.
+/// A `<table>` of `requests`, with numbers named by `names`; a click on a
+/// column header sorts by it, a second click reverses.
 #[component]
-pub fn RequestTable(requests: Arc<[Request]>) -> impl IntoView {
+pub fn RequestTable(requests: Arc<[Request]>, names: Arc<NameBook>) -> impl IntoView {
     let order = RwSignal::new(SortOrder::default());
     let rows = move || {
-        order.get().arrange(&requests).into_iter().map(|position| request_row(&requests[position])).collect_view()
+        let arranged = order.get().arrange(&requests, &names);
+        arranged.into_iter().map(|position| request_row(&requests[position], &names)).collect_view()
     };
     view! {
         <table class="requests">
@@ -48,11 +50,11 @@ fn SortableHeader(column: Column, order: RwSignal<SortOrder>) -> impl IntoView {
 }
 
 /// One request as a row: plain text cells, the status as a badge with its name.
-fn request_row(request: &Request) -> impl IntoView + use<> {
+fn request_row(request: &Request, names: &NameBook) -> impl IntoView + use<> {
     let cells = Column::ALL
         .into_iter()
         .map(|column| {
-            let text = column.cell_text(request);
+            let text = column.cell_text(request, names);
             match column {
                 Column::Status => {
                     let class = format!("badge {}", status_badge_class(request.status));

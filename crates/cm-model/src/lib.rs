@@ -8,11 +8,14 @@
 //! - [`RequestStatus`] and [`RequestType`] turn the API's integers into names,
 //!   keeping numbers nobody has named yet.
 //! - [`CmDate`] reads the API's .NET date strings.
+//! - [`NameBook`] names numbers and bits, built in or from configuration.
+//! - [`sddl::parse_sddl`] decodes the security descriptor.
 //! - [`decode_response`] turns an HTTP response into requests, or an error
 //!   worded for the person looking at the page.
 
 mod codes;
 mod date;
+mod names;
 mod request;
 mod response;
 pub mod sddl;
@@ -21,7 +24,8 @@ pub use codes::{RequestStatus, RequestType};
 pub use date::CmDate;
 /// The instant type of [`CmDate::At`].
 pub use jiff::Timestamp;
-pub use request::{DataItem, Request};
+pub use names::{FlagNames, NameBook, NameConfig, NameOrigin, Named};
+pub use request::{DataCollectionFlags, DataItem, Request, RequestFlags};
 pub use response::{DecodedRequests, ElementFailure, ResponseError, decode_body, decode_response};
 
 /// Path of the requests endpoint, relative to the CM host.

@@ -1,59 +1,65 @@
 //! One CM request, field by field, as the REST API sends it.
 
 use crate::{CmDate, RequestStatus, RequestType};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::fmt;
 use uuid::Uuid;
 
 /// A CM request (`Microsoft.Clm.Shared.Requests.Request`).
 ///
-/// GUID fields use [`Uuid::nil`] for "none", as the API does. Fields other than
-/// the id, type and status may be missing or null in a response; they then take
-/// their empty value rather than losing the whole request.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// GUIDs that the API sends as all zeros ("none") are `None`. Fields other than
+/// the id, type and status may be missing or null; they then take their empty
+/// value rather than costing the whole request. Fields this crate does not know
+/// are kept in [`Request::unknown_fields`] so that they can still be shown.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Request {
     pub uuid: Uuid,
     pub request_type: RequestType,
     pub status: RequestStatus,
-    #[serde(default)]
-    pub flags: u32,
-    #[serde(default, deserialize_with = "null_as_default")]
+    pub flags: RequestFlags,
     pub data_collection: Vec<DataItem>,
-    #[serde(default)]
-    pub data_collection_flags: u32,
-    #[serde(default)]
-    pub originator_user_uuid: Uuid,
-    #[serde(default)]
-    pub target_user_uuid: Uuid,
-    #[serde(default)]
+    pub data_collection_flags: DataCollectionFlags,
+    #[serde(serialize_with = "nil_for_none")]
+    pub originator_user_uuid: Option<Uuid>,
+    #[serde(serialize_with = "nil_for_none")]
+    pub target_user_uuid: Option<Uuid>,
     pub submitted: CmDate,
-    #[serde(default)]
     pub completed: CmDate,
-    #[serde(default)]
-    pub new_profile_uuid: Uuid,
-    #[serde(default)]
-    pub old_profile_uuid: Uuid,
-    #[serde(default)]
-    pub new_smartcard_uuid: Uuid,
-    #[serde(default)]
-    pub old_smartcard_uuid: Uuid,
-    #[serde(default)]
+    #[serde(serialize_with = "nil_for_none")]
+    pub new_profile_uuid: Option<Uuid>,
+    #[serde(serialize_with = "nil_for_none")]
+    pub old_profile_uuid: Option<Uuid>,
+    #[serde(serialize_with = "nil_for_none")]
+    pub new_smartcard_uuid: Option<Uuid>,
+    #[serde(serialize_with = "nil_for_none")]
+    pub old_smartcard_uuid: Option<Uuid>,
     pub priority: i32,
     /// Free text typed by people: show it as text, never as markup.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub comment: String,
-    #[serde(default)]
-    pub profile_template_uuid: Uuid,
-    /// SDDL, as received: CM pads it with a variable number of NUL characters.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(serialize_with = "nil_for_none")]
+    pub profile_template_uuid: Option<Uuid>,
+    /// SDDL as received, NUL padding included; see [`crate::sddl::parse_sddl`].
     pub security_descriptor: String,
-    #[serde(default)]
     pub is_smartcard: bool,
-    #[serde(default)]
     pub is_enrollment_agent: bool,
-    #[serde(default)]
     pub is_data_collection_complete: bool,
+    /// Fields of the response that this crate does not know, as received.
+    #[serde(flatten)]
+    pub unknown_fields: Map<String, Value>,
 }
+
+/// `Flags`: a bit set (RequestFlags). Name its bits with [`crate::NameBook::request_flags`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RequestFlags(pub u32);
+
+/// `DataCollectionFlags`: a bit set. Name its bits with [`crate::NameBook::data_collection_flags`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DataCollectionFlags(pub u32);
 
 /// One item of a request's data collection.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,10 +70,218 @@ pub struct DataItem {
     pub value: Option<String>,
 }
 
-fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+/// The all-zero GUID is how the API says "none".
+fn nil_for_none<S: serde::Serializer>(guid: &Option<Uuid>, serializer: S) -> Result<S::Ok, S::Error> {
+    guid.unwrap_or_default().serialize(serializer)
+}
+
+/// A GUID field: all zeros or null mean "none".
+fn guid_or_none<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<Uuid>, A::Error> {
+    Ok(map.next_value::<Option<Uuid>>()?.filter(|guid| !guid.is_nil()))
+}
+
+/// The JSON keys of a request, in the order of [`Request`]'s fields.
+const FIELDS: [&str; 21] = [
+    "Uuid",
+    "RequestType",
+    "Status",
+    "Flags",
+    "DataCollection",
+    "DataCollectionFlags",
+    "OriginatorUserUuid",
+    "TargetUserUuid",
+    "Submitted",
+    "Completed",
+    "NewProfileUuid",
+    "OldProfileUuid",
+    "NewSmartcardUuid",
+    "OldSmartcardUuid",
+    "Priority",
+    "Comment",
+    "ProfileTemplateUuid",
+    "SecurityDescriptor",
+    "IsSmartcard",
+    "IsEnrollmentAgent",
+    "IsDataCollectionComplete",
+];
+
+/// A key of a request object: the index of a known field, or an unknown name.
+enum Key {
+    Known(usize),
+    Unknown(String),
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Key, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = Key;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
+                Ok(match FIELDS.iter().position(|known| *known == key) {
+                    Some(index) => Key::Known(index),
+                    None => Key::Unknown(key.to_owned()),
+                })
+            }
+        }
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
+}
+
+/// A value that may be JSON null, which then means the field's empty value.
+fn nullable<'de, A: MapAccess<'de>, T: Deserialize<'de> + Default>(map: &mut A) -> Result<T, A::Error> {
+    Ok(map.next_value::<Option<T>>()?.unwrap_or_default())
+}
+
+/// Written by hand rather than derived: the derive cannot keep unknown fields
+/// without buffering the whole object first (`flatten`), which makes decoding
+/// several times slower.
+impl<'de> Deserialize<'de> for Request {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Request, D::Error> {
+        deserializer.deserialize_map(RequestVisitor)
+    }
+}
+
+struct RequestVisitor;
+
+impl<'de> Visitor<'de> for RequestVisitor {
+    type Value = Request;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a CM request object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Request, A::Error> {
+        let mut uuid = None;
+        let mut request_type = None;
+        let mut status = None;
+        let mut request = Request {
+            uuid: Uuid::nil(),
+            request_type: RequestType::Unknown(0),
+            status: RequestStatus::Unknown(0),
+            flags: RequestFlags::default(),
+            data_collection: Vec::new(),
+            data_collection_flags: DataCollectionFlags::default(),
+            originator_user_uuid: None,
+            target_user_uuid: None,
+            submitted: CmDate::NotSet,
+            completed: CmDate::NotSet,
+            new_profile_uuid: None,
+            old_profile_uuid: None,
+            new_smartcard_uuid: None,
+            old_smartcard_uuid: None,
+            priority: 0,
+            comment: String::new(),
+            profile_template_uuid: None,
+            security_descriptor: String::new(),
+            is_smartcard: false,
+            is_enrollment_agent: false,
+            is_data_collection_complete: false,
+            unknown_fields: Map::new(),
+        };
+        let mut seen = 0u32;
+        while let Some(key) = map.next_key::<Key>()? {
+            let index = match key {
+                Key::Known(index) => index,
+                Key::Unknown(name) => {
+                    if request.unknown_fields.contains_key(&name) {
+                        map.next_value::<IgnoredAny>()?;
+                        return Err(de::Error::custom(format_args!("duplicate field `{name}`")));
+                    }
+                    let value = map.next_value()?;
+                    request.unknown_fields.insert(name, value);
+                    continue;
+                }
+            };
+            if seen & (1 << index) != 0 {
+                return Err(de::Error::duplicate_field(FIELDS[index]));
+            }
+            seen |= 1 << index;
+            match index {
+                0 => uuid = Some(map.next_value()?),
+                1 => request_type = Some(map.next_value()?),
+                2 => status = Some(map.next_value()?),
+                3 => request.flags = map.next_value()?,
+                4 => request.data_collection = nullable(&mut map)?,
+                5 => request.data_collection_flags = map.next_value()?,
+                6 => request.originator_user_uuid = guid_or_none(&mut map)?,
+                7 => request.target_user_uuid = guid_or_none(&mut map)?,
+                8 => request.submitted = nullable(&mut map)?,
+                9 => request.completed = nullable(&mut map)?,
+                10 => request.new_profile_uuid = guid_or_none(&mut map)?,
+                11 => request.old_profile_uuid = guid_or_none(&mut map)?,
+                12 => request.new_smartcard_uuid = guid_or_none(&mut map)?,
+                13 => request.old_smartcard_uuid = guid_or_none(&mut map)?,
+                14 => request.priority = map.next_value()?,
+                15 => request.comment = nullable(&mut map)?,
+                16 => request.profile_template_uuid = guid_or_none(&mut map)?,
+                17 => request.security_descriptor = nullable(&mut map)?,
+                18 => request.is_smartcard = map.next_value()?,
+                19 => request.is_enrollment_agent = map.next_value()?,
+                _ => request.is_data_collection_complete = map.next_value()?,
+            }
+        }
+        request.uuid = uuid.ok_or_else(|| de::Error::missing_field("Uuid"))?;
+        request.request_type = request_type.ok_or_else(|| de::Error::missing_field("RequestType"))?;
+        request.status = status.ok_or_else(|| de::Error::missing_field("Status"))?;
+        Ok(request)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"{"Uuid":"a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099","RequestType":1,"Status":3"#;
+
+    fn decode(extra: &str) -> Result<Request, serde_json::Error> {
+        serde_json::from_str(&format!("{MINIMAL}{extra}}}"))
+    }
+
+    #[test]
+    fn unknown_fields_are_kept_and_written_back() {
+        let request = decode(r#","Archived":true,"Notes":{"By":"x"}"#).unwrap();
+        assert_eq!(request.unknown_fields["Archived"], Value::Bool(true));
+        assert_eq!(request.unknown_fields["Notes"]["By"], "x");
+        let written: Value = serde_json::to_value(&request).unwrap();
+        assert_eq!(written["Notes"]["By"], "x");
+    }
+
+    #[test]
+    fn nil_and_null_guids_are_none() {
+        let request =
+            decode(r#","TargetUserUuid":"00000000-0000-0000-0000-000000000000","NewProfileUuid":null"#).unwrap();
+        assert_eq!((request.target_user_uuid, request.new_profile_uuid), (None, None));
+        let written: Value = serde_json::to_value(&request).unwrap();
+        assert_eq!(written["TargetUserUuid"], "00000000-0000-0000-0000-000000000000");
+    }
+
+    #[test]
+    fn nulls_of_text_lists_and_dates_are_empty() {
+        let request =
+            decode(r#","Comment":null,"DataCollection":null,"Completed":null,"SecurityDescriptor":null"#).unwrap();
+        assert_eq!((request.comment.as_str(), request.data_collection.len()), ("", 0));
+        assert_eq!(request.completed, CmDate::NotSet);
+    }
+
+    #[test]
+    fn the_identity_fields_are_required() {
+        let error = serde_json::from_str::<Request>(r#"{"RequestType":1,"Status":3}"#).unwrap_err();
+        assert!(error.to_string().contains("missing field `Uuid`"), "{error}");
+    }
+
+    #[test]
+    fn duplicate_fields_are_errors() {
+        assert!(decode(r#","Status":4"#).unwrap_err().to_string().contains("duplicate field `Status`"));
+        assert!(decode(r#","X":1,"X":2"#).unwrap_err().to_string().contains("duplicate field `X`"));
+    }
+
+    #[test]
+    fn numbers_out_of_range_are_errors() {
+        assert!(decode(r#","Priority":99999999999"#).is_err());
+        assert!(decode(r#","Flags":-1"#).is_err());
+        assert!(serde_json::from_str::<Request>(&MINIMAL.replace("\"Status\":3", "\"Status\":1e3")).is_err());
+    }
 }

@@ -1,7 +1,9 @@
 //! The two example responses of Microsoft's "Get request" page decode to exactly
 //! the documented values.
 
-use cm_model::{CmDate, DataItem, Request, RequestStatus, RequestType, decode_response};
+use cm_model::{
+    CmDate, DataCollectionFlags, DataItem, Request, RequestFlags, RequestStatus, RequestType, decode_response,
+};
 use uuid::{Uuid, uuid};
 
 const ENROLL: &str = include_str!("../../../tests/fixtures/seed-enroll.json");
@@ -34,20 +36,20 @@ fn enroll_example_decodes_every_field() {
         uuid: uuid!("a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099"),
         request_type: RequestType::Enroll,
         status: RequestStatus::Approved,
-        flags: 2,
+        flags: RequestFlags(2),
         data_collection: vec![],
-        data_collection_flags: 32,
-        originator_user_uuid: USER,
-        target_user_uuid: USER,
+        data_collection_flags: DataCollectionFlags(32),
+        originator_user_uuid: Some(USER),
+        target_user_uuid: Some(USER),
         submitted: CmDate::At("2015-07-07T23:36:21.93Z".parse().unwrap()),
         completed: CmDate::NotSet,
-        new_profile_uuid: Uuid::nil(),
-        old_profile_uuid: Uuid::nil(),
-        new_smartcard_uuid: Uuid::nil(),
-        old_smartcard_uuid: Uuid::nil(),
+        new_profile_uuid: None,
+        old_profile_uuid: None,
+        new_smartcard_uuid: None,
+        old_smartcard_uuid: None,
         priority: 0,
         comment: String::new(),
-        profile_template_uuid: TEMPLATE,
+        profile_template_uuid: Some(TEMPLATE),
         security_descriptor: sddl(
             &[
                 ("D", "LC", "-14995557"),
@@ -65,6 +67,7 @@ fn enroll_example_decodes_every_field() {
         is_smartcard: true,
         is_enrollment_agent: false,
         is_data_collection_complete: false,
+        unknown_fields: Default::default(),
     };
     assert_eq!(request, expected);
     assert_eq!(request.status.to_string(), "Approved");
@@ -81,20 +84,20 @@ fn unblock_example_decodes_every_field() {
         uuid: uuid!("0c96d73f-967b-420e-854a-43ad2a1504bc"),
         request_type: RequestType::Unblock,
         status: RequestStatus::Approved,
-        flags: 2,
+        flags: RequestFlags(2),
         data_collection: vec![DataItem { name: "Sample Data Item".into(), value: None }],
-        data_collection_flags: 32,
-        originator_user_uuid: USER,
-        target_user_uuid: USER,
+        data_collection_flags: DataCollectionFlags(32),
+        originator_user_uuid: Some(USER),
+        target_user_uuid: Some(USER),
         submitted: CmDate::At("2015-07-07T23:40:33.133Z".parse().unwrap()),
         completed: CmDate::NotSet,
-        new_profile_uuid: profile,
-        old_profile_uuid: profile,
-        new_smartcard_uuid: card,
-        old_smartcard_uuid: card,
+        new_profile_uuid: Some(profile),
+        old_profile_uuid: Some(profile),
+        new_smartcard_uuid: Some(card),
+        old_smartcard_uuid: Some(card),
         priority: 0,
         comment: String::new(),
-        profile_template_uuid: TEMPLATE,
+        profile_template_uuid: Some(TEMPLATE),
         security_descriptor: sddl(
             &[
                 ("D", "LC", "-14995557"),
@@ -109,6 +112,7 @@ fn unblock_example_decodes_every_field() {
         is_smartcard: true,
         is_enrollment_agent: false,
         is_data_collection_complete: false,
+        unknown_fields: Default::default(),
     };
     assert_eq!(request, expected);
     assert_eq!(request.request_type.to_string(), "Unblock");

@@ -56,7 +56,7 @@ async fn list_requests(State(store): State<Arc<Store>>, Query(query): Query<List
         .requests
         .iter()
         .filter(|(request, _)| status.is_none_or(|s| request.status == s))
-        .filter(|(request, _)| target.is_none_or(|t| request.target_user_uuid == t))
+        .filter(|(request, _)| target.is_none_or(|t| request.target_user_uuid == Some(t)))
         .map(|(_, json)| json.as_str())
         .collect();
     if matching.is_empty() {

@@ -6,7 +6,7 @@
 //! items on some enrollments, and security descriptors like the examples'
 //! (owner SID, deny and allow ACEs, NUL padding).
 
-use cm_model::{CmDate, DataItem, Request, RequestStatus, RequestType};
+use cm_model::{CmDate, DataCollectionFlags, DataItem, Request, RequestFlags, RequestStatus, RequestType};
 use rand::distr::weighted::WeightedIndex;
 use rand::prelude::*;
 use rand_chacha::ChaCha8Rng;
@@ -199,21 +199,18 @@ impl Iterator for Generator {
             status,
             RequestStatus::Completed | RequestStatus::Denied | RequestStatus::Failed | RequestStatus::Canceled
         );
-        let old_profile = if is_enrollment { Uuid::nil() } else { random_uuid(rng) };
+        let old_profile = (!is_enrollment).then(|| random_uuid(rng));
         let new_profile = match request_type {
-            _ if !finished && is_enrollment => Uuid::nil(),
+            _ if !finished && is_enrollment => None,
             RequestType::Enroll | RequestType::TemporaryCardEnroll | RequestType::Renew | RequestType::Duplicate => {
-                random_uuid(rng)
+                Some(random_uuid(rng))
             }
             _ => old_profile,
         };
         let (old_smartcard, new_smartcard) = if template.is_smartcard {
-            (
-                if old_profile.is_nil() { Uuid::nil() } else { random_uuid(rng) },
-                if new_profile.is_nil() { Uuid::nil() } else { random_uuid(rng) },
-            )
+            (old_profile.map(|_| random_uuid(rng)), new_profile.map(|_| random_uuid(rng)))
         } else {
-            (Uuid::nil(), Uuid::nil())
+            (None, None)
         };
         let uuid = random_uuid(rng);
         let priority = if rng.random_bool(0.9) { 0 } else { rng.random_range(1..=5) };
@@ -235,11 +232,11 @@ impl Iterator for Generator {
             uuid,
             request_type,
             status,
-            flags: if template.is_smartcard { 2 } else { 0 },
+            flags: RequestFlags(if template.is_smartcard { 2 } else { 0 }),
             data_collection: self.data_collection(request_type),
-            data_collection_flags: 32,
-            originator_user_uuid,
-            target_user_uuid: target_uuid,
+            data_collection_flags: DataCollectionFlags(32),
+            originator_user_uuid: Some(originator_user_uuid),
+            target_user_uuid: Some(target_uuid),
             submitted,
             completed,
             new_profile_uuid: new_profile,
@@ -248,11 +245,12 @@ impl Iterator for Generator {
             old_smartcard_uuid: old_smartcard,
             priority,
             comment,
-            profile_template_uuid: template.uuid,
+            profile_template_uuid: Some(template.uuid),
             security_descriptor: self.security_descriptor(target_rid),
             is_smartcard: template.is_smartcard,
             is_enrollment_agent,
             is_data_collection_complete: finished,
+            unknown_fields: Default::default(),
         })
     }
 }
@@ -294,7 +292,7 @@ mod tests {
         let ids: HashSet<_> = requests.iter().map(|r| r.uuid).collect();
         assert_eq!(ids.len(), requests.len(), "request ids are unique");
         assert!(requests.iter().any(|r| !r.data_collection.is_empty()));
-        assert!(requests.iter().any(|r| r.target_user_uuid == CURRENT_USER && r.uuid != requests[0].uuid));
+        assert!(requests.iter().any(|r| r.target_user_uuid == Some(CURRENT_USER) && r.uuid != requests[0].uuid));
         for request in &requests {
             assert!(request.security_descriptor.starts_with("O:S-1-5-21-"));
             let open = matches!(request.status, RequestStatus::Pending | RequestStatus::Approved);

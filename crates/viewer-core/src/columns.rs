@@ -1,6 +1,6 @@
 //! The columns of the requests table.
 
-use cm_model::Request;
+use cm_model::{NameBook, Request};
 
 /// A column of the requests table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -39,12 +39,13 @@ impl Column {
         }
     }
 
-    /// What the cell of this column shows for `request`, as plain text.
-    pub fn cell_text(self, request: &Request) -> String {
+    /// What the cell of this column shows for `request`, as plain text, with
+    /// numbers named by `names`.
+    pub fn cell_text(self, request: &Request, names: &NameBook) -> String {
         match self {
             Column::RequestId => request.uuid.to_string(),
-            Column::Type => request.request_type.to_string(),
-            Column::Status => request.status.to_string(),
+            Column::Type => names.request_type(request.request_type).text,
+            Column::Status => names.status(request.status).text,
             Column::Submitted => request.submitted.to_string(),
             Column::Completed => request.completed.to_string(),
             Column::TargetUser => guid_text(request.target_user_uuid),
@@ -60,8 +61,8 @@ pub fn status_badge_class(status: cm_model::RequestStatus) -> String {
 }
 
 /// The all-zero GUID is how the API says "none".
-fn guid_text(guid: uuid::Uuid) -> String {
-    if guid.is_nil() { "none".to_owned() } else { guid.to_string() }
+fn guid_text(guid: Option<uuid::Uuid>) -> String {
+    guid.map_or_else(|| "none".to_owned(), |guid| guid.to_string())
 }
 
 #[cfg(test)]
@@ -76,7 +77,7 @@ mod tests {
     #[test]
     fn cells_show_decoded_names_and_dates() {
         let request = request();
-        let cells: Vec<String> = Column::ALL.iter().map(|c| c.cell_text(&request)).collect();
+        let cells: Vec<String> = Column::ALL.iter().map(|c| c.cell_text(&request, &NameBook::default())).collect();
         assert_eq!(
             cells,
             [
@@ -92,16 +93,26 @@ mod tests {
     }
 
     #[test]
+    fn configured_names_replace_unknown_numbers() {
+        let mut request = request();
+        request.request_type = RequestType::from(12);
+        let config = serde_json::from_str(r#"{"requestType": {"12": "OfflineUnblock"}}"#).unwrap();
+        let names = NameBook::from_config(&config).unwrap();
+        assert_eq!(Column::Type.cell_text(&request, &names), "OfflineUnblock");
+    }
+
+    #[test]
     fn unknown_codes_and_empty_guids_are_shown_for_what_they_are() {
         let mut request = request();
         request.status = RequestStatus::from(42);
         request.request_type = RequestType::from(12);
-        request.target_user_uuid = uuid::Uuid::nil();
+        request.target_user_uuid = None;
         request.completed = CmDate::parse("soon");
-        assert_eq!(Column::Status.cell_text(&request), "Unknown (42)");
-        assert_eq!(Column::Type.cell_text(&request), "Unknown (12)");
-        assert_eq!(Column::TargetUser.cell_text(&request), "none");
-        assert_eq!(Column::Completed.cell_text(&request), "soon");
+        let names = NameBook::default();
+        assert_eq!(Column::Status.cell_text(&request, &names), "Unknown (42)");
+        assert_eq!(Column::Type.cell_text(&request, &names), "Unknown (12)");
+        assert_eq!(Column::TargetUser.cell_text(&request, &names), "none");
+        assert_eq!(Column::Completed.cell_text(&request, &names), "soon");
         assert_eq!(status_badge_class(request.status), "status-unknown");
         assert_eq!(status_badge_class(RequestStatus::Approved), "status-approved");
     }

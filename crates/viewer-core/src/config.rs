@@ -1,6 +1,7 @@
 //! The runtime configuration (`config.json`, served next to `index.html`) and
 //! the API addresses it leads to.
 
+use cm_model::{NameBook, NameConfig};
 use serde::Deserialize;
 
 /// What an administrator sets in `config.json`.
@@ -11,6 +12,9 @@ pub struct ViewerConfig {
     /// page's own origin, for a viewer hosted on the CM server itself.
     #[serde(default)]
     pub cm_host: String,
+    /// Names for numbers and bits that the built-in names lack or get wrong.
+    #[serde(default)]
+    pub names: NameConfig,
 }
 
 impl ViewerConfig {
@@ -20,6 +24,11 @@ impl ViewerConfig {
             return Ok(ViewerConfig::default());
         }
         serde_json::from_str(text).map_err(|error| format!("config.json is not valid: {error}"))
+    }
+
+    /// The names to use: built-in ones with the configured ones on top.
+    pub fn name_book(&self) -> Result<NameBook, String> {
+        NameBook::from_config(&self.names).map_err(|error| format!("config.json is not valid: {error}"))
     }
 
     /// The CM host to call: the configured one, or `page_origin` when none is set.
@@ -52,6 +61,18 @@ mod tests {
     fn broken_config_is_reported() {
         let error = ViewerConfig::from_json("{cmHost:").unwrap_err();
         assert!(error.starts_with("config.json is not valid"), "{error}");
+    }
+
+    #[test]
+    fn names_come_from_the_names_section() {
+        let config = ViewerConfig::from_json(r#"{"names": {"requestType": {"12": "OfflineUnblock"}}}"#).unwrap();
+        let names = config.name_book().unwrap();
+        assert_eq!(names.request_type(cm_model::RequestType::from(12)).text, "OfflineUnblock");
+        let bad = ViewerConfig::from_json(r#"{"names": {"status": {"x": "y"}}}"#).unwrap();
+        assert_eq!(
+            bad.name_book().unwrap_err(),
+            "config.json is not valid: names.status: \u{201c}x\u{201d} is not a 32-bit number"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The order of the table's rows.
 
 use crate::columns::Column;
-use cm_model::Request;
+use cm_model::{NameBook, Request};
 use std::cmp::Ordering;
 
 /// Ascending or descending.
@@ -55,12 +55,13 @@ impl SortOrder {
         (self.column == column).then(|| self.direction.aria_sort())
     }
 
-    /// Positions of `requests` in this order. The sort is stable: rows that
-    /// compare equal keep the order the server sent them in.
-    pub fn arrange(self, requests: &[Request]) -> Vec<usize> {
+    /// Positions of `requests` in this order, with type and status ordered by
+    /// their names in `names`. The sort is stable: rows that compare equal keep
+    /// the order the server sent them in.
+    pub fn arrange(self, requests: &[Request], names: &NameBook) -> Vec<usize> {
         let mut positions: Vec<usize> = (0..requests.len()).collect();
         positions.sort_by(|&a, &b| {
-            let ordering = compare(self.column, &requests[a], &requests[b]);
+            let ordering = compare(self.column, &requests[a], &requests[b], names);
             match self.direction {
                 Direction::Ascending => ordering,
                 Direction::Descending => ordering.reverse(),
@@ -70,7 +71,7 @@ impl SortOrder {
     }
 }
 
-fn compare(column: Column, a: &Request, b: &Request) -> Ordering {
+fn compare(column: Column, a: &Request, b: &Request, names: &NameBook) -> Ordering {
     match column {
         Column::RequestId => a.uuid.cmp(&b.uuid),
         Column::Submitted => a.submitted.cmp(&b.submitted),
@@ -78,7 +79,7 @@ fn compare(column: Column, a: &Request, b: &Request) -> Ordering {
         Column::TargetUser => a.target_user_uuid.cmp(&b.target_user_uuid),
         Column::ProfileTemplate => a.profile_template_uuid.cmp(&b.profile_template_uuid),
         // Names, not numbers: the user sees names and expects them alphabetical.
-        Column::Type | Column::Status => column.cell_text(a).cmp(&column.cell_text(b)),
+        Column::Type | Column::Status => column.cell_text(a, names).cmp(&column.cell_text(b, names)),
     }
 }
 
@@ -105,7 +106,7 @@ mod tests {
 
     #[test]
     fn default_order_is_newest_first() {
-        assert_eq!(SortOrder::default().arrange(&requests()), [2, 0, 1, 3]);
+        assert_eq!(SortOrder::default().arrange(&requests(), &NameBook::default()), [2, 0, 1, 3]);
     }
 
     #[test]
@@ -113,17 +114,17 @@ mod tests {
         let by_status = SortOrder::default().after_click(Column::Status);
         assert_eq!(by_status.direction, Direction::Ascending);
         // Approved, Approved, Completed, Pending; equal rows stay in server order.
-        assert_eq!(by_status.arrange(&requests()), [1, 3, 0, 2]);
+        assert_eq!(by_status.arrange(&requests(), &NameBook::default()), [1, 3, 0, 2]);
         let reversed = by_status.after_click(Column::Status);
         assert_eq!(reversed.direction, Direction::Descending);
-        assert_eq!(reversed.arrange(&requests()), [2, 0, 1, 3]);
+        assert_eq!(reversed.arrange(&requests(), &NameBook::default()), [2, 0, 1, 3]);
     }
 
     #[test]
     fn types_sort_by_their_names() {
         let by_type = SortOrder { column: Column::Type, direction: Direction::Ascending };
         // Enroll, Enroll, Renew, Unblock.
-        assert_eq!(by_type.arrange(&requests()), [1, 3, 0, 2]);
+        assert_eq!(by_type.arrange(&requests(), &NameBook::default()), [1, 3, 0, 2]);
     }
 
     #[test]

@@ -330,13 +330,8 @@ fn parse_ace(content: &str) -> Result<Ace, String> {
 }
 
 fn parse_ace_flags(text: &str) -> Result<Vec<AceFlag>, String> {
-    if text.len() % 2 != 0 || !text.is_ascii() {
-        return Err(format!("\u{201c}{text}\u{201d} is not a list of two-letter ACE flags"));
-    }
-    text.as_bytes()
-        .chunks(2)
-        .map(|pair| {
-            let letters = std::str::from_utf8(pair).expect("ASCII");
+    letter_pairs(text, "ACE flags")?
+        .map(|letters| {
             ACE_FLAGS
                 .iter()
                 .find(|(code, _, _)| *code == letters)
@@ -344,6 +339,14 @@ fn parse_ace_flags(text: &str) -> Result<Vec<AceFlag>, String> {
                 .ok_or_else(|| format!("\u{201c}{letters}\u{201d} is not an ACE flag"))
         })
         .collect()
+}
+
+/// Splits SDDL's concatenated two-letter codes (`CIID`, `CCDCLC`).
+fn letter_pairs<'a>(text: &'a str, what: &str) -> Result<impl Iterator<Item = &'a str>, String> {
+    if !text.len().is_multiple_of(2) || !text.is_ascii() {
+        return Err(format!("\u{201c}{text}\u{201d} is not a list of two-letter {what}"));
+    }
+    Ok(text.as_bytes().chunks(2).map(|pair| std::str::from_utf8(pair).expect("ASCII")))
 }
 
 fn parse_guid(text: &str) -> Result<Option<Uuid>, String> {

@@ -43,12 +43,8 @@ pub fn parse_rights(text: &str) -> Result<u32, String> {
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
         return text.parse().map_err(|_| format!("\u{201c}{text}\u{201d} is not a 32-bit mask"));
     }
-    if text.len() % 2 != 0 || !text.is_ascii() {
-        return Err(format!("\u{201c}{text}\u{201d} is not a list of two-letter rights"));
-    }
     let mut mask = 0;
-    for pair in text.as_bytes().chunks(2) {
-        let letters = std::str::from_utf8(pair).expect("ASCII");
+    for letters in super::letter_pairs(text, "rights")? {
         let bits = RIGHT_BITS
             .iter()
             .map(|&(code, bit, _)| (code, bit))

@@ -41,7 +41,7 @@ fn canonical_sid(text: &str) -> Option<String> {
     let mut parts = rest.split('-');
     let revision: u8 = parts.next()?.parse().ok()?;
     let authority = parse_authority(parts.next()?)?;
-    let sub_authorities: Vec<u32> = parts.map(|part| parse_decimal(part)).collect::<Option<_>>()?;
+    let sub_authorities: Vec<u32> = parts.map(parse_decimal).collect::<Option<_>>()?;
     if revision != 1 || sub_authorities.len() > 15 {
         return None;
     }

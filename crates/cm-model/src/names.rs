@@ -1,0 +1,288 @@
+//! Names for the API's numbers: built in from what is documented, and
+//! correctable by administrators in the viewer's configuration.
+//!
+//! Several numbers have no published name (most `RequestType` members, every
+//! `DataCollectionFlags` bit, CM's meaning of SDDL rights bits). Instead of
+//! guessing, the viewer shows the number and lets the configuration name it;
+//! every name says where it came from.
+
+use crate::sddl::RIGHT_BITS;
+use crate::{RequestStatus, RequestType};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Where a name comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameOrigin {
+    /// From the API's documentation (`shared/reference/cm-rest-api.md`).
+    BuiltIn,
+    /// From the viewer's configuration.
+    Configured,
+    /// Nobody has named this number: the text shows the number itself.
+    Unknown,
+}
+
+/// A name and where it comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Named {
+    pub text: String,
+    pub origin: NameOrigin,
+}
+
+impl fmt::Display for Named {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// A bit set, split into its named bits and the rest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlagNames {
+    /// The whole value, as received.
+    pub bits: u32,
+    /// Each named bit that is set, lowest first.
+    pub named: Vec<(u32, Named)>,
+    /// Set bits that have no name.
+    pub unnamed: u32,
+}
+
+/// `Smartcard, 0x20`; `none` when no bit is set.
+impl fmt::Display for FlagNames {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.bits == 0 {
+            return f.write_str("none");
+        }
+        let mut parts: Vec<String> = self.named.iter().map(|(_, name)| name.text.clone()).collect();
+        if self.unnamed != 0 {
+            parts.push(format!("{:#x}", self.unnamed));
+        }
+        f.write_str(&parts.join(", "))
+    }
+}
+
+/// The `names` section of `config.json`, as written: keys are numbers in
+/// decimal or `0x` hex; for bit sets each key is one bit.
+///
+/// ```json
+/// { "requestType": { "12": "OfflineUnblock" }, "dataCollectionFlags": { "0x20": "SubscriberProvided" } }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NameConfig {
+    #[serde(default)]
+    pub status: BTreeMap<String, String>,
+    #[serde(default)]
+    pub request_type: BTreeMap<String, String>,
+    #[serde(default)]
+    pub request_flags: BTreeMap<String, String>,
+    #[serde(default)]
+    pub data_collection_flags: BTreeMap<String, String>,
+    #[serde(default)]
+    pub access_rights: BTreeMap<String, String>,
+}
+
+/// Every name the viewer uses for numbers: built-in ones plus configured ones,
+/// which take precedence.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NameBook {
+    status: BTreeMap<i32, String>,
+    request_type: BTreeMap<i32, String>,
+    request_flags: BTreeMap<u32, String>,
+    data_collection_flags: BTreeMap<u32, String>,
+    access_rights: BTreeMap<u32, String>,
+}
+
+/// The one documented request flag: every smart-card example has `Flags: 2`.
+const BUILT_IN_REQUEST_FLAGS: &[(u32, &str)] = &[(0x2, "Smartcard")];
+
+impl NameBook {
+    /// The configured names, checked: an error names the section and key at fault.
+    pub fn from_config(config: &NameConfig) -> Result<NameBook, String> {
+        Ok(NameBook {
+            status: code_names("status", &config.status)?,
+            request_type: code_names("requestType", &config.request_type)?,
+            request_flags: bit_names("requestFlags", &config.request_flags)?,
+            data_collection_flags: bit_names("dataCollectionFlags", &config.data_collection_flags)?,
+            access_rights: bit_names("accessRights", &config.access_rights)?,
+        })
+    }
+
+    pub fn status(&self, status: RequestStatus) -> Named {
+        code_name(&self.status, status.code(), status.known_name())
+    }
+
+    pub fn request_type(&self, request_type: RequestType) -> Named {
+        code_name(&self.request_type, request_type.code(), request_type.known_name())
+    }
+
+    pub fn request_flags(&self, bits: u32) -> FlagNames {
+        flag_names(&self.request_flags, bits, |bit| {
+            BUILT_IN_REQUEST_FLAGS.iter().find(|(known, _)| *known == bit).map(|(_, name)| *name)
+        })
+    }
+
+    /// No bit of `DataCollectionFlags` has a published value.
+    pub fn data_collection_flags(&self, bits: u32) -> FlagNames {
+        flag_names(&self.data_collection_flags, bits, |_| None)
+    }
+
+    /// Rights bits of an ACE: Windows' names, or CM's where configured.
+    pub fn access_rights(&self, mask: u32) -> FlagNames {
+        flag_names(&self.access_rights, mask, |bit| {
+            RIGHT_BITS.iter().find(|(_, known, _)| *known == bit).map(|(_, _, name)| *name)
+        })
+    }
+}
+
+fn code_name(configured: &BTreeMap<i32, String>, code: i32, built_in: Option<&'static str>) -> Named {
+    match (configured.get(&code), built_in) {
+        (Some(name), _) => Named { text: name.clone(), origin: NameOrigin::Configured },
+        (None, Some(name)) => Named { text: name.to_owned(), origin: NameOrigin::BuiltIn },
+        (None, None) => Named { text: format!("Unknown ({code})"), origin: NameOrigin::Unknown },
+    }
+}
+
+fn flag_names(
+    configured: &BTreeMap<u32, String>,
+    bits: u32,
+    built_in: impl Fn(u32) -> Option<&'static str>,
+) -> FlagNames {
+    let mut named = Vec::new();
+    let mut unnamed = 0;
+    for bit in (0..32).map(|shift| 1u32 << shift).filter(|bit| bits & bit != 0) {
+        match (configured.get(&bit), built_in(bit)) {
+            (Some(name), _) => named.push((bit, Named { text: name.clone(), origin: NameOrigin::Configured })),
+            (None, Some(name)) => named.push((bit, Named { text: name.to_owned(), origin: NameOrigin::BuiltIn })),
+            (None, None) => unnamed |= bit,
+        }
+    }
+    FlagNames { bits, named, unnamed }
+}
+
+fn code_names(section: &str, names: &BTreeMap<String, String>) -> Result<BTreeMap<i32, String>, String> {
+    names
+        .iter()
+        .map(|(key, name)| {
+            let code = parse_number(key)
+                .and_then(|number| i32::try_from(number).ok())
+                .ok_or_else(|| format!("names.{section}: \u{201c}{key}\u{201d} is not a 32-bit number"))?;
+            Ok((code, checked_name(section, key, name)?))
+        })
+        .collect()
+}
+
+fn bit_names(section: &str, names: &BTreeMap<String, String>) -> Result<BTreeMap<u32, String>, String> {
+    names
+        .iter()
+        .map(|(key, name)| {
+            let bit = parse_number(key)
+                .and_then(|number| u32::try_from(number).ok())
+                .filter(|bit| bit.count_ones() == 1)
+                .ok_or_else(|| {
+                    format!("names.{section}: \u{201c}{key}\u{201d} is not a single bit (such as 0x20 or 32)")
+                })?;
+            Ok((bit, checked_name(section, key, name)?))
+        })
+        .collect()
+}
+
+fn checked_name(section: &str, key: &str, name: &str) -> Result<String, String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(format!("names.{section}.{key}: the name is empty"));
+    }
+    Ok(name.to_owned())
+}
+
+/// Decimal (possibly negative) or `0x` hex.
+fn parse_number(text: &str) -> Option<i64> {
+    let text = text.trim();
+    match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+        Some(hex) => i64::from_str_radix(hex, 16).ok(),
+        None => text.parse().ok(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn book(json: &str) -> Result<NameBook, String> {
+        NameBook::from_config(&serde_json::from_str(json).unwrap())
+    }
+
+    #[test]
+    fn built_in_names_say_so() {
+        let names = NameBook::default();
+        assert_eq!(
+            names.status(RequestStatus::Approved),
+            Named { text: "Approved".into(), origin: NameOrigin::BuiltIn }
+        );
+        assert_eq!(names.request_type(RequestType::from(5)).text, "Unblock");
+        assert_eq!(
+            names.request_type(RequestType::from(12)),
+            Named { text: "Unknown (12)".into(), origin: NameOrigin::Unknown }
+        );
+    }
+
+    #[test]
+    fn configured_names_add_and_override() {
+        let names =
+            book(r#"{"requestType": {"12": "OfflineUnblock", "1": "Enrollment"}, "status": {"0x2A": "Archived"}}"#)
+                .unwrap();
+        assert_eq!(
+            names.request_type(RequestType::from(12)),
+            Named { text: "OfflineUnblock".into(), origin: NameOrigin::Configured }
+        );
+        assert_eq!(names.request_type(RequestType::Enroll).origin, NameOrigin::Configured);
+        assert_eq!(names.request_type(RequestType::Enroll).text, "Enrollment");
+        assert_eq!(names.status(RequestStatus::from(42)).text, "Archived");
+        assert_eq!(names.status(RequestStatus::Denied).origin, NameOrigin::BuiltIn);
+    }
+
+    #[test]
+    fn flags_split_into_named_and_unnamed_bits() {
+        let names = NameBook::default();
+        let flags = names.request_flags(2 | 0x40);
+        assert_eq!(flags.named, [(2, Named { text: "Smartcard".into(), origin: NameOrigin::BuiltIn })]);
+        assert_eq!(flags.unnamed, 0x40);
+        assert_eq!(flags.to_string(), "Smartcard, 0x40");
+        assert_eq!(names.data_collection_flags(32).to_string(), "0x20");
+        assert_eq!(names.request_flags(0).to_string(), "none");
+
+        let configured = book(
+            r#"{"dataCollectionFlags": {"32": "SubscriberProvided"}, "requestFlags": {"0x1": "EnrollmentAgent"}}"#,
+        )
+        .unwrap();
+        assert_eq!(configured.data_collection_flags(32).to_string(), "SubscriberProvided");
+        assert_eq!(configured.request_flags(3).to_string(), "EnrollmentAgent, Smartcard");
+    }
+
+    #[test]
+    fn rights_bits_have_windows_names_unless_configured() {
+        let names = NameBook::default();
+        assert_eq!(names.access_rights(0x2_0000 | 0x1).to_string(), "Create child, Read control");
+        let configured = book(r#"{"accessRights": {"0x20000": "Read"}}"#).unwrap();
+        let rights = configured.access_rights(0x2_0000);
+        assert_eq!(rights.named[0].1, Named { text: "Read".into(), origin: NameOrigin::Configured });
+    }
+
+    #[test]
+    fn bad_configuration_names_the_key() {
+        assert_eq!(
+            book(r#"{"status": {"abc": "X"}}"#).unwrap_err(),
+            "names.status: \u{201c}abc\u{201d} is not a 32-bit number"
+        );
+        assert!(
+            book(r#"{"requestFlags": {"3": "Two bits"}}"#)
+                .unwrap_err()
+                .contains("names.requestFlags: \u{201c}3\u{201d} is not a single bit")
+        );
+        assert!(book(r#"{"status": {"99999999999": "X"}}"#).is_err());
+        assert!(book(r#"{"status": {"1": "  "}}"#).unwrap_err().contains("empty"));
+        assert!(
+            serde_json::from_str::<NameConfig>(r#"{"statuses": {}}"#).unwrap_err().to_string().contains("statuses")
+        );
+    }
+}
