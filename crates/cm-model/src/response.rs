@@ -6,7 +6,6 @@
 //! element of an array never costs the elements that did decode.
 
 use crate::Request;
-use serde_json::value::RawValue;
 use std::fmt;
 
 /// The requests that decoded, and the elements that did not.
@@ -91,39 +90,118 @@ pub fn decode_response(status: u16, content_type: Option<&str>, body: &[u8]) -> 
     }
 }
 
+/// The largest element accepted: a real request is about 1.3 KB, so anything
+/// near this is hostile or broken, and is refused before it is parsed.
+pub const MAX_ELEMENT_BYTES: usize = 1 << 20;
+
 /// Decodes a successful body: an array of requests, one request, or nothing.
 pub fn decode_body(content_type: Option<&str>, body: &[u8]) -> Result<DecodedRequests, ResponseError> {
     let Ok(text) = std::str::from_utf8(body) else {
-        return Err(ResponseError::NotJson { received: "binary data".into() });
+        return Err(ResponseError::NotJson { received: "binary data (not UTF-8 text)".into() });
     };
-    let trimmed = text.trim_start();
+    let text = text.trim_start_matches('\u{feff}').trim();
     let declared_html = content_type.is_some_and(|value| value.to_ascii_lowercase().contains("html"));
-    if declared_html || trimmed.starts_with('<') {
-        return Err(ResponseError::NotJson { received: describe_markup(trimmed) });
+    if declared_html || text.starts_with('<') {
+        return Err(ResponseError::NotJson { received: describe_markup(text) });
     }
-    match trimmed.as_bytes().first() {
+    match text.as_bytes().first() {
         None => Ok(DecodedRequests::default()),
-        Some(b'[') => {
-            let elements: Vec<&RawValue> =
-                serde_json::from_str(text).map_err(|error| ResponseError::NotRequests { reason: error.to_string() })?;
-            Ok(decode_elements(elements.iter().map(|element| element.get())))
+        Some(b'[') => Ok(decode_elements(split_array(text))),
+        Some(b'{') => Ok(decode_elements(std::iter::once(Ok(text)))),
+        Some(_) if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() => {
+            Err(ResponseError::NotRequests { reason: format!("it is \u{201c}{}\u{201d}", shorten(text)) })
         }
-        Some(b'{') => Ok(decode_elements(std::iter::once(text))),
-        Some(_) => {
-            Err(ResponseError::NotJson { received: format!("text starting \u{201c}{}\u{201d}", shorten(trimmed)) })
-        }
+        Some(_) => Err(ResponseError::NotJson { received: format!("text starting \u{201c}{}\u{201d}", shorten(text)) }),
     }
 }
 
-fn decode_elements<'a>(elements: impl Iterator<Item = &'a str>) -> DecodedRequests {
+fn decode_elements<'a>(elements: impl Iterator<Item = Result<&'a str, String>>) -> DecodedRequests {
     let mut decoded = DecodedRequests::default();
     for (index, element) in elements.enumerate() {
-        match serde_json::from_str::<Request>(element) {
+        match element.and_then(decode_element) {
             Ok(request) => decoded.requests.push(request),
-            Err(error) => decoded.failures.push(ElementFailure { index, reason: error.to_string() }),
+            Err(reason) => decoded.failures.push(ElementFailure { index, reason }),
         }
     }
     decoded
+}
+
+fn decode_element(text: &str) -> Result<Request, String> {
+    if text.len() > MAX_ELEMENT_BYTES {
+        return Err(format!(
+            "it is {} KB long; a request is never more than {} KB",
+            text.len() / 1024,
+            MAX_ELEMENT_BYTES / 1024
+        ));
+    }
+    serde_json::from_str(text).map_err(|error| error.to_string())
+}
+
+/// The elements of a JSON array, found by bracket depth without parsing them,
+/// so that one broken element (even one that is not valid JSON) costs only
+/// itself. Problems with the array itself come out as failed elements.
+fn split_array(text: &str) -> ArrayElements<'_> {
+    ArrayElements { text, position: 1, first: true, finished: false, after_end: None }
+}
+
+struct ArrayElements<'a> {
+    text: &'a str,
+    /// Byte offset of the next element; starts after the `[`.
+    position: usize,
+    first: bool,
+    finished: bool,
+    /// What follows the closing `]`, when that is not just whitespace.
+    after_end: Option<String>,
+}
+
+impl<'a> Iterator for ArrayElements<'a> {
+    type Item = Result<&'a str, String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.finished {
+            return self.after_end.take().map(Err);
+        }
+        let bytes = self.text.as_bytes();
+        let start = self.position;
+        let mut depth = 0usize;
+        let mut in_string = false;
+        let mut escaped = false;
+        while let Some(&byte) = bytes.get(self.position) {
+            self.position += 1;
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' if in_string => escaped = true,
+                b'"' => in_string = !in_string,
+                _ if in_string => {}
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' if depth > 0 => depth -= 1,
+                b',' | b']' if depth == 0 => {
+                    let element = self.text[start..self.position - 1].trim();
+                    let first = std::mem::replace(&mut self.first, false);
+                    if byte == b']' {
+                        self.finished = true;
+                        self.after_end = trailing_text(&self.text[self.position..]);
+                        if first && element.is_empty() {
+                            return self.after_end.take().map(Err);
+                        }
+                    }
+                    return Some(if element.is_empty() { Err("the element is empty".into()) } else { Ok(element) });
+                }
+                _ => {}
+            }
+        }
+        // The body ended before the closing `]`: the response was cut off. The
+        // last element is still decoded, in case it is whole.
+        self.finished = true;
+        self.after_end = Some("the list is not closed: the response was cut off".into());
+        let element = self.text[start..].trim();
+        if element.is_empty() { self.after_end.take().map(Err) } else { Some(Ok(element)) }
+    }
+}
+
+fn trailing_text(rest: &str) -> Option<String> {
+    let rest = rest.trim();
+    (!rest.is_empty()).then(|| format!("unexpected text after the end of the list: \u{201c}{}\u{201d}", shorten(rest)))
 }
 
 /// Names an HTML page by its title, which is what a person recognises.
@@ -179,6 +257,82 @@ mod tests {
         assert!(decoded.failures[0].reason.contains("UUID"), "{}", decoded.failures[0].reason);
     }
 
+    fn decode_ok(body: &str) -> DecodedRequests {
+        decode_response(200, Some("application/json"), body.as_bytes()).unwrap()
+    }
+
+    fn failure_reasons(decoded: &DecodedRequests) -> Vec<(usize, &str)> {
+        decoded.failures.iter().map(|failure| (failure.index, failure.reason.as_str())).collect()
+    }
+
+    #[test]
+    fn an_element_that_is_not_even_json_costs_only_itself() {
+        let decoded = decode_ok(&format!(r#"[{MINIMAL}, {{"Uuid": tru}}, {MINIMAL}]"#));
+        assert_eq!(decoded.requests.len(), 2);
+        assert_eq!(decoded.failures.len(), 1);
+        assert_eq!(decoded.failures[0].index, 1);
+        assert!(decoded.failures[0].reason.contains("expected ident"), "{:?}", decoded.failures);
+    }
+
+    #[test]
+    fn brackets_and_quotes_inside_strings_do_not_split_elements() {
+        let tricky = MINIMAL.replace(r#""Status":3"#, r#""Status":3,"Comment":"a],{\"b\\""#);
+        let decoded = decode_ok(&format!("[{tricky},{MINIMAL}]"));
+        assert_eq!(failure_reasons(&decoded), []);
+        assert_eq!(decoded.requests[0].comment, "a],{\"b\\");
+    }
+
+    #[test]
+    fn a_cut_off_list_keeps_what_arrived_and_says_so() {
+        let decoded = decode_ok(&format!(r#"[{MINIMAL},{MINIMAL},{{"Uuid":"a9b4"#));
+        assert_eq!(decoded.requests.len(), 2);
+        assert_eq!(decoded.failures.len(), 2);
+        assert_eq!(decoded.failures[0].index, 2);
+        assert_eq!(decoded.failures[1].reason, "the list is not closed: the response was cut off");
+
+        let whole_last = decode_ok(&format!("[{MINIMAL},{MINIMAL}"));
+        assert_eq!(whole_last.requests.len(), 2);
+        assert_eq!(failure_reasons(&whole_last), [(2, "the list is not closed: the response was cut off")]);
+        assert_eq!(failure_reasons(&decode_ok("[")), [(0, "the list is not closed: the response was cut off")]);
+    }
+
+    #[test]
+    fn the_list_itself_can_be_malformed() {
+        assert_eq!(failure_reasons(&decode_ok(&format!("[{MINIMAL},,{MINIMAL}]"))), [(1, "the element is empty")]);
+        assert_eq!(decode_ok("[ \n ]"), DecodedRequests::default());
+        let trailing = decode_ok(&format!("[{MINIMAL}] <!-- cached -->"));
+        assert_eq!(trailing.requests.len(), 1);
+        assert_eq!(trailing.failures[0].index, 1);
+        assert!(trailing.failures[0].reason.starts_with("unexpected text after the end of the list"));
+        assert_eq!(decode_ok("[] x").failures.len(), 1);
+    }
+
+    #[test]
+    fn hostile_elements_fail_alone() {
+        let huge = format!(
+            r#"{{"Uuid":"a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099","RequestType":1,"Status":3,"Comment":"{}"}}"#,
+            "x".repeat(MAX_ELEMENT_BYTES)
+        );
+        let deep = format!(
+            r#"{{"Uuid":"a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099","RequestType":1,"Status":3,"X":{}{}}}"#,
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let out_of_range = MINIMAL.replace(r#""Status":3"#, r#""Status":4294967296"#) + "}";
+        let decoded = decode_ok(&format!("[{huge},{deep},{out_of_range},{MINIMAL}]"));
+        assert_eq!(decoded.requests.len(), 1);
+        let reasons = failure_reasons(&decoded);
+        assert_eq!(reasons.iter().map(|(index, _)| *index).collect::<Vec<_>>(), [0, 1, 2]);
+        assert!(reasons[0].1.contains("KB long"), "{}", reasons[0].1);
+        assert!(reasons[1].1.contains("recursion limit"), "{}", reasons[1].1);
+        assert!(reasons[2].1.contains("expected i32"), "{}", reasons[2].1);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_ignored() {
+        assert_eq!(decode_ok(&format!("\u{feff}[{MINIMAL}]")).requests.len(), 1);
+    }
+
     #[test]
     fn html_is_named_by_its_title() {
         let page = b"<!DOCTYPE html><html><head><TITLE> Sign in to Contoso </TITLE></head></html>";
@@ -207,8 +361,9 @@ mod tests {
 
     #[test]
     fn json_that_is_not_requests_is_explained() {
-        assert!(matches!(decode_response(200, None, b"[1,"), Err(ResponseError::NotRequests { .. })));
-        assert!(matches!(decode_response(200, None, b"\"hello\""), Err(ResponseError::NotJson { .. })));
+        assert_eq!(decode_response(200, None, b"[1]").unwrap().failures.len(), 1);
+        assert!(matches!(decode_response(200, None, b"\"hello\""), Err(ResponseError::NotRequests { .. })));
+        assert!(matches!(decode_response(200, None, b"hello"), Err(ResponseError::NotJson { .. })));
         assert!(matches!(decode_response(200, None, &[0xff, 0xfe]), Err(ResponseError::NotJson { .. })));
     }
 
