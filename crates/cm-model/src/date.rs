@@ -80,8 +80,22 @@ impl Serialize for CmDate {
 
 impl<'de> Deserialize<'de> for CmDate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(CmDate::parse(&text))
+        deserializer.deserialize_str(DateVisitor)
+    }
+}
+
+/// Reads the date text where it lies, without copying it first.
+struct DateVisitor;
+
+impl serde::de::Visitor<'_> for DateVisitor {
+    type Value = CmDate;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a date string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<CmDate, E> {
+        Ok(CmDate::parse(text))
     }
 }
 

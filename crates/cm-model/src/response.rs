@@ -164,15 +164,14 @@ impl<'a> Iterator for ArrayElements<'a> {
         let bytes = self.text.as_bytes();
         let start = self.position;
         let mut depth = 0usize;
-        let mut in_string = false;
-        let mut escaped = false;
         while let Some(&byte) = bytes.get(self.position) {
             self.position += 1;
             match byte {
-                _ if escaped => escaped = false,
-                b'\\' if in_string => escaped = true,
-                b'"' => in_string = !in_string,
-                _ if in_string => {}
+                // Most of a request is string content: skip it in one step.
+                b'"' => match skip_string(bytes, self.position) {
+                    Some(after) => self.position = after,
+                    None => self.position = bytes.len(),
+                },
                 b'{' | b'[' => depth += 1,
                 b'}' | b']' if depth > 0 => depth -= 1,
                 b',' | b']' if depth == 0 => {
@@ -196,6 +195,21 @@ impl<'a> Iterator for ArrayElements<'a> {
         self.after_end = Some("the list is not closed: the response was cut off".into());
         let element = self.text[start..].trim();
         if element.is_empty() { self.after_end.take().map(Err) } else { Some(Ok(element)) }
+    }
+}
+
+/// The position after the closing quote of the string whose content starts at
+/// `from`, or `None` if the string never closes.
+fn skip_string(bytes: &[u8], mut from: usize) -> Option<usize> {
+    loop {
+        let found = from + memchr::memchr2(b'"', b'\\', &bytes[from..])?;
+        if bytes[found] == b'"' {
+            return Some(found + 1);
+        }
+        from = found + 2;
+        if from > bytes.len() {
+            return None;
+        }
     }
 }
 

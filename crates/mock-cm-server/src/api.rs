@@ -23,7 +23,7 @@ pub fn router(requests: Vec<Request>, delay: Duration) -> Router {
     let requests = requests
         .into_iter()
         .map(|request| {
-            let json = serde_json::to_string(&request).expect("requests serialise");
+            let json = request_json(&request);
             (request, json)
         })
         .collect();
@@ -62,7 +62,7 @@ async fn list_requests(State(store): State<Arc<Store>>, Query(query): Query<List
     if matching.is_empty() {
         return StatusCode::NO_CONTENT.into_response();
     }
-    json_response(format!("[{}]", matching.join(",")))
+    json_response(list_json(&matching))
 }
 
 async fn one_request(State(store): State<Arc<Store>>, Path(id): Path<String>) -> Response {
@@ -74,6 +74,16 @@ async fn one_request(State(store): State<Arc<Store>>, Path(id): Path<String>) ->
         Some((_, json)) => json_response(json.clone()),
         None => StatusCode::NO_CONTENT.into_response(),
     }
+}
+
+/// One request as the API writes it.
+pub fn request_json(request: &Request) -> String {
+    serde_json::to_string(request).expect("a request always serialises")
+}
+
+/// A list body, from requests already written by [`request_json`].
+pub fn list_json(requests: &[&str]) -> String {
+    format!("[{}]", requests.join(","))
 }
 
 /// The documented status names, matched as IIS would: without regard to case.

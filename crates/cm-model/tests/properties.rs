@@ -1,0 +1,173 @@
+//! Properties over generated input: what the mock server writes decodes to the
+//! same requests, and no input makes the decoders panic.
+
+use cm_model::sddl::parse_sddl;
+use cm_model::{
+    CmDate, DataCollectionFlags, DataItem, Request, RequestFlags, RequestStatus, RequestType, Timestamp,
+    decode_response,
+};
+use mock_cm_server::api::{list_json, request_json};
+use proptest::prelude::*;
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+/// The keys `Request` knows; unknown fields must use other names.
+const KNOWN_KEYS: [&str; 21] = [
+    "Uuid",
+    "RequestType",
+    "Status",
+    "Flags",
+    "DataCollection",
+    "DataCollectionFlags",
+    "OriginatorUserUuid",
+    "TargetUserUuid",
+    "Submitted",
+    "Completed",
+    "NewProfileUuid",
+    "OldProfileUuid",
+    "NewSmartcardUuid",
+    "OldSmartcardUuid",
+    "Priority",
+    "Comment",
+    "ProfileTemplateUuid",
+    "SecurityDescriptor",
+    "IsSmartcard",
+    "IsEnrollmentAgent",
+    "IsDataCollectionComplete",
+];
+
+fn guid() -> impl Strategy<Value = Uuid> {
+    any::<u128>().prop_map(Uuid::from_u128)
+}
+
+fn optional_guid() -> impl Strategy<Value = Option<Uuid>> {
+    prop::option::of(guid()).prop_map(|guid| guid.filter(|g| !g.is_nil()))
+}
+
+fn date() -> impl Strategy<Value = CmDate> {
+    // 0001-01-01T00:00:01Z to 9999-12-31T23:59:59Z, at any nanosecond.
+    let instant = (-62_135_596_799i64..253_402_300_799, 0..1_000_000_000i32)
+        .prop_map(|(seconds, nanos)| CmDate::At(Timestamp::new(seconds, nanos).unwrap()));
+    // Text that starts with a letter never reads as a date.
+    let unreadable = "[a-z][ -~]{0,20}".prop_map(CmDate::Unreadable);
+    prop_oneof![Just(CmDate::NotSet), instant, unreadable]
+}
+
+fn json_leaf() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<String>().prop_map(Value::String),
+    ]
+}
+
+fn unknown_fields() -> impl Strategy<Value = Map<String, Value>> {
+    let value = json_leaf().prop_recursive(2, 8, 4, |inner| prop::collection::vec(inner, 0..4).prop_map(Value::Array));
+    prop::collection::btree_map(any::<String>(), value, 0..3)
+        .prop_map(|fields| fields.into_iter().filter(|(key, _)| !KNOWN_KEYS.contains(&key.as_str())).collect())
+}
+
+fn data_item() -> impl Strategy<Value = DataItem> {
+    (any::<String>(), any::<Option<String>>()).prop_map(|(name, value)| DataItem { name, value })
+}
+
+prop_compose! {
+    fn request()(
+        uuid in guid(),
+        request_type in any::<i32>(),
+        status in any::<i32>(),
+        flags in any::<u32>(),
+        data_collection in prop::collection::vec(data_item(), 0..3),
+        data_collection_flags in any::<u32>(),
+        people in (optional_guid(), optional_guid()),
+        dates in (date(), date()),
+        profiles in (optional_guid(), optional_guid(), optional_guid(), optional_guid()),
+        priority in any::<i32>(),
+        comment in any::<String>(),
+        profile_template_uuid in optional_guid(),
+        security_descriptor in any::<String>(),
+        booleans in any::<(bool, bool, bool)>(),
+        unknown_fields in unknown_fields(),
+    ) -> Request {
+        Request {
+            uuid,
+            request_type: RequestType::from(request_type),
+            status: RequestStatus::from(status),
+            flags: RequestFlags(flags),
+            data_collection,
+            data_collection_flags: DataCollectionFlags(data_collection_flags),
+            originator_user_uuid: people.0,
+            target_user_uuid: people.1,
+            submitted: dates.0,
+            completed: dates.1,
+            new_profile_uuid: profiles.0,
+            old_profile_uuid: profiles.1,
+            new_smartcard_uuid: profiles.2,
+            old_smartcard_uuid: profiles.3,
+            priority,
+            comment,
+            profile_template_uuid,
+            security_descriptor,
+            is_smartcard: booleans.0,
+            is_enrollment_agent: booleans.1,
+            is_data_collection_complete: booleans.2,
+            unknown_fields,
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn one_request_round_trips_through_the_mock_server(request in request()) {
+        let body = request_json(&request);
+        let decoded = decode_response(200, Some("application/json"), body.as_bytes()).unwrap();
+        prop_assert!(decoded.failures.is_empty(), "{:?}", decoded.failures);
+        prop_assert_eq!(decoded.requests, vec![request]);
+    }
+
+    #[test]
+    fn lists_round_trip_through_the_mock_server(requests in prop::collection::vec(request(), 0..6)) {
+        let written: Vec<String> = requests.iter().map(request_json).collect();
+        let body = list_json(&written.iter().map(String::as_str).collect::<Vec<_>>());
+        let decoded = decode_response(200, Some("application/json"), body.as_bytes()).unwrap();
+        prop_assert!(decoded.failures.is_empty(), "{:?}", decoded.failures);
+        prop_assert_eq!(decoded.requests, requests);
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(status in prop_oneof![Just(200u16), 100u16..600], body in any::<Vec<u8>>()) {
+        let _ = decode_response(status, None, &body);
+    }
+
+    #[test]
+    fn json_like_text_never_panics(body in r#"[\[\]{}",:\\ 0-9a-zA-Z\-.]{0,200}"#) {
+        let _ = decode_response(200, Some("application/json"), body.as_bytes());
+    }
+
+    #[test]
+    fn a_broken_element_never_costs_the_others(requests in prop::collection::vec(request(), 1..5), broken in r#"[{}\[\]",:a-z0-9]{1,30}"#, at in any::<prop::sample::Index>()) {
+        let mut written: Vec<String> = requests.iter().map(request_json).collect();
+        let position = at.index(written.len() + 1);
+        // Balanced so that it cannot swallow its neighbours; still not a request.
+        written.insert(position, format!("{{\"Broken\":\"{}\"}}", broken.replace(['"', '\\'], "")));
+        let body = list_json(&written.iter().map(String::as_str).collect::<Vec<_>>());
+        let decoded = decode_response(200, None, body.as_bytes()).unwrap();
+        prop_assert_eq!(decoded.requests, requests);
+        prop_assert_eq!(decoded.failures.len(), 1);
+        prop_assert_eq!(decoded.failures[0].index, position);
+    }
+
+    #[test]
+    fn any_text_never_panics_the_sddl_parser(text in any::<String>()) {
+        let _ = parse_sddl(&text);
+    }
+
+    #[test]
+    fn sddl_like_text_never_panics(text in r#"[OGDSAPIRNC:();\-0-9xXa-fWDBYU"é\x00]{0,80}"#) {
+        let parsed = parse_sddl(&text);
+        if let Some(error) = parsed.error {
+            prop_assert!(error.position <= text.chars().count());
+        }
+    }
+}
