@@ -57,13 +57,14 @@ fn is_dotnet_min_value(instant: Timestamp) -> bool {
     Offset::UTC.to_datetime(instant) == civil::date(1, 1, 1).at(0, 0, 0, 0)
 }
 
-/// For people: `2015-07-07 23:36:21 UTC`, `not set`, or the unreadable text as received.
+/// For people: `2015-07-07 23:36:21 UTC`, `not set`, or the text as received,
+/// marked as not being a date.
 impl fmt::Display for CmDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CmDate::NotSet => f.write_str("not set"),
             CmDate::At(instant) => write!(f, "{}", instant.strftime("%Y-%m-%d %H:%M:%S UTC")),
-            CmDate::Unreadable(text) => f.write_str(text),
+            CmDate::Unreadable(text) => write!(f, "{text} (not a date)"),
         }
     }
 }
@@ -135,7 +136,7 @@ mod tests {
     #[test]
     fn text_that_is_not_a_date_is_kept() {
         assert_eq!(CmDate::parse("yesterday"), CmDate::Unreadable("yesterday".into()));
-        assert_eq!(CmDate::parse("yesterday").to_string(), "yesterday");
+        assert_eq!(CmDate::parse("yesterday").to_string(), "yesterday (not a date)");
     }
 
     #[test]

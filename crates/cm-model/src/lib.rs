@@ -13,6 +13,8 @@
 //! - [`decode_response`] turns an HTTP response into requests, or an error
 //!   worded for the person looking at the page.
 
+#![warn(missing_docs)]
+
 mod codes;
 mod date;
 mod names;

@@ -112,7 +112,7 @@ mod tests {
         assert_eq!(Column::Status.cell_text(&request, &names), "Unknown (42)");
         assert_eq!(Column::Type.cell_text(&request, &names), "Unknown (12)");
         assert_eq!(Column::TargetUser.cell_text(&request, &names), "none");
-        assert_eq!(Column::Completed.cell_text(&request, &names), "soon");
+        assert_eq!(Column::Completed.cell_text(&request, &names), "soon (not a date)");
         assert_eq!(status_badge_class(request.status), "status-unknown");
         assert_eq!(status_badge_class(RequestStatus::Approved), "status-approved");
     }
