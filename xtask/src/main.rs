@@ -29,7 +29,7 @@ enum Command {
         #[arg(long, default_value_t = 1000)]
         requests: usize,
     },
-    /// Run formatting and lint checks, native, browser and end-to-end tests.
+    /// Run formatting, lint and documentation checks, native, browser and end-to-end tests.
     Test,
     /// Only install the tools the other commands need.
     Setup,
@@ -77,6 +77,7 @@ fn test() -> Result<(), String> {
         "warnings",
     ])
     .succeeds()?;
+    cargo(&["doc", "--workspace", "--no-deps", "--quiet"]).env("RUSTDOCFLAGS", "-D warnings").succeeds()?;
     // The end-to-end tests serve the release build, so it is built before the native tests run.
     build_app(&build_tools)?;
     cargo(&["test", "--workspace"])

@@ -14,7 +14,10 @@ macro_rules! integer_code_enum {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(from = "i32", into = "i32")]
         pub enum $name {
-            $($variant,)+
+            $(
+                #[doc = concat!("`", stringify!($value), "`: ", stringify!($variant), ".")]
+                $variant,
+            )+
             /// A number that has no known name; kept so it can be shown.
             Unknown(i32),
         }

@@ -26,7 +26,9 @@ pub enum NameOrigin {
 /// A name and where it comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Named {
+    /// The name as shown; `Unknown (n)` when nobody has named the number.
     pub text: String,
+    /// Where the name comes from.
     pub origin: NameOrigin,
 }
 
@@ -70,14 +72,19 @@ impl fmt::Display for FlagNames {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NameConfig {
+    /// `status`: names of `Status` numbers.
     #[serde(default)]
     pub status: BTreeMap<String, String>,
+    /// `requestType`: names of `RequestType` numbers.
     #[serde(default)]
     pub request_type: BTreeMap<String, String>,
+    /// `requestFlags`: names of `Flags` bits, one bit per key.
     #[serde(default)]
     pub request_flags: BTreeMap<String, String>,
+    /// `dataCollectionFlags`: names of `DataCollectionFlags` bits, one bit per key.
     #[serde(default)]
     pub data_collection_flags: BTreeMap<String, String>,
+    /// `accessRights`: CM's names of SDDL rights bits, one bit per key.
     #[serde(default)]
     pub access_rights: BTreeMap<String, String>,
 }
@@ -108,14 +115,17 @@ impl NameBook {
         })
     }
 
+    /// The name of a `Status`: configured, else built in, else `Unknown (n)`.
     pub fn status(&self, status: RequestStatus) -> Named {
         code_name(&self.status, status.code(), status.known_name())
     }
 
+    /// The name of a `RequestType`: configured, else built in, else `Unknown (n)`.
     pub fn request_type(&self, request_type: RequestType) -> Named {
         code_name(&self.request_type, request_type.code(), request_type.known_name())
     }
 
+    /// The bits of `Flags`, named: configured names, else the built-in `Smartcard` (`0x2`).
     pub fn request_flags(&self, bits: u32) -> FlagNames {
         flag_names(&self.request_flags, bits, |bit| {
             BUILT_IN_REQUEST_FLAGS.iter().find(|(known, _)| *known == bit).map(|(_, name)| *name)

@@ -16,35 +16,54 @@ use uuid::Uuid;
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Request {
+    /// `Uuid`: the request's id (required).
     pub uuid: Uuid,
+    /// `RequestType`: what the request asks CM to do (required).
     pub request_type: RequestType,
+    /// `Status`: where the request stands, e.g. pending, approved or completed (required).
     pub status: RequestStatus,
+    /// `Flags`: the request's RequestFlags bit set.
     pub flags: RequestFlags,
+    /// `DataCollection`: the data items collected for the request; empty when null.
     pub data_collection: Vec<DataItem>,
+    /// `DataCollectionFlags`: a bit set whose bits are not documented.
     pub data_collection_flags: DataCollectionFlags,
+    /// `OriginatorUserUuid`: Active Directory objectGUID of the user who originated the request.
     #[serde(serialize_with = "nil_for_none")]
     pub originator_user_uuid: Option<Uuid>,
+    /// `TargetUserUuid`: Active Directory objectGUID of the user the request is for.
     #[serde(serialize_with = "nil_for_none")]
     pub target_user_uuid: Option<Uuid>,
+    /// `Submitted`: when the request was submitted.
     pub submitted: CmDate,
+    /// `Completed`: when the request completed; [`CmDate::NotSet`] if it has not.
     pub completed: CmDate,
+    /// `NewProfileUuid`: GUID of the request's new profile, if any.
     #[serde(serialize_with = "nil_for_none")]
     pub new_profile_uuid: Option<Uuid>,
+    /// `OldProfileUuid`: GUID of the request's old profile, if any.
     #[serde(serialize_with = "nil_for_none")]
     pub old_profile_uuid: Option<Uuid>,
+    /// `NewSmartcardUuid`: GUID of the request's new smart card, if any.
     #[serde(serialize_with = "nil_for_none")]
     pub new_smartcard_uuid: Option<Uuid>,
+    /// `OldSmartcardUuid`: GUID of the request's old smart card, if any.
     #[serde(serialize_with = "nil_for_none")]
     pub old_smartcard_uuid: Option<Uuid>,
+    /// `Priority`: the request's priority, as a number.
     pub priority: i32,
-    /// Free text typed by people: show it as text, never as markup.
+    /// `Comment`: free text typed by people: show it as text, never as markup.
     pub comment: String,
+    /// `ProfileTemplateUuid`: the profile template; `GET .../profiletemplates` gives its name.
     #[serde(serialize_with = "nil_for_none")]
     pub profile_template_uuid: Option<Uuid>,
-    /// SDDL as received, NUL padding included; see [`crate::sddl::parse_sddl`].
+    /// `SecurityDescriptor`: SDDL as received, NUL padding included; see [`crate::sddl::parse_sddl`].
     pub security_descriptor: String,
+    /// `IsSmartcard`: a smart-card request (true) or a software-profile request (false).
     pub is_smartcard: bool,
+    /// `IsEnrollmentAgent`: whether an enrollment agent is required to run the request.
     pub is_enrollment_agent: bool,
+    /// `IsDataCollectionComplete`: whether the request's data collection is complete.
     pub is_data_collection_complete: bool,
     /// Fields of the response that this crate does not know, as received.
     #[serde(flatten)]
@@ -65,8 +84,9 @@ pub struct DataCollectionFlags(pub u32);
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DataItem {
+    /// `Name`: what the item is.
     pub name: String,
-    /// `None` when the item has not been collected (JSON null).
+    /// `Value`: `None` when the item has not been collected (JSON null).
     pub value: Option<String>,
 }
 

@@ -11,7 +11,9 @@ use std::fmt;
 /// The requests that decoded, and the elements that did not.
 #[derive(Debug, Default, PartialEq)]
 pub struct DecodedRequests {
+    /// The requests that decoded, in the order of the response.
     pub requests: Vec<Request>,
+    /// The elements that did not decode, and problems with the list itself.
     pub failures: Vec<ElementFailure>,
 }
 
@@ -20,6 +22,7 @@ pub struct DecodedRequests {
 pub struct ElementFailure {
     /// Position of the element in the response array (0 for a single object).
     pub index: usize,
+    /// Why it could not be read, in words.
     pub reason: String,
 }
 
@@ -31,13 +34,27 @@ pub enum ResponseError {
     /// 404: the CM REST API is switched off, or the host is not a CM server.
     ApiNotEnabled,
     /// 5xx: the server failed; `message` is what it said, shortened.
-    ServerError { status: u16, message: String },
+    ServerError {
+        /// The HTTP status, 500 to 599.
+        status: u16,
+        /// The body as text, trimmed and shortened to 300 characters; may be empty.
+        message: String,
+    },
     /// Any other status the API does not document.
-    UnexpectedStatus { status: u16 },
+    UnexpectedStatus {
+        /// The HTTP status received.
+        status: u16,
+    },
     /// The body is not JSON; `received` describes what it is.
-    NotJson { received: String },
+    NotJson {
+        /// What the body is instead, in words (e.g. `an HTML page titled “Sign in”`).
+        received: String,
+    },
     /// The body is JSON but neither a request nor a list of requests.
-    NotRequests { reason: String },
+    NotRequests {
+        /// Why the JSON is not requests, in words.
+        reason: String,
+    },
 }
 
 impl fmt::Display for ResponseError {

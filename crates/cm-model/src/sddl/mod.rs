@@ -20,18 +20,22 @@ use uuid::Uuid;
 /// Owner, group and access control lists, as far as they parsed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SecurityDescriptor {
+    /// `O:`: the owner.
     pub owner: Option<Trustee>,
+    /// `G:`: the primary group.
     pub group: Option<Trustee>,
-    /// Who may do what (discretionary ACL).
+    /// `D:`: who may do what (discretionary ACL).
     pub dacl: Option<Acl>,
-    /// What is audited (system ACL).
+    /// `S:`: what is audited (system ACL).
     pub sacl: Option<Acl>,
 }
 
 /// An access control list: its flags and its entries in order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Acl {
+    /// The flags written before the first ACE, in order.
     pub flags: Vec<AclFlag>,
+    /// The entries, in order.
     pub aces: Vec<Ace>,
 }
 
@@ -40,9 +44,9 @@ pub struct Acl {
 pub enum AclFlag {
     /// `P`: inheritance from parents is blocked.
     Protected,
-    /// `AR`
+    /// `AR`: automatic propagation of inheritable ACEs to children is required.
     AutoInheritRequired,
-    /// `AI`
+    /// `AI`: the ACL is set up for automatic propagation of inheritable ACEs to children.
     AutoInherited,
     /// `NO_ACCESS_CONTROL`: a null ACL, which allows everyone everything.
     NoAccessControl,
@@ -56,6 +60,7 @@ const ACL_FLAGS: &[(&str, AclFlag)] = &[
 ];
 
 impl AclFlag {
+    /// The SDDL code: `P`, `AR`, `AI` or `NO_ACCESS_CONTROL`.
     pub fn code(self) -> &'static str {
         ACL_FLAGS.iter().find(|(_, flag)| *flag == self).map(|(code, _)| *code).expect("every flag has a code")
     }
@@ -64,14 +69,19 @@ impl AclFlag {
 /// One access control entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ace {
+    /// The ACE type (first field): allow, deny, audit, ...
     pub kind: AceKind,
+    /// The ACE flags (second field): inheritance and auditing.
     pub flags: Vec<AceFlag>,
     /// The rights as a mask; see [`rights_letters`] and the name configuration for names.
     pub rights: u32,
     /// The rights field as written.
     pub rights_text: String,
+    /// Object GUID (fourth field): the object type, property or right the entry is limited to.
     pub object_type: Option<Uuid>,
+    /// Inherit object GUID (fifth field): the type of child object that may inherit the entry.
     pub inherited_object_type: Option<Uuid>,
+    /// Who the entry is about (sixth field).
     pub trustee: Trustee,
     /// A conditional expression or resource attribute, as written.
     pub extra: Option<String>,
@@ -80,20 +90,35 @@ pub struct Ace {
 /// The ACE types of SDDL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AceKind {
+    /// `A`: allows rights.
     Allow,
+    /// `D`: denies rights.
     Deny,
+    /// `OA`: allows rights on one object type or property.
     ObjectAllow,
+    /// `OD`: denies rights on one object type or property.
     ObjectDeny,
+    /// `AU`: audits uses of rights.
     Audit,
+    /// `AL`: raises an alarm on uses of rights (not used by Windows).
     Alarm,
+    /// `OU`: audits uses of rights on one object type or property.
     ObjectAudit,
+    /// `OL`: raises an alarm on uses of rights on one object type (not used by Windows).
     ObjectAlarm,
+    /// `ML`: the mandatory integrity label of the object.
     MandatoryLabel,
+    /// `XA`: allows rights when its conditional expression holds.
     CallbackAllow,
+    /// `XD`: denies rights when its conditional expression holds.
     CallbackDeny,
+    /// `ZA`: allows rights on one object type when its conditional expression holds.
     CallbackObjectAllow,
+    /// `XU`: audits uses of rights when its conditional expression holds.
     CallbackAudit,
+    /// `RA`: a resource attribute (claim) of the object.
     ResourceAttribute,
+    /// `SP`: names the central access policy that applies to the object.
     ScopedPolicy,
 }
 
@@ -140,14 +165,23 @@ impl AceKind {
 /// Inheritance and audit flags of an ACE.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AceFlag {
+    /// `CI`: child containers inherit the entry.
     ContainerInherit,
+    /// `OI`: child objects that are not containers inherit the entry.
     ObjectInherit,
+    /// `NP`: inherited by direct children only, not passed on further.
     NoPropagateInherit,
+    /// `IO`: applies only to children that inherit it, not to this object.
     InheritOnly,
+    /// `ID`: the entry was inherited from a parent.
     Inherited,
+    /// `SA`: audits successful uses of the rights.
     AuditSuccess,
+    /// `FA`: audits failed attempts to use the rights.
     AuditFailure,
+    /// `TP`: a trust protected filter entry (`TRUST_PROTECTED_FILTER_ACE_FLAG`).
     TrustProtectedFilter,
+    /// `CR`: a critical entry (`CRITICAL_ACE_FLAG`).
     Critical,
 }
 
@@ -164,10 +198,12 @@ const ACE_FLAGS: &[(&str, AceFlag, &str)] = &[
 ];
 
 impl AceFlag {
+    /// The SDDL code: `CI`, `OI`, `ID`, ...
     pub fn code(self) -> &'static str {
         ACE_FLAGS.iter().find(|(_, flag, _)| *flag == self).map(|(code, _, _)| *code).expect("every flag has a code")
     }
 
+    /// What the flag means, in words: `container inherit`, `inherited`, ...
     pub fn label(self) -> &'static str {
         ACE_FLAGS.iter().find(|(_, flag, _)| *flag == self).map(|(_, _, label)| *label).expect("every flag has a label")
     }
@@ -178,6 +214,7 @@ impl AceFlag {
 pub struct SddlError {
     /// Character position in the string (after the NUL padding is removed).
     pub position: usize,
+    /// What is wrong, in words.
     pub message: String,
 }
 
@@ -190,7 +227,9 @@ impl fmt::Display for SddlError {
 /// The result of parsing: what parsed, and the first problem, if any.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ParsedSddl {
+    /// Everything that parsed before the first problem.
     pub descriptor: SecurityDescriptor,
+    /// The first problem; `None` when the whole string parsed.
     pub error: Option<SddlError>,
 }
 
