@@ -1,11 +1,13 @@
-//! The only module that talks HTTP: reads `config.json`, then asks the CM host
-//! for its requests. Credentials are always sent, because CM servers sit
+//! The only module that talks HTTP: reads `config.json`, and asks the CM host
+//! for requests. Credentials are always sent, because CM servers sit
 //! behind Windows authentication.
 
 use cm_model::{DecodedRequests, NameBook, ResponseError, decode_response};
 use gloo_net::http::{Request, Response};
 use std::fmt;
-use viewer_core::config::{ViewerConfig, requests_url};
+use std::sync::Arc;
+use viewer_core::config::ViewerConfig;
+use viewer_core::query::ServerQuery;
 use web_sys::RequestCredentials;
 
 /// Why the requests could not be shown.
@@ -37,21 +39,19 @@ impl fmt::Display for LoadError {
     }
 }
 
-/// Requests as loaded, with where they came from and the names to show them with.
-pub struct LoadedRequests {
+/// What the viewer needs before it can ask for requests: where to ask, and
+/// the names to show numbers with.
+pub struct Settings {
     pub host: String,
-    pub names: NameBook,
-    pub decoded: DecodedRequests,
+    pub names: Arc<NameBook>,
 }
 
-/// Reads the configuration, then fetches and decodes every request the user may read.
-pub async fn load_requests() -> Result<LoadedRequests, LoadError> {
+/// Reads `config.json` into [`Settings`].
+pub async fn load_settings() -> Result<Settings, LoadError> {
     let config = load_config().await?;
     let names = config.name_book().map_err(LoadError::Config)?;
     let origin = web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default();
-    let host = config.host(&origin).to_owned();
-    let decoded = fetch_requests(&host).await?;
-    Ok(LoadedRequests { host, names, decoded })
+    Ok(Settings { host: config.host(&origin).to_owned(), names: Arc::new(names) })
 }
 
 async fn load_config() -> Result<ViewerConfig, LoadError> {
@@ -68,14 +68,12 @@ async fn load_config() -> Result<ViewerConfig, LoadError> {
     ViewerConfig::from_json(&text).map_err(LoadError::Config)
 }
 
-async fn fetch_requests(host: &str) -> Result<DecodedRequests, LoadError> {
+/// Asks `host` the question `query` and decodes the answer.
+pub async fn fetch_requests(host: &str, query: &ServerQuery) -> Result<DecodedRequests, LoadError> {
     let network_error =
         |error: gloo_net::Error| LoadError::Network { host: host.to_owned(), detail: error.to_string() };
-    let response: Response = Request::get(&requests_url(host))
-        .credentials(RequestCredentials::Include)
-        .send()
-        .await
-        .map_err(network_error)?;
+    let response: Response =
+        Request::get(&query.url(host)).credentials(RequestCredentials::Include).send().await.map_err(network_error)?;
     let content_type = response.headers().get("content-type");
     let body = response.binary().await.map_err(network_error)?;
     decode_response(response.status(), content_type.as_deref(), &body)

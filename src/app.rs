@@ -1,34 +1,28 @@
-//! The page: loads the requests once and shows them, or says why it cannot.
+//! The page: reads the settings, then shows what the CM server answers to the
+//! user's question, or says why it cannot.
 
-use crate::api::{LoadedRequests, load_requests};
-use crate::components::RequestTable;
+use crate::api::{LoadError, Settings, fetch_requests, load_settings};
+use crate::components::{QueryForm, RequestTable};
+use cm_model::DecodedRequests;
 use leptos::prelude::*;
 use std::sync::Arc;
+use viewer_core::query::ServerQuery;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let loaded = LocalResource::new(|| async { load_requests().await.map(Arc::new) });
+    let settings = LocalResource::new(|| async { load_settings().await.map(Arc::new) });
     view! {
         <header class="page-header">
             <h1>"CM Request Viewer"</h1>
         </header>
         <main>
-            <Suspense fallback=|| {
-                view! { <p class="message loading" role="status">"Loading requests\u{2026}"</p> }
-            }>
+            <Suspense fallback=loading_message>
                 {move || {
-                    loaded
+                    settings
                         .get()
                         .map(|result| match result {
-                            Ok(loaded) => view! { <LoadedView loaded /> }.into_any(),
-                            Err(error) => {
-                                view! {
-                                    <p class="message error" role="alert">
-                                        {error.to_string()}
-                                    </p>
-                                }
-                                    .into_any()
-                            }
+                            Ok(settings) => view! { <RequestsPage settings /> }.into_any(),
+                            Err(error) => error_message(&error).into_any(),
                         })
                 }}
             </Suspense>
@@ -36,10 +30,49 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The requests of one load, with a note about any that could not be read.
+fn loading_message() -> impl IntoView {
+    view! { <p class="message loading" role="status">"Loading requests\u{2026}"</p> }
+}
+
+fn error_message(error: &LoadError) -> impl IntoView + use<> {
+    view! {
+        <p class="message error" role="alert">
+            {error.to_string()}
+        </p>
+    }
+}
+
+/// The question to the server and its answer. A new question keeps the old
+/// answer on screen until the new one arrives.
 #[component]
-fn LoadedView(loaded: Arc<LoadedRequests>) -> impl IntoView {
-    let failures = &loaded.decoded.failures;
+fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
+    let query = RwSignal::new(ServerQuery::default());
+    let host = settings.host.clone();
+    let answer = LocalResource::new(move || {
+        let host = host.clone();
+        let query = query.get();
+        async move { fetch_requests(&host, &query).await.map(Arc::new) }
+    });
+    view! {
+        <QueryForm query />
+        <Transition fallback=loading_message>
+            {move || {
+                let settings = settings.clone();
+                answer
+                    .get()
+                    .map(|result| match result {
+                        Ok(decoded) => view! { <Answer decoded settings /> }.into_any(),
+                        Err(error) => error_message(&error).into_any(),
+                    })
+            }}
+        </Transition>
+    }
+}
+
+/// The requests of one answer, with a note about any that could not be read.
+#[component]
+fn Answer(decoded: Arc<DecodedRequests>, settings: Arc<Settings>) -> impl IntoView {
+    let failures = &decoded.failures;
     let failure_note = (!failures.is_empty()).then(|| {
         let first = &failures[0];
         view! {
@@ -53,11 +86,17 @@ fn LoadedView(loaded: Arc<LoadedRequests>) -> impl IntoView {
             </p>
         }
     });
-    let requests: Arc<[cm_model::Request]> = loaded.decoded.requests.clone().into();
-    let names = Arc::new(loaded.names.clone());
+    let requests: Arc<[cm_model::Request]> = decoded.requests.clone().into();
+    let names = settings.names.clone();
+    let summary = format!("{} requests from {}", requests.len(), settings.host);
+    let table = if requests.is_empty() {
+        view! { <p class="message">"No requests match."</p> }.into_any()
+    } else {
+        view! { <RequestTable requests names /> }.into_any()
+    };
     view! {
-        <p class="summary">{format!("{} requests from {}", requests.len(), loaded.host)}</p>
+        <p class="summary">{summary}</p>
         {failure_note}
-        <RequestTable requests names />
+        {table}
     }
 }

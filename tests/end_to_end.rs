@@ -39,8 +39,8 @@ async fn the_documented_requests_appear_decoded_and_headers_sort() {
     assert_eq!(enroll[1..5], ["Enroll", "Approved", "2015-07-07 23:36:21 UTC", "not set"]);
     let unblock = row_of(&rows, UNBLOCK_ID);
     assert_eq!(unblock[1..3], ["Unblock", "Approved"]);
-    let summary = browser.evaluate("return document.querySelector('.summary').textContent;").await;
-    assert!(summary.as_str().unwrap().starts_with("302 requests from http://127.0.0.1:"), "{summary}");
+    let summary = browser.text_of(".summary").await;
+    assert!(summary.starts_with("302 requests from http://127.0.0.1:"), "{summary}");
     browser.screenshot("requests-list").await;
 
     click_header(&browser, "Type").await;
@@ -71,8 +71,7 @@ async fn an_unreachable_cm_host_is_explained_in_the_page() {
     let browser = Browser::start().await;
     browser.client.goto(&server.url).await.expect("the app opens");
     browser.wait_for(".message.error").await;
-    let message = browser.evaluate("return document.querySelector('.message.error').textContent;").await;
-    let message = message.as_str().unwrap();
+    let message = browser.text_of(".message.error").await;
     assert!(message.starts_with("Could not reach the CM server at http://127.0.0.1:9"), "{message}");
     assert!(message.contains("CORS"), "{message}");
     browser.screenshot("error-unreachable-host").await;
@@ -85,9 +84,9 @@ async fn a_slow_server_shows_a_loading_message_until_the_rows_arrive() {
     let browser = Browser::start().await;
     browser.client.goto(&server.url).await.expect("the app opens");
     browser.wait_for(".message.loading").await;
-    let loading = browser.evaluate("return [document.querySelector('.message.loading').textContent, document.querySelectorAll('table').length];").await;
-    assert_eq!(loading, serde_json::json!(["Loading requests\u{2026}", 0]));
-    browser.wait_for("table.requests tbody tr").await;
+    assert_eq!(browser.text_of(".message.loading").await, "Loading requests\u{2026}");
+    assert_eq!(browser.evaluate("return document.querySelectorAll('table').length;").await, 0);
+    browser.wait_until("return document.querySelectorAll('table.requests tbody tr').length > 0;").await;
     assert_eq!(browser.table_cells().await.len(), 12);
     assert_eq!(browser.evaluate("return document.querySelectorAll('.message.loading').length;").await, 0);
     browser.close().await;

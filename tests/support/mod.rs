@@ -138,6 +138,21 @@ impl Browser {
             .unwrap_or_else(|error| panic!("{css} did not appear: {error}"));
     }
 
+    /// Waits until `condition`, a script returning a boolean, returns true.
+    pub async fn wait_until(&self, condition: &str) {
+        let started = Instant::now();
+        while self.evaluate(condition).await != Value::Bool(true) {
+            assert!(started.elapsed() < PAGE_TIMEOUT, "the page never reached: {condition}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The text of the element `css` matches.
+    pub async fn text_of(&self, css: &str) -> String {
+        let script = format!("return document.querySelector({css:?}).textContent;");
+        self.evaluate(&script).await.as_str().unwrap_or_else(|| panic!("no element {css}")).to_owned()
+    }
+
     /// Runs `script` in the page and returns what it returns.
     pub async fn evaluate(&self, script: &str) -> Value {
         self.client.execute(script, vec![]).await.expect("the script runs")

@@ -38,11 +38,6 @@ impl ViewerConfig {
     }
 }
 
-/// The URL of the request list on `host`.
-pub fn requests_url(host: &str) -> String {
-    format!("{}{}", host.trim_end_matches('/'), cm_model::REQUESTS_PATH)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,14 +67,6 @@ mod tests {
         assert_eq!(
             bad.name_book().unwrap_err(),
             "config.json is not valid: names.status: \u{201c}x\u{201d} is not a 32-bit number"
-        );
-    }
-
-    #[test]
-    fn urls_join_without_double_slashes() {
-        assert_eq!(
-            requests_url("https://cm.contoso.com/"),
-            "https://cm.contoso.com/CertificateManagement/api/v1.0/requests"
         );
     }
 }

@@ -5,8 +5,10 @@
 //!
 //! - [`columns`]: the table's columns, their headers and cell text.
 //! - [`sorting`]: the sort order a user chose and the row order it gives.
-//! - [`config`]: the runtime `config.json` and the API URLs it leads to.
+//! - [`config`]: the runtime `config.json`.
+//! - [`query`]: what is asked of the CM server, and the URL it makes.
 
 pub mod columns;
 pub mod config;
+pub mod query;
 pub mod sorting;

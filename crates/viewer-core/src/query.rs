@@ -1,0 +1,121 @@
+//! What the viewer asks the CM server: the filters the API itself offers.
+//!
+//! The API filters by one status (`status=`) and by the signed-in user
+//! (`targetuser=current`), or returns one request by id (`/requests/{id}`).
+//! Anything else is narrowed in the page.
+
+use cm_model::{REQUESTS_PATH, RequestStatus};
+use uuid::Uuid;
+
+/// One question to the requests endpoint.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ServerQuery {
+    /// Only requests with this status; `None` for every status.
+    pub status: Option<RequestStatus>,
+    /// Only requests whose target is the signed-in user.
+    pub only_mine: bool,
+    /// One request by its id; the filters above do not apply to it.
+    pub request_id: Option<Uuid>,
+}
+
+impl ServerQuery {
+    /// The URL of this question on `host`.
+    pub fn url(&self, host: &str) -> String {
+        let base = format!("{}{REQUESTS_PATH}", host.trim_end_matches('/'));
+        if let Some(id) = self.request_id {
+            return format!("{base}/{id}");
+        }
+        let mut parameters = Vec::new();
+        if let Some(name) = self.status.and_then(RequestStatus::known_name) {
+            parameters.push(format!("status={name}"));
+        }
+        if self.only_mine {
+            parameters.push("targetuser=current".to_owned());
+        }
+        if parameters.is_empty() { base } else { format!("{base}?{}", parameters.join("&")) }
+    }
+}
+
+/// Reads a request id as people paste it: with or without braces, spaces or
+/// line breaks, in either case. Anything else is refused with a message.
+pub fn parse_request_id(text: &str) -> Result<Uuid, String> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact.is_empty() {
+        return Err("Enter a request id.".to_owned());
+    }
+    let bare = compact.strip_prefix('{').and_then(|inner| inner.strip_suffix('}')).unwrap_or(&compact);
+    let is_guid_text = bare.len() == 36 || bare.len() == 32;
+    match Uuid::try_parse(bare) {
+        Ok(id) if is_guid_text => Ok(id),
+        _ => Err(format!(
+            "\u{201c}{}\u{201d} is not a request id. A request id is a GUID such as \
+             a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099.",
+            shorten(text.trim())
+        )),
+    }
+}
+
+fn shorten(text: &str) -> String {
+    const LIMIT: usize = 60;
+    match text.char_indices().nth(LIMIT) {
+        Some((cut, _)) => format!("{}\u{2026}", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOST: &str = "https://cm.contoso.com/";
+    const ID: Uuid = uuid::uuid!("a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099");
+
+    #[test]
+    fn the_list_url_carries_only_the_chosen_filters() {
+        assert_eq!(ServerQuery::default().url(HOST), "https://cm.contoso.com/CertificateManagement/api/v1.0/requests");
+        let pending_mine = ServerQuery { status: Some(RequestStatus::Pending), only_mine: true, request_id: None };
+        assert_eq!(
+            pending_mine.url(HOST),
+            "https://cm.contoso.com/CertificateManagement/api/v1.0/requests?status=Pending&targetuser=current"
+        );
+        let mine = ServerQuery { only_mine: true, ..ServerQuery::default() };
+        assert!(mine.url(HOST).ends_with("/requests?targetuser=current"));
+    }
+
+    #[test]
+    fn a_looked_up_id_replaces_the_filters() {
+        let query = ServerQuery { status: Some(RequestStatus::Denied), only_mine: true, request_id: Some(ID) };
+        assert_eq!(
+            query.url(HOST),
+            "https://cm.contoso.com/CertificateManagement/api/v1.0/requests/a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099"
+        );
+    }
+
+    #[test]
+    fn pasted_ids_are_accepted_in_their_usual_forms() {
+        for pasted in [
+            "a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099",
+            "{A9B4B42C-CC50-4C9B-89D1-BBC0BCD5A099}",
+            "  a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099\n",
+            "{ a9b4b42c-cc50-4c9b- 89d1-bbc0bcd5a099 }",
+            "a9b4b42ccc504c9b89d1bbc0bcd5a099",
+        ] {
+            assert_eq!(parse_request_id(pasted), Ok(ID), "{pasted:?}");
+        }
+    }
+
+    #[test]
+    fn anything_else_is_refused_with_a_message() {
+        assert_eq!(parse_request_id("  "), Err("Enter a request id.".to_owned()));
+        for wrong in [
+            "a9b4b42c",
+            "a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a09",
+            "urn:uuid:a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099",
+            "{a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099",
+            "<script>",
+        ] {
+            let message = parse_request_id(wrong).unwrap_err();
+            assert!(message.contains("is not a request id"), "{wrong}: {message}");
+        }
+    }
+}

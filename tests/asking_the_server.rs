@@ -1,0 +1,78 @@
+//! The filters the CM API offers (status, "my requests", one id), used from the page.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use fantoccini::Locator;
+use support::{Browser, MockServer, built_app};
+
+const CURRENT_USER: &str = "8f1590dc-d932-4b66-8e68-2e91c5880780";
+const STATUS_COLUMN: usize = 2;
+const TARGET_USER_COLUMN: usize = 5;
+
+/// Every row's cell in `column`, once the table shows rows that all satisfy `check`.
+async fn column_when(browser: &Browser, column: usize, check: &str) -> Vec<String> {
+    browser
+        .wait_until(&format!(
+            "const rows = Array.from(document.querySelectorAll('table.requests tbody tr'));\
+             return rows.length > 0 && rows.every(row => {{ const cell = row.cells[{column}].textContent; return {check}; }});"
+        ))
+        .await;
+    browser.table_cells().await.into_iter().map(|row| row[column].clone()).collect()
+}
+
+async fn open(server: &MockServer) -> Browser {
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url).await.expect("the app opens");
+    browser.wait_for("table.requests tbody tr").await;
+    browser
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn status_and_my_requests_ask_the_server() {
+    let server = MockServer::start(&built_app(), &["--requests", "400"]);
+    let browser = open(&server).await;
+    let everything = browser.table_cells().await.len();
+
+    let select = browser.client.find(Locator::Css(".query select")).await.expect("the status list");
+    select.select_by_value("Pending").await.expect("Pending is offered");
+    let pending = column_when(&browser, STATUS_COLUMN, "cell === 'Pending'").await;
+    assert!(!pending.is_empty() && pending.len() < everything, "{} of {everything}", pending.len());
+    assert!(browser.text_of(".summary").await.starts_with(&format!("{} requests", pending.len())));
+
+    select.select_by_value("").await.expect("All statuses is offered");
+    browser.client.find(Locator::Css(".query input[type=checkbox]")).await.unwrap().click().await.unwrap();
+    let mine = column_when(&browser, TARGET_USER_COLUMN, &format!("cell === '{CURRENT_USER}'")).await;
+    assert!(mine.len() >= 2 && mine.len() < everything, "the seed's two and some generated: {}", mine.len());
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pasted_id_looks_up_one_request_and_nonsense_is_refused() {
+    let server = MockServer::start(&built_app(), &["--requests", "50"]);
+    let browser = open(&server).await;
+    let input = browser.client.find(Locator::Css(".lookup input")).await.expect("the id box");
+
+    input.send_keys("not-a-guid").await.unwrap();
+    browser.client.find(Locator::Css(".lookup button[type=submit]")).await.unwrap().click().await.unwrap();
+    browser.wait_until("return document.querySelector('#lookup-error').textContent.length > 0;").await;
+    assert!(browser.text_of("#lookup-error").await.starts_with("\u{201c}not-a-guid\u{201d} is not a request id."));
+    assert_eq!(browser.table_cells().await.len(), 52, "a refused id asks nothing");
+    browser.screenshot("lookup-refused").await;
+
+    input.clear().await.unwrap();
+    input.send_keys(" {0C96D73F-967B-420E-854A-43AD2A1504BC} ").await.unwrap();
+    input.send_keys("\u{E007}").await.unwrap(); // Enter submits the form.
+    browser.wait_until("return document.querySelectorAll('table.requests tbody tr').length === 1;").await;
+    let row = &browser.table_cells().await[0];
+    assert_eq!(row[..3], ["0c96d73f-967b-420e-854a-43ad2a1504bc", "Unblock", "Approved"]);
+    assert_eq!(browser.text_of("#lookup-error").await, "");
+    browser.screenshot("lookup-one-request").await;
+
+    browser.client.find(Locator::XPath("//button[.='Show all requests']")).await.unwrap().click().await.unwrap();
+    browser.wait_until("return document.querySelectorAll('table.requests tbody tr').length === 52;").await;
+
+    input.send_keys("00000000-0000-4000-8000-000000000001\u{E007}").await.unwrap();
+    browser.wait_until("return document.querySelector('main').textContent.includes('No requests match.');").await;
+    browser.close().await;
+}
