@@ -2,10 +2,12 @@
 //! user's question, or says why it cannot.
 
 use crate::api::{LoadError, Settings, fetch_requests, load_settings};
-use crate::components::{QueryForm, RequestTable};
-use cm_model::DecodedRequests;
+use crate::components::{NarrowingPanel, QueryForm, RequestTable, StatusChart};
+use cm_model::{DecodedRequests, Request, RequestStatus, RequestType};
 use leptos::prelude::*;
+use std::collections::BTreeSet;
 use std::sync::Arc;
+use viewer_core::narrowing::{Narrowing, SearchIndex};
 use viewer_core::query::ServerQuery;
 
 #[component]
@@ -69,7 +71,8 @@ fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
     }
 }
 
-/// The requests of one answer, with a note about any that could not be read.
+/// The requests of one answer: a note about any that could not be read, the
+/// narrowing controls, the counts and the table.
 #[component]
 fn Answer(decoded: Arc<DecodedRequests>, settings: Arc<Settings>) -> impl IntoView {
     let failures = &decoded.failures;
@@ -86,17 +89,36 @@ fn Answer(decoded: Arc<DecodedRequests>, settings: Arc<Settings>) -> impl IntoVi
             </p>
         }
     });
-    let requests: Arc<[cm_model::Request]> = decoded.requests.clone().into();
-    let names = settings.names.clone();
-    let summary = format!("{} requests from {}", requests.len(), settings.host);
-    let table = if requests.is_empty() {
-        view! { <p class="message">"No requests match."</p> }.into_any()
-    } else {
-        view! { <RequestTable requests names /> }.into_any()
-    };
-    view! {
-        <p class="summary">{summary}</p>
-        {failure_note}
-        {table}
+    if decoded.requests.is_empty() {
+        return view! {
+            {failure_note}
+            <p class="message">"No requests match."</p>
+        }
+        .into_any();
     }
+    let requests: Arc<[Request]> = decoded.requests.clone().into();
+    let names = settings.names.clone();
+    let index = Arc::new(SearchIndex::new(&requests, &names));
+    let narrowing = RwSignal::new(Narrowing::default());
+    let narrowed = {
+        let requests = requests.clone();
+        Memo::new(move |_| narrowing.with(|narrowing| narrowing.apply(&requests, &index)))
+    };
+    let types: Vec<RequestType> =
+        requests.iter().map(|r| r.request_type).collect::<BTreeSet<_>>().into_iter().collect();
+    let statuses: Vec<RequestStatus> = requests.iter().map(|r| r.status).collect::<BTreeSet<_>>().into_iter().collect();
+    let total = requests.len();
+    let host = settings.host.clone();
+    let summary = move || format!("{} of {total} requests from {host}", narrowed.with(|n| n.positions.len()));
+    let positions = Signal::derive(move || narrowed.with(|narrowed| narrowed.positions.clone()));
+    view! {
+        {failure_note}
+        <NarrowingPanel narrowing narrowed types statuses names=names.clone() />
+        <StatusChart narrowed names=names.clone() />
+        <p class="summary" aria-live="polite">
+            {summary}
+        </p>
+        <RequestTable requests names positions />
+    }
+    .into_any()
 }

@@ -29,8 +29,10 @@ fn mount_table() -> Element {
     document.body().unwrap().append_child(&host).unwrap();
     let data = requests();
     let names = Arc::new(NameBook::default());
-    let handle =
-        leptos::mount::mount_to(host.clone().unchecked_into(), move || view! { <RequestTable requests=data names /> });
+    let positions = Signal::stored((0..data.len()).collect::<Vec<_>>());
+    let handle = leptos::mount::mount_to(host.clone().unchecked_into(), move || {
+        view! { <RequestTable requests=data names positions /> }
+    });
     // The table lives as long as the page of this test.
     handle.forget();
     host

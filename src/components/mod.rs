@@ -1,7 +1,11 @@
 //! Components: each renders one part of the page from plain data.
 
+mod narrowing_panel;
 mod query_form;
 mod request_table;
+mod status_chart;
 
+pub use narrowing_panel::NarrowingPanel;
 pub use query_form::QueryForm;
 pub use request_table::RequestTable;
+pub use status_chart::StatusChart;

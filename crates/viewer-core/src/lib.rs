@@ -7,8 +7,10 @@
 //! - [`sorting`]: the sort order a user chose and the row order it gives.
 //! - [`config`]: the runtime `config.json`.
 //! - [`query`]: what is asked of the CM server, and the URL it makes.
+//! - [`narrowing`]: narrowing what was fetched: search, type, status, dates.
 
 pub mod columns;
 pub mod config;
+pub mod narrowing;
 pub mod query;
 pub mod sorting;

@@ -1,0 +1,42 @@
+//! Counts by status of the rows shown, as labelled bars.
+
+use cm_model::NameBook;
+use leptos::prelude::*;
+use std::sync::Arc;
+use viewer_core::columns::status_badge_class;
+use viewer_core::narrowing::Narrowed;
+
+/// One bar per status, its length the share of the rows shown; each bar is
+/// labelled with the status name and count, so colour is never the only sign.
+#[component]
+pub fn StatusChart(narrowed: Memo<Narrowed>, names: Arc<NameBook>) -> impl IntoView {
+    let bars = move || {
+        narrowed.with(|narrowed| {
+            let total = narrowed.status_counts.values().sum::<usize>().max(1);
+            narrowed
+                .status_counts
+                .iter()
+                .filter(|(_, count)| **count > 0)
+                .map(|(&status, &count)| {
+                    let width = format!("width: {:.1}%", count as f64 * 100.0 / total as f64);
+                    let class = format!("bar {}", status_badge_class(status));
+                    view! {
+                        <li>
+                            <span class="label">{names.status(status).text}</span>
+                            <span class="track">
+                                <span class=class style=width></span>
+                            </span>
+                            <span class="count">{count}</span>
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <figure class="status-chart">
+            <figcaption>"Requests by status"</figcaption>
+            <ul>{bars}</ul>
+        </figure>
+    }
+}

@@ -1,0 +1,105 @@
+//! Narrowing the fetched list in the page, and sorting by several columns.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use fantoccini::Locator;
+use support::{Browser, MockServer, built_app};
+
+const TYPE: usize = 1;
+const STATUS: usize = 2;
+const SUBMITTED: usize = 3;
+
+async fn open_with_requests(generated: usize) -> (MockServer, Browser) {
+    let server = MockServer::start(&built_app(), &["--requests", &generated.to_string()]);
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url).await.expect("the app opens");
+    browser.wait_for("table.requests tbody tr").await;
+    (server, browser)
+}
+
+async fn search(browser: &Browser, text: &str) {
+    let input = browser.client.find(Locator::Css(".narrowing input[type=search]")).await.expect("the search box");
+    input.clear().await.unwrap();
+    input.send_keys(text).await.unwrap();
+}
+
+/// The summary's "N of M", once it says `expected_of`.
+async fn shown_of(browser: &Browser, total: usize) -> usize {
+    browser
+        .wait_until(&format!("return document.querySelector('.summary').textContent.includes(' of {total} ');"))
+        .await;
+    let summary = browser.text_of(".summary").await;
+    summary.split(' ').next().and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("no count in {summary}"))
+}
+
+async fn column(browser: &Browser, index: usize) -> Vec<String> {
+    browser.table_cells().await.into_iter().map(|row| row[index].clone()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn search_finds_any_decoded_field_and_counts_what_it_shows() {
+    let (_server, browser) = open_with_requests(400).await;
+    assert_eq!(shown_of(&browser, 402).await, 402);
+
+    search(&browser, "0C96D73F").await;
+    browser.wait_until("return document.querySelectorAll('table.requests tbody tr').length === 1;").await;
+    assert_eq!(browser.table_cells().await[0][0], "0c96d73f-967b-420e-854a-43ad2a1504bc");
+    assert_eq!(shown_of(&browser, 402).await, 1);
+
+    search(&browser, "unblock pending").await;
+    browser.wait_until("return document.querySelector('.summary').textContent.startsWith('1 of') === false;").await;
+    let shown = shown_of(&browser, 402).await;
+    assert!(shown > 0 && shown < 402);
+    assert!(column(&browser, TYPE).await.iter().all(|t| t == "Unblock"));
+    assert!(column(&browser, STATUS).await.iter().all(|s| s == "Pending"));
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn type_status_and_date_choices_narrow_with_counts() {
+    let (_server, browser) = open_with_requests(400).await;
+    let pending = browser
+        .client
+        .find(Locator::XPath("//fieldset[legend='Status']//label[contains(., 'Pending')]"))
+        .await
+        .unwrap();
+    let pending_label = pending.text().await.unwrap();
+    let count: usize = pending_label.trim_start_matches("Pending (").trim_end_matches(')').parse().expect("a count");
+    pending.find(Locator::Css("input")).await.unwrap().click().await.unwrap();
+    assert_eq!(shown_of(&browser, 402).await, count);
+    assert!(column(&browser, STATUS).await.iter().all(|s| s == "Pending"));
+    assert_eq!(browser.table_cells().await.len(), count);
+    browser.screenshot("narrowed-to-pending").await;
+
+    let from = browser.client.find(Locator::Css(".dates input")).await.unwrap();
+    from.send_keys("01012026").await.unwrap();
+    browser.evaluate("document.querySelector('.dates input').dispatchEvent(new Event('change'));").await;
+    browser
+        .wait_until(&format!("return !document.querySelector('.summary').textContent.startsWith('{count} of');"))
+        .await;
+    let dates = column(&browser, SUBMITTED).await;
+    assert!(dates.iter().all(|d| d.as_str() >= "2026-01-01"), "{dates:?}");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn shift_click_sorts_by_a_second_column() {
+    let (_server, browser) = open_with_requests(300).await;
+    let click = |label: &str, shift: bool| {
+        format!(
+            "const button = Array.from(document.querySelectorAll('th button')).find(b => b.textContent.startsWith('{label}'));\
+             button.dispatchEvent(new MouseEvent('click', {{bubbles: true, shiftKey: {shift}}}));"
+        )
+    };
+    browser.evaluate(&click("Status", false)).await;
+    browser.evaluate(&click("Type", true)).await;
+    browser.wait_until("return document.querySelector('th[aria-sort]').textContent.startsWith('Status');").await;
+    browser.wait_until("return Array.from(document.querySelectorAll('th')).some(th => th.textContent.startsWith('Type\u{25b2}2'));").await;
+    let rows = browser.table_cells().await;
+    let keys: Vec<(String, String)> = rows.iter().map(|row| (row[STATUS].clone(), row[TYPE].clone())).collect();
+    assert!(keys.is_sorted(), "rows are ordered by status, then type");
+    let statuses: Vec<&String> = keys.iter().map(|(status, _)| status).collect();
+    assert!(statuses.first() != statuses.last());
+    browser.close().await;
+}
