@@ -37,8 +37,12 @@ pub enum ResponseError {
     ServerError {
         /// The HTTP status, 500 to 599.
         status: u16,
-        /// The body as text, trimmed and shortened to 300 characters; may be empty.
+        /// The server's message: the `Message` of a JSON error body, or the body
+        /// as text; trimmed, shortened to 300 characters, possibly empty.
         message: String,
+        /// The correlation ID CM puts in its error messages, which its
+        /// administrators look up in the server's log.
+        correlation_id: Option<String>,
     },
     /// Any other status the API does not document.
     UnexpectedStatus {
@@ -68,11 +72,16 @@ impl fmt::Display for ResponseError {
                 "The CM server answered 404: its REST API is not enabled, or the configured host is \
                  not a CM server. An administrator enables it with Clm.WebApi.Enabled in the CM web.config.",
             ),
-            ResponseError::ServerError { status, message } if message.is_empty() => {
-                write!(f, "The CM server failed with an internal error ({status}) and gave no details.")
-            }
-            ResponseError::ServerError { status, message } => {
-                write!(f, "The CM server failed with an internal error ({status}): {message}")
+            ResponseError::ServerError { status, message, correlation_id } => {
+                if message.is_empty() {
+                    write!(f, "The CM server failed with an internal error ({status}) and gave no details.")?;
+                } else {
+                    write!(f, "The CM server failed with an internal error ({status}): {message}")?;
+                }
+                match correlation_id {
+                    Some(id) => write!(f, " Give the CM administrator this correlation ID: {id}."),
+                    None => Ok(()),
+                }
             }
             ResponseError::UnexpectedStatus { status } => {
                 write!(f, "The CM server answered with HTTP status {status}, which its API does not use.")
@@ -102,7 +111,7 @@ pub fn decode_response(status: u16, content_type: Option<&str>, body: &[u8]) -> 
         200..=299 => decode_body(content_type, body),
         403 => Err(ResponseError::Forbidden),
         404 => Err(ResponseError::ApiNotEnabled),
-        500..=599 => Err(ResponseError::ServerError { status, message: shorten(&String::from_utf8_lossy(body)) }),
+        500..=599 => Err(server_error(status, &String::from_utf8_lossy(body))),
         _ => Err(ResponseError::UnexpectedStatus { status }),
     }
 }
@@ -233,6 +242,32 @@ fn skip_string(bytes: &[u8], mut from: usize) -> Option<usize> {
 fn trailing_text(rest: &str) -> Option<String> {
     let rest = rest.trim();
     (!rest.is_empty()).then(|| format!("unexpected text after the end of the list: \u{201c}{}\u{201d}", shorten(rest)))
+}
+
+/// What a failing server said: ASP.NET Web API answers `{"Message": ...}`, other
+/// layers plain text or HTML. CM writes "Correlation ID: <guid>" into its messages.
+fn server_error(status: u16, body: &str) -> ResponseError {
+    let message = match serde_json::from_str::<serde_json::Value>(body) {
+        Ok(json) => ["Message", "message", "ExceptionMessage"]
+            .iter()
+            .find_map(|key| json.get(key).and_then(|value| value.as_str()).map(str::to_owned))
+            .unwrap_or_else(|| body.to_owned()),
+        Err(_) if body.trim_start().starts_with('<') => describe_markup(body.trim()),
+        Err(_) => body.to_owned(),
+    };
+    let correlation_id = correlation_id_in(body);
+    ResponseError::ServerError { status, message: shorten(&message), correlation_id }
+}
+
+/// The GUID after "correlation", in any case and punctuation ("Correlation ID: …",
+/// `"CorrelationId":"…"`).
+fn correlation_id_in(text: &str) -> Option<String> {
+    let start = text.to_ascii_lowercase().find("correlation")?;
+    let after = &text[start..];
+    (0..after.len().saturating_sub(35)).filter(|&at| after.is_char_boundary(at)).find_map(|at| {
+        let candidate = after.get(at..at + 36)?;
+        uuid::Uuid::try_parse(candidate).ok().filter(|_| candidate.contains('-')).map(|_| candidate.to_owned())
+    })
 }
 
 /// Names an HTML page by its title, which is what a person recognises.
@@ -385,9 +420,33 @@ mod tests {
     fn statuses_get_actionable_errors() {
         assert_eq!(decode_response(403, None, b""), Err(ResponseError::Forbidden));
         assert!(decode_response(404, None, b"").unwrap_err().to_string().contains("Clm.WebApi.Enabled"));
-        let error = decode_response(500, None, b"Correlation ID: 1234").unwrap_err();
-        assert_eq!(error.to_string(), "The CM server failed with an internal error (500): Correlation ID: 1234");
+        let error = decode_response(500, None, b"Something broke").unwrap_err();
+        assert_eq!(error.to_string(), "The CM server failed with an internal error (500): Something broke");
         assert_eq!(decode_response(418, None, b""), Err(ResponseError::UnexpectedStatus { status: 418 }));
+    }
+
+    #[test]
+    fn server_errors_carry_their_message_and_correlation_id() {
+        let body = br#"{"Message":"An error has occurred. Correlation ID: 5D3C5E53-0F31-4AE4-9B1E-1C4E9C7B8A01"}"#;
+        let error = decode_response(500, Some("application/json"), body).unwrap_err();
+        assert_eq!(
+            error,
+            ResponseError::ServerError {
+                status: 500,
+                message: "An error has occurred. Correlation ID: 5D3C5E53-0F31-4AE4-9B1E-1C4E9C7B8A01".into(),
+                correlation_id: Some("5D3C5E53-0F31-4AE4-9B1E-1C4E9C7B8A01".into()),
+            }
+        );
+        assert!(error.to_string().ends_with("correlation ID: 5D3C5E53-0F31-4AE4-9B1E-1C4E9C7B8A01."));
+
+        let plain = decode_response(503, None, b"").unwrap_err();
+        assert_eq!(plain.to_string(), "The CM server failed with an internal error (503) and gave no details.");
+        let html = decode_response(502, None, b"<html><title>Bad Gateway</title></html>").unwrap_err();
+        assert!(html.to_string().contains("an HTML page titled \u{201c}Bad Gateway\u{201d}"), "{html}");
+        let json_id = decode_response(500, None, br#"{"CorrelationId":"5d3c5e53-0f31-4ae4-9b1e-1c4e9c7b8a01"}"#);
+        assert!(matches!(json_id, Err(ResponseError::ServerError { correlation_id: Some(_), .. })));
+        let no_guid = decode_response(500, None, "correlation é: nothing here".as_bytes());
+        assert!(matches!(no_guid, Err(ResponseError::ServerError { correlation_id: None, .. })));
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The requests endpoint: `GET /requests` with `status` and `targetuser`, and `GET /requests/{id}`.
+//! The requests endpoint: `GET /requests` with `status` and `targetuser`, and `GET /requests/{id}`;
+//! and, on demand, the ways a real CM server fails.
 
 use crate::dataset::CURRENT_USER;
 use axum::Router;
@@ -15,22 +16,84 @@ use uuid::Uuid;
 /// The requests, each kept with its JSON so that answers are only joined, not re-encoded.
 struct Store {
     requests: Vec<(Request, String)>,
-    delay: Duration,
 }
 
+/// How the mock answers API calls: as documented, or failing as real servers do.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Answer {
+    /// Answer with the requests.
+    #[default]
+    Normal,
+    /// 403 to every call, as for a user without CM permissions.
+    Forbidden,
+    /// 404 to every call, as while `Clm.WebApi.Enabled` is false.
+    NotEnabled,
+    /// 500 with a JSON message carrying a correlation ID.
+    ServerError,
+    /// 200 with an HTML sign-in page, as a proxy or login redirect gives.
+    Html,
+    /// The requests, with some list elements that are not valid requests.
+    BrokenElements,
+}
+
+/// The correlation ID of the mock's 500 answers.
+pub const CORRELATION_ID: &str = "5d3c5e53-0f31-4ae4-9b1e-1c4e9c7b8a01";
+
+/// Every seventh generated request, when asked for broken elements.
+const BROKEN_EVERY: usize = 7;
+
 /// The API routes, below the `/CertificateManagement/api/v1.0` prefix.
-pub fn router(requests: Vec<Request>, delay: Duration) -> Router {
+pub fn router(requests: Vec<Request>, delay: Duration, answer: Answer) -> Router {
     let requests = requests
         .into_iter()
-        .map(|request| {
-            let json = request_json(&request);
+        .enumerate()
+        .map(|(position, request)| {
+            let broken = answer == Answer::BrokenElements && position > 1 && position % BROKEN_EVERY == 0;
+            let json = if broken { broken_json(position) } else { request_json(&request) };
             (request, json)
         })
         .collect();
     Router::new()
         .route("/requests", get(list_requests))
         .route("/requests/{id}", get(one_request))
-        .with_state(Arc::new(Store { requests, delay }))
+        .layer(axum::middleware::from_fn(move |request, next| fail_as(answer, delay, request, next)))
+        .with_state(Arc::new(Store { requests }))
+}
+
+/// Text that a broken server might send in place of a request; it varies so
+/// that several kinds of problem appear.
+fn broken_json(position: usize) -> String {
+    match position / BROKEN_EVERY % 3 {
+        0 => r#"{"Uuid":"not-a-guid","RequestType":1,"Status":3}"#.to_owned(),
+        1 => r#"{"Uuid":"00000000-0000-0000-0000-000000000000","RequestType":"Enroll","Status":3}"#.to_owned(),
+        _ => r#"{"Comment":"<img src=x onerror=alert(1)>"}"#.to_owned(),
+    }
+}
+
+/// Waits as a slow server would, then answers as `answer` says or lets the call through.
+async fn fail_as(
+    answer: Answer,
+    delay: Duration,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    tokio::time::sleep(delay).await;
+    match answer {
+        Answer::Normal | Answer::BrokenElements => next.run(request).await,
+        Answer::Forbidden => (StatusCode::FORBIDDEN, "Access is denied.").into_response(),
+        Answer::NotEnabled => StatusCode::NOT_FOUND.into_response(),
+        Answer::ServerError => {
+            let message = format!("An error has occurred. Correlation ID: {CORRELATION_ID}");
+            let body = serde_json::json!({ "Message": message }).to_string();
+            (StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], body)
+                .into_response()
+        }
+        Answer::Html => (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            "<!DOCTYPE html><html><head><title>Sign in to Contoso</title></head><body><form>...</form></body></html>",
+        )
+            .into_response(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -40,7 +103,6 @@ struct ListQuery {
 }
 
 async fn list_requests(State(store): State<Arc<Store>>, Query(query): Query<ListQuery>) -> Response {
-    tokio::time::sleep(store.delay).await;
     let status = match query.status.as_deref().map(parse_status).transpose() {
         Ok(status) => status,
         Err(message) => return (StatusCode::BAD_REQUEST, message).into_response(),
@@ -66,7 +128,6 @@ async fn list_requests(State(store): State<Arc<Store>>, Query(query): Query<List
 }
 
 async fn one_request(State(store): State<Arc<Store>>, Path(id): Path<String>) -> Response {
-    tokio::time::sleep(store.delay).await;
     let Ok(id) = Uuid::parse_str(&id) else {
         return (StatusCode::BAD_REQUEST, "the request id is not a GUID").into_response();
     };

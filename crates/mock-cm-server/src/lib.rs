@@ -32,12 +32,15 @@ pub struct ServerOptions {
     /// Milliseconds to wait before answering an API call, as a slow CM server would.
     #[arg(long, default_value_t = 0)]
     pub response_delay_ms: u64,
+    /// How to answer API calls: normally, or failing as real CM servers do.
+    #[arg(long, value_enum, default_value_t = api::Answer::Normal)]
+    pub answer: api::Answer,
 }
 
 /// The whole server: the API, and the app when there is one to serve.
 pub fn router(options: &ServerOptions) -> Router {
     let requests = dataset::build(options.generated_requests, options.seed);
-    let api = api::router(requests, Duration::from_millis(options.response_delay_ms));
+    let api = api::router(requests, Duration::from_millis(options.response_delay_ms), options.answer);
     let app = API_PREFIXES.iter().fold(Router::new(), |app, prefix| app.nest(prefix, api.clone()));
     match &options.app_dir {
         Some(dir) => app.fallback_service(ServeDir::new(dir)),

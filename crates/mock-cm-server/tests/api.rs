@@ -2,14 +2,20 @@
 
 use axum::body::Body;
 use axum::http::{Request as HttpRequest, StatusCode, header};
-use cm_model::{RequestStatus, decode_response};
+use cm_model::{RequestStatus, ResponseError, decode_response};
 use http_body_util::BodyExt;
+use mock_cm_server::api::{Answer, CORRELATION_ID};
 use mock_cm_server::dataset::CURRENT_USER;
 use mock_cm_server::{ServerOptions, router};
 use tower::ServiceExt;
 
 async fn get(path: &str) -> (StatusCode, Option<String>, Vec<u8>) {
-    let app = router(&ServerOptions { generated_requests: 500, seed: 1, app_dir: None, response_delay_ms: 0 });
+    get_answered(path, Answer::Normal).await
+}
+
+async fn get_answered(path: &str, answer: Answer) -> (StatusCode, Option<String>, Vec<u8>) {
+    let options = ServerOptions { generated_requests: 500, seed: 1, app_dir: None, response_delay_ms: 0, answer };
+    let app = router(&options);
     let response = app.oneshot(HttpRequest::get(path).body(Body::empty()).unwrap()).await.unwrap();
     let status = response.status();
     let content_type = response.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_owned());
@@ -71,4 +77,29 @@ async fn one_request_by_id_is_an_object_and_the_path_ignores_case() {
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _, _) = get("/CertificateManagement/api/v1.0/requests/not-a-guid").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn failure_switches_answer_as_failing_servers_do() {
+    const LIST: &str = "/CertificateManagement/api/v1.0/requests";
+    let decode = |(status, content_type, body): (StatusCode, Option<String>, Vec<u8>)| {
+        decode_response(status.as_u16(), content_type.as_deref(), &body)
+    };
+    assert_eq!(decode(get_answered(LIST, Answer::Forbidden).await), Err(ResponseError::Forbidden));
+    assert_eq!(decode(get_answered(LIST, Answer::NotEnabled).await), Err(ResponseError::ApiNotEnabled));
+    let Err(ResponseError::ServerError { status: 500, correlation_id, .. }) =
+        decode(get_answered(LIST, Answer::ServerError).await)
+    else {
+        panic!("expected a server error");
+    };
+    assert_eq!(correlation_id.as_deref(), Some(CORRELATION_ID));
+    let Err(ResponseError::NotJson { received }) = decode(get_answered(LIST, Answer::Html).await) else {
+        panic!("expected HTML");
+    };
+    assert_eq!(received, "an HTML page titled \u{201c}Sign in to Contoso\u{201d}");
+
+    let decoded = decode(get_answered(LIST, Answer::BrokenElements).await).unwrap();
+    assert_eq!(decoded.requests.len() + decoded.failures.len(), 502);
+    assert_eq!(decoded.failures.len(), (2..502).filter(|position| position % 7 == 0).count());
+    assert!(decoded.failures.iter().all(|failure| failure.index % 7 == 0));
 }
