@@ -1,14 +1,21 @@
 //! The only module that talks HTTP: reads `config.json`, and asks the CM host
-//! for requests. Credentials are always sent, because CM servers sit
-//! behind Windows authentication.
+//! for requests. Credentials are always sent, because CM servers sit behind
+//! Windows authentication. Every call is aborted when it takes longer than the
+//! configured timeout, or when the page no longer wants its answer.
 
 use cm_model::{DecodedRequests, NameBook, ResponseError, decode_response};
 use gloo_net::http::{Request, Response};
+use js_sys::{Reflect, Uint8Array};
+use std::cell::Cell;
 use std::fmt;
+use std::rc::Rc;
 use std::sync::Arc;
 use viewer_core::config::ViewerConfig;
+use viewer_core::progress::Progress;
 use viewer_core::query::ServerQuery;
-use web_sys::RequestCredentials;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, ReadableStreamDefaultReader, RequestCredentials};
 
 /// Why the requests could not be shown.
 #[derive(Clone, Debug)]
@@ -17,6 +24,8 @@ pub enum LoadError {
     Config(String),
     /// The browser could not complete the request at all.
     Network { host: String, detail: String },
+    /// The CM server did not answer in time.
+    Timeout { host: String, seconds: u32 },
     /// The CM server answered, but not with requests.
     Response { host: String, error: ResponseError },
 }
@@ -34,16 +43,26 @@ impl fmt::Display for LoadError {
                  viewer is hosted elsewhere than the CM server, the CM site must allow this origin \
                  with credentials (CORS)."
             ),
+            LoadError::Timeout { host, seconds } => write!(
+                f,
+                "The CM server at {host} did not answer within {seconds} second{}. It may be busy; \
+                 try again. If large lists always take longer, an administrator can raise \
+                 timeoutSeconds in config.json.",
+                if *seconds == 1 { "" } else { "s" }
+            ),
             LoadError::Response { host, error } => write!(f, "{error} (CM host: {host})"),
         }
     }
 }
 
-/// What the viewer needs before it can ask for requests: where to ask, and
-/// the names to show numbers with.
+/// What the viewer needs before it can ask for requests.
 pub struct Settings {
+    /// The CM host to ask.
     pub host: String,
+    /// The names to show numbers with.
     pub names: Arc<NameBook>,
+    /// How long to wait for an answer.
+    pub timeout_seconds: u32,
 }
 
 /// Reads `config.json` into [`Settings`].
@@ -51,7 +70,11 @@ pub async fn load_settings() -> Result<Settings, LoadError> {
     let config = load_config().await?;
     let names = config.name_book().map_err(LoadError::Config)?;
     let origin = web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default();
-    Ok(Settings { host: config.host(&origin).to_owned(), names: Arc::new(names) })
+    Ok(Settings {
+        host: config.host(&origin).to_owned(),
+        names: Arc::new(names),
+        timeout_seconds: config.timeout_seconds,
+    })
 }
 
 async fn load_config() -> Result<ViewerConfig, LoadError> {
@@ -68,14 +91,100 @@ async fn load_config() -> Result<ViewerConfig, LoadError> {
     ViewerConfig::from_json(&text).map_err(LoadError::Config)
 }
 
-/// Asks `host` the question `query` and decodes the answer.
-pub async fn fetch_requests(host: &str, query: &ServerQuery) -> Result<DecodedRequests, LoadError> {
-    let network_error =
-        |error: gloo_net::Error| LoadError::Network { host: host.to_owned(), detail: error.to_string() };
-    let response: Response =
-        Request::get(&query.url(host)).credentials(RequestCredentials::Include).send().await.map_err(network_error)?;
+/// Asks the settings' host the question `query` and decodes the answer,
+/// reporting each chunk of the body to `progress` as it arrives.
+pub async fn fetch_requests(
+    settings: &Settings,
+    query: &ServerQuery,
+    progress: impl Fn(Progress),
+) -> Result<DecodedRequests, LoadError> {
+    let host = settings.host.clone();
+    let call = InFlight::start(settings.timeout_seconds)
+        .map_err(|detail| LoadError::Network { host: host.clone(), detail })?;
+    let failed = |detail: String| match call.timed_out() {
+        true => LoadError::Timeout { host: host.clone(), seconds: settings.timeout_seconds },
+        false => LoadError::Network { host: host.clone(), detail },
+    };
+    let response = Request::get(&query.url(&host))
+        .credentials(RequestCredentials::Include)
+        .abort_signal(Some(&call.controller.signal()))
+        .send()
+        .await
+        .map_err(|error| failed(error.to_string()))?;
     let content_type = response.headers().get("content-type");
-    let body = response.binary().await.map_err(network_error)?;
+    let body = read_body(&response, &progress).await.map_err(|error| failed(describe_js_error(&error)))?;
     decode_response(response.status(), content_type.as_deref(), &body)
-        .map_err(|error| LoadError::Response { host: host.to_owned(), error })
+        .map_err(|error| LoadError::Response { host: host.clone(), error })
+}
+
+/// A call under way: aborted by its timer, or when it is dropped because
+/// nobody waits for its answer any more.
+struct InFlight {
+    controller: AbortController,
+    timer: i32,
+    timed_out: Rc<Cell<bool>>,
+    _on_timeout: Closure<dyn FnMut()>,
+}
+
+impl InFlight {
+    fn start(timeout_seconds: u32) -> Result<InFlight, String> {
+        let window = web_sys::window().ok_or("no browser window")?;
+        let controller = AbortController::new().map_err(|error| describe_js_error(&error))?;
+        let timed_out = Rc::new(Cell::new(false));
+        let on_timeout = {
+            let (controller, timed_out) = (controller.clone(), timed_out.clone());
+            Closure::<dyn FnMut()>::new(move || {
+                timed_out.set(true);
+                controller.abort();
+            })
+        };
+        let milliseconds = i32::try_from(u64::from(timeout_seconds) * 1000).unwrap_or(i32::MAX);
+        let timer = window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(on_timeout.as_ref().unchecked_ref(), milliseconds)
+            .map_err(|error| describe_js_error(&error))?;
+        Ok(InFlight { controller, timer, timed_out, _on_timeout: on_timeout })
+    }
+
+    fn timed_out(&self) -> bool {
+        self.timed_out.get()
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        if let Some(window) = web_sys::window() {
+            window.clear_timeout_with_handle(self.timer);
+        }
+        // Harmless once the body has arrived; stops the download otherwise.
+        self.controller.abort();
+    }
+}
+
+/// Reads the body chunk by chunk so that progress can be shown.
+async fn read_body(response: &Response, progress: &impl Fn(Progress)) -> Result<Vec<u8>, JsValue> {
+    // A compressed body's Content-Length counts compressed bytes, not what the reader yields.
+    let compressed = response.headers().get("content-encoding").is_some_and(|encoding| encoding != "identity");
+    let total = response.headers().get("content-length").and_then(|length| length.parse().ok()).filter(|_| !compressed);
+    let Some(stream) = response.body() else {
+        return Ok(Vec::new());
+    };
+    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut body = Vec::with_capacity(total.unwrap_or(0).min(1 << 30) as usize);
+    progress(Progress { received: 0, total });
+    loop {
+        let chunk = JsFuture::from(reader.read()).await?;
+        if Reflect::get(&chunk, &"done".into())?.as_bool().unwrap_or(true) {
+            return Ok(body);
+        }
+        let bytes: Uint8Array = Reflect::get(&chunk, &"value".into())?.unchecked_into();
+        let start = body.len();
+        body.resize(start + bytes.length() as usize, 0);
+        bytes.copy_to(&mut body[start..]);
+        progress(Progress { received: body.len() as u64, total });
+    }
+}
+
+fn describe_js_error(error: &JsValue) -> String {
+    let message = error.dyn_ref::<js_sys::Error>().map(|error| String::from(error.message()));
+    error.as_string().or(message).unwrap_or_else(|| format!("{error:?}"))
 }

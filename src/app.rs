@@ -3,11 +3,12 @@
 
 use crate::api::{LoadError, Settings, fetch_requests, load_settings};
 use crate::components::{NarrowingPanel, QueryForm, RequestTable, StatusChart};
-use cm_model::{DecodedRequests, Request, RequestStatus, RequestType};
+use cm_model::{DecodedRequests, ElementFailure, Request, RequestStatus, RequestType};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use viewer_core::narrowing::{Narrowing, SearchIndex};
+use viewer_core::progress::Progress;
 use viewer_core::query::ServerQuery;
 
 #[component]
@@ -18,13 +19,13 @@ pub fn App() -> impl IntoView {
             <h1>"CM Request Viewer"</h1>
         </header>
         <main>
-            <Suspense fallback=loading_message>
+            <Suspense fallback=|| loading_message(None)>
                 {move || {
                     settings
                         .get()
                         .map(|result| match result {
                             Ok(settings) => view! { <RequestsPage settings /> }.into_any(),
-                            Err(error) => error_message(&error).into_any(),
+                            Err(error) => error_message(&error, move || settings.refetch()).into_any(),
                         })
                 }}
             </Suspense>
@@ -32,39 +33,55 @@ pub fn App() -> impl IntoView {
     }
 }
 
-fn loading_message() -> impl IntoView {
-    view! { <p class="message loading" role="status">"Loading requests\u{2026}"</p> }
+fn loading_message(progress: Option<Progress>) -> impl IntoView {
+    let text = match progress {
+        Some(progress) if progress != Progress::default() => format!("Loading requests\u{2026} {progress} received"),
+        _ => "Loading requests\u{2026}".to_owned(),
+    };
+    view! { <p class="message loading" role="status">{text}</p> }
 }
 
-fn error_message(error: &LoadError) -> impl IntoView + use<> {
+/// A failure in words, with a way to try again.
+fn error_message<Retry: Fn() + 'static>(error: &LoadError, retry: Retry) -> impl IntoView + use<Retry> {
     view! {
-        <p class="message error" role="alert">
-            {error.to_string()}
-        </p>
+        <div class="message error" role="alert">
+            <p>{error.to_string()}</p>
+            <button type="button" on:click=move |_| retry()>"Try again"</button>
+        </div>
     }
 }
 
 /// The question to the server and its answer. A new question keeps the old
-/// answer on screen until the new one arrives.
+/// answer on screen, with the progress of the new one above it, until the new
+/// one arrives.
 #[component]
 fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
     let query = RwSignal::new(ServerQuery::default());
-    let host = settings.host.clone();
-    let answer = LocalResource::new(move || {
-        let host = host.clone();
-        let query = query.get();
-        async move { fetch_requests(&host, &query).await.map(Arc::new) }
-    });
+    let progress = RwSignal::new(None::<Progress>);
+    let answer = {
+        let settings = settings.clone();
+        LocalResource::new(move || {
+            let settings = settings.clone();
+            let query = query.get();
+            async move {
+                progress.set(Some(Progress::default()));
+                let answer = fetch_requests(&settings, &query, |received| progress.set(Some(received))).await;
+                progress.set(None);
+                answer.map(Arc::new)
+            }
+        })
+    };
     view! {
         <QueryForm query />
-        <Transition fallback=loading_message>
+        <Show when=move || progress.get().is_some()>{move || loading_message(progress.get())}</Show>
+        <Transition fallback=|| ()>
             {move || {
                 let settings = settings.clone();
                 answer
                     .get()
                     .map(|result| match result {
                         Ok(decoded) => view! { <Answer decoded settings /> }.into_any(),
-                        Err(error) => error_message(&error).into_any(),
+                        Err(error) => error_message(&error, move || answer.refetch()).into_any(),
                     })
             }}
         </Transition>
@@ -75,20 +92,7 @@ fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
 /// narrowing controls, the counts and the table.
 #[component]
 fn Answer(decoded: Arc<DecodedRequests>, settings: Arc<Settings>) -> impl IntoView {
-    let failures = &decoded.failures;
-    let failure_note = (!failures.is_empty()).then(|| {
-        let first = &failures[0];
-        view! {
-            <p class="message warning" role="alert">
-                {format!(
-                    "{} of the server's requests could not be read and are not shown. First problem: element {}: {}",
-                    failures.len(),
-                    first.index,
-                    first.reason,
-                )}
-            </p>
-        }
-    });
+    let failure_note = (!decoded.failures.is_empty()).then(|| failure_note(&decoded.failures));
     if decoded.requests.is_empty() {
         return view! {
             {failure_note}
@@ -121,4 +125,30 @@ fn Answer(decoded: Arc<DecodedRequests>, settings: Arc<Settings>) -> impl IntoVi
         <RequestTable requests names positions />
     }
     .into_any()
+}
+
+/// How many elements of a list could not be read, and why, for a partly
+/// decodable answer: the rows that did decode are shown below it.
+fn failure_note(failures: &[ElementFailure]) -> impl IntoView + use<> {
+    const LISTED: usize = 20;
+    let summary = match failures.len() {
+        1 => "1 request in the server's answer could not be read and is not shown.".to_owned(),
+        count => format!("{count} requests in the server's answer could not be read and are not shown."),
+    };
+    let reasons = failures
+        .iter()
+        .take(LISTED)
+        .map(|failure| view! { <li>{format!("Element {}: {}", failure.index, failure.reason)}</li> })
+        .collect_view();
+    let more = (failures.len() > LISTED).then(|| format!("\u{2026} and {} more.", failures.len() - LISTED));
+    view! {
+        <div class="message warning" role="alert">
+            <p>{summary}</p>
+            <details>
+                <summary>"Why"</summary>
+                <ul>{reasons}</ul>
+                {more}
+            </details>
+        </div>
+    }
 }

@@ -7,5 +7,6 @@
 pub mod api;
 mod app;
 pub mod components;
+pub mod crash;
 
 pub use app::App;

@@ -4,7 +4,7 @@
 mod support;
 
 use fantoccini::Locator;
-use support::{Browser, MockServer, built_app};
+use support::{Browser, MockServer, built_app, built_app_configured};
 
 const ENROLL_ID: &str = "a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099";
 const UNBLOCK_ID: &str = "0c96d73f-967b-420e-854a-43ad2a1504bc";
@@ -40,7 +40,7 @@ async fn the_documented_requests_appear_decoded_and_headers_sort() {
     let unblock = row_of(&rows, UNBLOCK_ID);
     assert_eq!(unblock[1..3], ["Unblock", "Approved"]);
     let summary = browser.text_of(".summary").await;
-    assert!(summary.starts_with("302 requests from http://127.0.0.1:"), "{summary}");
+    assert!(summary.starts_with("302 of 302 requests from http://127.0.0.1:"), "{summary}");
     browser.screenshot("requests-list").await;
 
     click_header(&browser, "Type").await;
@@ -60,13 +60,8 @@ async fn the_documented_requests_appear_decoded_and_headers_sort() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unreachable_cm_host_is_explained_in_the_page() {
-    let app = tempfile::tempdir().expect("a temporary folder");
-    for entry in std::fs::read_dir(built_app()).expect("the built app") {
-        let entry = entry.expect("a file of the built app");
-        std::fs::copy(entry.path(), app.path().join(entry.file_name())).expect("a copy");
-    }
     // Port 9 (discard) is closed on loopback: the browser's fetch fails at once.
-    std::fs::write(app.path().join("config.json"), r#"{"cmHost": "http://127.0.0.1:9"}"#).expect("config.json");
+    let app = built_app_configured(r#"{"cmHost": "http://127.0.0.1:9"}"#);
     let server = MockServer::start(app.path(), &["--requests", "0"]);
     let browser = Browser::start().await;
     browser.client.goto(&server.url).await.expect("the app opens");

@@ -1,5 +1,6 @@
 //! What the end-to-end tests share: the mock CM server as a real process, and
 //! headless Chromium driven through chromedriver.
+#![allow(dead_code, reason = "each test binary compiles this module and uses only part of it")]
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -27,6 +28,17 @@ pub fn built_app() -> PathBuf {
         dist.display()
     );
     dist
+}
+
+/// A copy of the built app with its own `config.json`, for as long as the test holds it.
+pub fn built_app_configured(config: &str) -> tempfile::TempDir {
+    let copy = tempfile::tempdir().expect("a temporary folder");
+    for entry in std::fs::read_dir(built_app()).expect("the built app") {
+        let entry = entry.expect("a file of the built app");
+        std::fs::copy(entry.path(), copy.path().join(entry.file_name())).expect("a copy");
+    }
+    std::fs::write(copy.path().join("config.json"), config).expect("config.json");
+    copy
 }
 
 /// A child process that is killed when the test lets go of it, pass or fail.

@@ -76,9 +76,13 @@ impl fmt::Display for ResponseError {
                 if message.is_empty() {
                     write!(f, "The CM server failed with an internal error ({status}) and gave no details.")?;
                 } else {
-                    write!(f, "The CM server failed with an internal error ({status}): {message}")?;
+                    let stop = if message.ends_with(['.', '!', '?']) { "" } else { "." };
+                    write!(f, "The CM server failed with an internal error ({status}): {message}{stop}")?;
                 }
                 match correlation_id {
+                    Some(id) if message.contains(id.as_str()) => {
+                        f.write_str(" Give the CM administrator this correlation ID.")
+                    }
                     Some(id) => write!(f, " Give the CM administrator this correlation ID: {id}."),
                     None => Ok(()),
                 }
@@ -421,7 +425,7 @@ mod tests {
         assert_eq!(decode_response(403, None, b""), Err(ResponseError::Forbidden));
         assert!(decode_response(404, None, b"").unwrap_err().to_string().contains("Clm.WebApi.Enabled"));
         let error = decode_response(500, None, b"Something broke").unwrap_err();
-        assert_eq!(error.to_string(), "The CM server failed with an internal error (500): Something broke");
+        assert_eq!(error.to_string(), "The CM server failed with an internal error (500): Something broke.");
         assert_eq!(decode_response(418, None, b""), Err(ResponseError::UnexpectedStatus { status: 418 }));
     }
 
@@ -437,14 +441,22 @@ mod tests {
                 correlation_id: Some("5D3C5E53-0F31-4AE4-9B1E-1C4E9C7B8A01".into()),
             }
         );
-        assert!(error.to_string().ends_with("correlation ID: 5D3C5E53-0F31-4AE4-9B1E-1C4E9C7B8A01."));
+        assert_eq!(
+            error.to_string(),
+            "The CM server failed with an internal error (500): An error has occurred. Correlation ID: \
+             5D3C5E53-0F31-4AE4-9B1E-1C4E9C7B8A01. Give the CM administrator this correlation ID."
+        );
 
         let plain = decode_response(503, None, b"").unwrap_err();
         assert_eq!(plain.to_string(), "The CM server failed with an internal error (503) and gave no details.");
         let html = decode_response(502, None, b"<html><title>Bad Gateway</title></html>").unwrap_err();
         assert!(html.to_string().contains("an HTML page titled \u{201c}Bad Gateway\u{201d}"), "{html}");
         let json_id = decode_response(500, None, br#"{"CorrelationId":"5d3c5e53-0f31-4ae4-9b1e-1c4e9c7b8a01"}"#);
-        assert!(matches!(json_id, Err(ResponseError::ServerError { correlation_id: Some(_), .. })));
+        assert_eq!(
+            json_id.unwrap_err().to_string(),
+            "The CM server failed with an internal error (500): {\"CorrelationId\":\"5d3c5e53-0f31-4ae4-9b1e-1c4e9c7b8a01\"}. \
+             Give the CM administrator this correlation ID."
+        );
         let no_guid = decode_response(500, None, "correlation é: nothing here".as_bytes());
         assert!(matches!(no_guid, Err(ResponseError::ServerError { correlation_id: None, .. })));
     }

@@ -10,13 +10,19 @@ use axum::routing::get;
 use cm_model::{Request, RequestStatus};
 use serde::Deserialize;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use uuid::Uuid;
 
 /// The requests, each kept with its JSON so that answers are only joined, not re-encoded.
 struct Store {
     requests: Vec<(Request, String)>,
+    /// Pause between body chunks, as a slow network would make.
+    chunk_delay: Duration,
 }
+
+/// How much of a body is sent at once when it is paced.
+const CHUNK_BYTES: usize = 64 * 1024;
 
 /// How the mock answers API calls: as documented, or failing as real servers do.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -42,8 +48,24 @@ pub const CORRELATION_ID: &str = "5d3c5e53-0f31-4ae4-9b1e-1c4e9c7b8a01";
 /// Every seventh generated request, when asked for broken elements.
 const BROKEN_EVERY: usize = 7;
 
+/// How the mock behaves, beyond its data.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Behaviour {
+    /// How to answer.
+    pub answer: Answer,
+    /// How many calls answer as `answer` says before the server recovers and
+    /// answers normally; `None` for all of them.
+    pub fail_times: Option<usize>,
+    /// Wait before answering.
+    pub delay: Duration,
+    /// Pause between body chunks.
+    pub chunk_delay: Duration,
+}
+
 /// The API routes, below the `/CertificateManagement/api/v1.0` prefix.
-pub fn router(requests: Vec<Request>, delay: Duration, answer: Answer) -> Router {
+pub fn router(requests: Vec<Request>, behaviour: Behaviour) -> Router {
+    let Behaviour { answer, fail_times, delay, chunk_delay } = behaviour;
+    let calls = Arc::new(AtomicUsize::new(0));
     let requests = requests
         .into_iter()
         .enumerate()
@@ -56,8 +78,14 @@ pub fn router(requests: Vec<Request>, delay: Duration, answer: Answer) -> Router
     Router::new()
         .route("/requests", get(list_requests))
         .route("/requests/{id}", get(one_request))
-        .layer(axum::middleware::from_fn(move |request, next| fail_as(answer, delay, request, next)))
-        .with_state(Arc::new(Store { requests }))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            let answer = match fail_times {
+                Some(times) if calls.fetch_add(1, Ordering::SeqCst) >= times => Answer::Normal,
+                _ => answer,
+            };
+            fail_as(answer, delay, request, next)
+        }))
+        .with_state(Arc::new(Store { requests, chunk_delay }))
 }
 
 /// Text that a broken server might send in place of a request; it varies so
@@ -124,7 +152,7 @@ async fn list_requests(State(store): State<Arc<Store>>, Query(query): Query<List
     if matching.is_empty() {
         return StatusCode::NO_CONTENT.into_response();
     }
-    json_response(list_json(&matching))
+    store.json_response(list_json(&matching))
 }
 
 async fn one_request(State(store): State<Arc<Store>>, Path(id): Path<String>) -> Response {
@@ -132,7 +160,7 @@ async fn one_request(State(store): State<Arc<Store>>, Path(id): Path<String>) ->
         return (StatusCode::BAD_REQUEST, "the request id is not a GUID").into_response();
     };
     match store.requests.iter().find(|(request, _)| request.uuid == id) {
-        Some((_, json)) => json_response(json.clone()),
+        Some((_, json)) => store.json_response(json.clone()),
         None => StatusCode::NO_CONTENT.into_response(),
     }
 }
@@ -156,6 +184,29 @@ fn parse_status(name: &str) -> Result<RequestStatus, String> {
         .ok_or_else(|| format!("unknown status \"{name}\""))
 }
 
-fn json_response(body: String) -> Response {
-    ([(header::CONTENT_TYPE, "application/json; charset=utf-8")], body).into_response()
+impl Store {
+    /// A JSON answer, sent in paced chunks when a chunk delay is set. The
+    /// length is always announced, as IIS does, so that clients can show progress.
+    fn json_response(&self, body: String) -> Response {
+        let headers = [
+            (header::CONTENT_TYPE, "application/json; charset=utf-8".to_owned()),
+            (header::CONTENT_LENGTH, body.len().to_string()),
+        ];
+        if self.chunk_delay.is_zero() {
+            return (headers, body).into_response();
+        }
+        let delay = self.chunk_delay;
+        let chunks = futures_util::stream::unfold((body.into_bytes(), 0), move |(body, sent)| async move {
+            if sent >= body.len() {
+                return None;
+            }
+            if sent > 0 {
+                tokio::time::sleep(delay).await;
+            }
+            let end = (sent + CHUNK_BYTES).min(body.len());
+            let chunk = axum::body::Bytes::copy_from_slice(&body[sent..end]);
+            Some((Ok::<_, std::convert::Infallible>(chunk), (body, end)))
+        });
+        (headers, axum::body::Body::from_stream(chunks)).into_response()
+    }
 }

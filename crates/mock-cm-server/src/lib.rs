@@ -35,12 +35,24 @@ pub struct ServerOptions {
     /// How to answer API calls: normally, or failing as real CM servers do.
     #[arg(long, value_enum, default_value_t = api::Answer::Normal)]
     pub answer: api::Answer,
+    /// Answer as `--answer` says only this many times, then normally (a passing failure).
+    #[arg(long)]
+    pub fail_times: Option<usize>,
+    /// Milliseconds between 64 KB chunks of a body, as a slow network would make.
+    #[arg(long, default_value_t = 0)]
+    pub body_chunk_delay_ms: u64,
 }
 
 /// The whole server: the API, and the app when there is one to serve.
 pub fn router(options: &ServerOptions) -> Router {
     let requests = dataset::build(options.generated_requests, options.seed);
-    let api = api::router(requests, Duration::from_millis(options.response_delay_ms), options.answer);
+    let behaviour = api::Behaviour {
+        answer: options.answer,
+        fail_times: options.fail_times,
+        delay: Duration::from_millis(options.response_delay_ms),
+        chunk_delay: Duration::from_millis(options.body_chunk_delay_ms),
+    };
+    let api = api::router(requests, behaviour);
     let app = API_PREFIXES.iter().fold(Router::new(), |app, prefix| app.nest(prefix, api.clone()));
     match &options.app_dir {
         Some(dir) => app.fallback_service(ServeDir::new(dir)),

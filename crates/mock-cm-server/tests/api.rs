@@ -14,7 +14,15 @@ async fn get(path: &str) -> (StatusCode, Option<String>, Vec<u8>) {
 }
 
 async fn get_answered(path: &str, answer: Answer) -> (StatusCode, Option<String>, Vec<u8>) {
-    let options = ServerOptions { generated_requests: 500, seed: 1, app_dir: None, response_delay_ms: 0, answer };
+    let options = ServerOptions {
+        generated_requests: 500,
+        seed: 1,
+        app_dir: None,
+        response_delay_ms: 0,
+        answer,
+        fail_times: None,
+        body_chunk_delay_ms: 0,
+    };
     let app = router(&options);
     let response = app.oneshot(HttpRequest::get(path).body(Body::empty()).unwrap()).await.unwrap();
     let status = response.status();

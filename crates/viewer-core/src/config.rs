@@ -5,7 +5,7 @@ use cm_model::{NameBook, NameConfig};
 use serde::Deserialize;
 
 /// What an administrator sets in `config.json`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ViewerConfig {
     /// Base URL of the CM server, e.g. `https://cm.contoso.com`. Empty: the
@@ -15,6 +15,23 @@ pub struct ViewerConfig {
     /// Names for numbers and bits that the built-in names lack or get wrong.
     #[serde(default)]
     pub names: NameConfig,
+    /// How long to wait for the CM server before giving up, in seconds.
+    #[serde(default = "default_timeout_seconds")]
+    pub timeout_seconds: u32,
+}
+
+fn default_timeout_seconds() -> u32 {
+    60
+}
+
+impl Default for ViewerConfig {
+    fn default() -> Self {
+        ViewerConfig {
+            cm_host: String::new(),
+            names: NameConfig::default(),
+            timeout_seconds: default_timeout_seconds(),
+        }
+    }
 }
 
 impl ViewerConfig {
@@ -50,6 +67,13 @@ mod tests {
         assert_eq!(ViewerConfig::from_json(r#"{"cmHost":"  "}"#).unwrap().host(origin), origin);
         let configured = ViewerConfig::from_json(r#"{"cmHost":"https://cm.contoso.com/"}"#).unwrap();
         assert_eq!(configured.host(origin), "https://cm.contoso.com/");
+    }
+
+    #[test]
+    fn the_timeout_defaults_to_a_minute() {
+        assert_eq!(ViewerConfig::from_json("{}").unwrap().timeout_seconds, 60);
+        assert_eq!(ViewerConfig::from_json(r#"{"timeoutSeconds": 5}"#).unwrap().timeout_seconds, 5);
+        assert!(ViewerConfig::from_json(r#"{"timeoutSeconds": "soon"}"#).is_err());
     }
 
     #[test]

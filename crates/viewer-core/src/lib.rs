@@ -8,9 +8,11 @@
 //! - [`config`]: the runtime `config.json`.
 //! - [`query`]: what is asked of the CM server, and the URL it makes.
 //! - [`narrowing`]: narrowing what was fetched: search, type, status, dates.
+//! - [`progress`]: how much of a response has arrived.
 
 pub mod columns;
 pub mod config;
 pub mod narrowing;
+pub mod progress;
 pub mod query;
 pub mod sorting;

@@ -1,0 +1,104 @@
+//! Every way the CM server can fail is explained in the page, with a way to try again.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use fantoccini::Locator;
+use support::{Browser, MockServer, built_app, built_app_configured};
+
+/// Opens the app against a mock started with `flags` and returns the error message shown.
+async fn error_shown(app: &std::path::Path, flags: &[&str]) -> (MockServer, Browser, String) {
+    let server = MockServer::start(app, flags);
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url).await.expect("the app opens");
+    browser.wait_for(".message.error").await;
+    let message = browser.text_of(".message.error p").await;
+    (server, browser, message)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forbidden_not_enabled_and_server_errors_say_what_to_do() {
+    let cases = [
+        ("forbidden", "The CM server refused access (403). Your account is not permitted to read these requests"),
+        (
+            "not-enabled",
+            "its REST API is not enabled, or the configured host is not a CM server. An administrator enables it with Clm.WebApi.Enabled",
+        ),
+        (
+            "server-error",
+            "internal error (500): An error has occurred. Correlation ID: 5d3c5e53-0f31-4ae4-9b1e-1c4e9c7b8a01 Give the CM administrator this correlation ID: 5d3c5e53-0f31-4ae4-9b1e-1c4e9c7b8a01.",
+        ),
+        (
+            "html",
+            "The server sent an HTML page titled \u{201c}Sign in to Contoso\u{201d} instead of JSON. This is usually a sign-in page",
+        ),
+    ];
+    for (answer, expected) in cases {
+        let (_server, browser, message) = error_shown(&built_app(), &["--answer", answer]).await;
+        assert!(message.contains(expected), "{answer}: {message}");
+        if answer == "server-error" {
+            browser.screenshot("error-server").await;
+        }
+        browser.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn try_again_asks_again_after_a_passing_failure() {
+    let (_server, browser, message) =
+        error_shown(&built_app(), &["--answer", "server-error", "--fail-times", "1"]).await;
+    assert!(message.contains("(500)"));
+    browser.client.find(Locator::XPath("//button[.='Try again']")).await.unwrap().click().await.unwrap();
+    browser.wait_for("table.requests tbody tr").await;
+    assert_eq!(browser.evaluate("return document.querySelectorAll('.message.error').length;").await, 0);
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_slow_server_times_out_as_configured() {
+    let app = built_app_configured(r#"{"timeoutSeconds": 1}"#);
+    let (_server, browser, message) = error_shown(app.path(), &["--response-delay-ms", "5000"]).await;
+    assert!(message.starts_with("The CM server at http://127.0.0.1:"), "{message}");
+    assert!(message.contains("did not answer within 1 second. It may be busy"), "{message}");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partly_readable_list_shows_the_good_rows_and_says_what_was_lost() {
+    let server = MockServer::start(&built_app(), &["--requests", "100", "--answer", "broken-elements"]);
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url).await.expect("the app opens");
+    browser.wait_for("table.requests tbody tr").await;
+    // Positions 7, 14, ..., 98 of 102 are broken.
+    let broken = (2..102).filter(|position| position % 7 == 0).count();
+    assert_eq!(browser.table_cells().await.len(), 102 - broken);
+    let note = browser.text_of(".message.warning p").await;
+    assert_eq!(note, format!("{broken} requests in the server's answer could not be read and are not shown."));
+    let reasons = browser.text_of(".message.warning ul").await;
+    assert!(reasons.contains("Element 7: invalid type: string \"Enroll\", expected i32"), "{reasons}");
+    assert!(reasons.contains("Element 14: missing field `Uuid`"), "{reasons}");
+    assert!(reasons.contains("Element 21: UUID parsing failed"), "{reasons}");
+    // A hostile comment in a broken element is never markup.
+    assert_eq!(browser.evaluate("return document.querySelectorAll('img').length;").await, 0);
+    browser.screenshot("partly-readable-list").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn progress_counts_the_bytes_as_they_arrive() {
+    let server = MockServer::start(&built_app(), &["--requests", "1500", "--body-chunk-delay-ms", "250"]);
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url).await.expect("the app opens");
+    browser
+        .wait_until(
+            "const status = document.querySelector('.message.loading');\
+         return status !== null && / of [0-9.]+ MB \\([0-9]+%\\) received$/.test(status.textContent);",
+        )
+        .await;
+    let progress = browser.text_of(".message.loading").await;
+    assert!(progress.starts_with("Loading requests\u{2026} "), "{progress}");
+    browser.screenshot("loading-progress").await;
+    browser.wait_for("table.requests tbody tr").await;
+    assert_eq!(browser.evaluate("return document.querySelectorAll('.message.loading').length;").await, 0);
+    browser.close().await;
+}
