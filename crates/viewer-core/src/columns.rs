@@ -26,6 +26,24 @@ impl Column {
         Column::ProfileTemplate,
     ];
 
+    /// The column's name in links (`?sort=submitted-desc`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Column::RequestId => "id",
+            Column::Type => "type",
+            Column::Status => "status",
+            Column::Submitted => "submitted",
+            Column::Completed => "completed",
+            Column::TargetUser => "target",
+            Column::ProfileTemplate => "template",
+        }
+    }
+
+    /// The column whose [`Column::key`] is `key`.
+    pub fn from_key(key: &str) -> Option<Column> {
+        Column::ALL.into_iter().find(|column| column.key() == key)
+    }
+
     /// The header text.
     pub fn label(self) -> &'static str {
         match self {

@@ -6,12 +6,16 @@
 //! - [`columns`]: the table's columns, their headers and cell text.
 //! - [`sorting`]: the sort order a user chose and the row order it gives.
 //! - [`config`]: the runtime `config.json`.
+//! - [`detail`]: one request's fields in groups, and its security descriptor in words.
+//! - [`link`]: the whole view as the page URL's query string.
 //! - [`query`]: what is asked of the CM server, and the URL it makes.
 //! - [`narrowing`]: narrowing what was fetched: search, type, status, dates.
 //! - [`progress`]: how much of a response has arrived.
 
 pub mod columns;
 pub mod config;
+pub mod detail;
+pub mod link;
 pub mod narrowing;
 pub mod progress;
 pub mod query;

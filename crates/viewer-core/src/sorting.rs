@@ -54,6 +54,12 @@ impl SortOrder {
         &self.keys
     }
 
+    /// An order of `keys`; `None` if there are none or a column appears twice.
+    pub fn from_keys(keys: Vec<SortKey>) -> Option<SortOrder> {
+        let unique = keys.iter().enumerate().all(|(at, key)| keys[..at].iter().all(|k| k.column != key.column));
+        (!keys.is_empty() && unique).then_some(SortOrder { keys })
+    }
+
     /// The order after a click on `column`'s header. A plain click sorts by that
     /// column alone (reversing it if it already was the first key); with Shift
     /// it adds the column as the next key, or reverses it if it is one already.

@@ -52,17 +52,22 @@ pub enum AclFlag {
     NoAccessControl,
 }
 
-const ACL_FLAGS: &[(&str, AclFlag)] = &[
-    ("NO_ACCESS_CONTROL", AclFlag::NoAccessControl),
-    ("AR", AclFlag::AutoInheritRequired),
-    ("AI", AclFlag::AutoInherited),
-    ("P", AclFlag::Protected),
+const ACL_FLAGS: &[(&str, AclFlag, &str)] = &[
+    ("NO_ACCESS_CONTROL", AclFlag::NoAccessControl, "no access control (everyone may do everything)"),
+    ("AR", AclFlag::AutoInheritRequired, "auto-inherit required"),
+    ("AI", AclFlag::AutoInherited, "auto-inherited"),
+    ("P", AclFlag::Protected, "protected from inheritance"),
 ];
 
 impl AclFlag {
     /// The SDDL code: `P`, `AR`, `AI` or `NO_ACCESS_CONTROL`.
     pub fn code(self) -> &'static str {
-        ACL_FLAGS.iter().find(|(_, flag)| *flag == self).map(|(code, _)| *code).expect("every flag has a code")
+        ACL_FLAGS.iter().find(|(_, flag, _)| *flag == self).map(|(code, _, _)| *code).expect("every flag has a code")
+    }
+
+    /// What the flag means, in words.
+    pub fn label(self) -> &'static str {
+        ACL_FLAGS.iter().find(|(_, flag, _)| *flag == self).map(|(_, _, label)| *label).expect("every flag has a label")
     }
 }
 
@@ -303,7 +308,7 @@ impl<'a> Parser<'a> {
     fn acl(text: &str, position: &mut usize, acl: &mut Acl) -> Result<(), SddlError> {
         let at = |offset: usize, message: String| SddlError { position: text[..offset].chars().count(), message };
         'flags: loop {
-            for &(code, flag) in ACL_FLAGS {
+            for &(code, flag, _) in ACL_FLAGS {
                 if text[*position..].starts_with(code) {
                     acl.flags.push(flag);
                     *position += code.len();

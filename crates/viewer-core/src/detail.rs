@@ -1,0 +1,220 @@
+//! The detail view of one request: every field, in groups, as text; and the
+//! security descriptor as a table of entries.
+
+use cm_model::sddl::{Acl, ParsedSddl, Trustee, parse_sddl, rights_letters};
+use cm_model::{FlagNames, NameBook, Request};
+use uuid::Uuid;
+
+/// A labelled value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    pub label: &'static str,
+    pub value: String,
+}
+
+/// A titled group of fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Section {
+    pub title: &'static str,
+    pub fields: Vec<Field>,
+}
+
+fn field(label: &'static str, value: impl Into<String>) -> Field {
+    Field { label, value: value.into() }
+}
+
+fn guid(value: Option<Uuid>) -> String {
+    value.map_or_else(|| "none".to_owned(), |guid| guid.to_string())
+}
+
+fn yes_no(value: bool) -> &'static str {
+    if value { "yes" } else { "no" }
+}
+
+/// Flags with their raw value beside the names: `Smartcard (0x2)`.
+fn flags(names: FlagNames) -> String {
+    format!("{names} ({:#x})", names.bits)
+}
+
+/// The request's fields in the groups people look for them in.
+pub fn sections(request: &Request, names: &NameBook) -> Vec<Section> {
+    let comment = if request.comment.is_empty() { "none".to_owned() } else { request.comment.clone() };
+    vec![
+        Section {
+            title: "Summary",
+            fields: vec![
+                field("Request ID", request.uuid.to_string()),
+                field(
+                    "Type",
+                    format!("{} ({})", names.request_type(request.request_type), request.request_type.code()),
+                ),
+                field("Status", format!("{} ({})", names.status(request.status), request.status.code())),
+                field("Priority", request.priority.to_string()),
+                field("Submitted", request.submitted.to_string()),
+                field("Completed", request.completed.to_string()),
+                field("Comment", comment),
+            ],
+        },
+        Section {
+            title: "People",
+            fields: vec![
+                field("Originator", guid(request.originator_user_uuid)),
+                field("Target user", guid(request.target_user_uuid)),
+            ],
+        },
+        Section {
+            title: "Profile and card",
+            fields: vec![
+                field("Profile template", guid(request.profile_template_uuid)),
+                field("Smart card request", yes_no(request.is_smartcard)),
+                field("Old profile", guid(request.old_profile_uuid)),
+                field("New profile", guid(request.new_profile_uuid)),
+                field("Old smart card", guid(request.old_smartcard_uuid)),
+                field("New smart card", guid(request.new_smartcard_uuid)),
+            ],
+        },
+        Section {
+            title: "Flags",
+            fields: vec![
+                field("Flags", flags(names.request_flags(request.flags.0))),
+                field("Data collection flags", flags(names.data_collection_flags(request.data_collection_flags.0))),
+                field("Enrollment agent required", yes_no(request.is_enrollment_agent)),
+                field("Data collection complete", yes_no(request.is_data_collection_complete)),
+            ],
+        },
+    ]
+}
+
+/// One access control entry, in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AceRow {
+    /// `Allow`, `Deny`, `Audit`, ...
+    pub effect: &'static str,
+    pub allows: bool,
+    pub trustee: String,
+    /// `CCDCSW`, or a hex mask as written.
+    pub rights_letters: String,
+    /// `Create child, Delete child, Self write` (or CM's names where configured).
+    pub rights_names: String,
+    /// Inheritance and audit flags, in words; empty when there are none.
+    pub flags: String,
+    /// The object type GUIDs of object ACEs.
+    pub object: String,
+}
+
+/// The security descriptor in words: owner, group, entries, and what could
+/// not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecurityView {
+    pub owner: String,
+    pub group: String,
+    /// Flags of the DACL, in words (`protected, auto-inherited`).
+    pub dacl_flags: String,
+    pub dacl: Vec<AceRow>,
+    pub sacl: Vec<AceRow>,
+    /// Where the descriptor stopped making sense, if it did.
+    pub problem: Option<String>,
+}
+
+/// Decodes `request`'s security descriptor for display.
+pub fn security(request: &Request, names: &NameBook) -> SecurityView {
+    let ParsedSddl { descriptor, error } = parse_sddl(&request.security_descriptor);
+    let trustee = |trustee: Option<Trustee>| trustee.map_or_else(|| "not given".to_owned(), |t| t.to_string());
+    let rows = |acl: &Option<Acl>| acl.iter().flat_map(|acl| acl.aces.iter()).map(|ace| ace_row(ace, names)).collect();
+    let dacl_flags =
+        descriptor.dacl.iter().flat_map(|acl| acl.flags.iter()).map(|flag| flag.label()).collect::<Vec<_>>();
+    SecurityView {
+        dacl: rows(&descriptor.dacl),
+        sacl: rows(&descriptor.sacl),
+        owner: trustee(descriptor.owner),
+        group: trustee(descriptor.group),
+        dacl_flags: dacl_flags.join(", "),
+        problem: error.map(|error| format!("The security descriptor could not be read completely, {error}.")),
+    }
+}
+
+fn ace_row(ace: &cm_model::sddl::Ace, names: &NameBook) -> AceRow {
+    let letters = rights_letters(ace.rights);
+    let object = [ace.object_type, ace.inherited_object_type]
+        .iter()
+        .zip(["object", "inherited object"])
+        .filter_map(|(guid, what)| guid.map(|guid| format!("{what} {guid}")))
+        .collect::<Vec<_>>()
+        .join("; ");
+    AceRow {
+        effect: ace.kind.label(),
+        allows: ace.kind.allows(),
+        trustee: ace.trustee.to_string(),
+        rights_letters: if letters.is_empty() { ace.rights_text.clone() } else { letters },
+        rights_names: names.access_rights(ace.rights).to_string(),
+        flags: ace.flags.iter().map(|flag| flag.label()).collect::<Vec<_>>().join(", "),
+        object,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unblock() -> Request {
+        serde_json::from_str(include_str!("../../../tests/fixtures/seed-unblock.json")).unwrap()
+    }
+
+    #[test]
+    fn every_field_is_in_a_section() {
+        let sections = sections(&unblock(), &NameBook::default());
+        let titles: Vec<&str> = sections.iter().map(|s| s.title).collect();
+        assert_eq!(titles, ["Summary", "People", "Profile and card", "Flags"]);
+        let value = |label: &str| {
+            sections
+                .iter()
+                .flat_map(|s| &s.fields)
+                .find(|f| f.label == label)
+                .unwrap_or_else(|| panic!("{label}"))
+                .value
+                .clone()
+        };
+        assert_eq!(value("Type"), "Unblock (5)");
+        assert_eq!(value("Status"), "Approved (3)");
+        assert_eq!(value("Completed"), "not set");
+        assert_eq!(value("Comment"), "none");
+        assert_eq!(value("Old smart card"), "17cf063d-e337-4aa9-a822-346554ddd3c9");
+        assert_eq!(value("Flags"), "Smartcard (0x2)");
+        assert_eq!(value("Data collection flags"), "0x20 (0x20)");
+        assert_eq!(value("Smart card request"), "yes");
+        assert_eq!(sections.iter().map(|s| s.fields.len()).sum::<usize>(), 19);
+    }
+
+    #[test]
+    fn the_security_descriptor_becomes_a_table_of_entries() {
+        let view = security(&unblock(), &NameBook::default());
+        assert_eq!(view.owner, "S-1-5-21-2127521184-1604012920-1887927527-14134865");
+        assert_eq!(view.group, "not given");
+        assert_eq!(view.problem, None);
+        assert_eq!(view.dacl.len(), 6);
+        let deny = &view.dacl[0];
+        assert_eq!((deny.effect, deny.allows, deny.rights_letters.as_str()), ("Deny", false, "LC"));
+        assert_eq!(deny.rights_names, "List children");
+        let everyone = &view.dacl[2];
+        assert_eq!((everyone.trustee.as_str(), everyone.rights_names.as_str()), ("Everyone (WD)", "Read control"));
+    }
+
+    #[test]
+    fn configured_right_names_and_broken_descriptors_show() {
+        let mut request = unblock();
+        request.security_descriptor = "O:BAD:(A;CI;RC;;;WD)(A;;QQ;;;WD)".into();
+        let names =
+            NameBook::from_config(&serde_json::from_str(r#"{"accessRights": {"0x20000": "Read"}}"#).unwrap()).unwrap();
+        let view = security(&request, &names);
+        assert_eq!(view.owner, "Builtin Administrators (BA)");
+        assert_eq!(view.dacl.len(), 1);
+        assert_eq!(view.dacl[0].rights_names, "Read");
+        assert_eq!(view.dacl[0].flags, "container inherit");
+        assert_eq!(
+            view.problem.as_deref(),
+            Some(
+                "The security descriptor could not be read completely, at character 20: \u{201c}QQ\u{201d} is not an SDDL right."
+            )
+        );
+    }
+}
