@@ -2,14 +2,18 @@
 //! user's question, or says why it cannot.
 
 use crate::api::{LoadError, Settings, fetch_requests, load_settings};
-use crate::components::{NarrowingPanel, QueryForm, RequestTable, StatusChart};
+use crate::components::{NarrowingPanel, QueryForm, RequestDetail, RequestTable, StatusChart};
+use crate::history::{on_back_or_forward, record_in_url, view_in_url};
 use cm_model::{DecodedRequests, ElementFailure, Request, RequestStatus, RequestType};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 use std::sync::Arc;
+use uuid::Uuid;
+use viewer_core::link::ViewState;
 use viewer_core::narrowing::{Narrowing, SearchIndex};
 use viewer_core::progress::Progress;
 use viewer_core::query::ServerQuery;
+use viewer_core::sorting::SortOrder;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -51,12 +55,75 @@ fn error_message<Retry: Fn() + 'static>(error: &LoadError, retry: Retry) -> impl
     }
 }
 
+/// What the user chose, each part a signal so that only what depends on a
+/// part is redone when it changes. The page's URL mirrors it.
+#[derive(Clone, Copy)]
+struct Choices {
+    query: RwSignal<ServerQuery>,
+    narrowing: RwSignal<Narrowing>,
+    sort: RwSignal<SortOrder>,
+    open: RwSignal<Option<Uuid>>,
+}
+
+impl Choices {
+    fn from_view(view: ViewState) -> Choices {
+        Choices {
+            query: RwSignal::new(view.query),
+            narrowing: RwSignal::new(view.narrowing),
+            sort: RwSignal::new(view.sort),
+            open: RwSignal::new(view.open),
+        }
+    }
+
+    fn view(&self) -> ViewState {
+        ViewState {
+            query: self.query.get(),
+            narrowing: self.narrowing.get(),
+            sort: self.sort.get(),
+            open: self.open.get(),
+        }
+    }
+
+    /// Sets the parts of `view` that differ, so that nothing is redone for nothing.
+    fn restore(&self, view: ViewState) {
+        set_if_changed(self.query, view.query);
+        set_if_changed(self.narrowing, view.narrowing);
+        set_if_changed(self.sort, view.sort);
+        set_if_changed(self.open, view.open);
+    }
+
+    /// Keeps the URL in step: typing in the search box replaces the current
+    /// history entry; every other change adds one, so Back undoes it.
+    fn mirror_in_url(self) {
+        Effect::new(move |previous: Option<ViewState>| {
+            let view = self.view();
+            if let Some(previous) = previous {
+                let only_text = ViewState {
+                    narrowing: Narrowing { text: view.narrowing.text.clone(), ..previous.narrowing.clone() },
+                    ..previous.clone()
+                } == view;
+                record_in_url(&view, !only_text);
+            }
+            view
+        });
+        on_back_or_forward(move |view| self.restore(view));
+    }
+}
+
+fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
+    if signal.with_untracked(|current| *current != value) {
+        signal.set(value);
+    }
+}
+
 /// The question to the server and its answer. A new question keeps the old
 /// answer on screen, with the progress of the new one above it, until the new
 /// one arrives.
 #[component]
 fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
-    let query = RwSignal::new(ServerQuery::default());
+    let choices = Choices::from_view(view_in_url());
+    choices.mirror_in_url();
+    let query = choices.query;
     let progress = RwSignal::new(None::<Progress>);
     let answer = {
         let settings = settings.clone();
@@ -80,7 +147,7 @@ fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
                 answer
                     .get()
                     .map(|result| match result {
-                        Ok(decoded) => view! { <Answer decoded settings /> }.into_any(),
+                        Ok(decoded) => view! { <Answer decoded settings choices /> }.into_any(),
                         Err(error) => error_message(&error, move || answer.refetch()).into_any(),
                     })
             }}
@@ -89,9 +156,9 @@ fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
 }
 
 /// The requests of one answer: a note about any that could not be read, the
-/// narrowing controls, the counts and the table.
+/// narrowing controls, the counts, the open request and the table.
 #[component]
-fn Answer(decoded: Arc<DecodedRequests>, settings: Arc<Settings>) -> impl IntoView {
+fn Answer(decoded: Arc<DecodedRequests>, settings: Arc<Settings>, choices: Choices) -> impl IntoView {
     let failure_note = (!decoded.failures.is_empty()).then(|| failure_note(&decoded.failures));
     if decoded.requests.is_empty() {
         return view! {
@@ -100,10 +167,10 @@ fn Answer(decoded: Arc<DecodedRequests>, settings: Arc<Settings>) -> impl IntoVi
         }
         .into_any();
     }
+    let Choices { narrowing, sort, open, .. } = choices;
     let requests: Arc<[Request]> = decoded.requests.clone().into();
     let names = settings.names.clone();
     let index = Arc::new(SearchIndex::new(&requests, &names));
-    let narrowing = RwSignal::new(Narrowing::default());
     let narrowed = {
         let requests = requests.clone();
         Memo::new(move |_| narrowing.with(|narrowing| narrowing.apply(&requests, &index)))
@@ -115,14 +182,23 @@ fn Answer(decoded: Arc<DecodedRequests>, settings: Arc<Settings>) -> impl IntoVi
     let host = settings.host.clone();
     let summary = move || format!("{} of {total} requests from {host}", narrowed.with(|n| n.positions.len()));
     let positions = Signal::derive(move || narrowed.with(|narrowed| narrowed.positions.clone()));
+    let detail = {
+        let (requests, names) = (requests.clone(), names.clone());
+        move || {
+            let id = open.get()?;
+            let request = requests.iter().find(|request| request.uuid == id).cloned();
+            Some(view! { <RequestDetail id request names=names.clone() open /> })
+        }
+    };
     view! {
         {failure_note}
         <NarrowingPanel narrowing narrowed types statuses names=names.clone() />
         <StatusChart narrowed names=names.clone() />
+        {detail}
         <p class="summary" aria-live="polite">
             {summary}
         </p>
-        <RequestTable requests names positions />
+        <RequestTable requests names positions sort open />
     }
     .into_any()
 }

@@ -8,5 +8,7 @@ pub mod api;
 mod app;
 pub mod components;
 pub mod crash;
+mod download;
+mod history;
 
 pub use app::App;

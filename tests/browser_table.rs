@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::{Element, HtmlElement, window};
 use std::sync::Arc;
+use viewer_core::sorting::SortOrder;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -31,7 +32,7 @@ fn mount_table() -> Element {
     let names = Arc::new(NameBook::default());
     let positions = Signal::stored((0..data.len()).collect::<Vec<_>>());
     let handle = leptos::mount::mount_to(host.clone().unchecked_into(), move || {
-        view! { <RequestTable requests=data names positions /> }
+        view! { <RequestTable requests=data names positions sort=RwSignal::new(SortOrder::default()) open=RwSignal::new(None) /> }
     });
     // The table lives as long as the page of this test.
     handle.forget();

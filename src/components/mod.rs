@@ -2,10 +2,12 @@
 
 mod narrowing_panel;
 mod query_form;
+mod request_detail;
 mod request_table;
 mod status_chart;
 
 pub use narrowing_panel::NarrowingPanel;
 pub use query_form::QueryForm;
+pub use request_detail::RequestDetail;
 pub use request_table::RequestTable;
 pub use status_chart::StatusChart;

@@ -60,6 +60,7 @@ pub fn NarrowingPanel(
                     "from "
                     <input
                         type="date"
+                        prop:value=move || narrowing.with(|narrowing| day_text(narrowing.submitted_from))
                         on:change=move |event| {
                             narrowing.update(|narrowing| narrowing.submitted_from = event_target_value(&event).parse().ok())
                         }
@@ -69,6 +70,7 @@ pub fn NarrowingPanel(
                     "to "
                     <input
                         type="date"
+                        prop:value=move || narrowing.with(|narrowing| day_text(narrowing.submitted_to))
                         on:change=move |event| {
                             narrowing.update(|narrowing| narrowing.submitted_to = event_target_value(&event).parse().ok())
                         }
@@ -104,4 +106,9 @@ fn toggle<T: PartialEq>(chosen: &mut Vec<T>, value: T) {
         }
         None => chosen.push(value),
     }
+}
+
+/// A day as a date input holds it: `2024-01-31`, or empty.
+fn day_text(day: Option<impl ToString>) -> String {
+    day.map(|day| day.to_string()).unwrap_or_default()
 }

@@ -7,7 +7,8 @@ use viewer_core::query::{ServerQuery, parse_request_id};
 /// Controls that change `query`; each change asks the server again.
 #[component]
 pub fn QueryForm(query: RwSignal<ServerQuery>) -> impl IntoView {
-    let id_text = RwSignal::new(String::new());
+    let looked_up = query.with_untracked(|query| query.request_id.map(|id| id.to_string()));
+    let id_text = RwSignal::new(looked_up.unwrap_or_default());
     let id_error = RwSignal::new(None::<String>);
     let choose_status = move |event| {
         let chosen = event_target_value(&event);
@@ -34,7 +35,11 @@ pub fn QueryForm(query: RwSignal<ServerQuery>) -> impl IntoView {
         <div class="query">
             <label>
                 "Status "
-                <select on:change=choose_status prop:disabled=looking_up>
+                <select
+                    on:change=choose_status
+                    prop:disabled=looking_up
+                    prop:value=move || query.get().status.and_then(RequestStatus::known_name).unwrap_or_default()
+                >
                     <option value="">"All statuses"</option>
                     {RequestStatus::KNOWN
                         .iter()
@@ -47,6 +52,7 @@ pub fn QueryForm(query: RwSignal<ServerQuery>) -> impl IntoView {
                 <input
                     type="checkbox"
                     prop:disabled=looking_up
+                    prop:checked=move || query.get().only_mine
                     on:change=move |event| query.update(|query| query.only_mine = event_target_checked(&event))
                 />
                 " Only my requests"

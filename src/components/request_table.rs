@@ -3,22 +3,25 @@
 use cm_model::{NameBook, Request};
 use leptos::prelude::*;
 use std::sync::Arc;
+use uuid::Uuid;
 use viewer_core::columns::{Column, status_badge_class};
 use viewer_core::sorting::{Direction, SortOrder};
 
-/// A `<table>` of the `requests` at `positions`, with numbers named by `names`.
-/// A click on a column header sorts by it, a second click reverses; with Shift
-/// the column becomes the next sort key.
+/// A `<table>` of the `requests` at `positions`, with numbers named by `names`,
+/// in the `order` chosen. A click on a column header sorts by it, a second
+/// click reverses; with Shift the column becomes the next sort key. A click on
+/// a row, or Enter on its id, sets `open` to that request.
 #[component]
 pub fn RequestTable(
     requests: Arc<[Request]>,
     names: Arc<NameBook>,
     #[prop(into)] positions: Signal<Vec<usize>>,
+    #[prop(name = "sort")] order: RwSignal<SortOrder>,
+    open: RwSignal<Option<Uuid>>,
 ) -> impl IntoView {
-    let order = RwSignal::new(SortOrder::default());
     let rows = move || {
         let arranged = order.with(|order| order.arrange(&requests, positions.get(), &names));
-        arranged.into_iter().map(|position| request_row(&requests[position], &names)).collect_view()
+        arranged.into_iter().map(|position| request_row(&requests[position], &names, open)).collect_view()
     };
     view! {
         <table class="requests">
@@ -66,13 +69,26 @@ fn SortableHeader(column: Column, order: RwSignal<SortOrder>) -> impl IntoView {
     }
 }
 
-/// One request as a row: plain text cells, the status as a badge with its name.
-fn request_row(request: &Request, names: &NameBook) -> impl IntoView + use<> {
+/// One request as a row: plain text cells, the status as a badge with its
+/// name, the id as a link that opens the request.
+fn request_row(request: &Request, names: &NameBook, open: RwSignal<Option<Uuid>>) -> impl IntoView + use<> {
+    let id = request.uuid;
     let cells = Column::ALL
         .into_iter()
         .map(|column| {
             let text = column.cell_text(request, names);
             match column {
+                Column::RequestId => {
+                    let href = format!("?open={id}");
+                    view! {
+                        <td>
+                            <a href=href on:click=move |event| event.prevent_default()>
+                                {text}
+                            </a>
+                        </td>
+                    }
+                    .into_any()
+                }
                 Column::Status => {
                     let class = format!("badge {}", status_badge_class(request.status));
                     view! {
@@ -86,5 +102,10 @@ fn request_row(request: &Request, names: &NameBook) -> impl IntoView + use<> {
             }
         })
         .collect_view();
-    view! { <tr>{cells}</tr> }
+    let selected = move || open.get() == Some(id);
+    view! {
+        <tr class:selected=selected aria-current=move || selected().then_some("true") on:click=move |_| open.set(Some(id))>
+            {cells}
+        </tr>
+    }
 }

@@ -31,9 +31,9 @@ fn yes_no(value: bool) -> &'static str {
     if value { "yes" } else { "no" }
 }
 
-/// Flags with their raw value beside the names: `Smartcard (0x2)`.
+/// Flags with their raw value beside any names: `Smartcard (0x2)`, `0x20`, `none`.
 fn flags(names: FlagNames) -> String {
-    format!("{names} ({:#x})", names.bits)
+    if names.named.is_empty() { names.to_string() } else { format!("{names} ({:#x})", names.bits) }
 }
 
 /// The request's fields in the groups people look for them in.
@@ -180,7 +180,7 @@ mod tests {
         assert_eq!(value("Comment"), "none");
         assert_eq!(value("Old smart card"), "17cf063d-e337-4aa9-a822-346554ddd3c9");
         assert_eq!(value("Flags"), "Smartcard (0x2)");
-        assert_eq!(value("Data collection flags"), "0x20 (0x20)");
+        assert_eq!(value("Data collection flags"), "0x20");
         assert_eq!(value("Smart card request"), "yes");
         assert_eq!(sections.iter().map(|s| s.fields.len()).sum::<usize>(), 19);
     }

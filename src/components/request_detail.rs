@@ -1,0 +1,200 @@
+//! Everything about one request: its fields in groups, its data collection,
+//! its security descriptor as a table, anything unknown, and its JSON.
+
+use cm_model::{NameBook, Request};
+use leptos::html;
+use leptos::prelude::*;
+use std::sync::Arc;
+use uuid::Uuid;
+use viewer_core::detail::{AceRow, Section, sections, security};
+
+/// The open request `id` (`request` when it is in the list shown). Escape or
+/// the Close button clears `open`.
+#[component]
+pub fn RequestDetail(
+    id: Uuid,
+    request: Option<Request>,
+    names: Arc<NameBook>,
+    open: RwSignal<Option<Uuid>>,
+) -> impl IntoView {
+    let heading = NodeRef::<html::H2>::new();
+    // Move focus into the panel so that keyboard and screen-reader users land on it.
+    Effect::new(move |_| {
+        if let Some(heading) = heading.get() {
+            let _ = heading.focus();
+        }
+    });
+    let escape = window_event_listener(leptos::ev::keydown, move |event| {
+        if event.key() == "Escape" {
+            open.set(None);
+        }
+    });
+    on_cleanup(move || escape.remove());
+    let body = match request {
+        Some(request) => details(&request, &names).into_any(),
+        None => view! {
+            <p class="message">
+                {format!("Request {id} is not in the list shown. Look it up by its id to see it.")}
+            </p>
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="detail" role="region" aria-labelledby="detail-heading">
+            <header>
+                <h2 id="detail-heading" tabindex="-1" node_ref=heading>
+                    {format!("Request {id}")}
+                </h2>
+                <button type="button" on:click=move |_| open.set(None)>
+                    "Close"
+                </button>
+            </header>
+            {body}
+        </section>
+    }
+}
+
+fn details(request: &Request, names: &NameBook) -> impl IntoView + use<> {
+    let groups = sections(request, names).into_iter().map(section_view).collect_view();
+    let data_items = request
+        .data_collection
+        .iter()
+        .map(|item| {
+            let value = item.value.clone().unwrap_or_else(|| "not collected".to_owned());
+            view! {
+                <tr>
+                    <td>{item.name.clone()}</td>
+                    <td>{value}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let unknown = request
+        .unknown_fields
+        .iter()
+        .map(|(key, value)| view! { <dt>{key.clone()}</dt> <dd><code>{value.to_string()}</code></dd> })
+        .collect_view();
+    let json = serde_json::to_string_pretty(request).unwrap_or_default();
+    let security = security(request, names);
+    view! {
+        <div class="detail-groups">{groups}</div>
+        <h3>"Data collection"</h3>
+        {if request.data_collection.is_empty() {
+            view! { <p>"No data items."</p> }.into_any()
+        } else {
+            view! {
+                <table class="plain">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Item"</th>
+                            <th scope="col">"Value"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{data_items}</tbody>
+                </table>
+            }
+                .into_any()
+        }}
+        <h3>"Security"</h3>
+        <dl class="fields">
+            <dt>"Owner"</dt>
+            <dd>{security.owner}</dd>
+            <dt>"Group"</dt>
+            <dd>{security.group}</dd>
+            <dt>"Access list flags"</dt>
+            <dd>{if security.dacl_flags.is_empty() { "none".to_owned() } else { security.dacl_flags }}</dd>
+        </dl>
+        {security.problem.map(|problem| view! { <p class="message warning">{problem}</p> })}
+        {ace_table("Who may do what", security.dacl)}
+        {(!security.sacl.is_empty()).then(|| ace_table("What is audited", security.sacl))}
+        {(!request.unknown_fields.is_empty())
+            .then(|| {
+                view! {
+                    <h3>"Fields this viewer does not know"</h3>
+                    <dl class="fields">{unknown}</dl>
+                }
+            })}
+        <h3>"JSON"</h3>
+        <JsonBlock json id=request.uuid />
+    }
+}
+
+fn section_view(section: Section) -> impl IntoView {
+    let fields =
+        section.fields.into_iter().map(|field| view! { <dt>{field.label}</dt> <dd>{field.value}</dd> }).collect_view();
+    view! {
+        <section>
+            <h3>{section.title}</h3>
+            <dl class="fields">{fields}</dl>
+        </section>
+    }
+}
+
+fn ace_table(caption: &'static str, rows: Vec<AceRow>) -> impl IntoView {
+    let rows = rows
+        .into_iter()
+        .map(|row| {
+            let class = if row.allows { "effect allow" } else { "effect deny" };
+            view! {
+                <tr>
+                    <td>
+                        <span class=class>{row.effect}</span>
+                    </td>
+                    <td>{row.trustee}</td>
+                    <td>
+                        <code>{row.rights_letters}</code>
+                    </td>
+                    <td>{row.rights_names}</td>
+                    <td>{row.flags}</td>
+                    <td>{row.object}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="plain aces">
+            <caption>{caption}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Effect"</th>
+                    <th scope="col">"Trustee"</th>
+                    <th scope="col">"Rights"</th>
+                    <th scope="col">"Rights in words"</th>
+                    <th scope="col">"Inheritance"</th>
+                    <th scope="col">"Object"</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
+/// The request as JSON, with buttons to copy it and to save it as a file.
+#[component]
+fn JsonBlock(json: String, id: Uuid) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let copy = {
+        let json = json.clone();
+        move |_| {
+            if let Some(window) = web_sys::window() {
+                let _ = window.navigator().clipboard().write_text(&json);
+                copied.set(true);
+            }
+        }
+    };
+    let download = crate::download::data_url("application/json", &json);
+    view! {
+        <div class="json-actions">
+            <button type="button" on:click=copy>
+                "Copy JSON"
+            </button>
+            <a href=download download=format!("request-{id}.json")>
+                "Download JSON"
+            </a>
+            <span role="status">{move || copied.get().then_some("Copied.")}</span>
+        </div>
+        <pre class="json">
+            <code>{json}</code>
+        </pre>
+    }
+}

@@ -1,0 +1,111 @@
+//! The detail view of one request, and the whole view as a link with working Back and Forward.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use fantoccini::Locator;
+use fantoccini::key::Key;
+use support::{Browser, MockServer, built_app};
+
+const UNBLOCK_ID: &str = "0c96d73f-967b-420e-854a-43ad2a1504bc";
+
+async fn open(server: &MockServer, search: &str) -> Browser {
+    let browser = Browser::start().await;
+    browser.client.goto(&format!("{}{search}", server.url)).await.expect("the app opens");
+    browser.wait_for("table.requests tbody tr").await;
+    browser
+}
+
+async fn url_search(browser: &Browser) -> String {
+    browser.evaluate("return location.search;").await.as_str().unwrap().to_owned()
+}
+
+/// The value shown for `label` in the detail view.
+async fn detail_value(browser: &Browser, label: &str) -> String {
+    let script = format!(
+        "const dt = Array.from(document.querySelectorAll('.detail dt')).find(dt => dt.textContent === {label:?});\
+         return dt ? dt.nextElementSibling.textContent : null;"
+    );
+    browser.evaluate(&script).await.as_str().unwrap_or_else(|| panic!("no {label} in the detail view")).to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_click_opens_every_field_and_escape_closes() {
+    let server = MockServer::start(&built_app(), &["--requests", "50"]);
+    let browser = open(&server, "").await;
+    browser.client.find(Locator::LinkText(UNBLOCK_ID)).await.expect("the id link").click().await.unwrap();
+    browser.wait_for(".detail").await;
+    assert_eq!(browser.text_of(".detail h2").await, format!("Request {UNBLOCK_ID}"));
+    assert_eq!(
+        browser.evaluate("return document.activeElement.id;").await,
+        "detail-heading",
+        "focus moves to the view"
+    );
+    assert_eq!(detail_value(&browser, "Type").await, "Unblock (5)");
+    assert_eq!(detail_value(&browser, "Old smart card").await, "17cf063d-e337-4aa9-a822-346554ddd3c9");
+    assert_eq!(detail_value(&browser, "Flags").await, "Smartcard (0x2)");
+    assert_eq!(detail_value(&browser, "Owner").await, "S-1-5-21-2127521184-1604012920-1887927527-14134865");
+    let data = browser.text_of(".detail table.plain tbody").await;
+    assert_eq!(data, "Sample Data Itemnot collected");
+    let aces = browser
+        .evaluate(
+            "return Array.from(document.querySelectorAll('.detail table.aces tbody tr'))\
+             .map(row => Array.from(row.cells).slice(0, 4).map(cell => cell.textContent));",
+        )
+        .await;
+    let aces: Vec<Vec<String>> = serde_json::from_value(aces).unwrap();
+    assert_eq!(aces.len(), 6);
+    assert_eq!(aces[0][0], "Deny");
+    assert_eq!(aces[0][2..], ["LC", "List children"]);
+    assert_eq!(aces[2][1..], ["Everyone (WD)", "RC", "Read control"]);
+    assert!(browser.text_of(".detail pre.json").await.contains("\"Uuid\": \"0c96d73f-967b-420e-854a-43ad2a1504bc\""));
+    assert!(url_search(&browser).await.contains(&format!("open={UNBLOCK_ID}")));
+    browser.screenshot("request-detail").await;
+
+    browser.client.active_element().await.unwrap().send_keys(&Key::Escape.to_string()).await.unwrap();
+    browser.wait_until("return document.querySelector('.detail') === null;").await;
+    assert_eq!(url_search(&browser).await, "");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_link_restores_the_whole_view() {
+    let server = MockServer::start(&built_app(), &["--requests", "300"]);
+    let link = format!("?status=Approved&q=unblock&sort=type-asc&open={UNBLOCK_ID}");
+    let browser = open(&server, &link).await;
+    browser.wait_for(".detail").await;
+    assert_eq!(browser.text_of(".detail h2").await, format!("Request {UNBLOCK_ID}"));
+    assert_eq!(browser.evaluate("return document.querySelector('.query select').value;").await, "Approved");
+    assert_eq!(
+        browser.evaluate("return document.querySelector('.narrowing input[type=search]').value;").await,
+        "unblock"
+    );
+    assert_eq!(browser.evaluate("return document.querySelector('th[aria-sort]').textContent;").await, "Type\u{25b2}");
+    let rows = browser.table_cells().await;
+    assert!(!rows.is_empty() && rows.iter().all(|row| row[1] == "Unblock" && row[2] == "Approved"));
+    assert_eq!(url_search(&browser).await, link.replace(",", "%2C"));
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn back_and_forward_step_through_choices() {
+    let server = MockServer::start(&built_app(), &["--requests", "100"]);
+    let browser = open(&server, "").await;
+    browser.client.find(Locator::Css(".query select")).await.unwrap().select_by_value("Completed").await.unwrap();
+    browser.wait_until("return location.search === '?status=Completed';").await;
+    browser.wait_until("return Array.from(document.querySelectorAll('table.requests tbody tr')).every(r => r.cells[2].textContent === 'Completed');").await;
+    let first_id = browser.table_cells().await[0][0].clone();
+    browser.client.find(Locator::LinkText(&first_id)).await.unwrap().click().await.unwrap();
+    browser.wait_for(".detail").await;
+    assert_eq!(url_search(&browser).await, format!("?status=Completed&open={first_id}"));
+
+    browser.client.back().await.unwrap();
+    browser.wait_until("return document.querySelector('.detail') === null;").await;
+    assert_eq!(url_search(&browser).await, "?status=Completed");
+    browser.client.back().await.unwrap();
+    browser.wait_until("return document.querySelector('.query select').value === '';").await;
+    browser.wait_until("return Array.from(document.querySelectorAll('table.requests tbody tr')).some(r => r.cells[2].textContent !== 'Completed');").await;
+    browser.client.forward().await.unwrap();
+    browser.wait_until("return document.querySelector('.query select').value === 'Completed';").await;
+    browser.close().await;
+}
