@@ -3,12 +3,14 @@
 
 use crate::api::{LoadError, Settings, fetch_requests, load_settings};
 use crate::components::{NarrowingPanel, QueryForm, RequestDetail, RequestTable, StatusChart};
+use crate::download::save_file;
 use crate::history::{on_back_or_forward, record_in_url, view_in_url};
 use cm_model::{DecodedRequests, ElementFailure, Request, RequestStatus, RequestType};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use uuid::Uuid;
+use viewer_core::export::{to_csv, to_json};
 use viewer_core::link::ViewState;
 use viewer_core::narrowing::{Narrowing, SearchIndex};
 use viewer_core::progress::Progress;
@@ -181,7 +183,21 @@ fn Answer(decoded: Arc<DecodedRequests>, settings: Arc<Settings>, choices: Choic
     let total = requests.len();
     let host = settings.host.clone();
     let summary = move || format!("{} of {total} requests from {host}", narrowed.with(|n| n.positions.len()));
-    let positions = Signal::derive(move || narrowed.with(|narrowed| narrowed.positions.clone()));
+    let arranged = {
+        let (requests, names) = (requests.clone(), names.clone());
+        Memo::new(move |_| {
+            let positions = narrowed.with(|narrowed| narrowed.positions.clone());
+            sort.with(|order| order.arrange(&requests, positions, &names))
+        })
+    };
+    let export_csv = {
+        let (requests, names) = (requests.clone(), names.clone());
+        move |_| arranged.with(|shown| save_file("cm-requests.csv", "text/csv", &to_csv(&requests, shown, &names)))
+    };
+    let export_json = {
+        let requests = requests.clone();
+        move |_| arranged.with(|shown| save_file("cm-requests.json", "application/json", &to_json(&requests, shown)))
+    };
     let detail = {
         let (requests, names) = (requests.clone(), names.clone());
         move || {
@@ -195,10 +211,18 @@ fn Answer(decoded: Arc<DecodedRequests>, settings: Arc<Settings>, choices: Choic
         <NarrowingPanel narrowing narrowed types statuses names=names.clone() />
         <StatusChart narrowed names=names.clone() />
         {detail}
-        <p class="summary" aria-live="polite">
-            {summary}
-        </p>
-        <RequestTable requests names positions sort open />
+        <div class="list-header">
+            <p class="summary" aria-live="polite">
+                {summary}
+            </p>
+            <button type="button" on:click=export_csv>
+                "Export CSV"
+            </button>
+            <button type="button" on:click=export_json>
+                "Export JSON"
+            </button>
+        </div>
+        <RequestTable requests names positions=arranged sort open />
     }
     .into_any()
 }

@@ -30,9 +30,14 @@ fn mount_table() -> Element {
     document.body().unwrap().append_child(&host).unwrap();
     let data = requests();
     let names = Arc::new(NameBook::default());
-    let positions = Signal::stored((0..data.len()).collect::<Vec<_>>());
+    let sort = RwSignal::new(SortOrder::default());
+    // As the page does: the table shows the rows in the order `sort` gives them.
+    let positions = {
+        let (data, names) = (data.clone(), names.clone());
+        Signal::derive(move || sort.with(|order| order.arrange(&data, (0..data.len()).collect(), &names)))
+    };
     let handle = leptos::mount::mount_to(host.clone().unchecked_into(), move || {
-        view! { <RequestTable requests=data names positions sort=RwSignal::new(SortOrder::default()) open=RwSignal::new(None) /> }
+        view! { <RequestTable requests=data names positions sort open=RwSignal::new(None) /> }
     });
     // The table lives as long as the page of this test.
     handle.forget();

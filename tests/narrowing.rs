@@ -103,3 +103,24 @@ async fn shift_click_sorts_by_a_second_column() {
     assert!(statuses.first() != statuses.last());
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exports_hold_the_rows_shown_in_the_order_shown() {
+    let (_server, browser) = open_with_requests(200).await;
+    search(&browser, "unblock").await;
+    browser.wait_until("return !document.querySelector('.summary').textContent.startsWith('202 of');").await;
+    let shown: Vec<String> = column(&browser, 0).await;
+
+    browser.client.find(Locator::XPath("//button[.='Export CSV']")).await.unwrap().click().await.unwrap();
+    let csv = browser.downloaded("cm-requests.csv").await;
+    assert!(csv.starts_with("\u{feff}Request ID,Type,Type code,Status,Status code,"), "{}", &csv[..80]);
+    let ids: Vec<&str> = csv.lines().skip(1).map(|line| line.split(',').next().unwrap()).collect();
+    assert_eq!(ids, shown);
+    assert!(csv.lines().skip(1).all(|line| line.split(',').nth(1) == Some("Unblock")));
+
+    browser.client.find(Locator::XPath("//button[.='Export JSON']")).await.unwrap().click().await.unwrap();
+    let json: serde_json::Value = serde_json::from_str(&browser.downloaded("cm-requests.json").await).unwrap();
+    let json_ids: Vec<&str> = json.as_array().unwrap().iter().map(|r| r["Uuid"].as_str().unwrap()).collect();
+    assert_eq!(json_ids, shown);
+    browser.close().await;
+}

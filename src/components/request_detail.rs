@@ -1,6 +1,7 @@
 //! Everything about one request: its fields in groups, its data collection,
 //! its security descriptor as a table, anything unknown, and its JSON.
 
+use crate::download::save_file;
 use cm_model::{NameBook, Request};
 use leptos::html;
 use leptos::prelude::*;
@@ -182,15 +183,18 @@ fn JsonBlock(json: String, id: Uuid) -> impl IntoView {
             }
         }
     };
-    let download = crate::download::data_url("application/json", &json);
+    let download = {
+        let json = json.clone();
+        move |_| save_file(&format!("request-{id}.json"), "application/json", &json)
+    };
     view! {
         <div class="json-actions">
             <button type="button" on:click=copy>
                 "Copy JSON"
             </button>
-            <a href=download download=format!("request-{id}.json")>
+            <button type="button" on:click=download>
                 "Download JSON"
-            </a>
+            </button>
             <span role="status">{move || copied.get().then_some("Copied.")}</span>
         </div>
         <pre class="json">

@@ -7,10 +7,11 @@ use uuid::Uuid;
 use viewer_core::columns::{Column, status_badge_class};
 use viewer_core::sorting::{Direction, SortOrder};
 
-/// A `<table>` of the `requests` at `positions`, with numbers named by `names`,
-/// in the `order` chosen. A click on a column header sorts by it, a second
-/// click reverses; with Shift the column becomes the next sort key. A click on
-/// a row, or Enter on its id, sets `open` to that request.
+/// A `<table>` of the `requests` at `positions`, in that order, with numbers
+/// named by `names`. A click on a column header changes `order` (the order the
+/// positions come in): by that column, a second click reverses; with Shift the
+/// column becomes the next sort key. A click on a row, or Enter on its id,
+/// sets `open` to that request.
 #[component]
 pub fn RequestTable(
     requests: Arc<[Request]>,
@@ -20,8 +21,9 @@ pub fn RequestTable(
     open: RwSignal<Option<Uuid>>,
 ) -> impl IntoView {
     let rows = move || {
-        let arranged = order.with(|order| order.arrange(&requests, positions.get(), &names));
-        arranged.into_iter().map(|position| request_row(&requests[position], &names, open)).collect_view()
+        positions.with(|positions| {
+            positions.iter().map(|&position| request_row(&requests[position], &names, open)).collect_view()
+        })
     };
     view! {
         <table class="requests">

@@ -99,6 +99,7 @@ fn mock_server_binary() -> PathBuf {
 pub struct Browser {
     pub client: Client,
     _driver: KillOnDrop,
+    downloads: tempfile::TempDir,
 }
 
 impl Browser {
@@ -111,9 +112,14 @@ impl Browser {
             .spawn()
             .expect("chromedriver starts (cargo xtask test installs it)");
         let driver = KillOnDrop(driver);
+        let downloads = tempfile::tempdir().expect("a downloads folder");
         let capabilities = json!({
             "goog:chromeOptions": {
                 "binary": chromium(),
+                "prefs": {
+                    "download.default_directory": downloads.path(),
+                    "download.prompt_for_download": false,
+                },
                 // Without the networking switches Chromium floods a closed network with connections.
                 "args": [
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -137,7 +143,7 @@ impl Browser {
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
             }
         };
-        Browser { client, _driver: driver }
+        Browser { client, _driver: driver, downloads }
     }
 
     /// Waits until `css` matches an element.
@@ -163,6 +169,17 @@ impl Browser {
     pub async fn text_of(&self, css: &str) -> String {
         let script = format!("return document.querySelector({css:?}).textContent;");
         self.evaluate(&script).await.as_str().unwrap_or_else(|| panic!("no element {css}")).to_owned()
+    }
+
+    /// The text of the file `name` the page saved, once it has arrived.
+    pub async fn downloaded(&self, name: &str) -> String {
+        let path = self.downloads.path().join(name);
+        let started = Instant::now();
+        while !path.is_file() {
+            assert!(started.elapsed() < PAGE_TIMEOUT, "{name} was never downloaded");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        std::fs::read_to_string(path).expect("the download is text")
     }
 
     /// Runs `script` in the page and returns what it returns.

@@ -7,6 +7,7 @@
 //! - [`sorting`]: the sort order a user chose and the row order it gives.
 //! - [`config`]: the runtime `config.json`.
 //! - [`detail`]: one request's fields in groups, and its security descriptor in words.
+//! - [`export`]: the rows shown as CSV or JSON.
 //! - [`link`]: the whole view as the page URL's query string.
 //! - [`query`]: what is asked of the CM server, and the URL it makes.
 //! - [`narrowing`]: narrowing what was fetched: search, type, status, dates.
@@ -15,6 +16,7 @@
 pub mod columns;
 pub mod config;
 pub mod detail;
+pub mod export;
 pub mod link;
 pub mod narrowing;
 pub mod progress;
