@@ -38,7 +38,8 @@ async fn status_and_my_requests_ask_the_server() {
     select.select_by_value("Pending").await.expect("Pending is offered");
     let pending = column_when(&browser, STATUS_COLUMN, "cell === 'Pending'").await;
     assert!(!pending.is_empty() && pending.len() < everything, "{} of {everything}", pending.len());
-    assert!(browser.text_of(".summary").await.starts_with(&format!("{} requests", pending.len())));
+    let count = pending.len();
+    assert!(browser.text_of(".summary").await.starts_with(&format!("{count} of {count} requests")));
 
     select.select_by_value("").await.expect("All statuses is offered");
     browser.client.find(Locator::Css(".query input[type=checkbox]")).await.unwrap().click().await.unwrap();

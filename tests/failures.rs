@@ -26,7 +26,7 @@ async fn forbidden_not_enabled_and_server_errors_say_what_to_do() {
         ),
         (
             "server-error",
-            "internal error (500): An error has occurred. Correlation ID: 5d3c5e53-0f31-4ae4-9b1e-1c4e9c7b8a01 Give the CM administrator this correlation ID: 5d3c5e53-0f31-4ae4-9b1e-1c4e9c7b8a01.",
+            "internal error (500): An error has occurred. Correlation ID: 5d3c5e53-0f31-4ae4-9b1e-1c4e9c7b8a01. Give the CM administrator this correlation ID.",
         ),
         (
             "html",
