@@ -3,7 +3,7 @@
 //! Windows authentication. Every call is aborted when it takes longer than the
 //! configured timeout, or when the page no longer wants its answer.
 
-use cm_model::{DecodedRequests, NameBook, ResponseError, decode_response};
+use cm_model::{DecodedRequests, NameBook, ProfileTemplate, ResponseError, decode_profile_templates, decode_response};
 use gloo_net::http::{Request, Response};
 use js_sys::{Reflect, Uint8Array};
 use std::cell::Cell;
@@ -12,7 +12,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 use viewer_core::config::ViewerConfig;
 use viewer_core::progress::Progress;
-use viewer_core::query::ServerQuery;
+use viewer_core::query::{ServerQuery, profile_templates_url};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, ReadableStreamDefaultReader, RequestCredentials};
@@ -65,16 +65,30 @@ pub struct Settings {
     pub timeout_seconds: u32,
 }
 
-/// Reads `config.json` into [`Settings`].
+/// Reads `config.json` into [`Settings`], with the names of the host's profile
+/// templates when it gives them.
 pub async fn load_settings() -> Result<Settings, LoadError> {
     let config = load_config().await?;
     let names = config.name_book().map_err(LoadError::Config)?;
     let origin = web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default();
+    let host = config.host(&origin).to_owned();
+    let templates = fetch_profile_templates(&host, config.timeout_seconds).await;
     Ok(Settings {
-        host: config.host(&origin).to_owned(),
-        names: Arc::new(names),
+        host,
+        names: Arc::new(names.with_profile_templates(&templates)),
         timeout_seconds: config.timeout_seconds,
     })
+}
+
+/// The host's profile templates. They only name things, so when the host does
+/// not give them the viewer shows GUIDs instead, without complaint.
+async fn fetch_profile_templates(host: &str, timeout_seconds: u32) -> Vec<ProfileTemplate> {
+    match get(host, &profile_templates_url(host), timeout_seconds, |_| ()).await {
+        Ok(answer) => {
+            decode_profile_templates(answer.status, answer.content_type.as_deref(), &answer.body).unwrap_or_default()
+        }
+        Err(_) => Vec::new(),
+    }
 }
 
 async fn load_config() -> Result<ViewerConfig, LoadError> {
@@ -98,14 +112,28 @@ pub async fn fetch_requests(
     query: &ServerQuery,
     progress: impl Fn(Progress),
 ) -> Result<DecodedRequests, LoadError> {
-    let host = settings.host.clone();
-    let call = InFlight::start(settings.timeout_seconds)
-        .map_err(|detail| LoadError::Network { host: host.clone(), detail })?;
+    let host = &settings.host;
+    let answer = get(host, &query.url(host), settings.timeout_seconds, progress).await?;
+    decode_response(answer.status, answer.content_type.as_deref(), &answer.body)
+        .map_err(|error| LoadError::Response { host: host.clone(), error })
+}
+
+/// What came back from a GET, before it is decoded.
+struct Answered {
+    status: u16,
+    content_type: Option<String>,
+    body: Vec<u8>,
+}
+
+/// GETs `url` from `host` with the user's credentials, giving up after the timeout.
+async fn get(host: &str, url: &str, timeout_seconds: u32, progress: impl Fn(Progress)) -> Result<Answered, LoadError> {
+    let call =
+        InFlight::start(timeout_seconds).map_err(|detail| LoadError::Network { host: host.to_owned(), detail })?;
     let failed = |detail: String| match call.timed_out() {
-        true => LoadError::Timeout { host: host.clone(), seconds: settings.timeout_seconds },
-        false => LoadError::Network { host: host.clone(), detail },
+        true => LoadError::Timeout { host: host.to_owned(), seconds: timeout_seconds },
+        false => LoadError::Network { host: host.to_owned(), detail },
     };
-    let response = Request::get(&query.url(&host))
+    let response = Request::get(url)
         .credentials(RequestCredentials::Include)
         .abort_signal(Some(&call.controller.signal()))
         .send()
@@ -113,8 +141,7 @@ pub async fn fetch_requests(
         .map_err(|error| failed(error.to_string()))?;
     let content_type = response.headers().get("content-type");
     let body = read_body(&response, &progress).await.map_err(|error| failed(describe_js_error(&error)))?;
-    decode_response(response.status(), content_type.as_deref(), &body)
-        .map_err(|error| LoadError::Response { host: host.clone(), error })
+    Ok(Answered { status: response.status(), content_type, body })
 }
 
 /// A call under way: aborted by its timer, or when it is dropped because

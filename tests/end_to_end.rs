@@ -37,6 +37,7 @@ async fn the_documented_requests_appear_decoded_and_headers_sort() {
     assert_eq!(rows.len(), 302, "the two examples and the generated requests");
     let enroll = row_of(&rows, ENROLL_ID);
     assert_eq!(enroll[1..5], ["Enroll", "Approved", "2015-07-07 23:36:21 UTC", "not set"]);
+    assert_eq!(enroll[6], "Smart Card User", "template names come from the server's profile templates");
     let unblock = row_of(&rows, UNBLOCK_ID);
     assert_eq!(unblock[1..3], ["Unblock", "Approved"]);
     let summary = browser.text_of(".summary").await;
@@ -85,4 +86,20 @@ async fn a_slow_server_shows_a_loading_message_until_the_rows_arrive() {
     assert_eq!(browser.table_cells().await.len(), 12);
     assert_eq!(browser.evaluate("return document.querySelectorAll('.message.loading').length;").await, 0);
     browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_template_names_the_guid_shows_and_nothing_complains() {
+    for answer in ["failing", "empty"] {
+        let server = MockServer::start(&built_app(), &["--requests", "20", "--profile-templates", answer]);
+        let browser = Browser::start().await;
+        browser.client.goto(&server.url).await.expect("the app opens");
+        browser.wait_for("table.requests tbody tr").await;
+        let rows = browser.table_cells().await;
+        assert_eq!(row_of(&rows, ENROLL_ID)[6], "a039b4d0-5ce8-4eff-8651-181c6576fda3", "{answer}");
+        let complaints =
+            browser.evaluate("return document.querySelectorAll('.message.error, .message.warning').length;").await;
+        assert_eq!(complaints, 0, "{answer}");
+        browser.close().await;
+    }
 }

@@ -21,6 +21,7 @@ mod names;
 mod request;
 mod response;
 pub mod sddl;
+mod template;
 
 pub use codes::{RequestStatus, RequestType};
 pub use date::CmDate;
@@ -28,7 +29,11 @@ pub use date::CmDate;
 pub use jiff::Timestamp;
 pub use names::{FlagNames, NameBook, NameConfig, NameOrigin, Named};
 pub use request::{DataCollectionFlags, DataItem, Request, RequestFlags};
-pub use response::{DecodedRequests, ElementFailure, ResponseError, decode_body, decode_response};
+pub use response::{DecodedRequests, ElementFailure, ResponseError, decode_profile_templates, decode_response};
+pub use template::ProfileTemplate;
 
 /// Path of the requests endpoint, relative to the CM host.
 pub const REQUESTS_PATH: &str = "/CertificateManagement/api/v1.0/requests";
+
+/// Path of the profile templates endpoint, relative to the CM host.
+pub const PROFILE_TEMPLATES_PATH: &str = "/CertificateManagement/api/v1.0/profiletemplates";

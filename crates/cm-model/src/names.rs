@@ -7,10 +7,11 @@
 //! every name says where it came from.
 
 use crate::sddl::RIGHT_BITS;
-use crate::{RequestStatus, RequestType};
+use crate::{ProfileTemplate, RequestStatus, RequestType};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
+use uuid::Uuid;
 
 /// Where a name comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,6 +94,7 @@ pub struct NameConfig {
 /// which take precedence.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NameBook {
+    profile_templates: BTreeMap<Uuid, String>,
     status: BTreeMap<i32, String>,
     request_type: BTreeMap<i32, String>,
     request_flags: BTreeMap<u32, String>,
@@ -107,6 +109,7 @@ impl NameBook {
     /// The configured names, checked: an error names the section and key at fault.
     pub fn from_config(config: &NameConfig) -> Result<NameBook, String> {
         Ok(NameBook {
+            profile_templates: BTreeMap::new(),
             status: code_names("status", &config.status)?,
             request_type: code_names("requestType", &config.request_type)?,
             request_flags: bit_names("requestFlags", &config.request_flags)?,
@@ -135,6 +138,20 @@ impl NameBook {
     /// No bit of `DataCollectionFlags` has a published value.
     pub fn data_collection_flags(&self, bits: u32) -> FlagNames {
         flag_names(&self.data_collection_flags, bits, |_| None)
+    }
+
+    /// Adds the names of profile templates, as the server lists them.
+    pub fn with_profile_templates(mut self, templates: &[ProfileTemplate]) -> NameBook {
+        self.profile_templates = templates.iter().map(|template| (template.uuid, template.name.clone())).collect();
+        self
+    }
+
+    /// The template's name when the server gave it, otherwise its GUID; `none` for no template.
+    pub fn profile_template(&self, template: Option<Uuid>) -> String {
+        match template {
+            None => "none".to_owned(),
+            Some(guid) => self.profile_templates.get(&guid).cloned().unwrap_or_else(|| guid.to_string()),
+        }
     }
 
     /// Rights bits of an ACE: Windows' names, or CM's where configured.
@@ -276,6 +293,23 @@ mod tests {
         let configured = book(r#"{"accessRights": {"0x20000": "Read"}}"#).unwrap();
         let rights = configured.access_rights(0x2_0000);
         assert_eq!(rights.named[0].1, Named { text: "Read".into(), origin: NameOrigin::Configured });
+    }
+
+    #[test]
+    fn templates_are_named_when_the_server_names_them() {
+        let known = uuid::uuid!("a039b4d0-5ce8-4eff-8651-181c6576fda3");
+        let template = ProfileTemplate {
+            name: "Smart Card User".into(),
+            description: None,
+            uuid: known,
+            is_smartcard_profile_template: true,
+            is_virtual_smartcard_profile_template: false,
+        };
+        let names = NameBook::default().with_profile_templates(&[template]);
+        assert_eq!(names.profile_template(Some(known)), "Smart Card User");
+        let other = uuid::uuid!("5d1c2a77-0f0e-4c1b-9e43-8b8f4a6c2d10");
+        assert_eq!(names.profile_template(Some(other)), "5d1c2a77-0f0e-4c1b-9e43-8b8f4a6c2d10");
+        assert_eq!(names.profile_template(None), "none");
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! becomes an error worded for the person in front of the page. One broken
 //! element of an array never costs the elements that did decode.
 
-use crate::Request;
+use crate::{ProfileTemplate, Request};
+use serde::de::DeserializeOwned;
 use std::fmt;
 
 /// The requests that decoded, and the elements that did not.
@@ -110,8 +111,29 @@ const MESSAGE_LIMIT: usize = 300;
 /// Decodes a response of the requests endpoint from its status, its
 /// `Content-Type` header and its body.
 pub fn decode_response(status: u16, content_type: Option<&str>, body: &[u8]) -> Result<DecodedRequests, ResponseError> {
+    let (requests, failures) = decode_answer(status, content_type, body)?;
+    Ok(DecodedRequests { requests, failures })
+}
+
+/// Decodes a response of the profile templates endpoint. Templates that cannot
+/// be read are left out: their names are a convenience, never the truth shown.
+pub fn decode_profile_templates(
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<Vec<ProfileTemplate>, ResponseError> {
+    decode_answer(status, content_type, body).map(|(templates, _)| templates)
+}
+
+/// The API's answer codes are the same for every endpoint: 204 is an empty
+/// list, 403, 404 and 5xx are errors.
+fn decode_answer<T: DeserializeOwned>(
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<(Vec<T>, Vec<ElementFailure>), ResponseError> {
     match status {
-        204 => Ok(DecodedRequests::default()),
+        204 => Ok((Vec::new(), Vec::new())),
         200..=299 => decode_body(content_type, body),
         403 => Err(ResponseError::Forbidden),
         404 => Err(ResponseError::ApiNotEnabled),
@@ -124,8 +146,11 @@ pub fn decode_response(status: u16, content_type: Option<&str>, body: &[u8]) -> 
 /// near this is hostile or broken, and is refused before it is parsed.
 pub const MAX_ELEMENT_BYTES: usize = 1 << 20;
 
-/// Decodes a successful body: an array of requests, one request, or nothing.
-pub fn decode_body(content_type: Option<&str>, body: &[u8]) -> Result<DecodedRequests, ResponseError> {
+/// Decodes a successful body: an array of items, one item, or nothing.
+fn decode_body<T: DeserializeOwned>(
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<(Vec<T>, Vec<ElementFailure>), ResponseError> {
     let Ok(text) = std::str::from_utf8(body) else {
         return Err(ResponseError::NotJson { received: "binary data (not UTF-8 text)".into() });
     };
@@ -135,7 +160,7 @@ pub fn decode_body(content_type: Option<&str>, body: &[u8]) -> Result<DecodedReq
         return Err(ResponseError::NotJson { received: describe_markup(text) });
     }
     match text.as_bytes().first() {
-        None => Ok(DecodedRequests::default()),
+        None => Ok((Vec::new(), Vec::new())),
         Some(b'[') => Ok(decode_elements(split_array(text))),
         Some(b'{') => Ok(decode_elements(std::iter::once(Ok(text)))),
         Some(_) if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() => {
@@ -145,18 +170,20 @@ pub fn decode_body(content_type: Option<&str>, body: &[u8]) -> Result<DecodedReq
     }
 }
 
-fn decode_elements<'a>(elements: impl Iterator<Item = Result<&'a str, String>>) -> DecodedRequests {
-    let mut decoded = DecodedRequests::default();
+fn decode_elements<'a, T: DeserializeOwned>(
+    elements: impl Iterator<Item = Result<&'a str, String>>,
+) -> (Vec<T>, Vec<ElementFailure>) {
+    let (mut items, mut failures) = (Vec::new(), Vec::new());
     for (index, element) in elements.enumerate() {
         match element.and_then(decode_element) {
-            Ok(request) => decoded.requests.push(request),
-            Err(reason) => decoded.failures.push(ElementFailure { index, reason }),
+            Ok(item) => items.push(item),
+            Err(reason) => failures.push(ElementFailure { index, reason }),
         }
     }
-    decoded
+    (items, failures)
 }
 
-fn decode_element(text: &str) -> Result<Request, String> {
+fn decode_element<T: DeserializeOwned>(text: &str) -> Result<T, String> {
     if text.len() > MAX_ELEMENT_BYTES {
         return Err(format!(
             "it is {} KB long; a request is never more than {} KB",

@@ -1,7 +1,7 @@
 //! The requests endpoint: `GET /requests` with `status` and `targetuser`, and `GET /requests/{id}`;
 //! and, on demand, the ways a real CM server fails.
 
-use crate::dataset::CURRENT_USER;
+use crate::dataset::{CURRENT_USER, profile_templates};
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
@@ -42,6 +42,18 @@ pub enum Answer {
     BrokenElements,
 }
 
+/// How the mock answers `GET .../profiletemplates`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum TemplatesAnswer {
+    /// The templates the requests refer to.
+    #[default]
+    Normal,
+    /// 204: no templates visible.
+    Empty,
+    /// 500, as a server whose template store fails.
+    Failing,
+}
+
 /// The correlation ID of the mock's 500 answers.
 pub const CORRELATION_ID: &str = "5d3c5e53-0f31-4ae4-9b1e-1c4e9c7b8a01";
 
@@ -60,11 +72,13 @@ pub struct Behaviour {
     pub delay: Duration,
     /// Pause between body chunks.
     pub chunk_delay: Duration,
+    /// How to answer for profile templates.
+    pub templates: TemplatesAnswer,
 }
 
 /// The API routes, below the `/CertificateManagement/api/v1.0` prefix.
 pub fn router(requests: Vec<Request>, behaviour: Behaviour) -> Router {
-    let Behaviour { answer, fail_times, delay, chunk_delay } = behaviour;
+    let Behaviour { answer, fail_times, delay, chunk_delay, templates } = behaviour;
     let calls = Arc::new(AtomicUsize::new(0));
     let requests = requests
         .into_iter()
@@ -78,6 +92,7 @@ pub fn router(requests: Vec<Request>, behaviour: Behaviour) -> Router {
     Router::new()
         .route("/requests", get(list_requests))
         .route("/requests/{id}", get(one_request))
+        .route("/profiletemplates", get(move |state| list_templates(state, templates)))
         .layer(axum::middleware::from_fn(move |request, next| {
             let answer = match fail_times {
                 Some(times) if calls.fetch_add(1, Ordering::SeqCst) >= times => Answer::Normal,
@@ -162,6 +177,16 @@ async fn one_request(State(store): State<Arc<Store>>, Path(id): Path<String>) ->
     match store.requests.iter().find(|(request, _)| request.uuid == id) {
         Some((_, json)) => store.json_response(json.clone()),
         None => StatusCode::NO_CONTENT.into_response(),
+    }
+}
+
+async fn list_templates(State(store): State<Arc<Store>>, answer: TemplatesAnswer) -> Response {
+    match answer {
+        TemplatesAnswer::Normal => {
+            store.json_response(serde_json::to_string(&profile_templates()).expect("templates serialise"))
+        }
+        TemplatesAnswer::Empty => StatusCode::NO_CONTENT.into_response(),
+        TemplatesAnswer::Failing => (StatusCode::INTERNAL_SERVER_ERROR, "template store unavailable").into_response(),
     }
 }
 

@@ -6,7 +6,9 @@
 //! items on some enrollments, and security descriptors like the examples'
 //! (owner SID, deny and allow ACEs, NUL padding).
 
-use cm_model::{CmDate, DataCollectionFlags, DataItem, Request, RequestFlags, RequestStatus, RequestType};
+use cm_model::{
+    CmDate, DataCollectionFlags, DataItem, ProfileTemplate, Request, RequestFlags, RequestStatus, RequestType,
+};
 use rand::distr::weighted::WeightedIndex;
 use rand::prelude::*;
 use rand_chacha::ChaCha8Rng;
@@ -28,41 +30,37 @@ const CURRENT_USER_RID: u32 = 14134865;
 const DENIED_GROUP_RID: u32 = 14995557;
 const HELPDESK_GROUP_RIDS: [u32; 3] = [5094533, 5094534, 5219125];
 
-/// A profile template: its id, its name, and whether it issues smart cards.
-pub struct ProfileTemplate {
+/// A profile template of the mock: its id, its name, and whether it issues smart cards.
+pub struct TemplateSpec {
     pub uuid: Uuid,
     pub name: &'static str,
     pub is_smartcard: bool,
 }
 
 /// The templates requests refer to; the first is the examples' template.
-pub const PROFILE_TEMPLATES: [ProfileTemplate; 6] = [
-    ProfileTemplate {
-        uuid: uuid!("a039b4d0-5ce8-4eff-8651-181c6576fda3"),
-        name: "Smart Card User",
-        is_smartcard: true,
-    },
-    ProfileTemplate {
+pub const PROFILE_TEMPLATES: [TemplateSpec; 6] = [
+    TemplateSpec { uuid: uuid!("a039b4d0-5ce8-4eff-8651-181c6576fda3"), name: "Smart Card User", is_smartcard: true },
+    TemplateSpec {
         uuid: uuid!("5d1c2a77-0f0e-4c1b-9e43-8b8f4a6c2d10"),
         name: "Smart Card Administrator",
         is_smartcard: true,
     },
-    ProfileTemplate {
+    TemplateSpec {
         uuid: uuid!("9b7e3f21-6a4d-4e8b-a1c5-3f2e7d9c0b44"),
         name: "Virtual Smart Card",
         is_smartcard: true,
     },
-    ProfileTemplate {
+    TemplateSpec {
         uuid: uuid!("c4a8e6f2-1b3d-4f5a-8c7e-9d0b2a4f6e81"),
         name: "Temporary Smart Card",
         is_smartcard: true,
     },
-    ProfileTemplate {
+    TemplateSpec {
         uuid: uuid!("e2f4a6c8-3d5b-4a7c-9e1f-0b2d4c6a8e13"),
         name: "Software Certificate User",
         is_smartcard: false,
     },
-    ProfileTemplate {
+    TemplateSpec {
         uuid: uuid!("7f3e1d5c-9b2a-4c8e-a6f4-2d0e8c6b4a97"),
         name: "VPN Software Profile",
         is_smartcard: false,
@@ -106,6 +104,23 @@ const COMMENTS: [&str; 6] = [
 /// Seconds since the Unix epoch of 2018-01-01 and 2026-11-01: the span of generated submissions.
 const FIRST_SUBMISSION: i64 = 1_514_764_800;
 const LAST_SUBMISSION: i64 = 1_793_491_200;
+
+/// The templates as `GET .../profiletemplates` lists them.
+pub fn profile_templates() -> Vec<ProfileTemplate> {
+    PROFILE_TEMPLATES
+        .iter()
+        .map(|spec| ProfileTemplate {
+            name: spec.name.to_owned(),
+            description: Some(format!(
+                "Issues {}",
+                if spec.is_smartcard { "smart cards" } else { "software certificates" }
+            )),
+            uuid: spec.uuid,
+            is_smartcard_profile_template: spec.is_smartcard,
+            is_virtual_smartcard_profile_template: spec.name.starts_with("Virtual"),
+        })
+        .collect()
+}
 
 /// The seed examples, decoded with the shared types.
 pub fn seed_requests() -> Vec<Request> {

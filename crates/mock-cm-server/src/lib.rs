@@ -41,6 +41,9 @@ pub struct ServerOptions {
     /// Milliseconds between 64 KB chunks of a body, as a slow network would make.
     #[arg(long, default_value_t = 0)]
     pub body_chunk_delay_ms: u64,
+    /// How to answer `GET .../profiletemplates`.
+    #[arg(long, value_enum, default_value_t = api::TemplatesAnswer::Normal)]
+    pub profile_templates: api::TemplatesAnswer,
 }
 
 /// The whole server: the API, and the app when there is one to serve.
@@ -51,6 +54,7 @@ pub fn router(options: &ServerOptions) -> Router {
         fail_times: options.fail_times,
         delay: Duration::from_millis(options.response_delay_ms),
         chunk_delay: Duration::from_millis(options.body_chunk_delay_ms),
+        templates: options.profile_templates,
     };
     let api = api::router(requests, behaviour);
     let app = API_PREFIXES.iter().fold(Router::new(), |app, prefix| app.nest(prefix, api.clone()));

@@ -4,7 +4,7 @@ use axum::body::Body;
 use axum::http::{Request as HttpRequest, StatusCode, header};
 use cm_model::{RequestStatus, ResponseError, decode_response};
 use http_body_util::BodyExt;
-use mock_cm_server::api::{Answer, CORRELATION_ID};
+use mock_cm_server::api::{Answer, CORRELATION_ID, TemplatesAnswer};
 use mock_cm_server::dataset::CURRENT_USER;
 use mock_cm_server::{ServerOptions, router};
 use tower::ServiceExt;
@@ -22,6 +22,7 @@ async fn get_answered(path: &str, answer: Answer) -> (StatusCode, Option<String>
         answer,
         fail_times: None,
         body_chunk_delay_ms: 0,
+        profile_templates: TemplatesAnswer::Normal,
     };
     let app = router(&options);
     let response = app.oneshot(HttpRequest::get(path).body(Body::empty()).unwrap()).await.unwrap();
@@ -110,4 +111,16 @@ async fn failure_switches_answer_as_failing_servers_do() {
     assert_eq!(decoded.requests.len() + decoded.failures.len(), 502);
     assert_eq!(decoded.failures.len(), (2..502).filter(|position| position % 7 == 0).count());
     assert!(decoded.failures.iter().all(|failure| failure.index % 7 == 0));
+}
+
+#[tokio::test]
+async fn profile_templates_name_every_template_requests_use() {
+    let (status, content_type, body) = get("/CertificateManagement/api/v1.0/profiletemplates").await;
+    let templates = cm_model::decode_profile_templates(status.as_u16(), content_type.as_deref(), &body).unwrap();
+    let requests = get_requests("/CertificateManagement/api/v1.0/requests").await;
+    for request in &requests {
+        let template = request.profile_template_uuid.expect("every mock request has a template");
+        assert!(templates.iter().any(|known| known.uuid == template));
+    }
+    assert_eq!(templates[0].name, "Smart Card User");
 }

@@ -67,7 +67,7 @@ impl Column {
             Column::Submitted => request.submitted.to_string(),
             Column::Completed => request.completed.to_string(),
             Column::TargetUser => guid_text(request.target_user_uuid),
-            Column::ProfileTemplate => guid_text(request.profile_template_uuid),
+            Column::ProfileTemplate => names.profile_template(request.profile_template_uuid),
         }
     }
 }

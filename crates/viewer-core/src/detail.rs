@@ -27,6 +27,15 @@ fn guid(value: Option<Uuid>) -> String {
     value.map_or_else(|| "none".to_owned(), |guid| guid.to_string())
 }
 
+/// The template's name with its GUID, or the GUID alone when it has no known name.
+fn template(value: Option<Uuid>, names: &NameBook) -> String {
+    let name = names.profile_template(value);
+    match value {
+        Some(guid) if name != guid.to_string() => format!("{name} ({guid})"),
+        _ => name,
+    }
+}
+
 fn yes_no(value: bool) -> &'static str {
     if value { "yes" } else { "no" }
 }
@@ -65,7 +74,7 @@ pub fn sections(request: &Request, names: &NameBook) -> Vec<Section> {
         Section {
             title: "Profile and card",
             fields: vec![
-                field("Profile template", guid(request.profile_template_uuid)),
+                field("Profile template", template(request.profile_template_uuid, names)),
                 field("Smart card request", yes_no(request.is_smartcard)),
                 field("Old profile", guid(request.old_profile_uuid)),
                 field("New profile", guid(request.new_profile_uuid)),

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 /// The CSV columns: decoded names beside the raw numbers, so that a
 /// spreadsheet can filter on either.
-const HEADER: [&str; 22] = [
+const HEADER: [&str; 23] = [
     "Request ID",
     "Type",
     "Type code",
@@ -16,6 +16,7 @@ const HEADER: [&str; 22] = [
     "Target user",
     "Originator",
     "Profile template",
+    "Profile template name",
     "Priority",
     "Comment",
     "Flags",
@@ -71,6 +72,7 @@ fn row(request: &Request, names: &NameBook) -> Vec<String> {
         guid(request.target_user_uuid),
         guid(request.originator_user_uuid),
         guid(request.profile_template_uuid),
+        names.profile_template(request.profile_template_uuid),
         request.priority.to_string(),
         request.comment.clone(),
         names.request_flags(request.flags.0).to_string(),
@@ -132,15 +134,16 @@ mod tests {
             rows[0][..7],
             ["0c96d73f-967b-420e-854a-43ad2a1504bc", "Unblock", "5", "Approved", "3", "2015-07-07T23:40:33.133Z", ""]
         );
-        assert_eq!(rows[0][12..16], ["Smartcard", "2", "0x20", "32"]);
-        assert_eq!(rows[0][21], "Sample Data Item=");
+        assert_eq!(rows[0][9..11], ["a039b4d0-5ce8-4eff-8651-181c6576fda3", "a039b4d0-5ce8-4eff-8651-181c6576fda3"]);
+        assert_eq!(rows[0][13..17], ["Smartcard", "2", "0x20", "32"]);
+        assert_eq!(rows[0][22], "Sample Data Item=");
         assert_eq!(rows[1][1], "Enroll");
     }
 
     #[test]
     fn formulas_are_neutralised_and_text_is_quoted() {
         let rows = parse(&to_csv(&requests(), &[2], &NameBook::default()));
-        assert_eq!(rows[0][11], "'=HYPERLINK(\"http://evil\",\"click\"), then \"quote\"\nnew line");
+        assert_eq!(rows[0][12], "'=HYPERLINK(\"http://evil\",\"click\"), then \"quote\"\nnew line");
         for start in ["+1", "-2", "@SUM(A1)", "\tx", "\rx"] {
             assert!(neutralise(start).starts_with('\''), "{start:?}");
         }

@@ -53,6 +53,7 @@ fn searchable_text(request: &Request, names: &NameBook) -> String {
     for part in [
         names.request_type(request.request_type).text,
         names.status(request.status).text,
+        names.profile_template(request.profile_template_uuid),
         request.submitted.to_string(),
         request.completed.to_string(),
         request.comment.clone(),

@@ -4,7 +4,7 @@
 //! (`targetuser=current`), or returns one request by id (`/requests/{id}`).
 //! Anything else is narrowed in the page.
 
-use cm_model::{REQUESTS_PATH, RequestStatus};
+use cm_model::{PROFILE_TEMPLATES_PATH, REQUESTS_PATH, RequestStatus};
 use uuid::Uuid;
 
 /// One question to the requests endpoint.
@@ -34,6 +34,11 @@ impl ServerQuery {
         }
         if parameters.is_empty() { base } else { format!("{base}?{}", parameters.join("&")) }
     }
+}
+
+/// The URL of the profile templates on `host`.
+pub fn profile_templates_url(host: &str) -> String {
+    format!("{}{PROFILE_TEMPLATES_PATH}", host.trim_end_matches('/'))
 }
 
 /// Reads a request id as people paste it: with or without braces, spaces or
@@ -80,6 +85,14 @@ mod tests {
         );
         let mine = ServerQuery { only_mine: true, ..ServerQuery::default() };
         assert!(mine.url(HOST).ends_with("/requests?targetuser=current"));
+    }
+
+    #[test]
+    fn templates_live_beside_the_requests() {
+        assert_eq!(
+            profile_templates_url(HOST),
+            "https://cm.contoso.com/CertificateManagement/api/v1.0/profiletemplates"
+        );
     }
 
     #[test]

@@ -110,9 +110,10 @@ fn compare(column: Column, a: &Request, b: &Request, names: &NameBook) -> Orderi
         Column::Submitted => a.submitted.cmp(&b.submitted),
         Column::Completed => a.completed.cmp(&b.completed),
         Column::TargetUser => a.target_user_uuid.cmp(&b.target_user_uuid),
-        Column::ProfileTemplate => a.profile_template_uuid.cmp(&b.profile_template_uuid),
         // Names, not numbers: the user sees names and expects them alphabetical.
-        Column::Type | Column::Status => column.cell_text(a, names).cmp(&column.cell_text(b, names)),
+        Column::Type | Column::Status | Column::ProfileTemplate => {
+            column.cell_text(a, names).cmp(&column.cell_text(b, names))
+        }
     }
 }
 
