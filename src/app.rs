@@ -2,14 +2,17 @@
 //! user's question, or says why it cannot.
 
 use crate::api::{LoadError, Settings, fetch_requests, load_settings};
-use crate::components::{NarrowingPanel, QueryForm, RequestDetail, RequestTable, StatusChart};
+use crate::browser_clock::BrowserClock;
+use crate::components::{ColumnChooser, NarrowingPanel, QueryForm, RequestDetail, RequestTable, StatusChart};
 use crate::download::save_file;
 use crate::history::{on_back_or_forward, record_in_url, view_in_url};
+use crate::preferences::{remember_columns, remembered_columns};
 use cm_model::{DecodedRequests, ElementFailure, Request, RequestStatus, RequestType};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use uuid::Uuid;
+use viewer_core::columns::Column;
 use viewer_core::export::{to_csv, to_json};
 use viewer_core::link::ViewState;
 use viewer_core::narrowing::{Narrowing, SearchIndex};
@@ -65,6 +68,8 @@ struct Choices {
     narrowing: RwSignal<Narrowing>,
     sort: RwSignal<SortOrder>,
     open: RwSignal<Option<Uuid>>,
+    /// Remembered in the browser rather than in the URL: a preference, not a view.
+    columns: RwSignal<Vec<Column>>,
 }
 
 impl Choices {
@@ -74,6 +79,7 @@ impl Choices {
             narrowing: RwSignal::new(view.narrowing),
             sort: RwSignal::new(view.sort),
             open: RwSignal::new(view.open),
+            columns: RwSignal::new(remembered_columns()),
         }
     }
 
@@ -109,6 +115,7 @@ impl Choices {
             view
         });
         on_back_or_forward(move |view| self.restore(view));
+        Effect::new(move |_| self.columns.with(|columns| remember_columns(columns)));
     }
 }
 
@@ -169,10 +176,10 @@ fn Answer(decoded: Arc<DecodedRequests>, settings: Arc<Settings>, choices: Choic
         }
         .into_any();
     }
-    let Choices { narrowing, sort, open, .. } = choices;
+    let Choices { narrowing, sort, open, columns, .. } = choices;
     let requests: Arc<[Request]> = decoded.requests.clone().into();
     let names = settings.names.clone();
-    let index = Arc::new(SearchIndex::new(&requests, &names));
+    let index = Arc::new(SearchIndex::new(&requests, &names, &BrowserClock));
     let narrowed = {
         let requests = requests.clone();
         Memo::new(move |_| narrowing.with(|narrowing| narrowing.apply(&requests, &index)))
@@ -221,8 +228,9 @@ fn Answer(decoded: Arc<DecodedRequests>, settings: Arc<Settings>, choices: Choic
             <button type="button" on:click=export_json>
                 "Export JSON"
             </button>
+            <ColumnChooser columns />
         </div>
-        <RequestTable requests names positions=arranged sort open />
+        <RequestTable requests names positions=arranged columns sort open />
     }
     .into_any()
 }

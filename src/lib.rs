@@ -6,9 +6,11 @@
 
 pub mod api;
 mod app;
+mod browser_clock;
 pub mod components;
 pub mod crash;
 mod download;
 mod history;
+mod preferences;
 
 pub use app::App;

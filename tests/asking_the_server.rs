@@ -15,7 +15,8 @@ async fn column_when(browser: &Browser, column: usize, check: &str) -> Vec<Strin
     browser
         .wait_until(&format!(
             "const rows = Array.from(document.querySelectorAll('table.requests tbody tr'));\
-             return rows.length > 0 && rows.every(row => {{ const cell = row.cells[{column}].textContent; return {check}; }});"
+             return rows.length > 0 && rows.every(row => {{ const value = row.cells[{column}].querySelector('.value');\
+             const cell = value && value.title ? value.title : row.cells[{column}].textContent; return {check}; }});"
         ))
         .await;
     browser.table_cells().await.into_iter().map(|row| row[column].clone()).collect()

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::{Element, HtmlElement, window};
 use std::sync::Arc;
+use viewer_core::columns::Column;
 use viewer_core::sorting::SortOrder;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -37,7 +38,9 @@ fn mount_table() -> Element {
         Signal::derive(move || sort.with(|order| order.arrange(&data, (0..data.len()).collect(), &names)))
     };
     let handle = leptos::mount::mount_to(host.clone().unchecked_into(), move || {
-        view! { <RequestTable requests=data names positions sort open=RwSignal::new(None) /> }
+        view! {
+            <RequestTable requests=data names positions columns=Column::ALL.to_vec() sort open=RwSignal::new(None) />
+        }
     });
     // The table lives as long as the page of this test.
     handle.forget();

@@ -33,7 +33,14 @@ async fn detail_value(browser: &Browser, label: &str) -> String {
 async fn a_click_opens_every_field_and_escape_closes() {
     let server = MockServer::start(&built_app(), &["--requests", "50"]);
     let browser = open(&server, "").await;
-    browser.client.find(Locator::LinkText(UNBLOCK_ID)).await.expect("the id link").click().await.unwrap();
+    browser
+        .client
+        .find(Locator::Css(&format!("a[title='{UNBLOCK_ID}']")))
+        .await
+        .expect("the id link")
+        .click()
+        .await
+        .unwrap();
     browser.wait_for(".detail").await;
     assert_eq!(browser.text_of(".detail h2").await, format!("Request {UNBLOCK_ID}"));
     assert_eq!(
@@ -95,7 +102,7 @@ async fn back_and_forward_step_through_choices() {
     browser.wait_until("return location.search === '?status=Completed';").await;
     browser.wait_until("return Array.from(document.querySelectorAll('table.requests tbody tr')).every(r => r.cells[2].textContent === 'Completed');").await;
     let first_id = browser.table_cells().await[0][0].clone();
-    browser.client.find(Locator::LinkText(&first_id)).await.unwrap().click().await.unwrap();
+    browser.client.find(Locator::Css(&format!("a[title='{first_id}']"))).await.unwrap().click().await.unwrap();
     browser.wait_for(".detail").await;
     assert_eq!(url_search(&browser).await, format!("?status=Completed&open={first_id}"));
 

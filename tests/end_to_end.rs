@@ -37,7 +37,10 @@ async fn the_documented_requests_appear_decoded_and_headers_sort() {
     assert_eq!(rows.len(), 302, "the two examples and the generated requests");
     let enroll = row_of(&rows, ENROLL_ID);
     assert_eq!(enroll[1..5], ["Enroll", "Approved", "2015-07-07 23:36:21 UTC", "not set"]);
-    assert_eq!(enroll[6], "Smart Card User", "template names come from the server's profile templates");
+    assert_eq!(enroll[6], "a039b4d0-5ce8-4eff-8651-181c6576fda3");
+    let texts = browser.table_texts().await;
+    let shown = texts.iter().find(|row| row[0] == "a9b4b42c\u{2026}").expect("the enroll row, its id shortened");
+    assert_eq!(shown[6], "Smart Card User", "template names come from the server's profile templates");
     let unblock = row_of(&rows, UNBLOCK_ID);
     assert_eq!(unblock[1..3], ["Unblock", "Approved"]);
     let summary = browser.text_of(".summary").await;
@@ -95,11 +98,27 @@ async fn without_template_names_the_guid_shows_and_nothing_complains() {
         let browser = Browser::start().await;
         browser.client.goto(&server.url).await.expect("the app opens");
         browser.wait_for("table.requests tbody tr").await;
-        let rows = browser.table_cells().await;
-        assert_eq!(row_of(&rows, ENROLL_ID)[6], "a039b4d0-5ce8-4eff-8651-181c6576fda3", "{answer}");
+        let texts = browser.table_texts().await;
+        let enroll = texts.iter().find(|row| row[0] == "a9b4b42c\u{2026}").expect("the enroll row");
+        assert_eq!(enroll[6], "a039b4d0\u{2026}", "{answer}");
         let complaints =
             browser.evaluate("return document.querySelectorAll('.message.error, .message.warning').length;").await;
         assert_eq!(complaints, 0, "{answer}");
         browser.close().await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dates_show_in_the_users_time_zone_with_utc_on_hover() {
+    let server = MockServer::start(&built_app(), &["--requests", "10"]);
+    let browser = Browser::start_in_time_zone("America/New_York").await;
+    browser.client.goto(&server.url).await.expect("the app opens");
+    browser.wait_for("table.requests tbody tr").await;
+    let texts = browser.table_texts().await;
+    let enroll = texts.iter().find(|row| row[0] == "a9b4b42c\u{2026}").expect("the enroll row");
+    // 23:36 UTC on 7 July 2015 is 19:36 in New York (daylight saving time).
+    assert_eq!(enroll[3..5], ["2015-07-07 19:36:21", "not set"]);
+    let exact = browser.table_cells().await;
+    assert_eq!(row_of(&exact, ENROLL_ID)[3], "2015-07-07 23:36:21 UTC");
+    browser.close().await;
 }

@@ -45,8 +45,9 @@ async fn forbidden_not_enabled_and_server_errors_say_what_to_do() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn try_again_asks_again_after_a_passing_failure() {
+    // Two failures: the profile templates (which fail silently), then the list.
     let (_server, browser, message) =
-        error_shown(&built_app(), &["--answer", "server-error", "--fail-times", "1"]).await;
+        error_shown(&built_app(), &["--answer", "server-error", "--fail-times", "2"]).await;
     assert!(message.contains("(500)"));
     browser.client.find(Locator::XPath("//button[.='Try again']")).await.unwrap().click().await.unwrap();
     browser.wait_for("table.requests tbody tr").await;

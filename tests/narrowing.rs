@@ -124,3 +124,34 @@ async fn exports_hold_the_rows_shown_in_the_order_shown() {
     assert_eq!(json_ids, shown);
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hidden_columns_stay_hidden_after_a_reload_until_reset() {
+    let (server, browser) = open_with_requests(20).await;
+    let headers = "return Array.from(document.querySelectorAll('table.requests th')).map(th => th.textContent.replace(/[\u{25b2}\u{25bc}0-9]/g, ''));";
+    browser.client.find(Locator::Css(".column-chooser summary")).await.unwrap().click().await.unwrap();
+    browser
+        .client
+        .find(Locator::XPath("//details[@class='column-chooser']//label[contains(., 'Target user')]/input"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_until("return document.querySelectorAll('table.requests th').length === 6;").await;
+    let shown: Vec<String> = serde_json::from_value(browser.evaluate(headers).await).unwrap();
+    assert_eq!(shown, ["Request ID", "Type", "Status", "Submitted", "Completed", "Profile template"]);
+    assert_eq!(browser.table_cells().await[0].len(), 6);
+
+    browser.client.goto(&server.url).await.unwrap();
+    browser.wait_for("table.requests tbody tr").await;
+    assert_eq!(browser.evaluate("return document.querySelectorAll('table.requests th').length;").await, 6);
+    browser.client.find(Locator::Css(".column-chooser summary")).await.unwrap().click().await.unwrap();
+    browser.client.find(Locator::XPath("//button[.='Show all columns']")).await.unwrap().click().await.unwrap();
+    browser.wait_until("return document.querySelectorAll('table.requests th').length === 7;").await;
+    let copy = browser
+        .evaluate("return document.querySelector('table.requests tbody button.copy').getAttribute('aria-label');")
+        .await;
+    assert!(copy.as_str().unwrap().starts_with("Copy Request ID "), "{copy}");
+    browser.close().await;
+}

@@ -1,11 +1,13 @@
 //! Components: each renders one part of the page from plain data.
 
+mod column_chooser;
 mod narrowing_panel;
 mod query_form;
 mod request_detail;
 mod request_table;
 mod status_chart;
 
+pub use column_chooser::ColumnChooser;
 pub use narrowing_panel::NarrowingPanel;
 pub use query_form::QueryForm;
 pub use request_detail::RequestDetail;

@@ -1,5 +1,6 @@
 //! The sortable table of requests.
 
+use crate::browser_clock::BrowserClock;
 use cm_model::{NameBook, Request};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -12,28 +13,28 @@ use viewer_core::sorting::{Direction, SortOrder};
 /// positions come in): by that column, a second click reverses; with Shift the
 /// column becomes the next sort key. A click on a row, or Enter on its id,
 /// sets `open` to that request.
+/// Only the `columns` chosen are shown.
 #[component]
 pub fn RequestTable(
     requests: Arc<[Request]>,
     names: Arc<NameBook>,
     #[prop(into)] positions: Signal<Vec<usize>>,
+    #[prop(into)] columns: Signal<Vec<Column>>,
     #[prop(name = "sort")] order: RwSignal<SortOrder>,
     open: RwSignal<Option<Uuid>>,
 ) -> impl IntoView {
     let rows = move || {
+        let columns = columns.get();
         positions.with(|positions| {
-            positions.iter().map(|&position| request_row(&requests[position], &names, open)).collect_view()
+            positions.iter().map(|&position| request_row(&requests[position], &names, &columns, open)).collect_view()
         })
     };
+    let headers =
+        move || columns.get().into_iter().map(|column| view! { <SortableHeader column order /> }).collect_view();
     view! {
         <table class="requests">
             <thead>
-                <tr>
-                    {Column::ALL
-                        .into_iter()
-                        .map(|column| view! { <SortableHeader column order /> })
-                        .collect_view()}
-                </tr>
+                <tr>{headers}</tr>
             </thead>
             <tbody>{rows}</tbody>
         </table>
@@ -71,37 +72,35 @@ fn SortableHeader(column: Column, order: RwSignal<SortOrder>) -> impl IntoView {
     }
 }
 
-/// One request as a row: plain text cells, the status as a badge with its
-/// name, the id as a link that opens the request.
-fn request_row(request: &Request, names: &NameBook, open: RwSignal<Option<Uuid>>) -> impl IntoView + use<> {
+/// One request as a row: plain text cells, GUIDs shortened with the full value
+/// on hover and a copy button, dates in local time with UTC on hover, the
+/// status as a badge with its name, the id as a link that opens the request.
+fn request_row(
+    request: &Request,
+    names: &NameBook,
+    columns: &[Column],
+    open: RwSignal<Option<Uuid>>,
+) -> impl IntoView + use<> {
     let id = request.uuid;
-    let cells = Column::ALL
-        .into_iter()
-        .map(|column| {
-            let text = column.cell_text(request, names);
-            match column {
-                Column::RequestId => {
-                    let href = format!("?open={id}");
-                    view! {
-                        <td>
-                            <a href=href on:click=move |event| event.prevent_default()>
-                                {text}
-                            </a>
-                        </td>
-                    }
-                    .into_any()
+    let cells = columns
+        .iter()
+        .map(|&column| {
+            let cell = column.cell(request, names, &BrowserClock);
+            let copy = cell.copy.clone().map(|value| view! { <CopyButton value what=column.label() /> });
+            let value = match column {
+                Column::RequestId => view! {
+                    <a class="value" href=format!("?open={id}") title=cell.full on:click=|event| event.prevent_default()>
+                        {cell.text}
+                    </a>
                 }
+                .into_any(),
                 Column::Status => {
-                    let class = format!("badge {}", status_badge_class(request.status));
-                    view! {
-                        <td>
-                            <span class=class>{text}</span>
-                        </td>
-                    }
-                    .into_any()
+                    let class = format!("value badge {}", status_badge_class(request.status));
+                    view! { <span class=class>{cell.text}</span> }.into_any()
                 }
-                _ => view! { <td>{text}</td> }.into_any(),
-            }
+                _ => view! { <span class="value" title=cell.full>{cell.text}</span> }.into_any(),
+            };
+            view! { <td>{value} {copy}</td> }
         })
         .collect_view();
     let selected = move || open.get() == Some(id);
@@ -109,5 +108,22 @@ fn request_row(request: &Request, names: &NameBook, open: RwSignal<Option<Uuid>>
         <tr class:selected=selected aria-current=move || selected().then_some("true") on:click=move |_| open.set(Some(id))>
             {cells}
         </tr>
+    }
+}
+
+/// Copies `value` to the clipboard in one click, without opening the row.
+#[component]
+fn CopyButton(value: String, what: &'static str) -> impl IntoView {
+    let label = format!("Copy {what} {value}");
+    let copy = move |event: leptos::ev::MouseEvent| {
+        event.stop_propagation();
+        if let Some(window) = web_sys::window() {
+            let _ = window.navigator().clipboard().write_text(&value);
+        }
+    };
+    view! {
+        <button type="button" class="copy" aria-label=label title="Copy" on:click=copy>
+            <span aria-hidden="true">"\u{29c9}"</span>
+        </button>
     }
 }

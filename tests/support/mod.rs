@@ -103,9 +103,16 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// A browser whose time zone is UTC, so that local times read like the API's.
     pub async fn start() -> Browser {
+        Browser::start_in_time_zone("UTC").await
+    }
+
+    /// A browser in the time zone `zone` (an IANA name such as `America/New_York`).
+    pub async fn start_in_time_zone(zone: &str) -> Browser {
         let port = free_port();
         let driver = Command::new(chromedriver())
+            .env("TZ", zone)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -187,15 +194,26 @@ impl Browser {
         self.client.execute(script, vec![]).await.expect("the script runs")
     }
 
-    /// The text of every cell of the requests table, row by row.
+    /// The exact value of every cell of the requests table, row by row: the
+    /// full GUID or UTC date a shortened cell shows on hover, otherwise its text.
     pub async fn table_cells(&self) -> Vec<Vec<String>> {
-        let cells = self
-            .evaluate(
-                "return Array.from(document.querySelectorAll('table.requests tbody tr'))\
-                 .map(row => Array.from(row.cells).map(cell => cell.textContent));",
-            )
-            .await;
-        serde_json::from_value(cells).expect("rows of strings")
+        self.cells(
+            "const value = cell.querySelector('.value'); return value && value.title ? value.title : cell.textContent;",
+        )
+        .await
+    }
+
+    /// What every cell of the requests table shows, row by row.
+    pub async fn table_texts(&self) -> Vec<Vec<String>> {
+        self.cells("const value = cell.querySelector('.value'); return (value || cell).textContent;").await
+    }
+
+    async fn cells(&self, read_cell: &str) -> Vec<Vec<String>> {
+        let script = format!(
+            "return Array.from(document.querySelectorAll('table.requests tbody tr'))\
+             .map(row => Array.from(row.cells).map(cell => {{ {read_cell} }}));"
+        );
+        serde_json::from_value(self.evaluate(&script).await).expect("rows of strings")
     }
 
     /// Saves what the page shows as `target/screenshots/{name}.png`.

@@ -12,6 +12,7 @@
 //! - [`query`]: what is asked of the CM server, and the URL it makes.
 //! - [`narrowing`]: narrowing what was fetched: search, type, status, dates.
 //! - [`progress`]: how much of a response has arrived.
+//! - [`time`]: dates in the user's time zone.
 
 pub mod columns;
 pub mod config;
@@ -22,3 +23,4 @@ pub mod narrowing;
 pub mod progress;
 pub mod query;
 pub mod sorting;
+pub mod time;

@@ -2,6 +2,7 @@
 //! range of submission dates. Counts beside each type and status say how many
 //! rows choosing it would show.
 
+use crate::time::{LocalClock, local_text};
 use cm_model::{CmDate, NameBook, Request, RequestStatus, RequestType};
 use jiff::civil::Date;
 use jiff::tz::Offset;
@@ -29,12 +30,14 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
-    pub fn new(requests: &[Request], names: &NameBook) -> SearchIndex {
-        SearchIndex { texts: requests.iter().map(|request| searchable_text(request, names)).collect() }
+    /// Indexes `requests` as they are shown: with `names`, and dates both in
+    /// UTC and in the time of `clock`.
+    pub fn new(requests: &[Request], names: &NameBook, clock: &dyn LocalClock) -> SearchIndex {
+        SearchIndex { texts: requests.iter().map(|request| searchable_text(request, names, clock)).collect() }
     }
 }
 
-fn searchable_text(request: &Request, names: &NameBook) -> String {
+fn searchable_text(request: &Request, names: &NameBook, clock: &dyn LocalClock) -> String {
     let guids = [
         Some(request.uuid),
         request.originator_user_uuid,
@@ -56,6 +59,8 @@ fn searchable_text(request: &Request, names: &NameBook) -> String {
         names.profile_template(request.profile_template_uuid),
         request.submitted.to_string(),
         request.completed.to_string(),
+        local_text(&request.submitted, clock),
+        local_text(&request.completed, clock),
         request.comment.clone(),
     ] {
         text.push_str(&part);
@@ -145,7 +150,7 @@ mod tests {
 
     fn narrowed(narrowing: Narrowing) -> Narrowed {
         let requests = requests();
-        narrowing.apply(&requests, &SearchIndex::new(&requests, &NameBook::default()))
+        narrowing.apply(&requests, &SearchIndex::new(&requests, &NameBook::default(), &crate::time::FixedOffset(0)))
     }
 
     #[test]
@@ -170,6 +175,7 @@ mod tests {
         assert_eq!(search("0c96d73f"), [1], "request ids");
         assert_eq!(search("17cf063d-e337"), [1], "smart card ids");
         assert_eq!(search("2015-07-07"), [0, 1], "dates as shown");
+        assert_eq!(search("2020-03-04 23:59"), [2], "local dates (UTC in this test)");
         assert_eq!(search("lost unblock"), Vec::<usize>::new());
     }
 
@@ -203,7 +209,7 @@ mod tests {
     fn requests_without_a_submission_date_leave_any_date_range() {
         let mut requests = requests();
         requests[0].submitted = CmDate::NotSet;
-        let index = SearchIndex::new(&requests, &NameBook::default());
+        let index = SearchIndex::new(&requests, &NameBook::default(), &crate::time::FixedOffset(0));
         let any_range = Narrowing { submitted_from: Some("2000-01-01".parse().unwrap()), ..Narrowing::default() };
         assert_eq!(any_range.apply(&requests, &index).positions, [1, 2]);
     }

@@ -1,0 +1,25 @@
+//! What a user prefers, remembered in this browser (localStorage).
+
+use viewer_core::columns::{Column, columns_from_storage, columns_to_storage};
+
+const COLUMNS_KEY: &str = "cm-request-viewer.columns";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The columns this user chose, or all of them.
+pub fn remembered_columns() -> Vec<Column> {
+    let stored = storage().and_then(|storage| storage.get_item(COLUMNS_KEY).ok().flatten());
+    columns_from_storage(&stored.unwrap_or_default())
+}
+
+/// Remembers the columns chosen; forgets the choice when it is the default.
+pub fn remember_columns(columns: &[Column]) {
+    let Some(storage) = storage() else { return };
+    let _ = if columns == Column::ALL {
+        storage.remove_item(COLUMNS_KEY)
+    } else {
+        storage.set_item(COLUMNS_KEY, &columns_to_storage(columns))
+    };
+}
