@@ -3,7 +3,9 @@
 
 use crate::api::{LoadError, Settings, fetch_requests, load_settings};
 use crate::browser_clock::BrowserClock;
-use crate::components::{ColumnChooser, NarrowingPanel, QueryForm, RequestDetail, RequestTable, StatusChart};
+use crate::components::{
+    ColumnChooser, NarrowingPanel, QueryForm, RefreshControls, RequestDetail, RequestTable, StatusChart,
+};
 use crate::download::save_file;
 use crate::history::{on_back_or_forward, record_in_url, view_in_url};
 use crate::preferences::{remember_columns, remembered_columns};
@@ -39,6 +41,9 @@ pub fn App() -> impl IntoView {
                 }}
             </Suspense>
         </main>
+        <footer class="page-footer">
+            {concat!("CM Request Viewer ", env!("CARGO_PKG_VERSION"))}
+        </footer>
     }
 }
 
@@ -148,17 +153,22 @@ fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
         })
     };
     view! {
-        <QueryForm query />
+        <div class="toolbar">
+            <QueryForm query />
+            <RefreshControls refresh=Callback::new(move |_| answer.refetch()) />
+        </div>
         <Show when=move || progress.get().is_some()>{move || loading_message(progress.get())}</Show>
+        // Awaiting the resource (not reading it) is what lets Transition keep the
+        // previous answer, and the scroll position, until the new one is ready.
         <Transition fallback=|| ()>
             {move || {
                 let settings = settings.clone();
-                answer
-                    .get()
-                    .map(|result| match result {
+                Suspend::new(async move {
+                    match answer.await {
                         Ok(decoded) => view! { <Answer decoded settings choices /> }.into_any(),
                         Err(error) => error_message(&error, move || answer.refetch()).into_any(),
-                    })
+                    }
+                })
             }}
         </Transition>
     }
@@ -230,7 +240,9 @@ fn Answer(decoded: Arc<DecodedRequests>, settings: Arc<Settings>, choices: Choic
             </button>
             <ColumnChooser columns />
         </div>
-        <RequestTable requests names positions=arranged columns sort open />
+        <div class="table-scroll" role="region" aria-label="Requests" tabindex="0">
+            <RequestTable requests names positions=arranged columns sort open />
+        </div>
     }
     .into_any()
 }

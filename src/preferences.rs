@@ -3,6 +3,7 @@
 use viewer_core::columns::{Column, columns_from_storage, columns_to_storage};
 
 const COLUMNS_KEY: &str = "cm-request-viewer.columns";
+const AUTO_REFRESH_KEY: &str = "cm-request-viewer.auto-refresh-minutes";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -22,4 +23,19 @@ pub fn remember_columns(columns: &[Column]) {
     } else {
         storage.set_item(COLUMNS_KEY, &columns_to_storage(columns))
     };
+}
+
+/// Minutes between automatic refreshes; 0 (off) unless the user chose otherwise.
+pub fn remembered_auto_refresh() -> u32 {
+    storage()
+        .and_then(|storage| storage.get_item(AUTO_REFRESH_KEY).ok().flatten())
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Remembers the automatic refresh chosen.
+pub fn remember_auto_refresh(minutes: u32) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(AUTO_REFRESH_KEY, &minutes.to_string());
+    }
 }

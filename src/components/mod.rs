@@ -3,6 +3,7 @@
 mod column_chooser;
 mod narrowing_panel;
 mod query_form;
+mod refresh_controls;
 mod request_detail;
 mod request_table;
 mod status_chart;
@@ -10,6 +11,7 @@ mod status_chart;
 pub use column_chooser::ColumnChooser;
 pub use narrowing_panel::NarrowingPanel;
 pub use query_form::QueryForm;
+pub use refresh_controls::RefreshControls;
 pub use request_detail::RequestDetail;
 pub use request_table::RequestTable;
 pub use status_chart::StatusChart;

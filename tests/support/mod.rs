@@ -189,6 +189,14 @@ impl Browser {
         std::fs::read_to_string(path).expect("the download is text")
     }
 
+    /// Presses and releases `key` wherever the focus is, as a person at the keyboard does.
+    pub async fn press(&self, key: fantoccini::key::Key) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let value = char::from(key);
+        let keys = KeyActions::new("keyboard".into()).then(KeyAction::Down { value }).then(KeyAction::Up { value });
+        self.client.perform_actions(keys).await.expect("the key is pressed");
+    }
+
     /// Runs `script` in the page and returns what it returns.
     pub async fn evaluate(&self, script: &str) -> Value {
         self.client.execute(script, vec![]).await.expect("the script runs")
