@@ -55,10 +55,23 @@ impl fmt::Display for LoadError {
     }
 }
 
+/// Where the CM host in use comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HostSource {
+    /// `cmHost` in `config.json`.
+    Configured,
+    /// No host is configured: the server that serves the viewer.
+    PageOrigin,
+    /// The user set it in this browser.
+    ThisBrowser,
+}
+
 /// What the viewer needs before it can ask for requests.
 pub struct Settings {
     /// The CM host to ask.
     pub host: String,
+    /// Where `host` comes from.
+    pub host_source: HostSource,
     /// The names to show numbers with.
     pub names: Arc<NameBook>,
     /// How long to wait for an answer.
@@ -66,15 +79,21 @@ pub struct Settings {
 }
 
 /// Reads `config.json` into [`Settings`], with the names of the host's profile
-/// templates when it gives them.
-pub async fn load_settings() -> Result<Settings, LoadError> {
+/// templates when it gives them. `chosen_host`, set by the user in this
+/// browser, wins over the configured host.
+pub async fn load_settings(chosen_host: Option<String>) -> Result<Settings, LoadError> {
     let config = load_config().await?;
     let names = config.name_book().map_err(LoadError::Config)?;
     let origin = web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default();
-    let host = config.host(&origin).to_owned();
+    let (host, host_source) = match chosen_host {
+        Some(host) => (host, HostSource::ThisBrowser),
+        None if config.cm_host.trim().is_empty() => (origin, HostSource::PageOrigin),
+        None => (config.host(&origin).to_owned(), HostSource::Configured),
+    };
     let templates = fetch_profile_templates(&host, config.timeout_seconds).await;
     Ok(Settings {
         host,
+        host_source,
         names: Arc::new(names.with_profile_templates(&templates)),
         timeout_seconds: config.timeout_seconds,
     })
@@ -116,6 +135,16 @@ pub async fn fetch_requests(
     let answer = get(host, &query.url(host), settings.timeout_seconds, progress).await?;
     decode_response(answer.status, answer.content_type.as_deref(), &answer.body)
         .map_err(|error| LoadError::Response { host: host.clone(), error })
+}
+
+/// Checks that `host` answers as a CM server the user may read: asks for a
+/// request that cannot exist, which a working server answers with 204.
+pub async fn test_connection(host: &str, timeout_seconds: u32) -> Result<(), LoadError> {
+    let nobody = ServerQuery { request_id: Some(uuid::Uuid::nil()), ..ServerQuery::default() };
+    let answer = get(host, &nobody.url(host), timeout_seconds, |_| ()).await?;
+    decode_response(answer.status, answer.content_type.as_deref(), &answer.body)
+        .map(|_| ())
+        .map_err(|error| LoadError::Response { host: host.to_owned(), error })
 }
 
 /// What came back from a GET, before it is decoded.

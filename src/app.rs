@@ -4,11 +4,11 @@
 use crate::api::{LoadError, Settings, fetch_requests, load_settings};
 use crate::browser_clock::BrowserClock;
 use crate::components::{
-    ColumnChooser, NarrowingPanel, QueryForm, RefreshControls, RequestDetail, RequestTable, StatusChart,
+    ColumnChooser, NarrowingPanel, QueryForm, RefreshControls, RequestDetail, RequestTable, SettingsPanel, StatusChart,
 };
 use crate::download::save_file;
 use crate::history::{on_back_or_forward, record_in_url, view_in_url};
-use crate::preferences::{remember_columns, remembered_columns};
+use crate::preferences::{remember_columns, remembered_columns, remembered_host};
 use cm_model::{DecodedRequests, ElementFailure, Request, RequestStatus, RequestType};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
@@ -24,10 +24,17 @@ use viewer_core::sorting::SortOrder;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let settings = LocalResource::new(|| async { load_settings().await.map(Arc::new) });
+    let chosen_host = RwSignal::new(remembered_host());
+    let settings = LocalResource::new(move || {
+        let chosen = chosen_host.get();
+        async move { load_settings(chosen).await.map(Arc::new) }
+    });
+    let settings_panel =
+        move || settings.get().and_then(Result::ok).map(|settings| view! { <SettingsPanel settings chosen_host /> });
     view! {
         <header class="page-header">
             <h1>"CM Request Viewer"</h1>
+            {settings_panel}
         </header>
         <main>
             <Suspense fallback=|| loading_message(None)>

@@ -4,6 +4,7 @@ use viewer_core::columns::{Column, columns_from_storage, columns_to_storage};
 
 const COLUMNS_KEY: &str = "cm-request-viewer.columns";
 const AUTO_REFRESH_KEY: &str = "cm-request-viewer.auto-refresh-minutes";
+const HOST_KEY: &str = "cm-request-viewer.cm-host";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -38,4 +39,18 @@ pub fn remember_auto_refresh(minutes: u32) {
     if let Some(storage) = storage() {
         let _ = storage.set_item(AUTO_REFRESH_KEY, &minutes.to_string());
     }
+}
+
+/// The CM host this user set in this browser, in place of the configured one.
+pub fn remembered_host() -> Option<String> {
+    storage().and_then(|storage| storage.get_item(HOST_KEY).ok().flatten())
+}
+
+/// Remembers the CM host chosen, or forgets it (`None`) to use the configured one.
+pub fn remember_host(host: Option<&str>) {
+    let Some(storage) = storage() else { return };
+    let _ = match host {
+        Some(host) => storage.set_item(HOST_KEY, host),
+        None => storage.remove_item(HOST_KEY),
+    };
 }

@@ -6,6 +6,7 @@ mod query_form;
 mod refresh_controls;
 mod request_detail;
 mod request_table;
+mod settings_panel;
 mod status_chart;
 
 pub use column_chooser::ColumnChooser;
@@ -14,4 +15,5 @@ pub use query_form::QueryForm;
 pub use refresh_controls::RefreshControls;
 pub use request_detail::RequestDetail;
 pub use request_table::RequestTable;
+pub use settings_panel::SettingsPanel;
 pub use status_chart::StatusChart;

@@ -55,6 +55,34 @@ impl ViewerConfig {
     }
 }
 
+/// Checks an address a user typed for the CM host: `http` or `https` only,
+/// a host name, no user name, query or fragment. Returns it without a
+/// trailing slash.
+pub fn validate_host(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("Enter the address of the CM server, such as https://cm.contoso.com.".to_owned());
+    }
+    let not_valid = |why: &str| Err(format!("\u{201c}{text}\u{201d} cannot be used: {why}"));
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return not_valid("it must start with https:// or http://.");
+    };
+    if !scheme.eq_ignore_ascii_case("https") && !scheme.eq_ignore_ascii_case("http") {
+        return not_valid("only https:// and http:// addresses are allowed.");
+    }
+    let authority = rest.split('/').next().unwrap_or_default();
+    if authority.is_empty() {
+        return not_valid("it names no server.");
+    }
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) || authority.contains('@') {
+        return not_valid("it contains spaces or a user name.");
+    }
+    if text.contains(['?', '#']) {
+        return not_valid("it must not contain ? or #.");
+    }
+    Ok(text.trim_end_matches('/').to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +95,25 @@ mod tests {
         assert_eq!(ViewerConfig::from_json(r#"{"cmHost":"  "}"#).unwrap().host(origin), origin);
         let configured = ViewerConfig::from_json(r#"{"cmHost":"https://cm.contoso.com/"}"#).unwrap();
         assert_eq!(configured.host(origin), "https://cm.contoso.com/");
+    }
+
+    #[test]
+    fn hosts_must_be_plain_http_addresses() {
+        assert_eq!(validate_host(" https://cm.contoso.com/ "), Ok("https://cm.contoso.com".to_owned()));
+        assert_eq!(validate_host("HTTP://cm:8080/sub"), Ok("HTTP://cm:8080/sub".to_owned()));
+        assert!(validate_host("").unwrap_err().starts_with("Enter the address"));
+        for (bad, why) in [
+            ("cm.contoso.com", "must start with"),
+            ("javascript://alert(1)", "only https:// and http://"),
+            ("ftp://cm", "only https:// and http://"),
+            ("https:///path", "names no server"),
+            ("https://user@cm", "user name"),
+            ("https://cm contoso", "spaces"),
+            ("https://cm/?x=1", "must not contain"),
+        ] {
+            let message = validate_host(bad).unwrap_err();
+            assert!(message.contains(why), "{bad}: {message}");
+        }
     }
 
     #[test]

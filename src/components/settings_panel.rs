@@ -1,0 +1,93 @@
+//! Which CM server the viewer asks: shown, changeable in this browser, testable.
+
+use crate::api::{HostSource, Settings, test_connection};
+use crate::preferences::remember_host;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::sync::Arc;
+use viewer_core::config::validate_host;
+
+/// Shows the host in use and where it comes from; lets the user set another
+/// (checked, remembered in this browser), go back to the configured one, and
+/// test the connection. Changing it sets `chosen_host`.
+#[component]
+pub fn SettingsPanel(settings: Arc<Settings>, chosen_host: RwSignal<Option<String>>) -> impl IntoView {
+    let typed = RwSignal::new(settings.host.clone());
+    let problem = RwSignal::new(None::<String>);
+    let test_result = RwSignal::new(None::<(bool, String)>);
+    let source = match settings.host_source {
+        HostSource::Configured => "set in config.json",
+        HostSource::PageOrigin => "the server this page comes from",
+        HostSource::ThisBrowser => "set in this browser",
+    };
+    let save = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        match validate_host(&typed.get()) {
+            Ok(host) => {
+                problem.set(None);
+                remember_host(Some(&host));
+                chosen_host.set(Some(host));
+            }
+            Err(message) => problem.set(Some(message)),
+        }
+    };
+    let use_configured = move |_| {
+        remember_host(None);
+        chosen_host.set(None);
+    };
+    let test = {
+        let settings = settings.clone();
+        move |_| {
+            let settings = settings.clone();
+            test_result.set(Some((true, "Testing\u{2026}".to_owned())));
+            spawn_local(async move {
+                let result = match test_connection(&settings.host, settings.timeout_seconds).await {
+                    Ok(()) => (true, format!("{} answered as a CM server that lets you read requests.", settings.host)),
+                    Err(error) => (false, error.to_string()),
+                };
+                test_result.set(Some(result));
+            });
+        }
+    };
+    view! {
+        <details class="settings">
+            <summary>"Settings"</summary>
+            <p class="host-in-use">
+                "CM host in use: " <strong>{settings.host.clone()}</strong> {format!(" ({source})")}
+            </p>
+            <form on:submit=save>
+                <label>
+                    "CM host "
+                    <input
+                        type="url"
+                        name="cm-host"
+                        aria-describedby="host-problem"
+                        prop:value=typed
+                        on:input=move |event| typed.set(event_target_value(&event))
+                    />
+                </label>
+                <button type="submit">"Use this host"</button>
+                <Show when=move || chosen_host.get().is_some()>
+                    <button type="button" on:click=use_configured>
+                        "Use the configured host"
+                    </button>
+                </Show>
+                <button type="button" on:click=test.clone()>
+                    "Test connection"
+                </button>
+            </form>
+            <p id="host-problem" class="field-error" role="alert">
+                {move || problem.get()}
+            </p>
+            <p class="test-result" role="status">
+                {move || {
+                    test_result
+                        .get()
+                        .map(|(good, text)| {
+                            view! { <span class=if good { "good" } else { "bad" }>{text}</span> }
+                        })
+                }}
+            </p>
+        </details>
+    }
+}
