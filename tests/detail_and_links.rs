@@ -116,3 +116,27 @@ async fn back_and_forward_step_through_choices() {
     browser.wait_until("return document.querySelector('.query select').value === 'Completed';").await;
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn links_work_under_a_sub_path_without_rewrite_rules() {
+    let server = MockServer::start(&built_app(), &["--requests", "30", "--app-path", "/tools/cm-viewer/"]);
+    let browser = Browser::start().await;
+    let page = format!("{}tools/cm-viewer/", server.url);
+    browser.client.goto(&format!("{page}?q=unblock&open={UNBLOCK_ID}")).await.unwrap();
+    browser.wait_for(".detail").await;
+    browser.wait_for("table.requests tbody tr").await;
+    assert!(browser.table_cells().await.iter().all(|row| row[1] == "Unblock"));
+    browser
+        .client
+        .find(Locator::XPath("//section[@class='detail']//button[.='Close']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_until("return document.querySelector('.detail') === null;").await;
+    assert_eq!(browser.evaluate("return location.pathname + location.search;").await, "/tools/cm-viewer/?q=unblock");
+    browser.client.back().await.unwrap();
+    browser.wait_for(".detail").await;
+    browser.close().await;
+}

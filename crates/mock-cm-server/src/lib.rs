@@ -26,9 +26,12 @@ pub struct ServerOptions {
     /// Seed of the generated requests: the same seed gives the same data.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Folder of the built viewer to serve at `/` (trunk's `dist/`).
+    /// Folder of the built viewer to serve (trunk's `dist/`).
     #[arg(long)]
     pub app_dir: Option<PathBuf>,
+    /// Path the viewer is served under, such as `/tools/cm-viewer/`.
+    #[arg(long, default_value = "/")]
+    pub app_path: String,
     /// Milliseconds to wait before answering an API call, as a slow CM server would.
     #[arg(long, default_value_t = 0)]
     pub response_delay_ms: u64,
@@ -58,8 +61,12 @@ pub fn router(options: &ServerOptions) -> Router {
     };
     let api = api::router(requests, behaviour);
     let app = API_PREFIXES.iter().fold(Router::new(), |app, prefix| app.nest(prefix, api.clone()));
-    match &options.app_dir {
-        Some(dir) => app.fallback_service(ServeDir::new(dir)),
-        None => app,
+    let Some(dir) = &options.app_dir else { return app };
+    let app_path = options.app_path.trim_end_matches('/');
+    if app_path.is_empty() {
+        app.fallback_service(ServeDir::new(dir))
+    } else {
+        // ServeDir redirects `/tools/cm-viewer` to `/tools/cm-viewer/`, as a static server does.
+        app.nest_service(app_path, ServeDir::new(dir))
     }
 }

@@ -18,6 +18,7 @@ async fn get_answered(path: &str, answer: Answer) -> (StatusCode, Option<String>
         generated_requests: 500,
         seed: 1,
         app_dir: None,
+        app_path: "/".into(),
         response_delay_ms: 0,
         answer,
         fail_times: None,
