@@ -3,24 +3,20 @@
 
 use crate::api::{LoadError, Settings, fetch_requests, load_settings};
 use crate::browser_clock::BrowserClock;
+use crate::choices::Choices;
 use crate::components::{
     ColumnChooser, NarrowingPanel, QueryForm, RefreshControls, RequestDetail, RequestTable, SettingsPanel, StatusChart,
 };
 use crate::download::save_file;
-use crate::history::{on_back_or_forward, record_in_url, view_in_url};
-use crate::preferences::{remember_columns, remembered_columns, remembered_host};
+use crate::history::view_in_url;
+use crate::preferences::remembered_host;
 use cm_model::{DecodedRequests, ElementFailure, Request, RequestStatus, RequestType};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use uuid::Uuid;
-use viewer_core::columns::Column;
 use viewer_core::export::{to_csv, to_json};
-use viewer_core::link::ViewState;
-use viewer_core::narrowing::{Narrowing, SearchIndex};
+use viewer_core::narrowing::SearchIndex;
 use viewer_core::progress::Progress;
-use viewer_core::query::ServerQuery;
-use viewer_core::sorting::SortOrder;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -69,71 +65,6 @@ fn error_message<Retry: Fn() + 'static>(error: &LoadError, retry: Retry) -> impl
             <p>{error.to_string()}</p>
             <button type="button" on:click=move |_| retry()>"Try again"</button>
         </div>
-    }
-}
-
-/// What the user chose, each part a signal so that only what depends on a
-/// part is redone when it changes. The page's URL mirrors it.
-#[derive(Clone, Copy)]
-struct Choices {
-    query: RwSignal<ServerQuery>,
-    narrowing: RwSignal<Narrowing>,
-    sort: RwSignal<SortOrder>,
-    open: RwSignal<Option<Uuid>>,
-    /// Remembered in the browser rather than in the URL: a preference, not a view.
-    columns: RwSignal<Vec<Column>>,
-}
-
-impl Choices {
-    fn from_view(view: ViewState) -> Choices {
-        Choices {
-            query: RwSignal::new(view.query),
-            narrowing: RwSignal::new(view.narrowing),
-            sort: RwSignal::new(view.sort),
-            open: RwSignal::new(view.open),
-            columns: RwSignal::new(remembered_columns()),
-        }
-    }
-
-    fn view(&self) -> ViewState {
-        ViewState {
-            query: self.query.get(),
-            narrowing: self.narrowing.get(),
-            sort: self.sort.get(),
-            open: self.open.get(),
-        }
-    }
-
-    /// Sets the parts of `view` that differ, so that nothing is redone for nothing.
-    fn restore(&self, view: ViewState) {
-        set_if_changed(self.query, view.query);
-        set_if_changed(self.narrowing, view.narrowing);
-        set_if_changed(self.sort, view.sort);
-        set_if_changed(self.open, view.open);
-    }
-
-    /// Keeps the URL in step: typing in the search box replaces the current
-    /// history entry; every other change adds one, so Back undoes it.
-    fn mirror_in_url(self) {
-        Effect::new(move |previous: Option<ViewState>| {
-            let view = self.view();
-            if let Some(previous) = previous {
-                let only_text = ViewState {
-                    narrowing: Narrowing { text: view.narrowing.text.clone(), ..previous.narrowing.clone() },
-                    ..previous.clone()
-                } == view;
-                record_in_url(&view, !only_text);
-            }
-            view
-        });
-        on_back_or_forward(move |view| self.restore(view));
-        Effect::new(move |_| self.columns.with(|columns| remember_columns(columns)));
-    }
-}
-
-fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
-    if signal.with_untracked(|current| *current != value) {
-        signal.set(value);
     }
 }
 

@@ -7,6 +7,7 @@
 pub mod api;
 mod app;
 mod browser_clock;
+mod choices;
 pub mod components;
 pub mod crash;
 mod download;

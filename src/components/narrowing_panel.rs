@@ -15,26 +15,18 @@ pub fn NarrowingPanel(
     statuses: Vec<RequestStatus>,
     names: Arc<NameBook>,
 ) -> impl IntoView {
-    let type_choices = types
-        .into_iter()
-        .map(|kind| {
-            let label = names.request_type(kind).text;
-            let count = move || narrowed.with(|narrowed| narrowed.type_counts.get(&kind).copied().unwrap_or(0));
-            let checked = move || narrowing.with(|narrowing| narrowing.types.contains(&kind));
-            let toggle = move |_| narrowing.update(|narrowing| toggle(&mut narrowing.types, kind));
-            view! { <Choice label count checked toggle /> }
-        })
-        .collect_view();
-    let status_choices = statuses
-        .into_iter()
-        .map(|status| {
-            let label = names.status(status).text;
-            let count = move || narrowed.with(|narrowed| narrowed.status_counts.get(&status).copied().unwrap_or(0));
-            let checked = move || narrowing.with(|narrowing| narrowing.statuses.contains(&status));
-            let toggle = move |_| narrowing.update(|narrowing| toggle(&mut narrowing.statuses, status));
-            view! { <Choice label count checked toggle /> }
-        })
-        .collect_view();
+    let type_choices = choices(
+        types.into_iter().map(|kind| (kind, names.request_type(kind).text)).collect(),
+        move |kind| narrowed.with(|narrowed| narrowed.type_counts.get(&kind).copied().unwrap_or(0)),
+        narrowing,
+        Chosen { read: |narrowing| &narrowing.types, write: |narrowing| &mut narrowing.types },
+    );
+    let status_choices = choices(
+        statuses.into_iter().map(|status| (status, names.status(status).text)).collect(),
+        move |status| narrowed.with(|narrowed| narrowed.status_counts.get(&status).copied().unwrap_or(0)),
+        narrowing,
+        Chosen { read: |narrowing| &narrowing.statuses, write: |narrowing| &mut narrowing.statuses },
+    );
     view! {
         <section class="narrowing" aria-label="Narrow the list">
             <label class="search">
@@ -79,6 +71,42 @@ pub fn NarrowingPanel(
             </fieldset>
         </section>
     }
+}
+
+/// Which list of a [`Narrowing`] a set of checkboxes fills.
+struct Chosen<T: 'static> {
+    read: fn(&Narrowing) -> &Vec<T>,
+    write: fn(&mut Narrowing) -> &mut Vec<T>,
+}
+
+impl<T> Clone for Chosen<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Chosen<T> {}
+
+/// A checkbox for each of the `labelled` values, with its `count`; checking
+/// one adds it to the `chosen` list of `narrowing`.
+fn choices<T, Count>(
+    labelled: Vec<(T, String)>,
+    count: Count,
+    narrowing: RwSignal<Narrowing>,
+    chosen: Chosen<T>,
+) -> impl IntoView
+where
+    T: Copy + PartialEq + Send + Sync + 'static,
+    Count: Fn(T) -> usize + Copy + Send + Sync + 'static,
+{
+    labelled
+        .into_iter()
+        .map(|(value, label)| {
+            let checked = move || narrowing.with(|narrowing| (chosen.read)(narrowing).contains(&value));
+            let toggle = move |_| narrowing.update(|narrowing| toggle((chosen.write)(narrowing), value));
+            view! { <Choice label count=move || count(value) checked toggle /> }
+        })
+        .collect_view()
 }
 
 /// One checkbox with its name and count.

@@ -11,30 +11,12 @@ use proptest::prelude::*;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-/// The keys `Request` knows; unknown fields must use other names.
-const KNOWN_KEYS: [&str; 21] = [
-    "Uuid",
-    "RequestType",
-    "Status",
-    "Flags",
-    "DataCollection",
-    "DataCollectionFlags",
-    "OriginatorUserUuid",
-    "TargetUserUuid",
-    "Submitted",
-    "Completed",
-    "NewProfileUuid",
-    "OldProfileUuid",
-    "NewSmartcardUuid",
-    "OldSmartcardUuid",
-    "Priority",
-    "Comment",
-    "ProfileTemplateUuid",
-    "SecurityDescriptor",
-    "IsSmartcard",
-    "IsEnrollmentAgent",
-    "IsDataCollectionComplete",
-];
+/// The keys `Request` knows (those it writes); unknown fields must use other names.
+fn known_keys() -> Vec<String> {
+    let example: Request = serde_json::from_str(include_str!("../../../tests/fixtures/seed-enroll.json")).unwrap();
+    let Value::Object(fields) = serde_json::to_value(example).unwrap() else { unreachable!("a request is an object") };
+    fields.keys().cloned().collect()
+}
 
 fn guid() -> impl Strategy<Value = Uuid> {
     any::<u128>().prop_map(Uuid::from_u128)
@@ -64,8 +46,9 @@ fn json_leaf() -> impl Strategy<Value = Value> {
 
 fn unknown_fields() -> impl Strategy<Value = Map<String, Value>> {
     let value = json_leaf().prop_recursive(2, 8, 4, |inner| prop::collection::vec(inner, 0..4).prop_map(Value::Array));
+    let known = known_keys();
     prop::collection::btree_map(any::<String>(), value, 0..3)
-        .prop_map(|fields| fields.into_iter().filter(|(key, _)| !KNOWN_KEYS.contains(&key.as_str())).collect())
+        .prop_map(move |fields| fields.into_iter().filter(|(key, _)| !known.contains(key)).collect())
 }
 
 fn data_item() -> impl Strategy<Value = DataItem> {
