@@ -69,6 +69,17 @@ async fn a_click_opens_every_field_and_escape_closes() {
     assert!(url_search(&browser).await.contains(&format!("open={UNBLOCK_ID}")));
     browser.screenshot("request-detail").await;
 
+    browser.client.find(Locator::XPath("//button[.='Download JSON']")).await.unwrap().click().await.unwrap();
+    let saved: serde_json::Value =
+        serde_json::from_str(&browser.downloaded(&format!("request-{UNBLOCK_ID}.json")).await).unwrap();
+    assert_eq!(saved["RequestType"], 5);
+    assert_eq!(saved["DataCollection"][0]["Name"], "Sample Data Item");
+    // Capture what the page puts on the clipboard: headless Chromium has no clipboard to read.
+    browser.evaluate("window.copied = null; navigator.clipboard.writeText = text => { window.copied = text; return Promise.resolve(); };").await;
+    browser.client.find(Locator::XPath("//button[.='Copy JSON']")).await.unwrap().click().await.unwrap();
+    let copied = browser.evaluate("return window.copied;").await;
+    assert!(copied.as_str().unwrap().contains("\"Uuid\": \"0c96d73f-967b-420e-854a-43ad2a1504bc\""));
+
     browser.client.active_element().await.unwrap().send_keys(&Key::Escape.to_string()).await.unwrap();
     browser.wait_until("return document.querySelector('.detail') === null;").await;
     assert_eq!(url_search(&browser).await, "");

@@ -70,6 +70,12 @@ async fn type_status_and_date_choices_narrow_with_counts() {
     assert_eq!(shown_of(&browser, 402).await, count);
     assert!(column(&browser, STATUS).await.iter().all(|s| s == "Pending"));
     assert_eq!(browser.table_cells().await.len(), count);
+    let chart = browser
+        .evaluate("return Array.from(document.querySelectorAll('.status-chart li')).map(li => [li.querySelector('.label').textContent, Number(li.querySelector('.count').textContent)]);")
+        .await;
+    let chart: Vec<(String, usize)> = serde_json::from_value(chart).unwrap();
+    assert!(chart.contains(&("Pending".to_owned(), count)), "{chart:?}");
+    assert_eq!(chart.iter().map(|(_, n)| n).sum::<usize>(), 402, "the chart counts every status of the types chosen");
     browser.screenshot("narrowed-to-pending").await;
 
     let from = browser.client.find(Locator::Css(".dates input")).await.unwrap();
@@ -149,9 +155,16 @@ async fn hidden_columns_stay_hidden_after_a_reload_until_reset() {
     browser.client.find(Locator::Css(".column-chooser summary")).await.unwrap().click().await.unwrap();
     browser.client.find(Locator::XPath("//button[.='Show all columns']")).await.unwrap().click().await.unwrap();
     browser.wait_until("return document.querySelectorAll('table.requests th').length === 7;").await;
-    let copy = browser
-        .evaluate("return document.querySelector('table.requests tbody button.copy').getAttribute('aria-label');")
-        .await;
-    assert!(copy.as_str().unwrap().starts_with("Copy Request ID "), "{copy}");
+    browser.evaluate("window.copied = null; navigator.clipboard.writeText = text => { window.copied = text; return Promise.resolve(); };").await;
+    let first_id = browser.table_cells().await[0][0].clone();
+    let copy = browser.client.find(Locator::Css("table.requests tbody button.copy")).await.unwrap();
+    assert_eq!(copy.attr("aria-label").await.unwrap().unwrap(), format!("Copy Request ID {first_id}"));
+    copy.click().await.unwrap();
+    assert_eq!(browser.evaluate("return window.copied;").await, first_id.as_str());
+    assert_eq!(
+        browser.evaluate("return document.querySelector('.detail');").await,
+        serde_json::Value::Null,
+        "copying does not open the row"
+    );
     browser.close().await;
 }

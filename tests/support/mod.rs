@@ -105,11 +105,16 @@ pub struct Browser {
 impl Browser {
     /// A browser whose time zone is UTC, so that local times read like the API's.
     pub async fn start() -> Browser {
-        Browser::start_in_time_zone("UTC").await
+        Browser::start_with("UTC", &[]).await
     }
 
     /// A browser in the time zone `zone` (an IANA name such as `America/New_York`).
     pub async fn start_in_time_zone(zone: &str) -> Browser {
+        Browser::start_with(zone, &[]).await
+    }
+
+    /// A browser in the time zone `zone`, started with more Chromium `switches`.
+    pub async fn start_with(zone: &str, switches: &[&str]) -> Browser {
         let port = free_port();
         let driver = Command::new(chromedriver())
             .env("TZ", zone)
@@ -135,7 +140,9 @@ impl Browser {
                 ],
             }
         });
-        let Value::Object(capabilities) = capabilities else { unreachable!() };
+        let Value::Object(mut capabilities) = capabilities else { unreachable!() };
+        let args = capabilities["goog:chromeOptions"]["args"].as_array_mut().expect("the argument list");
+        args.extend(switches.iter().map(|switch| json!(switch)));
         let started = Instant::now();
         let client = loop {
             let connection = ClientBuilder::new(HttpConnector::new())
@@ -165,9 +172,14 @@ impl Browser {
 
     /// Waits until `condition`, a script returning a boolean, returns true.
     pub async fn wait_until(&self, condition: &str) {
+        self.wait_until_within(condition, PAGE_TIMEOUT).await;
+    }
+
+    /// Waits at most `limit` until `condition`, a script returning a boolean, returns true.
+    pub async fn wait_until_within(&self, condition: &str, limit: Duration) {
         let started = Instant::now();
         while self.evaluate(condition).await != Value::Bool(true) {
-            assert!(started.elapsed() < PAGE_TIMEOUT, "the page never reached: {condition}");
+            assert!(started.elapsed() < limit, "the page never reached: {condition}");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
