@@ -47,7 +47,7 @@ pub fn NarrowingPanel(
                 {status_choices}
             </fieldset>
             <fieldset class="dates">
-                <legend>"Submitted (UTC days)"</legend>
+                <legend>"Submitted"</legend>
                 <label>
                     "from "
                     <input

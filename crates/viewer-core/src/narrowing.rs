@@ -2,10 +2,9 @@
 //! range of submission dates. Counts beside each type and status say how many
 //! rows choosing it would show.
 
-use crate::time::{LocalClock, local_text};
-use cm_model::{CmDate, NameBook, Request, RequestStatus, RequestType};
+use crate::time::{LocalClock, local_day, local_text};
+use cm_model::{NameBook, Request, RequestStatus, RequestType};
 use jiff::civil::Date;
-use jiff::tz::Offset;
 use std::collections::BTreeMap;
 
 /// What the user narrowed the fetched requests to. Empty parts narrow nothing.
@@ -17,9 +16,9 @@ pub struct Narrowing {
     pub types: Vec<RequestType>,
     /// Only these statuses; empty for all.
     pub statuses: Vec<RequestStatus>,
-    /// Submitted on or after this day (UTC).
+    /// Submitted on or after this day, in the user's time zone.
     pub submitted_from: Option<Date>,
-    /// Submitted on or before this day (UTC).
+    /// Submitted on or before this day, in the user's time zone.
     pub submitted_to: Option<Date>,
 }
 
@@ -27,13 +26,18 @@ pub struct Narrowing {
 /// answer so that each keystroke only searches.
 pub struct SearchIndex {
     texts: Vec<String>,
+    /// The day each request was submitted, in the user's time zone, as the table shows it.
+    submitted_days: Vec<Option<Date>>,
 }
 
 impl SearchIndex {
     /// Indexes `requests` as they are shown: with `names`, and dates both in
     /// UTC and in the time of `clock`.
     pub fn new(requests: &[Request], names: &NameBook, clock: &dyn LocalClock) -> SearchIndex {
-        SearchIndex { texts: requests.iter().map(|request| searchable_text(request, names, clock)).collect() }
+        SearchIndex {
+            texts: requests.iter().map(|request| searchable_text(request, names, clock)).collect(),
+            submitted_days: requests.iter().map(|request| local_day(&request.submitted, clock)).collect(),
+        }
     }
 }
 
@@ -95,7 +99,7 @@ impl Narrowing {
         for (position, request) in requests.iter().enumerate() {
             let haystack = &index.texts[position];
             if !words.iter().all(|word| haystack.contains(word.as_str()))
-                || !self.submitted_in_range(&request.submitted)
+                || !self.submitted_in_range(index.submitted_days[position])
             {
                 continue;
             }
@@ -114,13 +118,11 @@ impl Narrowing {
         narrowed
     }
 
-    fn submitted_in_range(&self, submitted: &CmDate) -> bool {
+    fn submitted_in_range(&self, submitted: Option<Date>) -> bool {
         if self.submitted_from.is_none() && self.submitted_to.is_none() {
             return true;
         }
-        let Some(day) = submitted.instant().map(|instant| Offset::UTC.to_datetime(instant).date()) else {
-            return false;
-        };
+        let Some(day) = submitted else { return false };
         self.submitted_from.is_none_or(|from| day >= from) && self.submitted_to.is_none_or(|to| day <= to)
     }
 
@@ -133,6 +135,7 @@ impl Narrowing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cm_model::CmDate;
 
     fn requests() -> Vec<Request> {
         let enroll: Request = serde_json::from_str(include_str!("../../../tests/fixtures/seed-enroll.json")).unwrap();
@@ -196,7 +199,18 @@ mod tests {
     }
 
     #[test]
-    fn the_date_range_includes_both_days_in_utc() {
+    fn the_date_range_counts_days_in_the_users_time_zone() {
+        let requests = requests();
+        // 2020-03-04T23:59:59Z is already 5 March two hours east of UTC.
+        let index = SearchIndex::new(&requests, &NameBook::default(), &crate::time::FixedOffset(2 * 3600));
+        let day = |text: &str| Some(text.parse::<Date>().unwrap());
+        let on_the_fifth =
+            Narrowing { submitted_from: day("2020-03-05"), submitted_to: day("2020-03-05"), ..Narrowing::default() };
+        assert_eq!(on_the_fifth.apply(&requests, &index).positions, [2]);
+    }
+
+    #[test]
+    fn the_date_range_includes_both_days() {
         let day = |text: &str| Some(text.parse::<Date>().unwrap());
         let in_2020 =
             Narrowing { submitted_from: day("2020-03-04"), submitted_to: day("2020-03-04"), ..Narrowing::default() };

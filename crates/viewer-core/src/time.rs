@@ -23,8 +23,18 @@ impl LocalClock for FixedOffset {
 /// `2015-07-07 19:36:21` in the user's time, `not set`, or unreadable text as received.
 pub fn local_text(date: &CmDate, clock: &dyn LocalClock) -> String {
     let CmDate::At(instant) = date else { return date.to_string() };
-    let offset = Offset::from_seconds(clock.offset_seconds(*instant)).unwrap_or(Offset::UTC);
-    offset.to_datetime(*instant).strftime("%Y-%m-%d %H:%M:%S").to_string()
+    local_datetime(*instant, clock).strftime("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// The day of `date` in the user's time, if it is set and readable.
+pub fn local_day(date: &CmDate, clock: &dyn LocalClock) -> Option<jiff::civil::Date> {
+    Some(local_datetime(date.instant()?, clock).date())
+}
+
+/// The wall-clock time at `instant` in `clock`'s zone; UTC if the offset is impossible.
+fn local_datetime(instant: Timestamp, clock: &dyn LocalClock) -> jiff::civil::DateTime {
+    let offset = Offset::from_seconds(clock.offset_seconds(instant)).unwrap_or(Offset::UTC);
+    offset.to_datetime(instant)
 }
 
 #[cfg(test)]
