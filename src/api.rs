@@ -116,8 +116,13 @@ async fn load_config() -> Result<ViewerConfig, LoadError> {
         .send()
         .await
         .map_err(|error| LoadError::Config(format!("config.json could not be loaded: {error}")))?;
-    if response.status() == 404 {
-        return Ok(ViewerConfig::default());
+    match response.status() {
+        404 => return Ok(ViewerConfig::default()),
+        200..=299 => {}
+        status => {
+            let message = format!("config.json could not be loaded: the web server answered {status}");
+            return Err(LoadError::Config(message));
+        }
     }
     let text =
         response.text().await.map_err(|error| LoadError::Config(format!("config.json could not be read: {error}")))?;
@@ -225,7 +230,8 @@ async fn read_body(response: &Response, progress: &impl Fn(Progress)) -> Result<
         return Ok(Vec::new());
     };
     let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
-    let mut body = Vec::with_capacity(total.unwrap_or(0).min(1 << 30) as usize);
+    // An announced size is a hint, not a promise: reserve a bounded amount.
+    let mut body = Vec::with_capacity(total.unwrap_or(0).min(16 << 20) as usize);
     progress(Progress { received: 0, total });
     loop {
         let chunk = JsFuture::from(reader.read()).await?;
@@ -236,7 +242,9 @@ async fn read_body(response: &Response, progress: &impl Fn(Progress)) -> Result<
         let start = body.len();
         body.resize(start + bytes.length() as usize, 0);
         bytes.copy_to(&mut body[start..]);
-        progress(Progress { received: body.len() as u64, total });
+        let received = body.len() as u64;
+        // More than announced: the length counted something else (a compressed body).
+        progress(Progress { received, total: total.filter(|&total| received <= total) });
     }
 }
 

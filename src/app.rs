@@ -117,8 +117,16 @@ fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
 #[component]
 fn Answer(decoded: Arc<DecodedRequests>, settings: Arc<Settings>, choices: Choices) -> impl IntoView {
     let failure_note = (!decoded.failures.is_empty()).then(|| failure_note(&decoded.failures));
+    let list_problem = decoded.list_problem.clone().map(|problem| {
+        view! {
+            <p class="message warning" role="alert">
+                {format!("The server's answer is damaged ({problem}); the requests that arrived whole are shown.")}
+            </p>
+        }
+    });
     if decoded.requests.is_empty() {
         return view! {
+            {list_problem}
             {failure_note}
             <p class="message">"No requests match."</p>
         }
@@ -162,6 +170,7 @@ fn Answer(decoded: Arc<DecodedRequests>, settings: Arc<Settings>, choices: Choic
         }
     };
     view! {
+        {list_problem}
         {failure_note}
         <NarrowingPanel narrowing narrowed types statuses names=names.clone() />
         <StatusChart narrowed names=names.clone() />

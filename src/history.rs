@@ -17,10 +17,12 @@ pub fn view_in_url() -> ViewState {
 pub fn record_in_url(view: &ViewState, as_new_entry: bool) {
     let Some(window) = web_sys::window() else { return };
     let location = window.location();
-    let link = view.to_query_string();
-    if location.search().ok().as_deref().unwrap_or_default() == link {
+    // Compared by meaning: a hand-written link in another spelling is the same view,
+    // and writing it again would add a history entry (and drop the forward ones).
+    if ViewState::from_query_string(&location.search().unwrap_or_default()) == *view {
         return;
     }
+    let link = view.to_query_string();
     // An empty query string must be written as the bare path to clear the old one.
     let url = if link.is_empty() { location.pathname().unwrap_or_default() } else { link };
     let Ok(history) = window.history() else { return };

@@ -8,6 +8,7 @@ pub mod api;
 mod app;
 mod browser_clock;
 mod choices;
+mod clipboard;
 pub mod components;
 pub mod crash;
 mod download;

@@ -83,6 +83,8 @@ async fn a_click_opens_every_field_and_escape_closes() {
     browser.client.active_element().await.unwrap().send_keys(&Key::Escape.to_string()).await.unwrap();
     browser.wait_until("return document.querySelector('.detail') === null;").await;
     assert_eq!(url_search(&browser).await, "");
+    let focused = browser.evaluate("return document.activeElement.title;").await;
+    assert_eq!(focused, UNBLOCK_ID, "the focus goes back to the request's link");
     browser.close().await;
 }
 
@@ -149,5 +151,20 @@ async fn links_work_under_a_sub_path_without_rewrite_rules() {
     assert_eq!(browser.evaluate("return location.pathname + location.search;").await, "/tools/cm-viewer/?q=unblock");
     browser.client.back().await.unwrap();
     browser.wait_for(".detail").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hand_written_link_keeps_its_history_entries() {
+    let server = MockServer::start(&built_app(), &["--requests", "100"]);
+    // Commas unescaped, parameters in another order than the viewer writes them.
+    let browser = open(&server, "?type=Enroll,Renew&mine=0").await;
+    browser.client.find(Locator::Css(".query select")).await.unwrap().select_by_value("Completed").await.unwrap();
+    browser.wait_until("return location.search.includes('status=Completed');").await;
+    browser.client.back().await.unwrap();
+    browser.wait_until("return location.search === '?type=Enroll,Renew&mine=0';").await;
+    browser.wait_until("return document.querySelector('.query select').value === '';").await;
+    browser.client.forward().await.unwrap();
+    browser.wait_until("return document.querySelector('.query select').value === 'Completed';").await;
     browser.close().await;
 }

@@ -3,30 +3,26 @@
 use leptos::prelude::*;
 use viewer_core::columns::Column;
 
-/// Checkboxes for the columns shown, and a reset. The last column shown
-/// cannot be hidden: a table without columns shows nothing.
+/// Checkboxes for the columns shown, and a reset. The request id cannot be
+/// hidden: its link is how a row opens from the keyboard.
 #[component]
 pub fn ColumnChooser(columns: RwSignal<Vec<Column>>) -> impl IntoView {
     let choices = Column::ALL
         .into_iter()
         .map(|column| {
             let shown = move || columns.with(|columns| columns.contains(&column));
-            let only_one = move || columns.with(|columns| columns.len() == 1 && columns.contains(&column));
+            let always = column == Column::RequestId;
             let toggle = move |_| {
                 columns.update(|columns| {
-                    let mut chosen: Vec<Column> = Column::ALL
+                    *columns = Column::ALL
                         .into_iter()
                         .filter(|candidate| columns.contains(candidate) != (*candidate == column))
                         .collect();
-                    if chosen.is_empty() {
-                        chosen.push(column);
-                    }
-                    *columns = chosen;
                 })
             };
             view! {
                 <label>
-                    <input type="checkbox" prop:checked=shown prop:disabled=only_one on:change=toggle />
+                    <input type="checkbox" prop:checked=shown prop:disabled=always on:change=toggle />
                     {column.label()}
                 </label>
             }

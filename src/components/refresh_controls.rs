@@ -13,18 +13,23 @@ const INTERVALS: [(u32, &str); 4] = [(0, "Off"), (1, "Every minute"), (5, "Every
 #[component]
 pub fn RefreshControls(refresh: Callback<()>) -> impl IntoView {
     let minutes = RwSignal::new(remembered_auto_refresh());
-    Effect::new(move |previous: Option<Option<IntervalHandle>>| {
-        if let Some(Some(handle)) = previous {
+    let timer = StoredValue::new(None::<IntervalHandle>);
+    let stop = move || {
+        if let Some(handle) = timer.try_update_value(Option::take).flatten() {
             handle.clear();
         }
+    };
+    Effect::new(move |_| {
+        stop();
         let chosen = minutes.get();
         remember_auto_refresh(chosen);
-        (chosen > 0)
-            .then(|| {
-                set_interval_with_handle(move || refresh.run(()), Duration::from_secs(u64::from(chosen) * 60)).ok()
-            })
-            .flatten()
+        if chosen > 0 {
+            let every = Duration::from_secs(u64::from(chosen) * 60);
+            timer.set_value(set_interval_with_handle(move || refresh.run(()), every).ok());
+        }
     });
+    // The page that owns `refresh` may go (for a new host, say): its timer goes with it.
+    on_cleanup(stop);
     let options = INTERVALS
         .iter()
         .map(|&(value, label)| view! { <option value=value.to_string()>{label}</option> })

@@ -1,10 +1,14 @@
 //! Everything about one request: its fields in groups, its data collection,
 //! its security descriptor as a table, anything unknown, and its JSON.
 
+use crate::clipboard::copy_text;
 use crate::download::save_file;
 use cm_model::{NameBook, Request};
 use leptos::html;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos::wasm_bindgen::JsCast;
+use send_wrapper::SendWrapper;
 use std::sync::Arc;
 use uuid::Uuid;
 use viewer_core::detail::{AceRow, Section, sections, security};
@@ -19,18 +23,25 @@ pub fn RequestDetail(
     open: RwSignal<Option<Uuid>>,
 ) -> impl IntoView {
     let heading = NodeRef::<html::H2>::new();
-    // Move focus into the panel so that keyboard and screen-reader users land on it.
+    // Move focus into the panel so that keyboard and screen-reader users land on
+    // it, and give it back to where it was (the row's link) when the panel closes.
+    let focused_before = SendWrapper::new(document().active_element());
     Effect::new(move |_| {
         if let Some(heading) = heading.get() {
             let _ = heading.focus();
         }
     });
-    let escape = window_event_listener(leptos::ev::keydown, move |event| {
+    on_cleanup(move || {
+        let element = focused_before.take().and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(element) = element.filter(|element| element.is_connected()) {
+            let _ = element.focus();
+        }
+    });
+    let escape = move |event: leptos::ev::KeyboardEvent| {
         if event.key() == "Escape" {
             open.set(None);
         }
-    });
-    on_cleanup(move || escape.remove());
+    };
     let body = match request {
         Some(request) => details(&request, &names).into_any(),
         None => view! {
@@ -41,7 +52,7 @@ pub fn RequestDetail(
         .into_any(),
     };
     view! {
-        <section class="detail" role="region" aria-labelledby="detail-heading">
+        <section class="detail" role="region" aria-labelledby="detail-heading" on:keydown=escape>
             <header>
                 <h2 id="detail-heading" tabindex="-1" node_ref=heading>
                     {format!("Request {id}")}
@@ -135,7 +146,7 @@ fn ace_table(caption: &'static str, rows: Vec<AceRow>) -> impl IntoView {
     let rows = rows
         .into_iter()
         .map(|row| {
-            let class = if row.allows { "effect allow" } else { "effect deny" };
+            let class = format!("effect {}", row.tone);
             view! {
                 <tr>
                     <td>
@@ -173,14 +184,12 @@ fn ace_table(caption: &'static str, rows: Vec<AceRow>) -> impl IntoView {
 /// The request as JSON, with buttons to copy it and to save it as a file.
 #[component]
 fn JsonBlock(json: String, id: Uuid) -> impl IntoView {
-    let copied = RwSignal::new(false);
+    let copied = RwSignal::new(None::<Result<(), String>>);
     let copy = {
         let json = json.clone();
         move |_| {
-            if let Some(window) = web_sys::window() {
-                let _ = window.navigator().clipboard().write_text(&json);
-                copied.set(true);
-            }
+            let json = json.clone();
+            spawn_local(async move { copied.set(Some(copy_text(&json).await)) });
         }
     };
     let download = {
@@ -195,7 +204,9 @@ fn JsonBlock(json: String, id: Uuid) -> impl IntoView {
             <button type="button" on:click=download>
                 "Download JSON"
             </button>
-            <span role="status">{move || copied.get().then_some("Copied.")}</span>
+            <span role="status">
+                {move || copied.get().map(|result| result.map_or_else(|problem| problem, |()| "Copied.".to_owned()))}
+            </span>
         </div>
         <pre class="json">
             <code>{json}</code>

@@ -1,8 +1,10 @@
 //! The sortable table of requests.
 
 use crate::browser_clock::BrowserClock;
+use crate::clipboard::copy_text;
 use cm_model::{NameBook, Request};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use std::sync::Arc;
 use uuid::Uuid;
 use viewer_core::columns::{Column, status_badge_class};
@@ -111,19 +113,30 @@ fn request_row(
     }
 }
 
-/// Copies `value` to the clipboard in one click, without opening the row.
+/// Copies `value` to the clipboard in one click, without opening the row; the
+/// button then says whether it worked.
 #[component]
 fn CopyButton(value: String, what: &'static str) -> impl IntoView {
     let label = format!("Copy {what} {value}");
+    let outcome = RwSignal::new(None::<Result<(), String>>);
     let copy = move |event: leptos::ev::MouseEvent| {
         event.stop_propagation();
-        if let Some(window) = web_sys::window() {
-            let _ = window.navigator().clipboard().write_text(&value);
-        }
+        let value = value.clone();
+        spawn_local(async move { outcome.set(Some(copy_text(&value).await)) });
+    };
+    let title = move || match outcome.get() {
+        None => "Copy".to_owned(),
+        Some(Ok(())) => "Copied".to_owned(),
+        Some(Err(problem)) => problem,
+    };
+    let sign = move || match outcome.get() {
+        None => "\u{29c9}",
+        Some(Ok(())) => "\u{2713}",
+        Some(Err(_)) => "\u{2715}",
     };
     view! {
-        <button type="button" class="copy" aria-label=label title="Copy" on:click=copy>
-            <span aria-hidden="true">"\u{29c9}"</span>
+        <button type="button" class="copy" aria-label=label title=title on:click=copy>
+            <span aria-hidden="true">{sign}</span>
         </button>
     }
 }

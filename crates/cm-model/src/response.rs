@@ -14,8 +14,24 @@ use std::fmt;
 pub struct DecodedRequests {
     /// The requests that decoded, in the order of the response.
     pub requests: Vec<Request>,
-    /// The elements that did not decode, and problems with the list itself.
+    /// The elements that did not decode.
     pub failures: Vec<ElementFailure>,
+    /// What is wrong with the list itself (cut off, or text after its end),
+    /// which loses no element that arrived.
+    pub list_problem: Option<String>,
+}
+
+/// What one answer held: the items, the elements that failed, a list problem.
+struct Answer<T> {
+    items: Vec<T>,
+    failures: Vec<ElementFailure>,
+    list_problem: Option<String>,
+}
+
+impl<T> Answer<T> {
+    fn empty() -> Answer<T> {
+        Answer { items: Vec::new(), failures: Vec::new(), list_problem: None }
+    }
 }
 
 /// An element of the response that could not be read as a request.
@@ -111,8 +127,8 @@ const MESSAGE_LIMIT: usize = 300;
 /// Decodes a response of the requests endpoint from its status, its
 /// `Content-Type` header and its body.
 pub fn decode_response(status: u16, content_type: Option<&str>, body: &[u8]) -> Result<DecodedRequests, ResponseError> {
-    let (requests, failures) = decode_answer(status, content_type, body)?;
-    Ok(DecodedRequests { requests, failures })
+    let Answer { items, failures, list_problem } = decode_answer(status, content_type, body)?;
+    Ok(DecodedRequests { requests: items, failures, list_problem })
 }
 
 /// Decodes a response of the profile templates endpoint. Templates that cannot
@@ -122,7 +138,7 @@ pub fn decode_profile_templates(
     content_type: Option<&str>,
     body: &[u8],
 ) -> Result<Vec<ProfileTemplate>, ResponseError> {
-    decode_answer(status, content_type, body).map(|(templates, _)| templates)
+    decode_answer(status, content_type, body).map(|answer| answer.items)
 }
 
 /// The API's answer codes are the same for every endpoint: 204 is an empty
@@ -131,9 +147,9 @@ fn decode_answer<T: DeserializeOwned>(
     status: u16,
     content_type: Option<&str>,
     body: &[u8],
-) -> Result<(Vec<T>, Vec<ElementFailure>), ResponseError> {
+) -> Result<Answer<T>, ResponseError> {
     match status {
-        204 => Ok((Vec::new(), Vec::new())),
+        204 => Ok(Answer::empty()),
         200..=299 => decode_body(content_type, body),
         403 => Err(ResponseError::Forbidden),
         404 => Err(ResponseError::ApiNotEnabled),
@@ -147,10 +163,7 @@ fn decode_answer<T: DeserializeOwned>(
 pub const MAX_ELEMENT_BYTES: usize = 1 << 20;
 
 /// Decodes a successful body: an array of items, one item, or nothing.
-fn decode_body<T: DeserializeOwned>(
-    content_type: Option<&str>,
-    body: &[u8],
-) -> Result<(Vec<T>, Vec<ElementFailure>), ResponseError> {
+fn decode_body<T: DeserializeOwned>(content_type: Option<&str>, body: &[u8]) -> Result<Answer<T>, ResponseError> {
     let Ok(text) = std::str::from_utf8(body) else {
         return Err(ResponseError::NotJson { received: "binary data (not UTF-8 text)".into() });
     };
@@ -160,8 +173,13 @@ fn decode_body<T: DeserializeOwned>(
         return Err(ResponseError::NotJson { received: describe_markup(text) });
     }
     match text.as_bytes().first() {
-        None => Ok((Vec::new(), Vec::new())),
-        Some(b'[') => Ok(decode_elements(split_array(text))),
+        None => Ok(Answer::empty()),
+        Some(b'[') => {
+            let mut elements = split_array(text);
+            let mut answer = decode_elements(&mut elements);
+            answer.list_problem = elements.list_problem;
+            Ok(answer)
+        }
         Some(b'{') => Ok(decode_elements(std::iter::once(Ok(text)))),
         Some(_) if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() => {
             Err(ResponseError::NotRequests { reason: format!("it is \u{201c}{}\u{201d}", shorten(text)) })
@@ -170,17 +188,15 @@ fn decode_body<T: DeserializeOwned>(
     }
 }
 
-fn decode_elements<'a, T: DeserializeOwned>(
-    elements: impl Iterator<Item = Result<&'a str, String>>,
-) -> (Vec<T>, Vec<ElementFailure>) {
-    let (mut items, mut failures) = (Vec::new(), Vec::new());
+fn decode_elements<'a, T: DeserializeOwned>(elements: impl Iterator<Item = Result<&'a str, String>>) -> Answer<T> {
+    let mut answer = Answer::empty();
     for (index, element) in elements.enumerate() {
         match element.and_then(decode_element) {
-            Ok(item) => items.push(item),
-            Err(reason) => failures.push(ElementFailure { index, reason }),
+            Ok(item) => answer.items.push(item),
+            Err(reason) => answer.failures.push(ElementFailure { index, reason }),
         }
     }
-    (items, failures)
+    answer
 }
 
 fn decode_element<T: DeserializeOwned>(text: &str) -> Result<T, String> {
@@ -196,9 +212,9 @@ fn decode_element<T: DeserializeOwned>(text: &str) -> Result<T, String> {
 
 /// The elements of a JSON array, found by bracket depth without parsing them,
 /// so that one broken element (even one that is not valid JSON) costs only
-/// itself. Problems with the array itself come out as failed elements.
+/// itself. Problems with the array itself are kept in `list_problem`.
 fn split_array(text: &str) -> ArrayElements<'_> {
-    ArrayElements { text, position: 1, first: true, finished: false, after_end: None }
+    ArrayElements { text, position: 1, first: true, finished: false, list_problem: None }
 }
 
 struct ArrayElements<'a> {
@@ -208,7 +224,7 @@ struct ArrayElements<'a> {
     first: bool,
     finished: bool,
     /// What follows the closing `]`, when that is not just whitespace.
-    after_end: Option<String>,
+    list_problem: Option<String>,
 }
 
 impl<'a> Iterator for ArrayElements<'a> {
@@ -216,7 +232,7 @@ impl<'a> Iterator for ArrayElements<'a> {
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.finished {
-            return self.after_end.take().map(Err);
+            return None;
         }
         let bytes = self.text.as_bytes();
         let start = self.position;
@@ -236,9 +252,9 @@ impl<'a> Iterator for ArrayElements<'a> {
                     let first = std::mem::replace(&mut self.first, false);
                     if byte == b']' {
                         self.finished = true;
-                        self.after_end = trailing_text(&self.text[self.position..]);
+                        self.list_problem = trailing_text(&self.text[self.position..]);
                         if first && element.is_empty() {
-                            return self.after_end.take().map(Err);
+                            return None;
                         }
                     }
                     return Some(if element.is_empty() { Err("the element is empty".into()) } else { Ok(element) });
@@ -249,9 +265,9 @@ impl<'a> Iterator for ArrayElements<'a> {
         // The body ended before the closing `]`: the response was cut off. The
         // last element is still decoded, in case it is whole.
         self.finished = true;
-        self.after_end = Some("the list is not closed: the response was cut off".into());
+        self.list_problem = Some("the list is not closed: the response was cut off".into());
         let element = self.text[start..].trim();
-        if element.is_empty() { self.after_end.take().map(Err) } else { Some(Ok(element)) }
+        (!element.is_empty()).then_some(Ok(element))
     }
 }
 
@@ -381,16 +397,22 @@ mod tests {
 
     #[test]
     fn a_cut_off_list_keeps_what_arrived_and_says_so() {
+        const CUT: &str = "the list is not closed: the response was cut off";
         let decoded = decode_ok(&format!(r#"[{MINIMAL},{MINIMAL},{{"Uuid":"a9b4"#));
         assert_eq!(decoded.requests.len(), 2);
-        assert_eq!(decoded.failures.len(), 2);
+        assert_eq!(decoded.failures.len(), 1, "the cut element");
         assert_eq!(decoded.failures[0].index, 2);
-        assert_eq!(decoded.failures[1].reason, "the list is not closed: the response was cut off");
+        assert_eq!(decoded.list_problem.as_deref(), Some(CUT));
 
         let whole_last = decode_ok(&format!("[{MINIMAL},{MINIMAL}"));
         assert_eq!(whole_last.requests.len(), 2);
-        assert_eq!(failure_reasons(&whole_last), [(2, "the list is not closed: the response was cut off")]);
-        assert_eq!(failure_reasons(&decode_ok("[")), [(0, "the list is not closed: the response was cut off")]);
+        assert_eq!(failure_reasons(&whole_last), [], "every element that arrived was whole");
+        assert_eq!(whole_last.list_problem.as_deref(), Some(CUT));
+        let nothing = decode_ok("[");
+        assert_eq!(
+            (nothing.requests.len(), nothing.failures.len(), nothing.list_problem.as_deref()),
+            (0, 0, Some(CUT))
+        );
     }
 
     #[test]
@@ -398,10 +420,11 @@ mod tests {
         assert_eq!(failure_reasons(&decode_ok(&format!("[{MINIMAL},,{MINIMAL}]"))), [(1, "the element is empty")]);
         assert_eq!(decode_ok("[ \n ]"), DecodedRequests::default());
         let trailing = decode_ok(&format!("[{MINIMAL}] <!-- cached -->"));
-        assert_eq!(trailing.requests.len(), 1);
-        assert_eq!(trailing.failures[0].index, 1);
-        assert!(trailing.failures[0].reason.starts_with("unexpected text after the end of the list"));
-        assert_eq!(decode_ok("[] x").failures.len(), 1);
+        assert_eq!((trailing.requests.len(), trailing.failures.len()), (1, 0));
+        assert!(trailing.list_problem.unwrap().starts_with("unexpected text after the end of the list"));
+        let empty_then_text = decode_ok("[] x");
+        assert_eq!((empty_then_text.requests.len(), empty_then_text.failures.len()), (0, 0));
+        assert!(empty_then_text.list_problem.is_some());
     }
 
     #[test]

@@ -135,16 +135,19 @@ pub fn status_badge_class(status: cm_model::RequestStatus) -> String {
 }
 
 /// The all-zero GUID is how the API says "none".
-fn guid_text(guid: Option<Uuid>) -> String {
+pub(crate) fn guid_text(guid: Option<Uuid>) -> String {
     guid.map_or_else(|| "none".to_owned(), |guid| guid.to_string())
 }
 
 /// The columns a user chose to see, as remembered in the browser: column keys
 /// separated by commas. Unknown keys are ignored; nothing valid means all.
+/// The request id is always shown: its link is how a row opens from the keyboard.
 pub fn columns_from_storage(text: &str) -> Vec<Column> {
     let chosen: Vec<Column> = text.split(',').filter_map(Column::from_key).collect();
-    let shown: Vec<Column> = Column::ALL.into_iter().filter(|column| chosen.contains(column)).collect();
-    if shown.is_empty() { Column::ALL.to_vec() } else { shown }
+    if chosen.is_empty() {
+        return Column::ALL.to_vec();
+    }
+    Column::ALL.into_iter().filter(|column| *column == Column::RequestId || chosen.contains(column)).collect()
 }
 
 /// `columns` as [`columns_from_storage`] reads them.
@@ -215,6 +218,7 @@ mod tests {
     #[test]
     fn chosen_columns_are_remembered_in_table_order() {
         assert_eq!(columns_from_storage("status,id,bogus"), [Column::RequestId, Column::Status]);
+        assert_eq!(columns_from_storage("status"), [Column::RequestId, Column::Status], "the id always shows");
         assert_eq!(columns_from_storage(""), Column::ALL);
         assert_eq!(columns_from_storage("bogus"), Column::ALL);
         assert_eq!(columns_to_storage(&[Column::RequestId, Column::Submitted]), "id,submitted");

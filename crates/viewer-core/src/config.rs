@@ -40,7 +40,15 @@ impl ViewerConfig {
         if text.trim().is_empty() {
             return Ok(ViewerConfig::default());
         }
-        serde_json::from_str(text).map_err(|error| format!("config.json is not valid: {error}"))
+        let config: ViewerConfig =
+            serde_json::from_str(text).map_err(|error| format!("config.json is not valid: {error}"))?;
+        if !config.cm_host.trim().is_empty() {
+            validate_host(&config.cm_host).map_err(|error| format!("config.json is not valid: cmHost: {error}"))?;
+        }
+        if config.timeout_seconds == 0 {
+            return Err("config.json is not valid: timeoutSeconds must be at least 1".to_owned());
+        }
+        Ok(config)
     }
 
     /// The names to use: built-in ones with the configured ones on top.
@@ -121,6 +129,17 @@ mod tests {
         assert_eq!(ViewerConfig::from_json("{}").unwrap().timeout_seconds, 60);
         assert_eq!(ViewerConfig::from_json(r#"{"timeoutSeconds": 5}"#).unwrap().timeout_seconds, 5);
         assert!(ViewerConfig::from_json(r#"{"timeoutSeconds": "soon"}"#).is_err());
+        let zero = ViewerConfig::from_json(r#"{"timeoutSeconds": 0}"#).unwrap_err();
+        assert_eq!(zero, "config.json is not valid: timeoutSeconds must be at least 1");
+    }
+
+    #[test]
+    fn a_configured_host_must_be_an_http_address() {
+        let error = ViewerConfig::from_json(r#"{"cmHost": "cm.contoso.com"}"#).unwrap_err();
+        assert!(
+            error.starts_with("config.json is not valid: cmHost: \u{201c}cm.contoso.com\u{201d} cannot be used"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The detail view of one request: every field, in groups, as text; and the
 //! security descriptor as a table of entries.
 
-use cm_model::sddl::{Acl, ParsedSddl, Trustee, parse_sddl, rights_letters};
+use crate::columns::guid_text;
+use cm_model::sddl::{AceKind, Acl, ParsedSddl, Trustee, parse_sddl, rights_letters};
 use cm_model::{FlagNames, NameBook, Request};
 use uuid::Uuid;
 
@@ -21,10 +22,6 @@ pub struct Section {
 
 fn field(label: &'static str, value: impl Into<String>) -> Field {
     Field { label, value: value.into() }
-}
-
-fn guid(value: Option<Uuid>) -> String {
-    value.map_or_else(|| "none".to_owned(), |guid| guid.to_string())
 }
 
 /// The template's name with its GUID, or the GUID alone when it has no known name.
@@ -67,8 +64,8 @@ pub fn sections(request: &Request, names: &NameBook) -> Vec<Section> {
         Section {
             title: "People",
             fields: vec![
-                field("Originator", guid(request.originator_user_uuid)),
-                field("Target user", guid(request.target_user_uuid)),
+                field("Originator", guid_text(request.originator_user_uuid)),
+                field("Target user", guid_text(request.target_user_uuid)),
             ],
         },
         Section {
@@ -76,10 +73,10 @@ pub fn sections(request: &Request, names: &NameBook) -> Vec<Section> {
             fields: vec![
                 field("Profile template", template(request.profile_template_uuid, names)),
                 field("Smart card request", yes_no(request.is_smartcard)),
-                field("Old profile", guid(request.old_profile_uuid)),
-                field("New profile", guid(request.new_profile_uuid)),
-                field("Old smart card", guid(request.old_smartcard_uuid)),
-                field("New smart card", guid(request.new_smartcard_uuid)),
+                field("Old profile", guid_text(request.old_profile_uuid)),
+                field("New profile", guid_text(request.new_profile_uuid)),
+                field("Old smart card", guid_text(request.old_smartcard_uuid)),
+                field("New smart card", guid_text(request.new_smartcard_uuid)),
             ],
         },
         Section {
@@ -99,7 +96,8 @@ pub fn sections(request: &Request, names: &NameBook) -> Vec<Section> {
 pub struct AceRow {
     /// `Allow`, `Deny`, `Audit`, ...
     pub effect: &'static str,
-    pub allows: bool,
+    /// `allow`, `deny` or `other` (audit, alarm, label): the CSS class beside the word.
+    pub tone: &'static str,
     pub trustee: String,
     /// `CCDCSW`, or a hex mask as written.
     pub rights_letters: String,
@@ -152,7 +150,11 @@ fn ace_row(ace: &cm_model::sddl::Ace, names: &NameBook) -> AceRow {
         .join("; ");
     AceRow {
         effect: ace.kind.label(),
-        allows: ace.kind.allows(),
+        tone: match ace.kind {
+            _ if ace.kind.allows() => "allow",
+            AceKind::Deny | AceKind::ObjectDeny | AceKind::CallbackDeny => "deny",
+            _ => "other",
+        },
         trustee: ace.trustee.to_string(),
         rights_letters: if letters.is_empty() { ace.rights_text.clone() } else { letters },
         rights_names: names.access_rights(ace.rights).to_string(),
@@ -202,7 +204,8 @@ mod tests {
         assert_eq!(view.problem, None);
         assert_eq!(view.dacl.len(), 6);
         let deny = &view.dacl[0];
-        assert_eq!((deny.effect, deny.allows, deny.rights_letters.as_str()), ("Deny", false, "LC"));
+        assert_eq!((deny.effect, deny.tone, deny.rights_letters.as_str()), ("Deny", "deny", "LC"));
+        assert_eq!(view.dacl[1].tone, "allow");
         assert_eq!(deny.rights_names, "List children");
         let everyone = &view.dacl[2];
         assert_eq!((everyone.trustee.as_str(), everyone.rights_names.as_str()), ("Everyone (WD)", "Read control"));

@@ -160,11 +160,6 @@ impl AceKind {
     pub fn allows(self) -> bool {
         matches!(self, AceKind::Allow | AceKind::ObjectAllow | AceKind::CallbackAllow | AceKind::CallbackObjectAllow)
     }
-
-    /// Whether the entry refuses rights.
-    pub fn denies(self) -> bool {
-        matches!(self, AceKind::Deny | AceKind::ObjectDeny | AceKind::CallbackDeny)
-    }
 }
 
 /// Inheritance and audit flags of an ACE.

@@ -15,7 +15,7 @@ fn the_seed_descriptor_parses_completely() {
     assert!(dacl.flags.is_empty());
     assert_eq!(dacl.aces.len(), 9);
     let deny = &dacl.aces[0];
-    assert_eq!((deny.kind, deny.rights, deny.kind.denies()), (AceKind::Deny, 0x4, true));
+    assert_eq!((deny.kind, deny.rights, deny.kind.allows()), (AceKind::Deny, 0x4, false));
     assert_eq!(deny.trustee.text, format!("{DOMAIN}-14995557"));
     let everyone = &dacl.aces[5];
     assert_eq!((everyone.kind.label(), everyone.rights_text.as_str()), ("Allow", "RC"));
