@@ -72,15 +72,15 @@ pub struct Settings {
     pub host: String,
     /// Where `host` comes from.
     pub host_source: HostSource,
-    /// The names to show numbers with.
+    /// The names to show numbers with, from `config.json`; template names come
+    /// from the host separately.
     pub names: Arc<NameBook>,
     /// How long to wait for an answer.
     pub timeout_seconds: u32,
 }
 
-/// Reads `config.json` into [`Settings`], with the names of the host's profile
-/// templates when it gives them. `chosen_host`, set by the user in this
-/// browser, wins over the configured host.
+/// Reads `config.json` into [`Settings`]. `chosen_host`, set by the user in
+/// this browser, wins over the configured host.
 pub async fn load_settings(chosen_host: Option<String>) -> Result<Settings, LoadError> {
     let config = load_config().await?;
     let names = config.name_book().map_err(LoadError::Config)?;
@@ -90,18 +90,12 @@ pub async fn load_settings(chosen_host: Option<String>) -> Result<Settings, Load
         None if config.cm_host.trim().is_empty() => (origin, HostSource::PageOrigin),
         None => (config.host(&origin).to_owned(), HostSource::Configured),
     };
-    let templates = fetch_profile_templates(&host, config.timeout_seconds).await;
-    Ok(Settings {
-        host,
-        host_source,
-        names: Arc::new(names.with_profile_templates(&templates)),
-        timeout_seconds: config.timeout_seconds,
-    })
+    Ok(Settings { host, host_source, names: Arc::new(names), timeout_seconds: config.timeout_seconds })
 }
 
 /// The host's profile templates. They only name things, so when the host does
 /// not give them the viewer shows GUIDs instead, without complaint.
-async fn fetch_profile_templates(host: &str, timeout_seconds: u32) -> Vec<ProfileTemplate> {
+pub async fn fetch_profile_templates(host: &str, timeout_seconds: u32) -> Vec<ProfileTemplate> {
     match get(host, &profile_templates_url(host), timeout_seconds, |_| ()).await {
         Ok(answer) => {
             decode_profile_templates(answer.status, answer.content_type.as_deref(), &answer.body).unwrap_or_default()

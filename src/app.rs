@@ -1,7 +1,7 @@
 //! The page: reads the settings, then shows what the CM server answers to the
 //! user's question, or says why it cannot.
 
-use crate::api::{LoadError, Settings, fetch_requests, load_settings};
+use crate::api::{LoadError, Settings, fetch_profile_templates, fetch_requests, load_settings};
 use crate::browser_clock::BrowserClock;
 use crate::choices::Choices;
 use crate::components::{
@@ -10,7 +10,7 @@ use crate::components::{
 use crate::download::save_file;
 use crate::history::view_in_url;
 use crate::preferences::remembered_host;
-use cm_model::{DecodedRequests, ElementFailure, Request, RequestStatus, RequestType};
+use cm_model::{DecodedRequests, ElementFailure, NameBook, Request, RequestStatus, RequestType};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -77,6 +77,15 @@ fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
     choices.mirror_in_url();
     let query = choices.query;
     let progress = RwSignal::new(None::<Progress>);
+    // Asked at the same time as the list, and once per host: names only, so a
+    // failure shows GUIDs rather than an error.
+    let templates = {
+        let (host, timeout) = (settings.host.clone(), settings.timeout_seconds);
+        LocalResource::new(move || {
+            let host = host.clone();
+            async move { Arc::new(fetch_profile_templates(&host, timeout).await) }
+        })
+    };
     let answer = {
         let settings = settings.clone();
         LocalResource::new(move || {
@@ -102,8 +111,12 @@ fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
             {move || {
                 let settings = settings.clone();
                 Suspend::new(async move {
+                    let templates = templates.await;
                     match answer.await {
-                        Ok(decoded) => view! { <Answer decoded settings choices /> }.into_any(),
+                        Ok(decoded) => {
+                            let names = Arc::new(settings.names.as_ref().clone().with_profile_templates(&templates));
+                            view! { <Answer decoded host=settings.host.clone() names choices /> }.into_any()
+                        }
                         Err(error) => error_message(&error, move || answer.refetch()).into_any(),
                     }
                 })
@@ -115,7 +128,7 @@ fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
 /// The requests of one answer: a note about any that could not be read, the
 /// narrowing controls, the counts, the open request and the table.
 #[component]
-fn Answer(decoded: Arc<DecodedRequests>, settings: Arc<Settings>, choices: Choices) -> impl IntoView {
+fn Answer(decoded: Arc<DecodedRequests>, host: String, names: Arc<NameBook>, choices: Choices) -> impl IntoView {
     let failure_note = (!decoded.failures.is_empty()).then(|| failure_note(&decoded.failures));
     let list_problem = decoded.list_problem.clone().map(|problem| {
         view! {
@@ -134,7 +147,6 @@ fn Answer(decoded: Arc<DecodedRequests>, settings: Arc<Settings>, choices: Choic
     }
     let Choices { narrowing, sort, open, columns, .. } = choices;
     let requests: Arc<[Request]> = decoded.requests.clone().into();
-    let names = settings.names.clone();
     let index = Arc::new(SearchIndex::new(&requests, &names, &BrowserClock));
     let narrowed = {
         let requests = requests.clone();
@@ -144,7 +156,6 @@ fn Answer(decoded: Arc<DecodedRequests>, settings: Arc<Settings>, choices: Choic
         requests.iter().map(|r| r.request_type).collect::<BTreeSet<_>>().into_iter().collect();
     let statuses: Vec<RequestStatus> = requests.iter().map(|r| r.status).collect::<BTreeSet<_>>().into_iter().collect();
     let total = requests.len();
-    let host = settings.host.clone();
     let summary = move || format!("{} of {total} requests from {host}", narrowed.with(|n| n.positions.len()));
     let arranged = {
         let (requests, names) = (requests.clone(), names.clone());

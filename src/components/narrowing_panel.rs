@@ -3,7 +3,7 @@
 use cm_model::{NameBook, RequestStatus, RequestType};
 use leptos::prelude::*;
 use std::sync::Arc;
-use viewer_core::narrowing::{Narrowed, Narrowing};
+use viewer_core::narrowing::{Date, Narrowed, Narrowing};
 
 /// The controls that change `narrowing`; `types` and `statuses` are the values
 /// present in the fetched requests, shown with their counts from `narrowed`.
@@ -48,26 +48,8 @@ pub fn NarrowingPanel(
             </fieldset>
             <fieldset class="dates">
                 <legend>"Submitted"</legend>
-                <label>
-                    "from "
-                    <input
-                        type="date"
-                        prop:value=move || narrowing.with(|narrowing| day_text(narrowing.submitted_from))
-                        on:change=move |event| {
-                            narrowing.update(|narrowing| narrowing.submitted_from = event_target_value(&event).parse().ok())
-                        }
-                    />
-                </label>
-                <label>
-                    "to "
-                    <input
-                        type="date"
-                        prop:value=move || narrowing.with(|narrowing| day_text(narrowing.submitted_to))
-                        on:change=move |event| {
-                            narrowing.update(|narrowing| narrowing.submitted_to = event_target_value(&event).parse().ok())
-                        }
-                    />
-                </label>
+                <DayInput label="from " narrowing day=Day { read: |n| n.submitted_from, write: |n| &mut n.submitted_from } />
+                <DayInput label="to " narrowing day=Day { read: |n| n.submitted_to, write: |n| &mut n.submitted_to } />
             </fieldset>
         </section>
     }
@@ -133,6 +115,30 @@ fn toggle<T: PartialEq>(chosen: &mut Vec<T>, value: T) {
             chosen.remove(at);
         }
         None => chosen.push(value),
+    }
+}
+
+/// Which day of a [`Narrowing`] a date input sets.
+#[derive(Clone, Copy)]
+struct Day {
+    read: fn(&Narrowing) -> Option<Date>,
+    write: fn(&mut Narrowing) -> &mut Option<Date>,
+}
+
+/// A date input bound to one `day` of `narrowing`; clearing it clears the day.
+#[component]
+fn DayInput(label: &'static str, narrowing: RwSignal<Narrowing>, day: Day) -> impl IntoView {
+    view! {
+        <label>
+            {label}
+            <input
+                type="date"
+                prop:value=move || narrowing.with(|narrowing| day_text((day.read)(narrowing)))
+                on:change=move |event| {
+                    narrowing.update(|narrowing| *(day.write)(narrowing) = event_target_value(&event).parse().ok())
+                }
+            />
+        </label>
     }
 }
 

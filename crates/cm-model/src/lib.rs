@@ -29,7 +29,9 @@ pub use date::CmDate;
 pub use jiff::Timestamp;
 pub use names::{FlagNames, NameBook, NameConfig, NameOrigin, Named};
 pub use request::{DataCollectionFlags, DataItem, Request, RequestFlags};
-pub use response::{DecodedRequests, ElementFailure, ResponseError, decode_profile_templates, decode_response};
+pub use response::{
+    DecodedRequests, ElementFailure, ResponseError, decode_profile_templates, decode_response, shorten,
+};
 pub use template::ProfileTemplate;
 
 /// Path of the requests endpoint, relative to the CM host.

@@ -181,10 +181,12 @@ fn decode_body<T: DeserializeOwned>(content_type: Option<&str>, body: &[u8]) -> 
             Ok(answer)
         }
         Some(b'{') => Ok(decode_elements(std::iter::once(Ok(text)))),
-        Some(_) if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() => {
-            Err(ResponseError::NotRequests { reason: format!("it is \u{201c}{}\u{201d}", shorten(text)) })
-        }
-        Some(_) => Err(ResponseError::NotJson { received: format!("text starting \u{201c}{}\u{201d}", shorten(text)) }),
+        Some(_) if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() => Err(ResponseError::NotRequests {
+            reason: format!("it is \u{201c}{}\u{201d}", shorten(text, MESSAGE_LIMIT)),
+        }),
+        Some(_) => Err(ResponseError::NotJson {
+            received: format!("text starting \u{201c}{}\u{201d}", shorten(text, MESSAGE_LIMIT)),
+        }),
     }
 }
 
@@ -288,7 +290,8 @@ fn skip_string(bytes: &[u8], mut from: usize) -> Option<usize> {
 
 fn trailing_text(rest: &str) -> Option<String> {
     let rest = rest.trim();
-    (!rest.is_empty()).then(|| format!("unexpected text after the end of the list: \u{201c}{}\u{201d}", shorten(rest)))
+    (!rest.is_empty())
+        .then(|| format!("unexpected text after the end of the list: \u{201c}{}\u{201d}", shorten(rest, MESSAGE_LIMIT)))
 }
 
 /// What a failing server said: ASP.NET Web API answers `{"Message": ...}`, other
@@ -303,7 +306,7 @@ fn server_error(status: u16, body: &str) -> ResponseError {
         Err(_) => body.to_owned(),
     };
     let correlation_id = correlation_id_in(body);
-    ResponseError::ServerError { status, message: shorten(&message), correlation_id }
+    ResponseError::ServerError { status, message: shorten(&message, MESSAGE_LIMIT), correlation_id }
 }
 
 /// The GUID after "correlation", in any case and punctuation ("Correlation ID: …",
@@ -327,14 +330,16 @@ fn describe_markup(text: &str) -> String {
         .map(str::trim)
         .filter(|title| !title.is_empty());
     match title {
-        Some(title) => format!("an HTML page titled \u{201c}{}\u{201d}", shorten(title)),
+        Some(title) => format!("an HTML page titled \u{201c}{}\u{201d}", shorten(title, MESSAGE_LIMIT)),
         None => "an HTML page".into(),
     }
 }
 
-fn shorten(text: &str) -> String {
+/// `text`, trimmed, cut to at most `limit` characters with an ellipsis: how
+/// untrusted text is quoted in a message.
+pub fn shorten(text: &str, limit: usize) -> String {
     let text = text.trim();
-    match text.char_indices().nth(MESSAGE_LIMIT) {
+    match text.char_indices().nth(limit) {
         Some((cut, _)) => format!("{}\u{2026}", &text[..cut]),
         None => text.to_owned(),
     }

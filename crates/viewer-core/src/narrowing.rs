@@ -4,7 +4,8 @@
 
 use crate::time::{LocalClock, local_day, local_text};
 use cm_model::{NameBook, Request, RequestStatus, RequestType};
-use jiff::civil::Date;
+/// The day type of the date range.
+pub use jiff::civil::Date;
 use std::collections::BTreeMap;
 
 /// What the user narrowed the fetched requests to. Empty parts narrow nothing.

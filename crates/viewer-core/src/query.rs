@@ -4,7 +4,7 @@
 //! (`targetuser=current`), or returns one request by id (`/requests/{id}`).
 //! Anything else is narrowed in the page.
 
-use cm_model::{PROFILE_TEMPLATES_PATH, REQUESTS_PATH, RequestStatus};
+use cm_model::{PROFILE_TEMPLATES_PATH, REQUESTS_PATH, RequestStatus, shorten};
 use uuid::Uuid;
 
 /// One question to the requests endpoint.
@@ -55,16 +55,8 @@ pub fn parse_request_id(text: &str) -> Result<Uuid, String> {
         _ => Err(format!(
             "\u{201c}{}\u{201d} is not a request id. A request id is a GUID such as \
              a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099.",
-            shorten(text.trim())
+            shorten(text, 60)
         )),
-    }
-}
-
-fn shorten(text: &str) -> String {
-    const LIMIT: usize = 60;
-    match text.char_indices().nth(LIMIT) {
-        Some((cut, _)) => format!("{}\u{2026}", &text[..cut]),
-        None => text.to_owned(),
     }
 }
 
