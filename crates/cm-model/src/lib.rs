@@ -30,7 +30,8 @@ pub use jiff::Timestamp;
 pub use names::{FlagNames, NameBook, NameConfig, NameOrigin, Named};
 pub use request::{DataCollectionFlags, DataItem, Request, RequestFlags};
 pub use response::{
-    DecodedRequests, ElementFailure, ResponseError, decode_profile_templates, decode_response, shorten,
+    DecodedRequests, ElementFailure, Finished, ResponseDecoder, ResponseError, decode_profile_templates,
+    decode_response, shorten,
 };
 pub use template::ProfileTemplate;
 

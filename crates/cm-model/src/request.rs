@@ -5,6 +5,7 @@ use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// A CM request (`Microsoft.Clm.Shared.Requests.Request`).
@@ -58,7 +59,9 @@ pub struct Request {
     #[serde(serialize_with = "nil_for_none")]
     pub profile_template_uuid: Option<Uuid>,
     /// `SecurityDescriptor`: SDDL as received, NUL padding included; see [`crate::sddl::parse_sddl`].
-    pub security_descriptor: String,
+    /// Shared, because many requests carry the same descriptor and a store of
+    /// many requests keeps one copy of each.
+    pub security_descriptor: Arc<str>,
     /// `IsSmartcard`: a smart-card request (true) or a software-profile request (false).
     pub is_smartcard: bool,
     /// `IsEnrollmentAgent`: whether an enrollment agent is required to run the request.
@@ -195,7 +198,7 @@ impl<'de> Visitor<'de> for RequestVisitor {
             priority: 0,
             comment: String::new(),
             profile_template_uuid: None,
-            security_descriptor: String::new(),
+            security_descriptor: Arc::from(""),
             is_smartcard: false,
             is_enrollment_agent: false,
             is_data_collection_complete: false,
@@ -237,7 +240,7 @@ impl<'de> Visitor<'de> for RequestVisitor {
                 14 => request.priority = map.next_value()?,
                 15 => request.comment = nullable(&mut map)?,
                 16 => request.profile_template_uuid = guid_or_none(&mut map)?,
-                17 => request.security_descriptor = nullable(&mut map)?,
+                17 => request.security_descriptor = nullable::<_, String>(&mut map)?.into(),
                 18 => request.is_smartcard = map.next_value()?,
                 19 => request.is_enrollment_agent = map.next_value()?,
                 _ => request.is_data_collection_complete = map.next_value()?,

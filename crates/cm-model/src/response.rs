@@ -8,6 +8,7 @@
 use crate::{ProfileTemplate, Request};
 use serde::de::DeserializeOwned;
 use std::fmt;
+use std::marker::PhantomData;
 
 /// The requests that decoded, and the elements that did not.
 #[derive(Debug, Default, PartialEq)]
@@ -124,11 +125,14 @@ impl std::error::Error for ResponseError {}
 /// How much of a server's own error text is kept for the page.
 const MESSAGE_LIMIT: usize = 300;
 
-/// Decodes a response of the requests endpoint from its status, its
+/// Decodes a whole response of the requests endpoint from its status, its
 /// `Content-Type` header and its body.
 pub fn decode_response(status: u16, content_type: Option<&str>, body: &[u8]) -> Result<DecodedRequests, ResponseError> {
-    let Answer { items, failures, list_problem } = decode_answer(status, content_type, body)?;
-    Ok(DecodedRequests { requests: items, failures, list_problem })
+    let mut decoder = ResponseDecoder::new(status, content_type);
+    let mut requests = decoder.push(body);
+    let Finished { items, failures, list_problem } = decoder.finish()?;
+    requests.extend(items);
+    Ok(DecodedRequests { requests, failures, list_problem })
 }
 
 /// Decodes a response of the profile templates endpoint. Templates that cannot
@@ -138,49 +142,199 @@ pub fn decode_profile_templates(
     content_type: Option<&str>,
     body: &[u8],
 ) -> Result<Vec<ProfileTemplate>, ResponseError> {
-    decode_answer(status, content_type, body).map(|answer| answer.items)
-}
-
-/// The API's answer codes are the same for every endpoint: 204 is an empty
-/// list, 403, 404 and 5xx are errors.
-fn decode_answer<T: DeserializeOwned>(
-    status: u16,
-    content_type: Option<&str>,
-    body: &[u8],
-) -> Result<Answer<T>, ResponseError> {
-    match status {
-        204 => Ok(Answer::empty()),
-        200..=299 => decode_body(content_type, body),
-        403 => Err(ResponseError::Forbidden),
-        404 => Err(ResponseError::ApiNotEnabled),
-        500..=599 => Err(server_error(status, &String::from_utf8_lossy(body))),
-        _ => Err(ResponseError::UnexpectedStatus { status }),
-    }
+    let mut decoder = ResponseDecoder::new(status, content_type);
+    let mut templates = decoder.push(body);
+    templates.extend(decoder.finish()?.items);
+    Ok(templates)
 }
 
 /// The largest element accepted: a real request is about 1.3 KB, so anything
 /// near this is hostile or broken, and is refused before it is parsed.
 pub const MAX_ELEMENT_BYTES: usize = 1 << 20;
 
-/// Decodes a successful body: an array of items, one item, or nothing.
-fn decode_body<T: DeserializeOwned>(content_type: Option<&str>, body: &[u8]) -> Result<Answer<T>, ResponseError> {
-    let Ok(text) = std::str::from_utf8(body) else {
+/// Decodes a response body as it arrives, chunk by chunk: each element of a
+/// JSON array is decoded as soon as its last byte is in, so that the first
+/// requests can be shown long before the last byte arrives, and only the
+/// element under way is ever held. Any other body (one object, an error page, a
+/// failing status) is kept, up to [`MAX_ELEMENT_BYTES`], and decoded at the end.
+pub struct ResponseDecoder<T> {
+    status: u16,
+    declared_html: bool,
+    body: Body,
+    failures: Vec<ElementFailure>,
+    items: PhantomData<fn() -> T>,
+}
+
+/// What the body has turned out to be so far.
+enum Body {
+    /// Only whitespace (or a byte order mark) so far.
+    Undecided(Vec<u8>),
+    /// A JSON array, split into elements as they complete.
+    List(ListSplitter),
+    /// Anything else, decoded once it is complete.
+    Whole(KeptBytes),
+}
+
+/// What is left to report once the body is complete.
+pub struct Finished<T> {
+    /// Items that only the end of the body completed.
+    pub items: Vec<T>,
+    /// Every element that could not be decoded, in the order of the body.
+    pub failures: Vec<ElementFailure>,
+    /// What is wrong with the list itself, which loses no element that arrived.
+    pub list_problem: Option<String>,
+}
+
+impl<T: DeserializeOwned> ResponseDecoder<T> {
+    /// A decoder for a response with this status and `Content-Type`.
+    pub fn new(status: u16, content_type: Option<&str>) -> ResponseDecoder<T> {
+        let declared_html = content_type.is_some_and(|value| value.to_ascii_lowercase().contains("html"));
+        // Only a successful JSON answer can be a list; everything else is read whole.
+        let body = match status {
+            200..=299 if status != 204 && !declared_html => Body::Undecided(Vec::new()),
+            _ => Body::Whole(KeptBytes::default()),
+        };
+        ResponseDecoder { status, declared_html, body, failures: Vec::new(), items: PhantomData }
+    }
+
+    /// Takes the next chunk of the body; returns the items it completed.
+    pub fn push(&mut self, chunk: &[u8]) -> Vec<T> {
+        let mut items = Vec::new();
+        let mut chunk = chunk;
+        if let Body::Undecided(start) = &mut self.body {
+            start.extend_from_slice(chunk);
+            if start.len() < BYTE_ORDER_MARK.len() && BYTE_ORDER_MARK.starts_with(start) {
+                return items;
+            }
+            let Some(first) = start.strip_prefix(BYTE_ORDER_MARK).unwrap_or(start).iter().position(|b| !is_space(*b))
+            else {
+                // Whitespace carries nothing: keep only what a byte order mark may still need.
+                if start.len() >= BYTE_ORDER_MARK.len() {
+                    start.clear();
+                }
+                return items;
+            };
+            let start = std::mem::take(start);
+            let first = first + if start.starts_with(BYTE_ORDER_MARK) { BYTE_ORDER_MARK.len() } else { 0 };
+            if start[first] == b'[' {
+                self.body = Body::List(ListSplitter::default());
+                let Body::List(list) = &mut self.body else { unreachable!("just set") };
+                list.push(&start[first + 1..], &mut |element| decode_into(&mut items, &mut self.failures, element));
+            } else {
+                let mut kept = KeptBytes::default();
+                kept.push(&start);
+                self.body = Body::Whole(kept);
+            }
+            chunk = &[];
+        }
+        match &mut self.body {
+            Body::Undecided(_) => {}
+            Body::List(list) => list.push(chunk, &mut |element| decode_into(&mut items, &mut self.failures, element)),
+            Body::Whole(kept) => kept.push(chunk),
+        }
+        items
+    }
+
+    /// Ends the body: decodes what was kept, or the list's last element.
+    pub fn finish(mut self) -> Result<Finished<T>, ResponseError> {
+        let mut items = Vec::new();
+        let list_problem = match self.body {
+            Body::Undecided(_) => None,
+            Body::List(list) => list.finish(&mut |element| decode_into(&mut items, &mut self.failures, element)),
+            Body::Whole(kept) => {
+                let answer = decode_whole(self.status, self.declared_html, &kept)?;
+                items = answer.items;
+                self.failures.extend(answer.failures);
+                answer.list_problem
+            }
+        };
+        Ok(Finished { items, failures: self.failures, list_problem })
+    }
+}
+
+/// Decodes one element of a list into `items`, or records why it failed.
+fn decode_into<T: DeserializeOwned>(items: &mut Vec<T>, failures: &mut Vec<ElementFailure>, element: Element<'_>) {
+    let decoded = element.text.and_then(|bytes| match std::str::from_utf8(bytes) {
+        Ok(text) => decode_element(text),
+        Err(_) => Err("it is not UTF-8 text".to_owned()),
+    });
+    match decoded {
+        Ok(item) => items.push(item),
+        Err(reason) => failures.push(ElementFailure { index: element.index, reason }),
+    }
+}
+
+const BYTE_ORDER_MARK: &[u8] = "\u{feff}".as_bytes();
+
+/// JSON's whitespace.
+fn is_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// The start of a body that is read whole, up to [`MAX_ELEMENT_BYTES`]: enough
+/// for one request or an error page's message; beyond it only the size counts.
+#[derive(Default)]
+struct KeptBytes {
+    bytes: Vec<u8>,
+    total: usize,
+}
+
+impl KeptBytes {
+    fn push(&mut self, chunk: &[u8]) {
+        self.total += chunk.len();
+        let room = MAX_ELEMENT_BYTES.saturating_sub(self.bytes.len());
+        self.bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+    }
+
+    /// The kept text; a character cut in two by the limit is left out.
+    fn text(&self) -> Result<&str, std::str::Utf8Error> {
+        match std::str::from_utf8(&self.bytes) {
+            Err(error) if self.total > self.bytes.len() && error.error_len().is_none() => {
+                Ok(std::str::from_utf8(&self.bytes[..error.valid_up_to()]).unwrap_or_default())
+            }
+            result => result,
+        }
+    }
+}
+
+/// The API's answer codes are the same for every endpoint: 204 is an empty
+/// list, 403, 404 and 5xx are errors.
+fn decode_whole<T: DeserializeOwned>(
+    status: u16,
+    declared_html: bool,
+    body: &KeptBytes,
+) -> Result<Answer<T>, ResponseError> {
+    let text = || String::from_utf8_lossy(&body.bytes);
+    match status {
+        204 => Ok(Answer::empty()),
+        200..=299 => decode_body(declared_html, body),
+        403 => Err(ResponseError::Forbidden),
+        404 => Err(ResponseError::ApiNotEnabled),
+        500..=599 => Err(server_error(status, &text())),
+        _ => Err(ResponseError::UnexpectedStatus { status }),
+    }
+}
+
+/// Decodes a successful body that is not a list: one item, or nothing.
+fn decode_body<T: DeserializeOwned>(declared_html: bool, body: &KeptBytes) -> Result<Answer<T>, ResponseError> {
+    let Ok(text) = body.text() else {
         return Err(ResponseError::NotJson { received: "binary data (not UTF-8 text)".into() });
     };
     let text = text.trim_start_matches('\u{feff}').trim();
-    let declared_html = content_type.is_some_and(|value| value.to_ascii_lowercase().contains("html"));
     if declared_html || text.starts_with('<') {
         return Err(ResponseError::NotJson { received: describe_markup(text) });
     }
     match text.as_bytes().first() {
         None => Ok(Answer::empty()),
-        Some(b'[') => {
-            let mut elements = split_array(text);
-            let mut answer = decode_elements(&mut elements);
-            answer.list_problem = elements.list_problem;
+        Some(b'{') => {
+            let mut answer = Answer::empty();
+            let element = match body.total {
+                total if total > body.bytes.len() => Err(too_long(total)),
+                _ => Ok(text.as_bytes()),
+            };
+            decode_into(&mut answer.items, &mut answer.failures, Element { index: 0, text: element });
             Ok(answer)
         }
-        Some(b'{') => Ok(decode_elements(std::iter::once(Ok(text)))),
         Some(_) if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() => Err(ResponseError::NotRequests {
             reason: format!("it is \u{201c}{}\u{201d}", shorten(text, MESSAGE_LIMIT)),
         }),
@@ -190,101 +344,134 @@ fn decode_body<T: DeserializeOwned>(content_type: Option<&str>, body: &[u8]) -> 
     }
 }
 
-fn decode_elements<'a, T: DeserializeOwned>(elements: impl Iterator<Item = Result<&'a str, String>>) -> Answer<T> {
-    let mut answer = Answer::empty();
-    for (index, element) in elements.enumerate() {
-        match element.and_then(decode_element) {
-            Ok(item) => answer.items.push(item),
-            Err(reason) => answer.failures.push(ElementFailure { index, reason }),
-        }
-    }
-    answer
-}
-
 fn decode_element<T: DeserializeOwned>(text: &str) -> Result<T, String> {
     if text.len() > MAX_ELEMENT_BYTES {
-        return Err(format!(
-            "it is {} KB long; a request is never more than {} KB",
-            text.len() / 1024,
-            MAX_ELEMENT_BYTES / 1024
-        ));
+        return Err(too_long(text.len()));
     }
     serde_json::from_str(text).map_err(|error| error.to_string())
 }
 
-/// The elements of a JSON array, found by bracket depth without parsing them,
-/// so that one broken element (even one that is not valid JSON) costs only
-/// itself. Problems with the array itself are kept in `list_problem`.
-fn split_array(text: &str) -> ArrayElements<'_> {
-    ArrayElements { text, position: 1, first: true, finished: false, list_problem: None }
+fn too_long(bytes: usize) -> String {
+    format!("it is {} KB long; a request is never more than {} KB", bytes / 1024, MAX_ELEMENT_BYTES / 1024)
 }
 
-struct ArrayElements<'a> {
-    text: &'a str,
-    /// Byte offset of the next element; starts after the `[`.
-    position: usize,
-    first: bool,
-    finished: bool,
-    /// What follows the closing `]`, when that is not just whitespace.
-    list_problem: Option<String>,
+/// One element of a list: its bytes, or why they cannot be an element.
+struct Element<'a> {
+    /// Position in the list.
+    index: usize,
+    text: Result<&'a [u8], String>,
 }
 
-impl<'a> Iterator for ArrayElements<'a> {
-    type Item = Result<&'a str, String>;
+/// Splits a JSON array into its elements by bracket depth without parsing
+/// them, so that one broken element (even one that is not valid JSON) costs
+/// only itself. Chunks may end anywhere, even inside a string or an escape.
+#[derive(Default)]
+struct ListSplitter {
+    /// The bytes of the element under way, from its first byte.
+    pending: Vec<u8>,
+    /// How far into `pending` the scan has gone.
+    scanned: usize,
+    depth: usize,
+    in_string: bool,
+    /// Inside a string, just after a backslash.
+    escaped: bool,
+    /// Bytes of the element under way that were dropped because it is already
+    /// too long to be a request: it fails, but its end must still be found.
+    dropped: usize,
+    /// Elements ended so far.
+    ended: usize,
+    /// Set once the closing `]` arrived; what follows it is kept for a message.
+    after_end: Option<KeptBytes>,
+}
 
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.finished {
-            return None;
+impl ListSplitter {
+    fn push(&mut self, chunk: &[u8], found: &mut impl FnMut(Element<'_>)) {
+        if let Some(after_end) = &mut self.after_end {
+            after_end.push(chunk);
+            return;
         }
-        let bytes = self.text.as_bytes();
-        let start = self.position;
-        let mut depth = 0usize;
-        while let Some(&byte) = bytes.get(self.position) {
-            self.position += 1;
-            match byte {
+        self.pending.extend_from_slice(chunk);
+        let mut start = 0;
+        let mut at = self.scanned;
+        while at < self.pending.len() {
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                    at += 1;
+                    continue;
+                }
                 // Most of a request is string content: skip it in one step.
-                b'"' => match skip_string(bytes, self.position) {
-                    Some(after) => self.position = after,
-                    None => self.position = bytes.len(),
-                },
-                b'{' | b'[' => depth += 1,
-                b'}' | b']' if depth > 0 => depth -= 1,
-                b',' | b']' if depth == 0 => {
-                    let element = self.text[start..self.position - 1].trim();
-                    let first = std::mem::replace(&mut self.first, false);
-                    if byte == b']' {
-                        self.finished = true;
-                        self.list_problem = trailing_text(&self.text[self.position..]);
-                        if first && element.is_empty() {
-                            return None;
+                match memchr::memchr2(b'"', b'\\', &self.pending[at..]) {
+                    Some(offset) => {
+                        at += offset + 1;
+                        if self.pending[at - 1] == b'"' {
+                            self.in_string = false;
+                        } else {
+                            self.escaped = true;
                         }
                     }
-                    return Some(if element.is_empty() { Err("the element is empty".into()) } else { Ok(element) });
+                    None => at = self.pending.len(),
+                }
+                continue;
+            }
+            let byte = self.pending[at];
+            at += 1;
+            match byte {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => self.depth += 1,
+                b'}' | b']' if self.depth > 0 => self.depth -= 1,
+                b',' | b']' if self.depth == 0 => {
+                    let closes = byte == b']';
+                    self.end_element(start, at - 1, closes, found);
+                    start = at;
+                    if closes {
+                        let mut after_end = KeptBytes::default();
+                        after_end.push(&self.pending[at..]);
+                        self.after_end = Some(after_end);
+                        self.pending = Vec::new();
+                        return;
+                    }
                 }
                 _ => {}
             }
         }
+        self.pending.drain(..start);
+        self.scanned = self.pending.len();
+        if self.pending.len() > MAX_ELEMENT_BYTES {
+            self.dropped += self.pending.len();
+            self.pending.clear();
+            self.scanned = 0;
+        }
+    }
+
+    /// Reports `pending[start..end]` as the next element.
+    fn end_element(&mut self, start: usize, end: usize, closes: bool, found: &mut impl FnMut(Element<'_>)) {
+        let index = self.ended;
+        let bytes = self.pending[start..end].trim_ascii();
+        let dropped = std::mem::take(&mut self.dropped);
+        self.ended += 1;
+        let text = match (dropped, bytes.is_empty()) {
+            (0, true) if closes && index == 0 => return,
+            (0, true) => Err("the element is empty".to_owned()),
+            (0, false) => Ok(bytes),
+            (dropped, _) => Err(too_long(dropped + bytes.len())),
+        };
+        found(Element { index, text });
+    }
+
+    /// Ends the body: reports the last element if the list was cut off, and
+    /// what is wrong with the list itself.
+    fn finish(mut self, found: &mut impl FnMut(Element<'_>)) -> Option<String> {
+        if let Some(after_end) = &self.after_end {
+            return trailing_text(&String::from_utf8_lossy(&after_end.bytes));
+        }
         // The body ended before the closing `]`: the response was cut off. The
         // last element is still decoded, in case it is whole.
-        self.finished = true;
-        self.list_problem = Some("the list is not closed: the response was cut off".into());
-        let element = self.text[start..].trim();
-        (!element.is_empty()).then_some(Ok(element))
-    }
-}
-
-/// The position after the closing quote of the string whose content starts at
-/// `from`, or `None` if the string never closes.
-fn skip_string(bytes: &[u8], mut from: usize) -> Option<usize> {
-    loop {
-        let found = from + memchr::memchr2(b'"', b'\\', &bytes[from..])?;
-        if bytes[found] == b'"' {
-            return Some(found + 1);
+        if self.dropped > 0 || !self.pending.trim_ascii().is_empty() {
+            let end = self.pending.len();
+            self.end_element(0, end, false, found);
         }
-        from = found + 2;
-        if from > bytes.len() {
-            return None;
-        }
+        Some("the list is not closed: the response was cut off".into())
     }
 }
 
@@ -451,6 +638,57 @@ mod tests {
         assert!(reasons[0].1.contains("KB long"), "{}", reasons[0].1);
         assert!(reasons[1].1.contains("recursion limit"), "{}", reasons[1].1);
         assert!(reasons[2].1.contains("expected i32"), "{}", reasons[2].1);
+    }
+
+    /// Decodes `body` delivered `size` bytes at a time.
+    fn decode_in_chunks(body: &[u8], size: usize) -> Result<DecodedRequests, ResponseError> {
+        let mut decoder = ResponseDecoder::new(200, Some("application/json"));
+        let mut requests: Vec<Request> = body.chunks(size).flat_map(|chunk| decoder.push(chunk)).collect();
+        let Finished { items, failures, list_problem } = decoder.finish()?;
+        requests.extend(items);
+        Ok(DecodedRequests { requests, failures, list_problem })
+    }
+
+    #[test]
+    fn chunks_may_end_anywhere_even_inside_strings_and_escapes() {
+        let tricky = MINIMAL.replace(r#""Status":3"#, r#""Status":3,"Comment":"a],{\"b\\\"c""#);
+        let bodies = [
+            format!("\u{feff} [{tricky},{MINIMAL}, ,{{\"Uuid\":1}}] tail"),
+            format!("[{MINIMAL},{tricky}"),
+            MINIMAL.to_owned(),
+            "  ".to_owned(),
+            "<html><title>Sign in</title></html>".to_owned(),
+        ];
+        for body in bodies {
+            let whole = decode_response(200, Some("application/json"), body.as_bytes());
+            for size in 1..=7 {
+                assert_eq!(decode_in_chunks(body.as_bytes(), size), whole, "{body:?} in chunks of {size}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_element_too_long_to_be_a_request_is_not_kept_while_it_arrives() {
+        let comment = "x".repeat(3 * MAX_ELEMENT_BYTES);
+        let huge = MINIMAL.replace(r#""Status":3"#, &format!(r#""Status":3,"Comment":"{comment}""#));
+        let body = format!("[{huge},{MINIMAL}]");
+        let decoded = decode_in_chunks(body.as_bytes(), 64 * 1024).unwrap();
+        assert_eq!(decoded.requests.len(), 1);
+        assert_eq!(
+            failure_reasons(&decoded),
+            [(0, format!("it is {} KB long; a request is never more than 1024 KB", huge.len() / 1024).as_str())]
+        );
+    }
+
+    #[test]
+    fn a_body_that_is_not_a_list_is_kept_only_up_to_the_limit() {
+        let long_page = format!("<html><title>Proxy</title>{}</html>", "y".repeat(2 * MAX_ELEMENT_BYTES));
+        let error = decode_in_chunks(long_page.as_bytes(), 4096).unwrap_err();
+        assert_eq!(error, ResponseError::NotJson { received: "an HTML page titled \u{201c}Proxy\u{201d}".into() });
+        let one_huge =
+            MINIMAL.replace(r#""Status":3"#, &format!(r#""Status":3,"Comment":"{}""#, "é".repeat(MAX_ELEMENT_BYTES)));
+        let decoded = decode_in_chunks(one_huge.as_bytes(), 4096).unwrap();
+        assert!(failure_reasons(&decoded)[0].1.contains("KB long"), "{decoded:?}");
     }
 
     #[test]

@@ -3,8 +3,8 @@
 
 use cm_model::sddl::parse_sddl;
 use cm_model::{
-    CmDate, DataCollectionFlags, DataItem, Request, RequestFlags, RequestStatus, RequestType, Timestamp,
-    decode_response,
+    CmDate, DataCollectionFlags, DataItem, DecodedRequests, Finished, Request, RequestFlags, RequestStatus,
+    RequestType, ResponseDecoder, Timestamp, decode_response,
 };
 use mock_cm_server::api::{list_json, request_json};
 use proptest::prelude::*;
@@ -91,7 +91,7 @@ prop_compose! {
             priority,
             comment,
             profile_template_uuid,
-            security_descriptor,
+            security_descriptor: security_descriptor.into(),
             is_smartcard: booleans.0,
             is_enrollment_agent: booleans.1,
             is_data_collection_complete: booleans.2,
@@ -139,6 +139,31 @@ proptest! {
         prop_assert_eq!(decoded.requests, requests);
         prop_assert_eq!(decoded.failures.len(), 1);
         prop_assert_eq!(decoded.failures[0].index, position);
+    }
+
+    #[test]
+    fn chunk_boundaries_never_change_the_result(
+        requests in prop::collection::vec(request(), 0..4),
+        noise in r#"[\[\]{}",:\\ 0-9a-z\-]{0,40}"#,
+        cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..6),
+    ) {
+        let written: Vec<String> = requests.iter().map(request_json).collect();
+        let body = list_json(&written.iter().map(String::as_str).collect::<Vec<_>>()) + &noise;
+        let whole = decode_response(200, Some("application/json"), body.as_bytes());
+        let mut cuts: Vec<usize> = cuts.iter().map(|cut| cut.index(body.len() + 1)).collect();
+        cuts.sort();
+        let mut decoder = ResponseDecoder::new(200, Some("application/json"));
+        let mut decoded: Vec<Request> = Vec::new();
+        let mut from = 0;
+        for cut in cuts.into_iter().chain([body.len()]) {
+            decoded.extend(decoder.push(&body.as_bytes()[from..cut]));
+            from = cut;
+        }
+        let in_chunks = decoder.finish().map(|Finished { items, failures, list_problem }| {
+            decoded.extend(items);
+            DecodedRequests { requests: decoded, failures, list_problem }
+        });
+        prop_assert_eq!(in_chunks, whole);
     }
 
     #[test]

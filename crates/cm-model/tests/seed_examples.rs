@@ -20,13 +20,13 @@ fn decode_one(body: &str) -> Request {
     decoded.requests.remove(0)
 }
 
-fn sddl(aces: &[(&str, &str, &str)], padding: usize) -> String {
+fn sddl(aces: &[(&str, &str, &str)], padding: usize) -> std::sync::Arc<str> {
     let mut text = format!("O:{DOMAIN}-14134865D:");
     for (kind, rights, trustee) in aces {
         let trustee = if trustee.starts_with('-') { format!("{DOMAIN}{trustee}") } else { trustee.to_string() };
         text.push_str(&format!("({kind};;{rights};;;{trustee})"));
     }
-    text + &"\0".repeat(padding)
+    (text + &"\0".repeat(padding)).into()
 }
 
 #[test]
