@@ -12,6 +12,7 @@
 //! - [`query`]: what is asked of the CM server, and the URL it makes.
 //! - [`narrowing`]: narrowing what was fetched: search, type, status, dates.
 //! - [`progress`]: how much of a response has arrived.
+//! - [`store`]: the requests of one answer as they arrive, indexed for search and sorting.
 //! - [`time`]: dates in the user's time zone.
 
 pub mod columns;
@@ -23,4 +24,5 @@ pub mod narrowing;
 pub mod progress;
 pub mod query;
 pub mod sorting;
+pub mod store;
 pub mod time;

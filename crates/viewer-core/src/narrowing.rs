@@ -4,9 +4,14 @@
 
 use crate::time::{LocalClock, local_day, local_text};
 use cm_model::{NameBook, Request, RequestStatus, RequestType};
+use hashbrown::{DefaultHashBuilder, HashTable};
 /// The day type of the date range.
 pub use jiff::civil::Date;
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::hash::BuildHasher;
+use uuid::Uuid;
 
 /// What the user narrowed the fetched requests to. Empty parts narrow nothing.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -23,61 +28,156 @@ pub struct Narrowing {
     pub submitted_to: Option<Date>,
 }
 
-/// The lowercased text of every decoded field of each request, built once per
-/// answer so that each keystroke only searches.
+/// What the free-text search looks in, built as requests arrive so that each
+/// keystroke only searches. Every distinct text (GUIDs, local dates, comments,
+/// data items), lowercased, is stored once, whatever the number of requests
+/// that carry it; each request keeps the numbers of its texts. A word is looked
+/// for once in the distinct texts, then each request checks its own numbers.
+/// Type, status and template names are matched by name, not stored per request.
+#[derive(Default)]
 pub struct SearchIndex {
-    texts: Vec<String>,
+    /// The distinct texts, each followed by a newline, which no search word holds.
+    texts: String,
+    /// Where each distinct text starts in `texts`.
+    text_starts: Vec<u32>,
+    /// Text numbers by their text, for storing each text once.
+    text_numbers: HashTable<u32>,
+    hasher: DefaultHashBuilder,
+    /// The text numbers of every request, one request after the other.
+    request_texts: Vec<u32>,
+    /// Where each request's numbers end in `request_texts`.
+    request_ends: Vec<u32>,
     /// The day each request was submitted, in the user's time zone, as the table shows it.
     submitted_days: Vec<Option<Date>>,
 }
 
 impl SearchIndex {
-    /// Indexes `requests` as they are shown: with `names`, and dates both in
-    /// UTC and in the time of `clock`.
-    pub fn new(requests: &[Request], names: &NameBook, clock: &dyn LocalClock) -> SearchIndex {
-        SearchIndex {
-            texts: requests.iter().map(|request| searchable_text(request, names, clock)).collect(),
-            submitted_days: requests.iter().map(|request| local_day(&request.submitted, clock)).collect(),
+    /// Indexes `requests`, in order after those already indexed, with dates in
+    /// the time of `clock`, as the table shows them.
+    pub fn add(&mut self, requests: &[Request], clock: &dyn LocalClock) {
+        for request in requests {
+            let guids = [
+                Some(request.uuid),
+                request.originator_user_uuid,
+                request.target_user_uuid,
+                request.new_profile_uuid,
+                request.old_profile_uuid,
+                request.new_smartcard_uuid,
+                request.old_smartcard_uuid,
+                request.profile_template_uuid,
+            ];
+            for guid in guids.into_iter().flatten() {
+                self.add_text(guid.hyphenated().encode_lower(&mut Uuid::encode_buffer()));
+            }
+            self.add_text(&local_text(&request.submitted, clock));
+            self.add_text(&local_text(&request.completed, clock));
+            if !request.comment.is_empty() {
+                self.add_text(&request.comment.to_lowercase());
+            }
+            for item in &request.data_collection {
+                self.add_text(&item.name.to_lowercase());
+                if let Some(value) = &item.value {
+                    self.add_text(&value.to_lowercase());
+                }
+            }
+            self.request_ends.push(self.request_texts.len() as u32);
+            self.submitted_days.push(local_day(&request.submitted, clock));
         }
+    }
+
+    /// Records that the request being indexed holds `text`, already lowercase.
+    fn add_text(&mut self, text: &str) {
+        // Newlines separate the texts; a word never holds one, so a space stands in.
+        let text: Cow<str> = if text.contains('\n') { text.replace('\n', " ").into() } else { text.into() };
+        let hash = self.hasher.hash_one(&*text);
+        let (texts, starts) = (&self.texts, &self.text_starts);
+        let stored = |&number: &u32| text_of(texts, starts, number) == &*text;
+        let number = match self.text_numbers.find(hash, stored) {
+            Some(&number) => number,
+            None => {
+                let number = self.text_starts.len() as u32;
+                self.text_starts.push(self.texts.len() as u32);
+                self.texts.push_str(&text);
+                self.texts.push('\n');
+                let (texts, starts, hasher) = (&self.texts, &self.text_starts, &self.hasher);
+                self.text_numbers.insert_unique(hash, number, |&n| hasher.hash_one(text_of(texts, starts, n)));
+                number
+            }
+        };
+        self.request_texts.push(number);
+    }
+
+    /// Which distinct texts hold `word`, as a bit per text number.
+    fn texts_holding(&self, word: &str) -> Vec<u64> {
+        let mut holding = vec![0u64; self.text_starts.len().div_ceil(64)];
+        let finder = memchr::memmem::Finder::new(word.as_bytes());
+        let bytes = self.texts.as_bytes();
+        let mut from = 0;
+        while let Some(found) = finder.find(&bytes[from..]) {
+            let number = self.text_starts.partition_point(|&start| start as usize <= from + found) - 1;
+            holding[number / 64] |= 1 << (number % 64);
+            // One hit is enough: go on from the next text.
+            from = self.text_starts.get(number + 1).map_or(bytes.len(), |&next| next as usize);
+        }
+        holding
+    }
+
+    /// The text numbers of the request at `position`.
+    fn texts_of(&self, position: usize) -> &[u32] {
+        let start = position.checked_sub(1).map_or(0, |before| self.request_ends[before] as usize);
+        &self.request_texts[start..self.request_ends[position] as usize]
     }
 }
 
-fn searchable_text(request: &Request, names: &NameBook, clock: &dyn LocalClock) -> String {
-    let guids = [
-        Some(request.uuid),
-        request.originator_user_uuid,
-        request.target_user_uuid,
-        request.new_profile_uuid,
-        request.old_profile_uuid,
-        request.new_smartcard_uuid,
-        request.old_smartcard_uuid,
-        request.profile_template_uuid,
-    ];
-    let mut text = String::new();
-    for guid in guids.into_iter().flatten() {
-        text.push_str(&guid.to_string());
-        text.push('\n');
+fn text_of<'a>(texts: &'a str, starts: &[u32], number: u32) -> &'a str {
+    let start = starts[number as usize] as usize;
+    let end = starts.get(number as usize + 1).map_or(texts.len(), |&next| next as usize) - 1;
+    &texts[start..end]
+}
+
+/// One search word, and which names and texts hold it.
+struct Word {
+    word: String,
+    texts: Vec<u64>,
+    /// Names already checked, by what they name; types, statuses and templates
+    /// are few, so a short list beats hashing.
+    names: RefCell<Vec<(NamedThing, bool)>>,
+}
+
+/// Something shown by name rather than stored as text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NamedThing {
+    Type(RequestType),
+    Status(RequestStatus),
+    Template(Option<Uuid>),
+}
+
+impl Word {
+    fn in_request(&self, request: &Request, texts: &[u32], names: &NameBook) -> bool {
+        texts.iter().any(|&number| self.texts[number as usize / 64] & (1 << (number % 64)) != 0)
+            || [
+                NamedThing::Type(request.request_type),
+                NamedThing::Status(request.status),
+                NamedThing::Template(request.profile_template_uuid),
+            ]
+            .into_iter()
+            .any(|thing| self.names(thing, names))
     }
-    for part in [
-        names.request_type(request.request_type).text,
-        names.status(request.status).text,
-        names.profile_template(request.profile_template_uuid),
-        request.submitted.to_string(),
-        request.completed.to_string(),
-        local_text(&request.submitted, clock),
-        local_text(&request.completed, clock),
-        request.comment.clone(),
-    ] {
-        text.push_str(&part);
-        text.push('\n');
+
+    fn names(&self, thing: NamedThing, names: &NameBook) -> bool {
+        let mut known = self.names.borrow_mut();
+        if let Some(&(_, holds)) = known.iter().find(|(known, _)| *known == thing) {
+            return holds;
+        }
+        let name = match thing {
+            NamedThing::Type(request_type) => names.request_type(request_type).text,
+            NamedThing::Status(status) => names.status(status).text,
+            NamedThing::Template(template) => names.profile_template(template),
+        };
+        let holds = name.to_lowercase().contains(&self.word);
+        known.push((thing, holds));
+        holds
     }
-    for item in &request.data_collection {
-        text.push_str(&item.name);
-        text.push('\n');
-        text.push_str(item.value.as_deref().unwrap_or_default());
-        text.push('\n');
-    }
-    text.to_lowercase()
 }
 
 /// The result of narrowing: which rows remain, and the counts for the choices.
@@ -92,14 +192,22 @@ pub struct Narrowed {
 }
 
 impl Narrowing {
-    /// Applies this narrowing to `requests`, indexed by `index`.
-    pub fn apply(&self, requests: &[Request], index: &SearchIndex) -> Narrowed {
-        let words: Vec<String> = self.text.split_whitespace().map(str::to_lowercase).collect();
+    /// Applies this narrowing to `requests`, indexed by `index`, with type,
+    /// status and template names from `names`.
+    pub fn apply(&self, requests: &[Request], index: &SearchIndex, names: &NameBook) -> Narrowed {
+        let words: Vec<Word> = self
+            .text
+            .split_whitespace()
+            .map(|word| {
+                let word = word.to_lowercase();
+                Word { texts: index.texts_holding(&word), word, names: RefCell::default() }
+            })
+            .collect();
         let mut narrowed =
             Narrowed { positions: Vec::new(), type_counts: BTreeMap::new(), status_counts: BTreeMap::new() };
         for (position, request) in requests.iter().enumerate() {
-            let haystack = &index.texts[position];
-            if !words.iter().all(|word| haystack.contains(word.as_str()))
+            let texts = index.texts_of(position);
+            if !words.iter().all(|word| word.in_request(request, texts, names))
                 || !self.submitted_in_range(index.submitted_days[position])
             {
                 continue;
@@ -147,9 +255,15 @@ mod tests {
         vec![enroll, unblock, denied_renewal]
     }
 
+    fn index(requests: &[Request], offset_seconds: i32) -> SearchIndex {
+        let mut index = SearchIndex::default();
+        index.add(requests, &crate::time::FixedOffset(offset_seconds));
+        index
+    }
+
     fn narrowed(narrowing: Narrowing) -> Narrowed {
         let requests = requests();
-        narrowing.apply(&requests, &SearchIndex::new(&requests, &NameBook::default(), &crate::time::FixedOffset(0)))
+        narrowing.apply(&requests, &index(&requests, 0), &NameBook::default())
     }
 
     #[test]
@@ -178,6 +292,17 @@ mod tests {
     }
 
     #[test]
+    fn texts_many_requests_share_are_stored_once() {
+        let requests = requests();
+        let once = index(&requests[..1], 0);
+        let twice = index(&[requests[0].clone(), requests[0].clone()], 0);
+        assert_eq!(twice.texts, once.texts);
+        assert_eq!(twice.request_texts.len(), 2 * once.request_texts.len());
+        let search = |text: &str| Narrowing { text: text.into(), ..Narrowing::default() };
+        assert_eq!(search("8f1590dc").apply(&requests[..1], &twice, &NameBook::default()).positions, [0]);
+    }
+
+    #[test]
     fn type_and_status_choices_count_each_other() {
         let approved = narrowed(Narrowing { statuses: vec![RequestStatus::Approved], ..Narrowing::default() });
         assert_eq!(approved.positions, [0, 1]);
@@ -197,11 +322,11 @@ mod tests {
     fn the_date_range_counts_days_in_the_users_time_zone() {
         let requests = requests();
         // 2020-03-04T23:59:59Z is already 5 March two hours east of UTC.
-        let index = SearchIndex::new(&requests, &NameBook::default(), &crate::time::FixedOffset(2 * 3600));
+        let index = index(&requests, 2 * 3600);
         let day = |text: &str| Some(text.parse::<Date>().unwrap());
         let on_the_fifth =
             Narrowing { submitted_from: day("2020-03-05"), submitted_to: day("2020-03-05"), ..Narrowing::default() };
-        assert_eq!(on_the_fifth.apply(&requests, &index).positions, [2]);
+        assert_eq!(on_the_fifth.apply(&requests, &index, &NameBook::default()).positions, [2]);
     }
 
     #[test]
@@ -218,8 +343,8 @@ mod tests {
     fn requests_without_a_submission_date_leave_any_date_range() {
         let mut requests = requests();
         requests[0].submitted = CmDate::NotSet;
-        let index = SearchIndex::new(&requests, &NameBook::default(), &crate::time::FixedOffset(0));
+        let index = index(&requests, 0);
         let any_range = Narrowing { submitted_from: Some("2000-01-01".parse().unwrap()), ..Narrowing::default() };
-        assert_eq!(any_range.apply(&requests, &index).positions, [1, 2]);
+        assert_eq!(any_range.apply(&requests, &index, &NameBook::default()).positions, [1, 2]);
     }
 }

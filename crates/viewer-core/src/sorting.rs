@@ -1,8 +1,11 @@
 //! The order of the table's rows: one or more columns, each ascending or descending.
 
 use crate::columns::Column;
-use cm_model::{NameBook, Request};
+use cm_model::{CmDate, NameBook, Request};
 use std::cmp::Ordering;
+use std::collections::{BTreeSet, HashMap};
+use std::hash::Hash;
+use std::sync::OnceLock;
 
 /// Ascending or descending.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,16 +89,23 @@ impl SortOrder {
         self.keys.iter().position(|key| key.column == column).map(|at| (at + 1, self.keys[at].direction))
     }
 
-    /// Sorts `positions` (indexes into `requests`) in this order, with type and
-    /// status ordered by their names in `names`. The sort is stable: rows that
-    /// compare equal keep their order.
-    pub fn arrange(&self, requests: &[Request], mut positions: Vec<usize>, names: &NameBook) -> Vec<usize> {
+    /// Sorts `positions` (indexes into `requests`) in this order, comparing
+    /// the `keys` of `requests`, with type, status and template ordered by their
+    /// names in `names`. The sort is stable: rows that compare equal keep their order.
+    pub fn arrange(
+        &self,
+        requests: &[Request],
+        names: &NameBook,
+        keys: &SortKeys,
+        mut positions: Vec<usize>,
+    ) -> Vec<usize> {
+        let keys: Vec<(&[u128], Direction)> =
+            self.keys.iter().map(|key| (keys.of(key.column, requests, names), key.direction)).collect();
         positions.sort_by(|&a, &b| {
-            self.keys
-                .iter()
-                .map(|key| {
-                    let ordering = compare(key.column, &requests[a], &requests[b], names);
-                    if key.direction == Direction::Ascending { ordering } else { ordering.reverse() }
+            keys.iter()
+                .map(|&(keys, direction)| {
+                    let ordering = keys[a].cmp(&keys[b]);
+                    if direction == Direction::Ascending { ordering } else { ordering.reverse() }
                 })
                 .find(|ordering| ordering.is_ne())
                 .unwrap_or(Ordering::Equal)
@@ -104,17 +114,77 @@ impl SortOrder {
     }
 }
 
-fn compare(column: Column, a: &Request, b: &Request, names: &NameBook) -> Ordering {
+/// Each column's sort key for every request, computed once, on first use: a
+/// number whose order is the column's order, so that a sort compares numbers,
+/// never text. Belongs to one list of requests and one set of names.
+#[derive(Default)]
+pub struct SortKeys {
+    by_column: [OnceLock<Vec<u128>>; Column::ALL.len()],
+}
+
+impl SortKeys {
+    fn of(&self, column: Column, requests: &[Request], names: &NameBook) -> &[u128] {
+        self.by_column[column as usize].get_or_init(|| column_keys(column, requests, names))
+    }
+}
+
+fn column_keys(column: Column, requests: &[Request], names: &NameBook) -> Vec<u128> {
     match column {
-        Column::RequestId => a.uuid.cmp(&b.uuid),
-        Column::Submitted => a.submitted.cmp(&b.submitted),
-        Column::Completed => a.completed.cmp(&b.completed),
-        Column::TargetUser => a.target_user_uuid.cmp(&b.target_user_uuid),
+        // A GUID's bytes in order are its number; "none" (never a nil GUID) comes first.
+        Column::RequestId => requests.iter().map(|request| request.uuid.as_u128()).collect(),
+        Column::TargetUser => {
+            requests.iter().map(|request| request.target_user_uuid.map_or(0, |user| user.as_u128())).collect()
+        }
+        Column::Submitted => date_keys(requests.iter().map(|request| &request.submitted)),
+        Column::Completed => date_keys(requests.iter().map(|request| &request.completed)),
         // Names, not numbers: the user sees names and expects them alphabetical.
-        Column::Type | Column::Status | Column::ProfileTemplate => {
-            column.cell_text(a, names).cmp(&column.cell_text(b, names))
+        Column::Type => name_ranks(requests, |request| request.request_type, |kind| names.request_type(kind).text),
+        Column::Status => name_ranks(requests, |request| request.status, |status| names.status(status).text),
+        Column::ProfileTemplate => {
+            name_ranks(requests, |request| request.profile_template_uuid, |template| names.profile_template(template))
         }
     }
+}
+
+/// Keys in [`CmDate`]'s order: not set, then instants in time order, then
+/// unreadable text in text order.
+fn date_keys<'a>(dates: impl Iterator<Item = &'a CmDate> + Clone) -> Vec<u128> {
+    const INSTANTS: u128 = 1 << 120;
+    const UNREADABLE: u128 = 2 << 120;
+    let unreadable: BTreeSet<&str> = dates
+        .clone()
+        .filter_map(|date| match date {
+            CmDate::Unreadable(text) => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    let unreadable: Vec<&str> = unreadable.into_iter().collect();
+    dates
+        .map(|date| match date {
+            CmDate::NotSet => 0,
+            // Nanoseconds of any instant jiff holds lie well within ±2^100.
+            CmDate::At(instant) => INSTANTS + (instant.as_nanosecond() + (1 << 100)) as u128,
+            CmDate::Unreadable(text) => UNREADABLE + unreadable.binary_search(&text.as_str()).unwrap_or(0) as u128,
+        })
+        .collect()
+}
+
+/// Each request's rank by the name of its `value`; the few distinct values
+/// are named once each, not once per request.
+fn name_ranks<V: Copy + Eq + Hash>(
+    requests: &[Request],
+    value: impl Fn(&Request) -> V,
+    name: impl Fn(V) -> String,
+) -> Vec<u128> {
+    let mut ranks: HashMap<V, u128> = requests.iter().map(|request| (value(request), 0)).collect();
+    let named: BTreeSet<(String, usize)> =
+        ranks.keys().enumerate().map(|(at, &distinct)| (name(distinct), at)).collect();
+    let by_name: Vec<&String> = named.iter().map(|(name, _)| name).collect();
+    for (value, rank) in &mut ranks {
+        let name = name(*value);
+        *rank = by_name.partition_point(|&earlier| *earlier < name) as u128;
+    }
+    requests.iter().map(|request| ranks[&value(request)]).collect()
 }
 
 #[cfg(test)]
@@ -140,7 +210,7 @@ mod tests {
     }
 
     fn arranged(order: &SortOrder) -> Vec<usize> {
-        order.arrange(&requests(), (0..5).collect(), &NameBook::default())
+        order.arrange(&requests(), &NameBook::default(), &SortKeys::default(), (0..5).collect())
     }
 
     #[test]
@@ -182,7 +252,34 @@ mod tests {
     }
 
     #[test]
+    fn keys_order_every_column_as_its_values_do() {
+        let mut requests = requests();
+        requests[1].submitted = CmDate::Unreadable("yesterday".into());
+        requests[3].submitted = CmDate::Unreadable("soon".into());
+        requests[2].target_user_uuid = None;
+        requests[4].request_type = RequestType::from(77);
+        let names = NameBook::default();
+        let keys = SortKeys::default();
+        for column in Column::ALL {
+            for (a, b) in (0..5).flat_map(|a| (0..5).map(move |b| (a, b))) {
+                let (first, second) = (&requests[a], &requests[b]);
+                let expected = match column {
+                    Column::RequestId => first.uuid.cmp(&second.uuid),
+                    Column::Submitted => first.submitted.cmp(&second.submitted),
+                    Column::Completed => first.completed.cmp(&second.completed),
+                    Column::TargetUser => first.target_user_uuid.cmp(&second.target_user_uuid),
+                    _ => column.cell_text(first, &names).cmp(&column.cell_text(second, &names)),
+                };
+                let by_keys = keys.of(column, &requests, &names);
+                assert_eq!(by_keys[a].cmp(&by_keys[b]), expected, "{column:?} of rows {a} and {b}");
+            }
+        }
+    }
+
+    #[test]
     fn only_the_given_positions_are_arranged() {
-        assert_eq!(SortOrder::default().arrange(&requests(), vec![4, 1], &NameBook::default()), [1, 4]);
+        let arranged =
+            SortOrder::default().arrange(&requests(), &NameBook::default(), &SortKeys::default(), vec![4, 1]);
+        assert_eq!(arranged, [1, 4]);
     }
 }

@@ -1,0 +1,133 @@
+//! The requests of one answer, kept as they arrive: each distinct security
+//! descriptor stored once, indexed for search, with sort keys made on demand.
+
+use crate::narrowing::{Narrowed, Narrowing, SearchIndex};
+use crate::sorting::{SortKeys, SortOrder};
+use crate::time::LocalClock;
+use cm_model::{NameBook, Request, RequestStatus, RequestType};
+use std::collections::{BTreeSet, HashSet};
+use std::sync::Arc;
+
+/// The requests of one answer, in the order the server sent them.
+#[derive(Default)]
+pub struct RequestStore {
+    requests: Vec<Request>,
+    /// Every distinct security descriptor: requests of one user and template share one.
+    descriptors: HashSet<Arc<str>>,
+    index: SearchIndex,
+    sort_keys: SortKeys,
+    names: Arc<NameBook>,
+    types: BTreeSet<RequestType>,
+    statuses: BTreeSet<RequestStatus>,
+}
+
+impl RequestStore {
+    /// An empty store whose requests are named by `names`.
+    pub fn new(names: Arc<NameBook>) -> RequestStore {
+        RequestStore { names, ..RequestStore::default() }
+    }
+
+    /// Adds `requests` after those already stored; dates are searched as they
+    /// show in the time of `clock`.
+    pub fn extend(&mut self, requests: Vec<Request>, clock: &dyn LocalClock) {
+        self.index.add(&requests, clock);
+        self.sort_keys = SortKeys::default();
+        self.requests.reserve(requests.len());
+        for mut request in requests {
+            request.security_descriptor = match self.descriptors.get(&request.security_descriptor) {
+                Some(shared) => shared.clone(),
+                None => {
+                    self.descriptors.insert(request.security_descriptor.clone());
+                    request.security_descriptor
+                }
+            };
+            self.types.insert(request.request_type);
+            self.statuses.insert(request.status);
+            self.requests.push(request);
+        }
+    }
+
+    /// The requests, in the order the server sent them.
+    pub fn requests(&self) -> &[Request] {
+        &self.requests
+    }
+
+    /// The names the requests are shown with.
+    pub fn names(&self) -> &Arc<NameBook> {
+        &self.names
+    }
+
+    /// The types present, in code order.
+    pub fn types(&self) -> Vec<RequestType> {
+        self.types.iter().copied().collect()
+    }
+
+    /// The statuses present, in code order.
+    pub fn statuses(&self) -> Vec<RequestStatus> {
+        self.statuses.iter().copied().collect()
+    }
+
+    /// Which requests `narrowing` keeps, and the counts of its choices.
+    pub fn narrow(&self, narrowing: &Narrowing) -> Narrowed {
+        narrowing.apply(&self.requests, &self.index, &self.names)
+    }
+
+    /// The positions of every request, in `order`.
+    pub fn sorted(&self, order: &SortOrder) -> Vec<usize> {
+        order.arrange(&self.requests, &self.names, &self.sort_keys, (0..self.requests.len()).collect())
+    }
+
+    /// How many distinct security descriptors the requests carry.
+    pub fn distinct_descriptors(&self) -> usize {
+        self.descriptors.len()
+    }
+}
+
+/// The positions of `sorted` that `narrowed` keeps, in the order of `sorted`:
+/// a narrowing then costs one pass, not a new sort.
+pub fn keep_narrowed(sorted: &[usize], narrowed: &Narrowed) -> Vec<usize> {
+    let mut kept = vec![false; sorted.len()];
+    for &position in &narrowed.positions {
+        kept[position] = true;
+    }
+    sorted.iter().copied().filter(|&position| kept[position]).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::FixedOffset;
+
+    fn examples() -> Vec<Request> {
+        let enroll: Request = serde_json::from_str(include_str!("../../../tests/fixtures/seed-enroll.json")).unwrap();
+        let unblock: Request = serde_json::from_str(include_str!("../../../tests/fixtures/seed-unblock.json")).unwrap();
+        vec![enroll, unblock]
+    }
+
+    #[test]
+    fn equal_security_descriptors_are_stored_once() {
+        let mut store = RequestStore::default();
+        store.extend(examples(), &FixedOffset(0));
+        store.extend(examples(), &FixedOffset(0));
+        let requests = store.requests();
+        assert_eq!((requests.len(), store.distinct_descriptors()), (4, 2));
+        assert!(Arc::ptr_eq(&requests[0].security_descriptor, &requests[2].security_descriptor));
+        assert_eq!(requests[2], examples()[0], "sharing changes no value");
+    }
+
+    #[test]
+    fn what_arrives_later_is_searched_sorted_and_counted_too() {
+        let mut store = RequestStore::default();
+        let [enroll, unblock] = <[Request; 2]>::try_from(examples()).unwrap();
+        store.extend(vec![unblock], &FixedOffset(0));
+        let newest_first = SortOrder::default();
+        assert_eq!(store.sorted(&newest_first), [0]);
+        store.extend(vec![enroll], &FixedOffset(0));
+        assert_eq!(store.types(), [RequestType::Enroll, RequestType::Unblock]);
+        let enrolls = Narrowing { text: "enroll".into(), ..Narrowing::default() };
+        assert_eq!(store.narrow(&enrolls).positions, [1]);
+        let by_type = newest_first.after_click(crate::columns::Column::Type, false);
+        assert_eq!(store.sorted(&by_type), [1, 0], "keys made before the second request are not reused");
+        assert_eq!(keep_narrowed(&store.sorted(&by_type), &store.narrow(&enrolls)), [1]);
+    }
+}
