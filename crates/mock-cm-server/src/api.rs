@@ -1,14 +1,23 @@
 //! The requests endpoint: `GET /requests` with `status` and `targetuser`, and `GET /requests/{id}`;
 //! and, on demand, the ways a real CM server fails.
+//!
+//! Each request is written as JSON once, when the router is made. Answers are
+//! streamed in chunks of about [`CHUNK_BYTES`] with their exact length
+//! announced, as IIS does: a list of 100,000 requests (about 130 MB) is then
+//! never held whole in memory, and clients can show progress.
 
 use crate::dataset::{CURRENT_USER, profile_templates};
 use axum::Router;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use cm_model::{Request, RequestStatus};
+use futures_util::StreamExt;
 use serde::Deserialize;
+use std::convert::Infallible;
+use std::iter::Peekable;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -16,13 +25,14 @@ use uuid::Uuid;
 
 /// The requests, each kept with its JSON so that answers are only joined, not re-encoded.
 struct Store {
-    requests: Vec<(Request, String)>,
+    requests: Vec<(Request, Bytes)>,
     /// Pause between body chunks, as a slow network would make.
     chunk_delay: Duration,
 }
 
-/// How much of a body is sent at once when it is paced.
-const CHUNK_BYTES: usize = 64 * 1024;
+/// About how much of a body is sent at once: big enough that a long list is
+/// not thousands of tiny frames, small enough that no answer is held whole.
+pub const CHUNK_BYTES: usize = 64 * 1024;
 
 /// How the mock answers API calls: as documented, or failing as real servers do.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -80,15 +90,8 @@ pub struct Behaviour {
 pub fn router(requests: Vec<Request>, behaviour: Behaviour) -> Router {
     let Behaviour { answer, fail_times, delay, chunk_delay, templates } = behaviour;
     let calls = Arc::new(AtomicUsize::new(0));
-    let requests = requests
-        .into_iter()
-        .enumerate()
-        .map(|(position, request)| {
-            let broken = answer == Answer::BrokenElements && position > 1 && position % BROKEN_EVERY == 0;
-            let json = if broken { broken_json(position) } else { request_json(&request) };
-            (request, json)
-        })
-        .collect();
+    let written = write_elements(&requests, answer);
+    let requests = requests.into_iter().zip(written).collect();
     Router::new()
         .route("/requests", get(list_requests))
         .route("/requests/{id}", get(one_request))
@@ -101,6 +104,42 @@ pub fn router(requests: Vec<Request>, behaviour: Behaviour) -> Router {
             fail_as(answer, delay, request, next)
         }))
         .with_state(Arc::new(Store { requests, chunk_delay }))
+}
+
+/// Each request's JSON as list elements, or broken text in place of some when
+/// `answer` asks for broken elements.
+///
+/// Writing is most of the server's start-up time at 100,000 requests, so the
+/// requests are split between the cores; each part is written into one buffer
+/// that its elements share.
+fn write_elements(requests: &[Request], answer: Answer) -> Vec<Bytes> {
+    let threads = std::thread::available_parallelism().map_or(1, |cores| cores.get());
+    let part_len = requests.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = requests
+            .chunks(part_len)
+            .enumerate()
+            .map(|(part, requests)| scope.spawn(move || write_part(requests, part * part_len, answer)))
+            .collect();
+        parts.into_iter().flat_map(|part| part.join().expect("writing JSON does not panic")).collect()
+    })
+}
+
+/// The elements of `requests`, the first of which is at `first_position` in the list.
+fn write_part(requests: &[Request], first_position: usize, answer: Answer) -> Vec<Bytes> {
+    let mut buffer = Vec::new();
+    let mut ranges = Vec::with_capacity(requests.len());
+    for (position, request) in (first_position..).zip(requests) {
+        let start = buffer.len();
+        if answer == Answer::BrokenElements && position > 1 && position % BROKEN_EVERY == 0 {
+            buffer.extend_from_slice(broken_json(position).as_bytes());
+        } else {
+            write_request_json(&mut buffer, request);
+        }
+        ranges.push(start..buffer.len());
+    }
+    let buffer = Bytes::from(buffer);
+    ranges.into_iter().map(|range| buffer.slice(range)).collect()
 }
 
 /// Text that a broken server might send in place of a request; it varies so
@@ -157,17 +196,18 @@ async fn list_requests(State(store): State<Arc<Store>>, Query(query): Query<List
             return (StatusCode::BAD_REQUEST, "targetuser supports only the value \"current\"").into_response();
         }
     };
-    let matching: Vec<&str> = store
+    let matching: Vec<Bytes> = store
         .requests
         .iter()
         .filter(|(request, _)| status.is_none_or(|s| request.status == s))
         .filter(|(request, _)| target.is_none_or(|t| request.target_user_uuid == Some(t)))
-        .map(|(_, json)| json.as_str())
+        .map(|(_, json)| json.clone())
         .collect();
     if matching.is_empty() {
         return StatusCode::NO_CONTENT.into_response();
     }
-    store.json_response(list_json(&matching))
+    let length = array_length(&matching);
+    store.streamed_json_response(length, ArrayChunks::new(matching).map(Bytes::from))
 }
 
 async fn one_request(State(store): State<Arc<Store>>, Path(id): Path<String>) -> Response {
@@ -183,7 +223,7 @@ async fn one_request(State(store): State<Arc<Store>>, Path(id): Path<String>) ->
 async fn list_templates(State(store): State<Arc<Store>>, answer: TemplatesAnswer) -> Response {
     match answer {
         TemplatesAnswer::Normal => {
-            store.json_response(serde_json::to_string(&profile_templates()).expect("templates serialise"))
+            store.json_response(serde_json::to_vec(&profile_templates()).expect("templates serialise").into())
         }
         TemplatesAnswer::Empty => StatusCode::NO_CONTENT.into_response(),
         TemplatesAnswer::Failing => (StatusCode::INTERNAL_SERVER_ERROR, "template store unavailable").into_response(),
@@ -192,12 +232,77 @@ async fn list_templates(State(store): State<Arc<Store>>, answer: TemplatesAnswer
 
 /// One request as the API writes it.
 pub fn request_json(request: &Request) -> String {
-    serde_json::to_string(request).expect("a request always serialises")
+    let mut json = Vec::new();
+    write_request_json(&mut json, request);
+    String::from_utf8(json).expect("JSON is UTF-8")
 }
 
-/// A list body, from requests already written by [`request_json`].
+/// Appends one request, as the API writes it, to `buffer`.
+fn write_request_json(buffer: &mut Vec<u8>, request: &Request) {
+    serde_json::to_writer(buffer, request).expect("a request always serialises");
+}
+
+/// A list body, from requests already written by [`request_json`]: the bytes
+/// that `GET /requests` streams.
 pub fn list_json(requests: &[&str]) -> String {
-    format!("[{}]", requests.join(","))
+    String::from_utf8(ArrayChunks::new(requests).flatten().collect()).expect("JSON is UTF-8")
+}
+
+/// The length of the JSON array of `elements`: the brackets, the elements and
+/// the commas between them.
+fn array_length(elements: &[Bytes]) -> usize {
+    let commas = elements.len().saturating_sub(1);
+    2 + commas + elements.iter().map(Bytes::len).sum::<usize>()
+}
+
+/// A JSON array of elements already written, as chunks of at most [`CHUNK_BYTES`]:
+/// `[`, the elements separated by commas, then `]`. An element is never split:
+/// one longer than a chunk makes a chunk of its own.
+struct ArrayChunks<I: Iterator> {
+    elements: Peekable<I>,
+    /// Whether the `[` has been written.
+    opened: bool,
+    /// Whether an element has been written, so that the next one follows a comma.
+    any_element: bool,
+    /// Whether the `]` has been written: the array is complete.
+    closed: bool,
+}
+
+impl<I: Iterator<Item: AsRef<[u8]>>> ArrayChunks<I> {
+    fn new(elements: impl IntoIterator<IntoIter = I>) -> Self {
+        ArrayChunks { elements: elements.into_iter().peekable(), opened: false, any_element: false, closed: false }
+    }
+}
+
+impl<I: Iterator<Item: AsRef<[u8]>>> Iterator for ArrayChunks<I> {
+    type Item = Vec<u8>;
+
+    fn next(&mut self) -> Option<Vec<u8>> {
+        if self.closed {
+            return None;
+        }
+        let mut chunk = Vec::with_capacity(CHUNK_BYTES);
+        if !self.opened {
+            chunk.push(b'[');
+            self.opened = true;
+        }
+        let mut chunk_has_element = false;
+        // Room is kept for the comma before an element and the comma or `]` after it.
+        let fits = |chunk: &[u8], element: &I::Item| chunk.len() + element.as_ref().len() + 2 <= CHUNK_BYTES;
+        while let Some(element) = self.elements.next_if(|element| !chunk_has_element || fits(&chunk, element)) {
+            if self.any_element {
+                chunk.push(b',');
+            }
+            chunk.extend_from_slice(element.as_ref());
+            self.any_element = true;
+            chunk_has_element = true;
+        }
+        if self.elements.peek().is_none() {
+            chunk.push(b']');
+            self.closed = true;
+        }
+        Some(chunk)
+    }
 }
 
 /// The documented status names, matched as IIS would: without regard to case.
@@ -210,28 +315,29 @@ fn parse_status(name: &str) -> Result<RequestStatus, String> {
 }
 
 impl Store {
-    /// A JSON answer, sent in paced chunks when a chunk delay is set. The
-    /// length is always announced, as IIS does, so that clients can show progress.
-    fn json_response(&self, body: String) -> Response {
+    /// A JSON answer whose body is already whole, sent in chunks of [`CHUNK_BYTES`].
+    fn json_response(&self, body: Bytes) -> Response {
+        let length = body.len();
+        let chunks =
+            (0..length).step_by(CHUNK_BYTES).map(move |start| body.slice(start..length.min(start + CHUNK_BYTES)));
+        self.streamed_json_response(length, chunks)
+    }
+
+    /// A JSON answer of `length` bytes made of `chunks`, paced when a chunk
+    /// delay is set. The length is always announced, as IIS does, so that
+    /// clients can show progress.
+    fn streamed_json_response(&self, length: usize, chunks: impl Iterator<Item = Bytes> + Send + 'static) -> Response {
         let headers = [
             (header::CONTENT_TYPE, "application/json; charset=utf-8".to_owned()),
-            (header::CONTENT_LENGTH, body.len().to_string()),
+            (header::CONTENT_LENGTH, length.to_string()),
         ];
-        if self.chunk_delay.is_zero() {
-            return (headers, body).into_response();
-        }
         let delay = self.chunk_delay;
-        let chunks = futures_util::stream::unfold((body.into_bytes(), 0), move |(body, sent)| async move {
-            if sent >= body.len() {
-                return None;
-            }
-            if sent > 0 {
+        let paced = futures_util::stream::iter(chunks.enumerate()).then(move |(index, chunk)| async move {
+            if index > 0 && !delay.is_zero() {
                 tokio::time::sleep(delay).await;
             }
-            let end = (sent + CHUNK_BYTES).min(body.len());
-            let chunk = axum::body::Bytes::copy_from_slice(&body[sent..end]);
-            Some((Ok::<_, std::convert::Infallible>(chunk), (body, end)))
+            Ok::<_, Infallible>(chunk)
         });
-        (headers, axum::body::Body::from_stream(chunks)).into_response()
+        (headers, Body::from_stream(paced)).into_response()
     }
 }

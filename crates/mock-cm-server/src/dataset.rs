@@ -4,7 +4,10 @@
 //! The generated requests are shaped like real ones: a realistic mix of types
 //! and statuses, completion dates only on finished requests, data-collection
 //! items on some enrollments, and security descriptors like the examples'
-//! (owner SID, deny and allow ACEs, NUL padding).
+//! (owner SID, deny and allow ACEs, NUL padding). As on a real server, a
+//! request's security descriptor comes from its profile template's permissions
+//! with its target user as owner, so it repeats across that user's requests
+//! for that template; and most of a user's requests use one template.
 
 use cm_model::{
     CmDate, DataCollectionFlags, DataItem, ProfileTemplate, Request, RequestFlags, RequestStatus, RequestType,
@@ -29,43 +32,63 @@ const CURRENT_USER_RID: u32 = 14134865;
 /// Group RIDs that appear in the examples' ACEs.
 const DENIED_GROUP_RID: u32 = 14995557;
 const HELPDESK_GROUP_RIDS: [u32; 3] = [5094533, 5094534, 5219125];
+/// Real servers end security descriptors with up to nine NULs, as the examples do.
+const LONGEST_NUL_PADDING: &str = "\0\0\0\0\0\0\0\0\0";
 
-/// A profile template of the mock: its id, its name, and whether it issues smart cards.
+/// A profile template of the mock: its id, its name, whether it issues smart
+/// cards, and who its permissions let act on its requests.
 pub struct TemplateSpec {
     pub uuid: Uuid,
     pub name: &'static str,
     pub is_smartcard: bool,
+    /// The helpdesk groups that may act on the template's requests (an ACE each
+    /// in their security descriptors); the first may also read them.
+    pub helpdesk_group_rids: &'static [u32],
 }
 
 /// The templates requests refer to; the first is the examples' template.
 pub const PROFILE_TEMPLATES: [TemplateSpec; 6] = [
-    TemplateSpec { uuid: uuid!("a039b4d0-5ce8-4eff-8651-181c6576fda3"), name: "Smart Card User", is_smartcard: true },
+    TemplateSpec {
+        uuid: uuid!("a039b4d0-5ce8-4eff-8651-181c6576fda3"),
+        name: "Smart Card User",
+        is_smartcard: true,
+        // As in the enrollment example.
+        helpdesk_group_rids: &HELPDESK_GROUP_RIDS,
+    },
     TemplateSpec {
         uuid: uuid!("5d1c2a77-0f0e-4c1b-9e43-8b8f4a6c2d10"),
         name: "Smart Card Administrator",
         is_smartcard: true,
+        helpdesk_group_rids: &[HELPDESK_GROUP_RIDS[2]],
     },
     TemplateSpec {
         uuid: uuid!("9b7e3f21-6a4d-4e8b-a1c5-3f2e7d9c0b44"),
         name: "Virtual Smart Card",
         is_smartcard: true,
+        helpdesk_group_rids: &[HELPDESK_GROUP_RIDS[0], HELPDESK_GROUP_RIDS[1]],
     },
     TemplateSpec {
         uuid: uuid!("c4a8e6f2-1b3d-4f5a-8c7e-9d0b2a4f6e81"),
         name: "Temporary Smart Card",
         is_smartcard: true,
+        helpdesk_group_rids: &[HELPDESK_GROUP_RIDS[1]],
     },
     TemplateSpec {
         uuid: uuid!("e2f4a6c8-3d5b-4a7c-9e1f-0b2d4c6a8e13"),
         name: "Software Certificate User",
         is_smartcard: false,
+        helpdesk_group_rids: &[HELPDESK_GROUP_RIDS[0]],
     },
     TemplateSpec {
         uuid: uuid!("7f3e1d5c-9b2a-4c8e-a6f4-2d0e8c6b4a97"),
         name: "VPN Software Profile",
         is_smartcard: false,
+        helpdesk_group_rids: &[HELPDESK_GROUP_RIDS[1], HELPDESK_GROUP_RIDS[2]],
     },
 ];
+
+/// How often a request is for its target user's own template rather than any template.
+const OWN_TEMPLATE_SHARE: f64 = 0.85;
 
 const TYPE_WEIGHTS: [(RequestType, u32); 11] = [
     (RequestType::Enroll, 35),
@@ -130,7 +153,8 @@ pub fn seed_requests() -> Vec<Request> {
 /// The seed examples followed by `generated` generated requests. The same
 /// `seed` always gives the same requests.
 pub fn build(generated: usize, seed: u64) -> Vec<Request> {
-    let mut requests = seed_requests();
+    let mut requests = Vec::with_capacity(SEED_EXAMPLES.len() + generated);
+    requests.extend(seed_requests());
     requests.extend(Generator::new(generated, seed).take(generated));
     requests
 }
@@ -138,12 +162,23 @@ pub fn build(generated: usize, seed: u64) -> Vec<Request> {
 struct User {
     uuid: Uuid,
     rid: u32,
+    /// The user's SID, as security descriptors name the owner.
+    sid: String,
+    /// The index in [`PROFILE_TEMPLATES`] of the template the user's role gives them.
+    own_template: usize,
+}
+
+impl User {
+    fn new(uuid: Uuid, rid: u32, own_template: usize) -> User {
+        User { uuid, rid, sid: format!("{DOMAIN_SID}-{rid}"), own_template }
+    }
 }
 
 /// An endless, deterministic stream of plausible requests.
 struct Generator {
     rng: ChaCha8Rng,
     users: Vec<User>,
+    descriptors: DescriptorPieces,
     types: WeightedIndex<u32>,
     statuses: WeightedIndex<u32>,
 }
@@ -153,11 +188,15 @@ impl Generator {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         // About four requests per user over the years, as in a real deployment.
         let user_count = (expected / 4).max(1);
-        let mut users = vec![User { uuid: CURRENT_USER, rid: CURRENT_USER_RID }];
-        users.extend((1..user_count).map(|i| User { uuid: random_uuid(&mut rng), rid: 1_000_000 + i as u32 }));
+        // The examples' user has the examples' template.
+        let mut users = vec![User::new(CURRENT_USER, CURRENT_USER_RID, 0)];
+        users.extend((1..user_count).map(|i| {
+            User::new(random_uuid(&mut rng), 1_000_000 + i as u32, rng.random_range(0..PROFILE_TEMPLATES.len()))
+        }));
         Generator {
             rng,
             users,
+            descriptors: DescriptorPieces::new(),
             types: WeightedIndex::new(TYPE_WEIGHTS.map(|(_, w)| w)).expect("weights are positive"),
             statuses: WeightedIndex::new(STATUS_WEIGHTS.map(|(_, w)| w)).expect("weights are positive"),
         }
@@ -169,18 +208,6 @@ impl Generator {
         let digits = self.rng.random_range(0..=7u32);
         let fraction = self.rng.random_range(0..10u32.pow(digits)) * 10u32.pow(9 - digits);
         CmDate::At(jiff_timestamp(seconds, fraction))
-    }
-
-    fn security_descriptor(&mut self, owner_rid: u32) -> String {
-        let helpdesk = HELPDESK_GROUP_RIDS[self.rng.random_range(0..HELPDESK_GROUP_RIDS.len())];
-        let padding = self.rng.random_range(0..10);
-        format!(
-            "O:{DOMAIN_SID}-{owner_rid}D:(D;;LC;;;{DOMAIN_SID}-{DENIED_GROUP_RID})\
-             (A;;DCSW;;;{DOMAIN_SID}-{helpdesk})(A;;SWRC;;;{DOMAIN_SID}-{helpdesk})(A;;RC;;;WD)\
-             (A;;CCDCLCSWSDRC;;;{DOMAIN_SID}-{owner_rid})(A;;DCSW;;;{DOMAIN_SID}-{DENIED_GROUP_RID})\
-             (A;;CCDCSW;;;{DOMAIN_SID}-{DENIED_GROUP_RID}){}",
-            "\0".repeat(padding)
-        )
     }
 
     fn data_collection(&mut self, request_type: RequestType) -> Vec<DataItem> {
@@ -205,10 +232,16 @@ impl Iterator for Generator {
         let request_type = TYPE_WEIGHTS[self.types.sample(rng)].0;
         let status = STATUS_WEIGHTS[self.statuses.sample(rng)].0;
         let target = &self.users[rng.random_range(0..self.users.len())];
-        let (target_uuid, target_rid) = (target.uuid, target.rid);
+        let template_index = if rng.random_bool(OWN_TEMPLATE_SHARE) {
+            target.own_template
+        } else {
+            rng.random_range(0..PROFILE_TEMPLATES.len())
+        };
+        let template = &PROFILE_TEMPLATES[template_index];
+        let security_descriptor = self.descriptors.descriptor(target, template_index);
+        let target_uuid = target.uuid;
         let originator_user_uuid =
             if rng.random_bool(0.7) { target_uuid } else { self.users[rng.random_range(0..self.users.len())].uuid };
-        let template = &PROFILE_TEMPLATES[rng.random_range(0..PROFILE_TEMPLATES.len())];
         let is_enrollment = matches!(request_type, RequestType::Enroll | RequestType::TemporaryCardEnroll);
         let finished = matches!(
             status,
@@ -261,12 +294,57 @@ impl Iterator for Generator {
             priority,
             comment,
             profile_template_uuid: Some(template.uuid),
-            security_descriptor: self.security_descriptor(target_rid),
+            security_descriptor: security_descriptor.into(),
             is_smartcard: template.is_smartcard,
             is_enrollment_agent,
             is_data_collection_complete: finished,
             unknown_fields: Default::default(),
         })
+    }
+}
+
+/// What the generated security descriptors are made of, written once: a
+/// descriptor is its template's ACEs around its owner's, then NUL padding.
+struct DescriptorPieces {
+    /// For each of [`PROFILE_TEMPLATES`], the ACEs before the owner's: the
+    /// denied group's deny ACE, the helpdesk groups' ACEs and Everyone's.
+    before_owner: Vec<String>,
+    /// The ACEs after the owner's: the denied group's allow ACEs.
+    after_owner: String,
+}
+
+impl DescriptorPieces {
+    fn new() -> DescriptorPieces {
+        let denied = format!("{DOMAIN_SID}-{DENIED_GROUP_RID}");
+        let before_owner = PROFILE_TEMPLATES
+            .iter()
+            .map(|template| {
+                let helpdesk = template.helpdesk_group_rids;
+                let may_act: String =
+                    helpdesk.iter().map(|group| format!("(A;;DCSW;;;{DOMAIN_SID}-{group})")).collect();
+                format!("(D;;LC;;;{denied}){may_act}(A;;SWRC;;;{DOMAIN_SID}-{})(A;;RC;;;WD)", helpdesk[0])
+            })
+            .collect();
+        DescriptorPieces { before_owner, after_owner: format!("(A;;DCSW;;;{denied})(A;;CCDCSW;;;{denied})") }
+    }
+
+    /// The security descriptor of `owner`'s requests for the template at `template_index`.
+    fn descriptor(&self, owner: &User, template_index: usize) -> String {
+        // The padding follows owner and template, like the rest, so that the
+        // whole descriptor repeats.
+        let padding = (owner.rid as usize + template_index) % (LONGEST_NUL_PADDING.len() + 1);
+        [
+            "O:",
+            &owner.sid,
+            "D:",
+            &self.before_owner[template_index],
+            "(A;;CCDCLCSWSDRC;;;",
+            &owner.sid,
+            ")",
+            &self.after_owner,
+            &LONGEST_NUL_PADDING[..padding],
+        ]
+        .concat()
     }
 }
 
@@ -281,7 +359,7 @@ fn jiff_timestamp(seconds: i64, nanoseconds: u32) -> cm_model::Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashSet;
+    use std::collections::{HashMap, HashSet};
 
     #[test]
     fn starts_with_the_seed_examples_exactly() {
@@ -317,6 +395,36 @@ mod tests {
             if let (CmDate::At(submitted), CmDate::At(completed)) = (&request.submitted, &request.completed) {
                 assert!(completed > submitted);
             }
+        }
+    }
+
+    #[test]
+    fn security_descriptors_repeat_per_user_and_template() {
+        let requests = build(10_000, 1);
+        let descriptors: HashSet<_> = requests.iter().map(|r| &r.security_descriptor).collect();
+        assert!(descriptors.len() < requests.len() / 2, "{} distinct descriptors", descriptors.len());
+        let mut by_user_and_template = HashMap::new();
+        for request in &requests[2..] {
+            let key = (request.target_user_uuid, request.profile_template_uuid);
+            let first = by_user_and_template.entry(key).or_insert(&request.security_descriptor);
+            assert_eq!(*first, &request.security_descriptor, "one descriptor for {key:?}");
+        }
+    }
+
+    #[test]
+    fn security_descriptors_are_shaped_like_the_examples() {
+        let requests = build(10_000, 1);
+        let without_padding = |request: &Request| request.security_descriptor.trim_end_matches('\0').to_owned();
+        let examples_user_and_template = requests[2..]
+            .iter()
+            .find(|r| {
+                r.target_user_uuid == Some(CURRENT_USER) && r.profile_template_uuid == requests[0].profile_template_uuid
+            })
+            .expect("a generated request of the examples' user and template");
+        assert_eq!(without_padding(examples_user_and_template), without_padding(&requests[0]));
+        for request in &requests {
+            let padding = request.security_descriptor.len() - without_padding(request).len();
+            assert!(padding <= LONGEST_NUL_PADDING.len(), "{padding} NULs");
         }
     }
 

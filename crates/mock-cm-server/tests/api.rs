@@ -1,12 +1,13 @@
 //! The mock answers the requests endpoint as the CM documentation describes.
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::http::{Request as HttpRequest, StatusCode, header};
 use cm_model::{RequestStatus, ResponseError, decode_response};
 use http_body_util::BodyExt;
-use mock_cm_server::api::{Answer, CORRELATION_ID, TemplatesAnswer};
-use mock_cm_server::dataset::CURRENT_USER;
+use mock_cm_server::api::{self, Answer, Behaviour, CHUNK_BYTES, CORRELATION_ID, TemplatesAnswer};
+use mock_cm_server::dataset::{self, CURRENT_USER};
 use mock_cm_server::{ServerOptions, router};
+use std::time::{Duration, Instant};
 use tower::ServiceExt;
 
 async fn get(path: &str) -> (StatusCode, Option<String>, Vec<u8>) {
@@ -124,4 +125,84 @@ async fn profile_templates_name_every_template_requests_use() {
         assert!(templates.iter().any(|known| known.uuid == template));
     }
     assert_eq!(templates[0].name, "Smart Card User");
+}
+
+/// A pause between body chunks, short enough for tests.
+const PAUSE: Duration = Duration::from_millis(5);
+
+/// The answer to `path` of an API holding `requests` and pausing `chunk_delay`
+/// between body chunks: status, announced length, body frames, and how long
+/// the body took.
+async fn get_streamed(
+    requests: Vec<cm_model::Request>,
+    chunk_delay: Duration,
+    path: &str,
+) -> (StatusCode, Option<usize>, Vec<Bytes>, Duration) {
+    let app = api::router(requests, Behaviour { chunk_delay, ..Behaviour::default() });
+    let response = app.oneshot(HttpRequest::get(path).body(Body::empty()).unwrap()).await.unwrap();
+    let status = response.status();
+    let length = response.headers().get(header::CONTENT_LENGTH).map(|v| v.to_str().unwrap().parse().unwrap());
+    let started = Instant::now();
+    let mut body = response.into_body();
+    let mut frames = Vec::new();
+    while let Some(frame) = body.frame().await {
+        frames.extend(frame.unwrap().into_data().ok());
+    }
+    (status, length, frames, started.elapsed())
+}
+
+/// `count` generated requests, one of which has a comment longer than a chunk.
+fn requests_with_a_long_one(count: usize) -> Vec<cm_model::Request> {
+    let mut requests = dataset::build(count.saturating_sub(2), 5);
+    requests.truncate(count);
+    if let Some(request) = requests.get_mut(count / 2) {
+        request.comment = "long ".repeat(CHUNK_BYTES / 4);
+    }
+    requests
+}
+
+#[tokio::test]
+async fn lists_stream_as_the_whole_array_with_its_length_announced() {
+    for count in [1, 2, 1500] {
+        for chunk_delay in [Duration::ZERO, PAUSE] {
+            let requests = requests_with_a_long_one(count);
+            let (status, length, frames, took) = get_streamed(requests.clone(), chunk_delay, "/requests").await;
+            assert_eq!(status, StatusCode::OK);
+            let body = frames.concat();
+            assert_eq!(body, serde_json::to_vec(&requests).unwrap(), "{count} requests, {chunk_delay:?}");
+            assert_eq!(length, Some(body.len()));
+            let written: Vec<String> = requests.iter().map(api::request_json).collect();
+            assert_eq!(body, api::list_json(&written.iter().map(String::as_str).collect::<Vec<_>>()).as_bytes());
+
+            let long_element = |frame: &Bytes| frame.windows(10).any(|text| text == b"long long ");
+            assert!(frames.iter().filter(|frame| !long_element(frame)).all(|frame| frame.len() <= CHUNK_BYTES));
+            if count == 1500 {
+                assert!(body.len() / frames.len() > CHUNK_BYTES / 2, "{} frames: too many tiny ones", frames.len());
+            }
+            assert!(took >= chunk_delay * (frames.len() as u32 - 1), "{took:?} for {} frames", frames.len());
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_empty_list_is_204_however_it_is_paced() {
+    for chunk_delay in [Duration::ZERO, PAUSE] {
+        let (status, _, frames, _) = get_streamed(Vec::new(), chunk_delay, "/requests").await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        assert!(frames.concat().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn one_request_streams_whole_with_its_length_announced() {
+    let requests = requests_with_a_long_one(3);
+    let path = format!("/requests/{}", requests[1].uuid);
+    for chunk_delay in [Duration::ZERO, PAUSE] {
+        let (status, length, frames, _) = get_streamed(requests.clone(), chunk_delay, &path).await;
+        assert_eq!(status, StatusCode::OK);
+        let body = frames.concat();
+        assert_eq!(body, api::request_json(&requests[1]).as_bytes());
+        assert_eq!(length, Some(body.len()));
+        assert!(frames.len() > 1, "a body longer than a chunk is sent in chunks");
+    }
 }
