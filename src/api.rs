@@ -3,8 +3,8 @@
 //! Windows authentication. Every call is aborted when it takes longer than the
 //! configured timeout, or when the page no longer wants its answer.
 
-use cm_model::{DecodedRequests, NameBook, ProfileTemplate, ResponseError, decode_profile_templates, decode_response};
-use gloo_net::http::{Request, Response};
+use cm_model::{NameBook, ProfileTemplate, ResponseError, decode_profile_templates, decode_response};
+use gloo_net::http::Request;
 use js_sys::{Reflect, Uint8Array};
 use std::cell::Cell;
 use std::fmt;
@@ -96,7 +96,7 @@ pub async fn load_settings(chosen_host: Option<String>) -> Result<Settings, Load
 /// The host's profile templates. They only name things, so when the host does
 /// not give them the viewer shows GUIDs instead, without complaint.
 pub async fn fetch_profile_templates(host: &str, timeout_seconds: u32) -> Vec<ProfileTemplate> {
-    match get(host, &profile_templates_url(host), timeout_seconds, |_| ()).await {
+    match get(host, &profile_templates_url(host), timeout_seconds).await {
         Ok(answer) => {
             decode_profile_templates(answer.status, answer.content_type.as_deref(), &answer.body).unwrap_or_default()
         }
@@ -123,24 +123,17 @@ async fn load_config() -> Result<ViewerConfig, LoadError> {
     ViewerConfig::from_json(&text).map_err(LoadError::Config)
 }
 
-/// Asks the settings' host the question `query` and decodes the answer,
-/// reporting each chunk of the body to `progress` as it arrives.
-pub async fn fetch_requests(
-    settings: &Settings,
-    query: &ServerQuery,
-    progress: impl Fn(Progress),
-) -> Result<DecodedRequests, LoadError> {
-    let host = &settings.host;
-    let answer = get(host, &query.url(host), settings.timeout_seconds, progress).await?;
-    decode_response(answer.status, answer.content_type.as_deref(), &answer.body)
-        .map_err(|error| LoadError::Response { host: host.clone(), error })
+/// Asks the settings' host the question `query`; the answer's body is then
+/// read chunk by chunk from the returned [`Download`].
+pub async fn request_list(settings: &Settings, query: &ServerQuery) -> Result<Download, LoadError> {
+    Download::start(&settings.host, &query.url(&settings.host), settings.timeout_seconds).await
 }
 
 /// Checks that `host` answers as a CM server the user may read: asks for a
 /// request that cannot exist, which a working server answers with 204.
 pub async fn test_connection(host: &str, timeout_seconds: u32) -> Result<(), LoadError> {
     let nobody = ServerQuery { request_id: Some(uuid::Uuid::nil()), ..ServerQuery::default() };
-    let answer = get(host, &nobody.url(host), timeout_seconds, |_| ()).await?;
+    let answer = get(host, &nobody.url(host), timeout_seconds).await?;
     decode_response(answer.status, answer.content_type.as_deref(), &answer.body)
         .map(|_| ())
         .map_err(|error| LoadError::Response { host: host.to_owned(), error })
@@ -153,23 +146,105 @@ struct Answered {
     body: Vec<u8>,
 }
 
-/// GETs `url` from `host` with the user's credentials, giving up after the timeout.
-async fn get(host: &str, url: &str, timeout_seconds: u32, progress: impl Fn(Progress)) -> Result<Answered, LoadError> {
-    let call =
-        InFlight::start(timeout_seconds).map_err(|detail| LoadError::Network { host: host.to_owned(), detail })?;
-    let failed = |detail: String| match call.timed_out() {
-        true => LoadError::Timeout { host: host.to_owned(), seconds: timeout_seconds },
-        false => LoadError::Network { host: host.to_owned(), detail },
-    };
-    let response = Request::get(url)
-        .credentials(RequestCredentials::Include)
-        .abort_signal(Some(&call.controller.signal()))
-        .send()
-        .await
-        .map_err(|error| failed(error.to_string()))?;
-    let content_type = response.headers().get("content-type");
-    let body = read_body(&response, &progress).await.map_err(|error| failed(describe_js_error(&error)))?;
-    Ok(Answered { status: response.status(), content_type, body })
+/// GETs a small answer from `host` whole, with the user's credentials, giving up after the timeout.
+async fn get(host: &str, url: &str, timeout_seconds: u32) -> Result<Answered, LoadError> {
+    let mut download = Download::start(host, url, timeout_seconds).await?;
+    let mut body = Vec::new();
+    let mut chunk = Vec::new();
+    while download.next_chunk(&mut chunk).await? {
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Answered { status: download.status, content_type: download.content_type, body })
+}
+
+/// A GET whose headers have arrived and whose body is read chunk by chunk,
+/// with the user's credentials, within the timeout. Dropping it stops the download.
+pub struct Download {
+    /// The HTTP status.
+    pub status: u16,
+    /// The `Content-Type` header.
+    pub content_type: Option<String>,
+    host: String,
+    timeout_seconds: u32,
+    call: InFlight,
+    reader: Option<ReadableStreamDefaultReader>,
+    /// The announced body size, when it counts the bytes the reader yields.
+    total: Option<u64>,
+    received: u64,
+}
+
+impl Download {
+    async fn start(host: &str, url: &str, timeout_seconds: u32) -> Result<Download, LoadError> {
+        let call =
+            InFlight::start(timeout_seconds).map_err(|detail| LoadError::Network { host: host.to_owned(), detail })?;
+        let request = Request::get(url)
+            .credentials(RequestCredentials::Include)
+            .abort_signal(Some(&call.controller.signal()))
+            .send()
+            .await;
+        let mut download = Download {
+            status: 0,
+            content_type: None,
+            host: host.to_owned(),
+            timeout_seconds,
+            call,
+            reader: None,
+            total: None,
+            received: 0,
+        };
+        let response = request.map_err(|error| download.failed(error.to_string()))?;
+        let headers = response.headers();
+        // A compressed body's Content-Length counts compressed bytes, not what the reader yields.
+        let compressed = headers.get("content-encoding").is_some_and(|encoding| encoding != "identity");
+        download.total = headers.get("content-length").and_then(|length| length.parse().ok()).filter(|_| !compressed);
+        download.status = response.status();
+        download.content_type = headers.get("content-type");
+        download.reader = response.body().map(|stream| stream.get_reader().unchecked_into());
+        Ok(download)
+    }
+
+    /// Replaces `chunk` with the next chunk of the body; `false` once the body has ended.
+    pub async fn next_chunk(&mut self, chunk: &mut Vec<u8>) -> Result<bool, LoadError> {
+        chunk.clear();
+        let Some(reader) = &self.reader else { return Ok(false) };
+        let read = async {
+            let next = JsFuture::from(reader.read()).await?;
+            if Reflect::get(&next, &"done".into())?.as_bool().unwrap_or(true) {
+                return Ok::<_, JsValue>(None);
+            }
+            Ok(Some(Reflect::get(&next, &"value".into())?.unchecked_into::<Uint8Array>()))
+        };
+        match read.await.map_err(|error| self.failed(describe_js_error(&error)))? {
+            None => {
+                self.reader = None;
+                Ok(false)
+            }
+            Some(bytes) => {
+                chunk.resize(bytes.length() as usize, 0);
+                bytes.copy_to(chunk);
+                self.received += chunk.len() as u64;
+                Ok(true)
+            }
+        }
+    }
+
+    /// How much of the body has arrived.
+    pub fn progress(&self) -> Progress {
+        // More than announced: the length counted something else (a compressed body).
+        Progress { received: self.received, total: self.total.filter(|&total| self.received <= total) }
+    }
+
+    /// The host asked.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    fn failed(&self, detail: String) -> LoadError {
+        match self.call.timed_out() {
+            true => LoadError::Timeout { host: self.host.clone(), seconds: self.timeout_seconds },
+            false => LoadError::Network { host: self.host.clone(), detail },
+        }
+    }
 }
 
 /// A call under way: aborted by its timer, or when it is dropped because
@@ -212,33 +287,6 @@ impl Drop for InFlight {
         }
         // Harmless once the body has arrived; stops the download otherwise.
         self.controller.abort();
-    }
-}
-
-/// Reads the body chunk by chunk so that progress can be shown.
-async fn read_body(response: &Response, progress: &impl Fn(Progress)) -> Result<Vec<u8>, JsValue> {
-    // A compressed body's Content-Length counts compressed bytes, not what the reader yields.
-    let compressed = response.headers().get("content-encoding").is_some_and(|encoding| encoding != "identity");
-    let total = response.headers().get("content-length").and_then(|length| length.parse().ok()).filter(|_| !compressed);
-    let Some(stream) = response.body() else {
-        return Ok(Vec::new());
-    };
-    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
-    // An announced size is a hint, not a promise: reserve a bounded amount.
-    let mut body = Vec::with_capacity(total.unwrap_or(0).min(16 << 20) as usize);
-    progress(Progress { received: 0, total });
-    loop {
-        let chunk = JsFuture::from(reader.read()).await?;
-        if Reflect::get(&chunk, &"done".into())?.as_bool().unwrap_or(true) {
-            return Ok(body);
-        }
-        let bytes: Uint8Array = Reflect::get(&chunk, &"value".into())?.unchecked_into();
-        let start = body.len();
-        body.resize(start + bytes.length() as usize, 0);
-        bytes.copy_to(&mut body[start..]);
-        let received = body.len() as u64;
-        // More than announced: the length counted something else (a compressed body).
-        progress(Progress { received, total: total.filter(|&total| received <= total) });
     }
 }
 

@@ -1,22 +1,24 @@
 //! The page: reads the settings, then shows what the CM server answers to the
 //! user's question, or says why it cannot.
 
-use crate::api::{LoadError, Settings, fetch_profile_templates, fetch_requests, load_settings};
-use crate::browser_clock::BrowserClock;
+use crate::api::{LoadError, Settings, fetch_profile_templates, load_settings};
 use crate::choices::Choices;
 use crate::components::{
     ColumnChooser, NarrowingPanel, QueryForm, RefreshControls, RequestDetail, RequestTable, SettingsPanel, StatusChart,
 };
 use crate::download::save_file;
 use crate::history::view_in_url;
+use crate::loading::{Loading, Outcome, Reveal, load_requests};
 use crate::preferences::remembered_host;
-use cm_model::{DecodedRequests, ElementFailure, NameBook, Request, RequestStatus, RequestType};
+use crate::timing::mark;
+use cm_model::{ElementFailure, ProfileTemplate};
 use leptos::prelude::*;
-use std::collections::BTreeSet;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use viewer_core::export::{to_csv, to_json};
-use viewer_core::narrowing::SearchIndex;
 use viewer_core::progress::Progress;
+use viewer_core::query::ServerQuery;
+use viewer_core::store::{RequestStore, keep_narrowed};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -70,32 +72,56 @@ fn error_message<Retry: Fn() + 'static>(error: &LoadError, retry: Retry) -> impl
 
 /// The question to the server and its answer. A new question keeps the old
 /// answer on screen, with the progress of the new one above it, until the new
-/// one arrives.
+/// one has rows to show; the rest of its rows then arrive into the page.
 #[component]
 fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
     let choices = Choices::from_view(view_in_url());
     choices.mirror_in_url();
     let query = choices.query;
     let progress = RwSignal::new(None::<Progress>);
-    // Asked at the same time as the list, and once per host: names only, so a
-    // failure shows GUIDs rather than an error.
-    let templates = {
-        let (host, timeout) = (settings.host.clone(), settings.timeout_seconds);
-        LocalResource::new(move || {
-            let host = host.clone();
-            async move { Arc::new(fetch_profile_templates(&host, timeout).await) }
-        })
-    };
+    // Asked at the same time as the first list, and once per host: names only,
+    // so a failure shows GUIDs rather than an error. Kept in a stored value, not
+    // a resource: a resource awaited by the list's would ask for the list again.
+    let templates = StoredValue::new(None::<Arc<Vec<ProfileTemplate>>>);
+    // Each load has a number; a load goes on only while it is the latest and the page is shown.
+    let latest_load = Arc::new(AtomicU64::new(0));
+    let last_query = StoredValue::new(None::<ServerQuery>);
+    on_cleanup({
+        let latest_load = latest_load.clone();
+        move || {
+            latest_load.fetch_add(1, Ordering::Relaxed);
+        }
+    });
     let answer = {
         let settings = settings.clone();
         LocalResource::new(move || {
-            let settings = settings.clone();
+            let (settings, latest_load) = (settings.clone(), latest_load.clone());
             let query = query.get();
+            let this_load = latest_load.fetch_add(1, Ordering::Relaxed) + 1;
+            let reveal = match last_query.get_value() {
+                Some(last) if last == query => Reveal::Complete,
+                _ => Reveal::FirstRows,
+            };
+            last_query.set_value(Some(query));
             async move {
-                progress.set(Some(Progress::default()));
-                let answer = fetch_requests(&settings, &query, |received| progress.set(Some(received))).await;
-                progress.set(None);
-                answer.map(Arc::new)
+                let names = async {
+                    let templates = match templates.get_value() {
+                        Some(known) => known,
+                        None => {
+                            let fetched =
+                                Arc::new(fetch_profile_templates(&settings.host, settings.timeout_seconds).await);
+                            templates.set_value(Some(fetched.clone()));
+                            fetched
+                        }
+                    };
+                    Arc::new(settings.names.as_ref().clone().with_profile_templates(&templates))
+                };
+                let still_wanted = move || latest_load.load(Ordering::Relaxed) == this_load;
+                let loading = load_requests(&settings, &query, names, reveal, progress, still_wanted).await;
+                if loading.is_err() {
+                    progress.set(None);
+                }
+                loading
             }
         })
     };
@@ -109,14 +135,10 @@ fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
         // previous answer, and the scroll position, until the new one is ready.
         <Transition fallback=|| ()>
             {move || {
-                let settings = settings.clone();
+                let host = settings.host.clone();
                 Suspend::new(async move {
-                    let templates = templates.await;
                     match answer.await {
-                        Ok(decoded) => {
-                            let names = Arc::new(settings.names.as_ref().clone().with_profile_templates(&templates));
-                            view! { <Answer decoded host=settings.host.clone() names choices /> }.into_any()
-                        }
+                        Ok(loading) => view! { <Answer loading host choices /> }.into_any(),
                         Err(error) => error_message(&error, move || answer.refetch()).into_any(),
                     }
                 })
@@ -125,64 +147,65 @@ fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
     }
 }
 
-/// The requests of one answer: a note about any that could not be read, the
-/// narrowing controls, the counts, the open request and the table.
+/// The requests of one answer, growing while it loads: notes about what could
+/// not be read, the narrowing controls, the counts, the open request and the table.
 #[component]
-fn Answer(decoded: Arc<DecodedRequests>, host: String, names: Arc<NameBook>, choices: Choices) -> impl IntoView {
-    let failure_note = (!decoded.failures.is_empty()).then(|| failure_note(&decoded.failures));
-    let list_problem = decoded.list_problem.clone().map(|problem| {
-        view! {
-            <p class="message warning" role="alert">
-                {format!("The server's answer is damaged ({problem}); the requests that arrived whole are shown.")}
-            </p>
-        }
-    });
-    if decoded.requests.is_empty() {
+fn Answer(loading: Loading, host: String, choices: Choices) -> impl IntoView {
+    let Loading { store, shown, outcome } = loading;
+    let outcome_notes = move || outcome.with(|outcome| outcome.as_ref().map(outcome_notes));
+    if store.with_value(RequestStore::is_empty) {
         return view! {
-            {list_problem}
-            {failure_note}
+            {outcome_notes}
             <p class="message">"No requests match."</p>
         }
         .into_any();
     }
+    Effect::new(|_| mark("cm:first-rows"));
     let Choices { narrowing, sort, open, columns, .. } = choices;
-    let requests: Arc<[Request]> = decoded.requests.clone().into();
-    let index = Arc::new(SearchIndex::new(&requests, &names, &BrowserClock));
-    let narrowed = {
-        let requests = requests.clone();
-        Memo::new(move |_| narrowing.with(|narrowing| narrowing.apply(&requests, &index)))
+    let names = store.with_value(|store| store.names().clone());
+    // Each of these is computed again only when its inputs change: a keystroke
+    // narrows again but does not sort again; a sort does not search again.
+    let narrowed = Memo::new(move |_| {
+        shown.track();
+        narrowing.with(|narrowing| store.with_value(|store| store.narrow(narrowing)))
+    });
+    let sorted = Memo::new(move |_| {
+        shown.track();
+        sort.with(|order| store.with_value(|store| store.sorted(order)))
+    });
+    let arranged = Memo::new(move |_| sorted.with(|sorted| narrowed.with(|narrowed| keep_narrowed(sorted, narrowed))));
+    let types = Memo::new(move |_| {
+        shown.track();
+        store.with_value(RequestStore::types)
+    });
+    let statuses = Memo::new(move |_| {
+        shown.track();
+        store.with_value(RequestStore::statuses)
+    });
+    let total = move || {
+        shown.track();
+        store.with_value(RequestStore::len)
     };
-    let types: Vec<RequestType> =
-        requests.iter().map(|r| r.request_type).collect::<BTreeSet<_>>().into_iter().collect();
-    let statuses: Vec<RequestStatus> = requests.iter().map(|r| r.status).collect::<BTreeSet<_>>().into_iter().collect();
-    let total = requests.len();
-    let summary = move || format!("{} of {total} requests from {host}", narrowed.with(|n| n.positions.len()));
-    let arranged = {
-        let (requests, names) = (requests.clone(), names.clone());
-        Memo::new(move |_| {
-            let positions = narrowed.with(|narrowed| narrowed.positions.clone());
-            sort.with(|order| order.arrange(&requests, positions, &names))
-        })
+    let summary = move || format!("{} of {} requests from {host}", narrowed.with(|n| n.positions.len()), total());
+    let export_csv = move |_| {
+        let csv = arranged.with(|shown| store.with_value(|store| to_csv(store.requests(), shown, store.names())));
+        save_file("cm-requests.csv", "text/csv", &csv);
     };
-    let export_csv = {
-        let (requests, names) = (requests.clone(), names.clone());
-        move |_| arranged.with(|shown| save_file("cm-requests.csv", "text/csv", &to_csv(&requests, shown, &names)))
-    };
-    let export_json = {
-        let requests = requests.clone();
-        move |_| arranged.with(|shown| save_file("cm-requests.json", "application/json", &to_json(&requests, shown)))
+    let export_json = move |_| {
+        let json = arranged.with(|shown| store.with_value(|store| to_json(store.requests(), shown)));
+        save_file("cm-requests.json", "application/json", &json);
     };
     let detail = {
-        let (requests, names) = (requests.clone(), names.clone());
+        let names = names.clone();
         move || {
             let id = open.get()?;
-            let request = requests.iter().find(|request| request.uuid == id).cloned();
+            shown.track();
+            let request = store.with_value(|store| store.requests().iter().find(|request| request.uuid == id).cloned());
             Some(view! { <RequestDetail id request names=names.clone() open /> })
         }
     };
     view! {
-        {list_problem}
-        {failure_note}
+        {outcome_notes}
         <NarrowingPanel narrowing narrowed types statuses names=names.clone() />
         <StatusChart narrowed names=names.clone() />
         {detail}
@@ -198,11 +221,34 @@ fn Answer(decoded: Arc<DecodedRequests>, host: String, names: Arc<NameBook>, cho
             </button>
             <ColumnChooser columns />
         </div>
-        <div class="table-scroll" role="region" aria-label="Requests" tabindex="0">
-            <RequestTable requests names positions=arranged columns sort open />
-        </div>
+        <RequestTable store shown positions=arranged columns sort open />
     }
     .into_any()
+}
+
+/// What the end of a load said beyond its rows: a download that stopped
+/// early, a damaged list, elements that could not be read.
+fn outcome_notes(outcome: &Outcome) -> impl IntoView + use<> {
+    let interrupted = outcome.interrupted.as_ref().map(|error| {
+        view! {
+            <p class="message warning" role="alert">
+                {format!("The download stopped before its end; the requests that arrived are shown. {error}")}
+            </p>
+        }
+    });
+    let list_problem = outcome.list_problem.clone().map(|problem| {
+        view! {
+            <p class="message warning" role="alert">
+                {format!("The server's answer is damaged ({problem}); the requests that arrived whole are shown.")}
+            </p>
+        }
+    });
+    let failures = (!outcome.failures.is_empty()).then(|| failure_note(&outcome.failures));
+    view! {
+        {interrupted}
+        {list_problem}
+        {failures}
+    }
 }
 
 /// How many elements of a list could not be read, and why, for a partly

@@ -13,6 +13,8 @@ pub mod components;
 pub mod crash;
 mod download;
 mod history;
+mod loading;
 mod preferences;
+mod timing;
 
 pub use app::App;

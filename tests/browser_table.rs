@@ -9,11 +9,13 @@ use leptos::web_sys::{Element, HtmlElement, window};
 use std::sync::Arc;
 use viewer_core::columns::Column;
 use viewer_core::sorting::SortOrder;
+use viewer_core::store::RequestStore;
+use viewer_core::time::FixedOffset;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn requests() -> Arc<[Request]> {
+fn requests() -> Vec<Request> {
     let enroll: Request = serde_json::from_str(include_str!("fixtures/seed-enroll.json")).unwrap();
     let unblock: Request = serde_json::from_str(include_str!("fixtures/seed-unblock.json")).unwrap();
     let renew = Request {
@@ -22,24 +24,44 @@ fn requests() -> Arc<[Request]> {
         uuid: uuid::uuid!("11111111-2222-4333-8444-555555555555"),
         ..enroll.clone()
     };
-    vec![enroll, unblock, renew].into()
+    vec![enroll, unblock, renew]
 }
 
-fn mount_table() -> Element {
+/// `count` copies of the examples, each with its own id.
+fn many_requests(count: usize) -> Vec<Request> {
+    let examples = requests();
+    (0..count)
+        .map(|i| Request { uuid: uuid::Uuid::from_u128(i as u128 + 1), ..examples[i % examples.len()].clone() })
+        .collect()
+}
+
+/// The page's own rules for the table's scroll area and rows, which this test page lacks.
+const TABLE_STYLE: &str = ".table-scroll { overflow: auto; max-height: 400px } \
+    table.requests tbody tr { height: 36px } td { white-space: nowrap; padding: 0 }";
+
+fn mount_table(requests: Vec<Request>) -> Element {
     let document = window().unwrap().document().unwrap();
+    let style = document.create_element("style").unwrap();
+    style.set_text_content(Some(TABLE_STYLE));
+    document.head().unwrap().append_child(&style).unwrap();
     let host = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&host).unwrap();
-    let data = requests();
-    let names = Arc::new(NameBook::default());
+    let mut store = RequestStore::new(Arc::new(NameBook::default()));
+    store.extend(requests, &FixedOffset(0));
+    let store = StoredValue::new(store);
     let sort = RwSignal::new(SortOrder::default());
     // As the page does: the table shows the rows in the order `sort` gives them.
-    let positions = {
-        let (data, names) = (data.clone(), names.clone());
-        Signal::derive(move || sort.with(|order| order.arrange(&data, (0..data.len()).collect(), &names)))
-    };
+    let positions = Signal::derive(move || sort.with(|order| store.with_value(|store| store.sorted(order))));
     let handle = leptos::mount::mount_to(host.clone().unchecked_into(), move || {
         view! {
-            <RequestTable requests=data names positions columns=Column::ALL.to_vec() sort open=RwSignal::new(None) />
+            <RequestTable
+                store
+                shown=RwSignal::new(0)
+                positions
+                columns=Column::ALL.to_vec()
+                sort
+                open=RwSignal::new(None)
+            />
         }
     });
     // The table lives as long as the page of this test.
@@ -47,9 +69,14 @@ fn mount_table() -> Element {
     host
 }
 
+fn body_rows(table: &Element) -> Vec<Element> {
+    let rows = table.query_selector_all("tbody tr[aria-rowindex]").unwrap();
+    (0..rows.length()).map(|i| rows.item(i).unwrap().unchecked_into()).collect()
+}
+
 /// The text of column `column` (0-based) in each body row, top to bottom.
 fn column_texts(table: &Element, column: usize) -> Vec<String> {
-    let rows = table.query_selector_all("tbody tr").unwrap();
+    let rows = table.query_selector_all("tbody tr[aria-rowindex]").unwrap();
     (0..rows.length())
         .map(|i| {
             let row: Element = rows.item(i).unwrap().unchecked_into();
@@ -73,7 +100,7 @@ fn sorted_header(table: &Element) -> (String, String) {
 
 #[wasm_bindgen_test]
 async fn rows_show_decoded_names_newest_first() {
-    let table = mount_table();
+    let table = mount_table(requests());
     assert_eq!(column_texts(&table, 1), ["Renew", "Unblock", "Enroll"]);
     assert_eq!(column_texts(&table, 2), ["Approved", "Approved", "Approved"]);
     assert_eq!(table.query_selector_all("th[aria-sort]").unwrap().length(), 1);
@@ -82,7 +109,7 @@ async fn rows_show_decoded_names_newest_first() {
 
 #[wasm_bindgen_test]
 async fn clicking_a_header_sorts_and_clicking_again_reverses() {
-    let table = mount_table();
+    let table = mount_table(requests());
     header_button(&table, "Type").click();
     leptos::task::tick().await;
     assert_eq!(column_texts(&table, 1), ["Enroll", "Renew", "Unblock"]);
@@ -92,4 +119,59 @@ async fn clicking_a_header_sorts_and_clicking_again_reverses() {
     leptos::task::tick().await;
     assert_eq!(column_texts(&table, 1), ["Unblock", "Renew", "Enroll"]);
     assert_eq!(sorted_header(&table).1, "descending");
+}
+
+#[wasm_bindgen_test]
+async fn only_the_rows_in_view_are_in_the_page_and_they_say_where_they_stand() {
+    let table = mount_table(many_requests(10_000));
+    leptos::task::tick().await;
+    let rows = body_rows(&table);
+    assert!((10..60).contains(&rows.len()), "{} rows rendered of 10,000", rows.len());
+    let requests_table = table.query_selector("table").unwrap().unwrap();
+    assert_eq!(requests_table.get_attribute("aria-rowcount").as_deref(), Some("10001"));
+    assert_eq!(rows[0].get_attribute("aria-rowindex").as_deref(), Some("2"));
+
+    let scroller: HtmlElement = table.query_selector(".table-scroll").unwrap().unwrap().unchecked_into();
+    scroller.set_scroll_top(180_000);
+    scroller.dispatch_event(&leptos::web_sys::Event::new("scroll").unwrap()).unwrap();
+    leptos::task::tick().await;
+    let rows = body_rows(&table);
+    let first: usize = rows[0].get_attribute("aria-rowindex").unwrap().parse().unwrap();
+    assert!((4_980..5_001).contains(&first), "row {first} first after scrolling to row 5,000");
+    assert!(rows.len() < 60);
+}
+
+#[wasm_bindgen_test]
+async fn arrow_keys_and_end_move_between_rows_scrolling_as_needed() {
+    let table = mount_table(many_requests(2_000));
+    leptos::task::tick().await;
+    let first_link: HtmlElement =
+        table.query_selector("tbody tr[aria-rowindex='2'] a").unwrap().unwrap().unchecked_into();
+    first_link.focus().unwrap();
+    let press = |key: &str| {
+        let init = leptos::web_sys::KeyboardEventInit::new();
+        init.set_key(key);
+        init.set_bubbles(true);
+        let event = leptos::web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        let focused = window().unwrap().document().unwrap().active_element().unwrap();
+        focused.dispatch_event(&event).unwrap();
+    };
+    let focused_row = || {
+        let focused = window().unwrap().document().unwrap().active_element().unwrap();
+        focused.closest("tr").unwrap().unwrap().get_attribute("aria-rowindex").unwrap()
+    };
+    press("ArrowDown");
+    leptos::task::tick().await;
+    assert_eq!(focused_row(), "3");
+    press("End");
+    leptos::task::tick().await;
+    leptos::task::tick().await;
+    assert_eq!(focused_row(), "2001", "the last row, rendered and focused");
+    press("ArrowUp");
+    leptos::task::tick().await;
+    assert_eq!(focused_row(), "2000");
+    press("Home");
+    leptos::task::tick().await;
+    leptos::task::tick().await;
+    assert_eq!(focused_row(), "2");
 }

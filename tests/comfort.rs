@@ -16,7 +16,7 @@ async fn refresh_keeps_choices_scroll_and_the_open_request() {
     let link = format!("?sort=type-asc&open={UNBLOCK_ID}");
     browser.client.goto(&format!("{}{link}", server.url)).await.unwrap();
     browser.wait_for(".detail").await;
-    browser.wait_for("table.requests tbody tr").await;
+    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
     let before = browser.table_cells().await;
     browser.evaluate("window.scrollTo(0, 400);").await;
     let scrolled = browser.evaluate("return window.scrollY;").await;
@@ -34,7 +34,7 @@ async fn refresh_keeps_choices_scroll_and_the_open_request() {
 
     browser.client.find(Locator::Css(".refresh select")).await.unwrap().select_by_value("5").await.unwrap();
     browser.client.refresh().await.unwrap();
-    browser.wait_for("table.requests tbody tr").await;
+    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
     assert_eq!(browser.evaluate("return document.querySelector('.refresh select').value;").await, "5", "remembered");
     browser.close().await;
 }
@@ -44,7 +44,9 @@ async fn the_keyboard_reaches_and_opens_a_request() {
     let server = MockServer::start(&built_app(), &["--requests", "5"]);
     let browser = Browser::start().await;
     browser.client.goto(&format!("{}?q=0c96d73f", server.url)).await.unwrap();
-    browser.wait_until("return document.querySelectorAll('table.requests tbody tr').length === 1;").await;
+    browser
+        .wait_until("return document.querySelectorAll('table.requests tbody tr[aria-rowindex]').length === 1;")
+        .await;
     let link = format!("a[title='{UNBLOCK_ID}']");
     // Tab until the request's link has the focus, as a keyboard user would.
     for _ in 0..80 {
@@ -75,7 +77,7 @@ async fn a_phone_sized_window_never_scrolls_the_page_sideways() {
     let browser = Browser::start().await;
     browser.client.set_window_size(390, 844).await.unwrap();
     browser.client.goto(&server.url).await.unwrap();
-    browser.wait_for("table.requests tbody tr").await;
+    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
     let fits = browser.evaluate("return document.documentElement.scrollWidth <= window.innerWidth;").await;
     assert_eq!(fits, true, "only the table scrolls sideways");
     assert_eq!(browser.text_of(".page-footer").await, format!("CM Request Viewer {}", env!("CARGO_PKG_VERSION")));
@@ -88,7 +90,7 @@ async fn auto_refresh_asks_again_by_itself() {
     let server = MockServer::start(&built_app(), &["--requests", "20", "--response-delay-ms", "1500"]);
     let browser = Browser::start().await;
     browser.client.goto(&server.url).await.unwrap();
-    browser.wait_for("table.requests tbody tr").await;
+    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
     browser.wait_until("return document.querySelector('.message.loading') === null;").await;
     browser.client.find(Locator::Css(".refresh select")).await.unwrap().select_by_value("1").await.unwrap();
     // Within a minute and a bit the list is asked for again, with no click.
@@ -109,13 +111,13 @@ async fn a_dark_system_theme_gives_a_dark_page() {
     let background = "return getComputedStyle(document.documentElement).backgroundColor;";
     let light = Browser::start().await;
     light.client.goto(&server.url).await.unwrap();
-    light.wait_for("table.requests tbody tr").await;
+    light.wait_for("table.requests tbody tr[aria-rowindex]").await;
     assert_eq!(light.evaluate(background).await, "rgb(255, 255, 255)");
     light.close().await;
 
     let dark = Browser::start_with("UTC", &["--force-dark-mode"]).await;
     dark.client.goto(&server.url).await.unwrap();
-    dark.wait_for("table.requests tbody tr").await;
+    dark.wait_for("table.requests tbody tr[aria-rowindex]").await;
     assert_eq!(dark.evaluate(background).await, "rgb(13, 17, 23)");
     dark.screenshot("dark-theme").await;
     dark.close().await;

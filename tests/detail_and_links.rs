@@ -12,7 +12,7 @@ const UNBLOCK_ID: &str = "0c96d73f-967b-420e-854a-43ad2a1504bc";
 async fn open(server: &MockServer, search: &str) -> Browser {
     let browser = Browser::start().await;
     browser.client.goto(&format!("{}{search}", server.url)).await.expect("the app opens");
-    browser.wait_for("table.requests tbody tr").await;
+    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
     browser
 }
 
@@ -32,7 +32,8 @@ async fn detail_value(browser: &Browser, label: &str) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_click_opens_every_field_and_escape_closes() {
     let server = MockServer::start(&built_app(), &["--requests", "50"]);
-    let browser = open(&server, "").await;
+    // Oldest first: the seed's examples (2015) are then among the rows in view.
+    let browser = open(&server, "?sort=submitted-asc").await;
     browser
         .client
         .find(Locator::Css(&format!("a[title='{UNBLOCK_ID}']")))
@@ -82,7 +83,7 @@ async fn a_click_opens_every_field_and_escape_closes() {
 
     browser.client.active_element().await.unwrap().send_keys(&Key::Escape.to_string()).await.unwrap();
     browser.wait_until("return document.querySelector('.detail') === null;").await;
-    assert_eq!(url_search(&browser).await, "");
+    assert_eq!(url_search(&browser).await, "?sort=submitted-asc", "closing leaves the other choices");
     let focused = browser.evaluate("return document.activeElement.title;").await;
     assert_eq!(focused, UNBLOCK_ID, "the focus goes back to the request's link");
     browser.close().await;
@@ -113,7 +114,7 @@ async fn back_and_forward_step_through_choices() {
     let browser = open(&server, "").await;
     browser.client.find(Locator::Css(".query select")).await.unwrap().select_by_value("Completed").await.unwrap();
     browser.wait_until("return location.search === '?status=Completed';").await;
-    browser.wait_until("return Array.from(document.querySelectorAll('table.requests tbody tr')).every(r => r.cells[2].textContent === 'Completed');").await;
+    browser.wait_until("return Array.from(document.querySelectorAll('table.requests tbody tr[aria-rowindex]')).every(r => r.cells[2].textContent === 'Completed');").await;
     let first_id = browser.table_cells().await[0][0].clone();
     browser.client.find(Locator::Css(&format!("a[title='{first_id}']"))).await.unwrap().click().await.unwrap();
     browser.wait_for(".detail").await;
@@ -124,7 +125,7 @@ async fn back_and_forward_step_through_choices() {
     assert_eq!(url_search(&browser).await, "?status=Completed");
     browser.client.back().await.unwrap();
     browser.wait_until("return document.querySelector('.query select').value === '';").await;
-    browser.wait_until("return Array.from(document.querySelectorAll('table.requests tbody tr')).some(r => r.cells[2].textContent !== 'Completed');").await;
+    browser.wait_until("return Array.from(document.querySelectorAll('table.requests tbody tr[aria-rowindex]')).some(r => r.cells[2].textContent !== 'Completed');").await;
     browser.client.forward().await.unwrap();
     browser.wait_until("return document.querySelector('.query select').value === 'Completed';").await;
     browser.close().await;
@@ -137,7 +138,7 @@ async fn links_work_under_a_sub_path_without_rewrite_rules() {
     let page = format!("{}tools/cm-viewer/", server.url);
     browser.client.goto(&format!("{page}?q=unblock&open={UNBLOCK_ID}")).await.unwrap();
     browser.wait_for(".detail").await;
-    browser.wait_for("table.requests tbody tr").await;
+    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
     assert!(browser.table_cells().await.iter().all(|row| row[1] == "Unblock"));
     browser
         .client

@@ -50,7 +50,7 @@ async fn try_again_asks_again_after_a_passing_failure() {
         error_shown(&built_app(), &["--answer", "server-error", "--fail-times", "2"]).await;
     assert!(message.contains("(500)"));
     browser.client.find(Locator::XPath("//button[.='Try again']")).await.unwrap().click().await.unwrap();
-    browser.wait_for("table.requests tbody tr").await;
+    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
     assert_eq!(browser.evaluate("return document.querySelectorAll('.message.error').length;").await, 0);
     browser.close().await;
 }
@@ -69,10 +69,10 @@ async fn a_partly_readable_list_shows_the_good_rows_and_says_what_was_lost() {
     let server = MockServer::start(&built_app(), &["--requests", "100", "--answer", "broken-elements"]);
     let browser = Browser::start().await;
     browser.client.goto(&server.url).await.expect("the app opens");
-    browser.wait_for("table.requests tbody tr").await;
+    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
     // Positions 7, 14, ..., 98 of 102 are broken.
     let broken = (2..102).filter(|position| position % 7 == 0).count();
-    assert_eq!(browser.table_cells().await.len(), 102 - broken);
+    assert_eq!(browser.row_count().await, 102 - broken);
     let note = browser.text_of(".message.warning p").await;
     assert_eq!(note, format!("{broken} requests in the server's answer could not be read and are not shown."));
     let reasons = browser.text_of(".message.warning ul").await;
@@ -98,8 +98,13 @@ async fn progress_counts_the_bytes_as_they_arrive() {
         .await;
     let progress = browser.text_of(".message.loading").await;
     assert!(progress.starts_with("Loading requests\u{2026} "), "{progress}");
+    // The first rows show while the rest is still arriving.
+    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    assert_eq!(browser.evaluate("return document.querySelectorAll('.message.loading').length;").await, 1);
+    let early = browser.row_count().await;
+    assert!(early < 1502, "{early} rows shown before the last byte");
     browser.screenshot("loading-progress").await;
-    browser.wait_for("table.requests tbody tr").await;
-    assert_eq!(browser.evaluate("return document.querySelectorAll('.message.loading').length;").await, 0);
+    browser.wait_until("return document.querySelector('.message.loading') === null;").await;
+    assert_eq!(browser.row_count().await, 1502);
     browser.close().await;
 }

@@ -24,7 +24,7 @@ async fn the_host_can_be_checked_tested_changed_and_reset() {
     let server = MockServer::start(&built_app(), &["--requests", "20"]);
     let browser = Browser::start().await;
     browser.client.goto(&server.url).await.unwrap();
-    browser.wait_for("table.requests tbody tr").await;
+    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
     browser.client.find(Locator::Css(".settings summary")).await.unwrap().click().await.unwrap();
     let own = server.url.trim_end_matches('/');
     assert_eq!(
@@ -55,6 +55,6 @@ async fn the_host_can_be_checked_tested_changed_and_reset() {
     browser.screenshot("settings-unreachable-host").await;
 
     browser.client.find(Locator::XPath("//button[.='Use the configured host']")).await.unwrap().click().await.unwrap();
-    browser.wait_for("table.requests tbody tr").await;
+    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
     browser.close().await;
 }

@@ -1,28 +1,29 @@
 //! Narrowing the fetched requests in the page: search, types, statuses, dates.
 
-use cm_model::{NameBook, RequestStatus, RequestType};
+use cm_model::{NameBook, RequestStatus, RequestType, day_text, parse_day};
 use leptos::prelude::*;
 use std::sync::Arc;
 use viewer_core::narrowing::{Date, Narrowed, Narrowing};
 
 /// The controls that change `narrowing`; `types` and `statuses` are the values
-/// present in the fetched requests, shown with their counts from `narrowed`.
+/// present in the requests fetched so far, shown with their counts from `narrowed`.
 #[component]
 pub fn NarrowingPanel(
     narrowing: RwSignal<Narrowing>,
     narrowed: Memo<Narrowed>,
-    types: Vec<RequestType>,
-    statuses: Vec<RequestStatus>,
+    types: Memo<Vec<RequestType>>,
+    statuses: Memo<Vec<RequestStatus>>,
     names: Arc<NameBook>,
 ) -> impl IntoView {
+    let type_names = names.clone();
     let type_choices = choices(
-        types.into_iter().map(|kind| (kind, names.request_type(kind).text)).collect(),
+        move || types.get().into_iter().map(|kind| (kind, type_names.request_type(kind).text)).collect(),
         move |kind| narrowed.with(|narrowed| narrowed.type_counts.get(&kind).copied().unwrap_or(0)),
         narrowing,
         Chosen { read: |narrowing| &narrowing.types, write: |narrowing| &mut narrowing.types },
     );
     let status_choices = choices(
-        statuses.into_iter().map(|status| (status, names.status(status).text)).collect(),
+        move || statuses.get().into_iter().map(|status| (status, names.status(status).text)).collect(),
         move |status| narrowed.with(|narrowed| narrowed.status_counts.get(&status).copied().unwrap_or(0)),
         narrowing,
         Chosen { read: |narrowing| &narrowing.statuses, write: |narrowing| &mut narrowing.statuses },
@@ -70,9 +71,10 @@ impl<T> Clone for Chosen<T> {
 impl<T> Copy for Chosen<T> {}
 
 /// A checkbox for each of the `labelled` values, with its `count`; checking
-/// one adds it to the `chosen` list of `narrowing`.
+/// one adds it to the `chosen` list of `narrowing`. Values present grow as
+/// requests arrive.
 fn choices<T, Count>(
-    labelled: Vec<(T, String)>,
+    labelled: impl Fn() -> Vec<(T, String)> + Send + Sync + 'static,
     count: Count,
     narrowing: RwSignal<Narrowing>,
     chosen: Chosen<T>,
@@ -81,14 +83,16 @@ where
     T: Copy + PartialEq + Send + Sync + 'static,
     Count: Fn(T) -> usize + Copy + Send + Sync + 'static,
 {
-    labelled
-        .into_iter()
-        .map(|(value, label)| {
-            let checked = move || narrowing.with(|narrowing| (chosen.read)(narrowing).contains(&value));
-            let toggle = move |_| narrowing.update(|narrowing| toggle((chosen.write)(narrowing), value));
-            view! { <Choice label count=move || count(value) checked toggle /> }
-        })
-        .collect_view()
+    move || {
+        labelled()
+            .into_iter()
+            .map(|(value, label)| {
+                let checked = move || narrowing.with(|narrowing| (chosen.read)(narrowing).contains(&value));
+                let toggle = move |_| narrowing.update(|narrowing| toggle((chosen.write)(narrowing), value));
+                view! { <Choice label count=move || count(value) checked toggle /> }
+            })
+            .collect_view()
+    }
 }
 
 /// One checkbox with its name and count.
@@ -133,16 +137,11 @@ fn DayInput(label: &'static str, narrowing: RwSignal<Narrowing>, day: Day) -> im
             {label}
             <input
                 type="date"
-                prop:value=move || narrowing.with(|narrowing| day_text((day.read)(narrowing)))
+                prop:value=move || narrowing.with(|narrowing| (day.read)(narrowing).map(day_text).unwrap_or_default())
                 on:change=move |event| {
-                    narrowing.update(|narrowing| *(day.write)(narrowing) = event_target_value(&event).parse().ok())
+                    narrowing.update(|narrowing| *(day.write)(narrowing) = parse_day(&event_target_value(&event)))
                 }
             />
         </label>
     }
-}
-
-/// A day as a date input holds it: `2024-01-31`, or empty.
-fn day_text(day: Option<impl ToString>) -> String {
-    day.map(|day| day.to_string()).unwrap_or_default()
 }

@@ -3,44 +3,159 @@
 use crate::browser_clock::BrowserClock;
 use crate::clipboard::copy_text;
 use cm_model::{NameBook, Request};
+use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use std::sync::Arc;
+use leptos::wasm_bindgen::JsCast;
+use std::ops::Range;
 use uuid::Uuid;
 use viewer_core::columns::{Column, status_badge_class};
 use viewer_core::sorting::{Direction, SortOrder};
+use viewer_core::store::RequestStore;
 
-/// A `<table>` of the `requests` at `positions`, in that order, with numbers
-/// named by `names`. A click on a column header changes `order` (the order the
-/// positions come in): by that column, a second click reverses; with Shift the
-/// column becomes the next sort key. A click on a row, or Enter on its id,
-/// sets `open` to that request.
-/// Only the `columns` chosen are shown.
+/// Height of a body row in CSS pixels; every row has it, which is what lets
+/// the table render only the rows in view.
+const ROW_PIXELS: usize = 36;
+const ROW_HEIGHT: f64 = ROW_PIXELS as f64;
+
+/// Rows rendered beyond each edge of the view, so that scrolling shows rows
+/// already there.
+const OVERSCAN: usize = 8;
+
+/// Until the scroll area is measured: about what a laptop screen shows.
+const ASSUMED_VIEW_HEIGHT: f64 = 720.0;
+
+/// A `<table>` of the stored requests at `positions`, in that order, with
+/// numbers named by the store's names. Only the rows in view (and a few
+/// around them) are in the page, so 100 or 100,000 requests cost the same;
+/// spacer rows keep the scroll bar true, and `aria-rowcount` and
+/// `aria-rowindex` tell assistive technology where each row stands.
+///
+/// A click on a column header changes `order`: by that column, a second click
+/// reverses; with Shift the column becomes the next sort key. A click on a row,
+/// or Enter on its id, sets `open` to that request. Arrow keys, Page Up/Down
+/// and Home/End move between rows' ids, scrolling as needed. Only the
+/// `columns` chosen are shown. `shown` changes when the store has grown.
 #[component]
 pub fn RequestTable(
-    requests: Arc<[Request]>,
-    names: Arc<NameBook>,
+    store: StoredValue<RequestStore>,
+    shown: RwSignal<u64>,
     #[prop(into)] positions: Signal<Vec<usize>>,
     #[prop(into)] columns: Signal<Vec<Column>>,
     #[prop(name = "sort")] order: RwSignal<SortOrder>,
     open: RwSignal<Option<Uuid>>,
 ) -> impl IntoView {
+    let scroller = NodeRef::<html::Div>::new();
+    let scroll_top = RwSignal::new(0.0);
+    let view_height = RwSignal::new(ASSUMED_VIEW_HEIGHT);
+    let row_count = move || positions.with(Vec::len);
+    let in_view = Memo::new(move |_| rows_in_view(scroll_top.get(), view_height.get(), row_count()));
+    // The row whose id gets focus once it is rendered (keyboard navigation).
+    let focus_row = RwSignal::new(None::<usize>);
+    let on_scroll = move |_| {
+        if let Some(scroller) = scroller.get() {
+            scroll_top.set(f64::from(scroller.scroll_top()));
+            view_height.set(f64::from(scroller.client_height()));
+        }
+    };
+    let scroll_to = move |row: usize| {
+        let Some(scroller) = scroller.get() else { return };
+        let (top, height) = (f64::from(scroller.scroll_top()), f64::from(scroller.client_height()));
+        // The sticky header covers the top of the view.
+        let header =
+            scroller.query_selector("thead").ok().flatten().map_or(0.0, |head| f64::from(head.client_height()));
+        let row_top = row as f64 * ROW_HEIGHT;
+        let target = if row_top < top {
+            row_top
+        } else if row_top + ROW_HEIGHT + header > top + height {
+            row_top + ROW_HEIGHT + header - height
+        } else {
+            top
+        };
+        scroller.set_scroll_top(target as i32);
+        scroll_top.set(f64::from(scroller.scroll_top()));
+        view_height.set(height);
+    };
+    Effect::new(move |_| {
+        let (Some(row), Some(scroller)) = (focus_row.get(), scroller.get()) else { return };
+        in_view.track();
+        let selector = format!("tr[aria-rowindex=\"{}\"] a", row + 2);
+        if let Ok(Some(link)) = scroller.query_selector(&selector) {
+            let _ = link.unchecked_into::<web_sys::HtmlElement>().focus();
+            focus_row.set(None);
+        }
+    });
+    let on_key = move |event: leptos::ev::KeyboardEvent| {
+        let Some(current) = row_of(&event) else { return };
+        let page = (view_height.get_untracked() / ROW_HEIGHT).floor().max(1.0) as usize - 1;
+        let last = row_count().saturating_sub(1);
+        let target = match event.key().as_str() {
+            "ArrowDown" => (current + 1).min(last),
+            "ArrowUp" => current.saturating_sub(1),
+            "PageDown" => (current + page).min(last),
+            "PageUp" => current.saturating_sub(page),
+            "Home" => 0,
+            "End" => last,
+            _ => return,
+        };
+        event.prevent_default();
+        scroll_to(target);
+        focus_row.set(Some(target));
+    };
     let rows = move || {
+        shown.track();
         let columns = columns.get();
+        let names = store.with_value(|store| store.names().clone());
+        let range = in_view.get();
         positions.with(|positions| {
-            positions.iter().map(|&position| request_row(&requests[position], &names, &columns, open)).collect_view()
+            store.with_value(|store| {
+                let requests = store.requests();
+                positions[range.clone()]
+                    .iter()
+                    .zip(range.clone())
+                    .map(|(&position, row)| request_row(&requests[position], row, &names, &columns, open))
+                    .collect_view()
+            })
         })
     };
+    // Whole pixels, written with integers: float formatting is large in wasm.
+    let space_above = move || format!("height: {}px", in_view.get().start * ROW_PIXELS);
+    let space_below = move || format!("height: {}px", (row_count() - in_view.get().end) * ROW_PIXELS);
+    let column_span = move || columns.with(Vec::len);
     let headers =
         move || columns.get().into_iter().map(|column| view! { <SortableHeader column order /> }).collect_view();
     view! {
-        <table class="requests">
-            <thead>
-                <tr>{headers}</tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <div class="table-scroll" role="region" aria-label="Requests" tabindex="0" node_ref=scroller on:scroll=on_scroll>
+            <table class="requests" aria-rowcount=move || row_count() + 1>
+                <thead>
+                    <tr aria-rowindex="1">{headers}</tr>
+                </thead>
+                <tbody on:keydown=on_key>
+                    <tr class="spacer" aria-hidden="true" style=space_above>
+                        <td colspan=column_span></td>
+                    </tr>
+                    {rows}
+                    <tr class="spacer" aria-hidden="true" style=space_below>
+                        <td colspan=column_span></td>
+                    </tr>
+                </tbody>
+            </table>
+        </div>
     }
+}
+
+/// The rows to render for a view `height` pixels tall scrolled to `top`.
+fn rows_in_view(top: f64, height: f64, rows: usize) -> Range<usize> {
+    let first = ((top / ROW_HEIGHT).floor().max(0.0) as usize).min(rows);
+    let visible = (height / ROW_HEIGHT).ceil() as usize + 1;
+    first.saturating_sub(OVERSCAN)..(first + visible + OVERSCAN).min(rows)
+}
+
+/// The row (0 for the first body row) of the element a key event came from.
+fn row_of(event: &leptos::ev::KeyboardEvent) -> Option<usize> {
+    let target: web_sys::Element = event.target()?.dyn_into().ok()?;
+    let row = target.closest("tr[aria-rowindex]").ok()??;
+    row.get_attribute("aria-rowindex")?.parse::<usize>().ok()?.checked_sub(2)
 }
 
 #[component]
@@ -79,6 +194,7 @@ fn SortableHeader(column: Column, order: RwSignal<SortOrder>) -> impl IntoView {
 /// status as a badge with its name, the id as a link that opens the request.
 fn request_row(
     request: &Request,
+    row: usize,
     names: &NameBook,
     columns: &[Column],
     open: RwSignal<Option<Uuid>>,
@@ -107,7 +223,12 @@ fn request_row(
         .collect_view();
     let selected = move || open.get() == Some(id);
     view! {
-        <tr class:selected=selected aria-current=move || selected().then_some("true") on:click=move |_| open.set(Some(id))>
+        <tr
+            aria-rowindex=row + 2
+            class:selected=selected
+            aria-current=move || selected().then_some("true")
+            on:click=move |_| open.set(Some(id))
+        >
             {cells}
         </tr>
     }

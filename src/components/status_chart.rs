@@ -18,7 +18,9 @@ pub fn StatusChart(narrowed: Memo<Narrowed>, names: Arc<NameBook>) -> impl IntoV
                 .iter()
                 .filter(|(_, count)| **count > 0)
                 .map(|(&status, &count)| {
-                    let width = format!("width: {:.1}%", count as f64 * 100.0 / total as f64);
+                    // In thousandths, written with integers: float formatting is large in wasm.
+                    let thousandths = count * 1000 / total;
+                    let width = format!("width: {}.{}%", thousandths / 10, thousandths % 10);
                     let class = format!("bar {}", status_badge_class(status));
                     view! {
                         <li>

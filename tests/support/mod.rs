@@ -177,11 +177,19 @@ impl Browser {
 
     /// Waits at most `limit` until `condition`, a script returning a boolean, returns true.
     pub async fn wait_until_within(&self, condition: &str, limit: Duration) {
+        assert!(self.becomes_true_within(condition, limit).await, "the page never reached: {condition}");
+    }
+
+    /// Whether `condition`, a script returning a boolean, returns true within `limit`.
+    pub async fn becomes_true_within(&self, condition: &str, limit: Duration) -> bool {
         let started = Instant::now();
         while self.evaluate(condition).await != Value::Bool(true) {
-            assert!(started.elapsed() < limit, "the page never reached: {condition}");
+            if started.elapsed() >= limit {
+                return false;
+            }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        true
     }
 
     /// The text of the element `css` matches.
@@ -211,16 +219,44 @@ impl Browser {
 
     /// Runs `script` in the page and returns what it returns.
     pub async fn evaluate(&self, script: &str) -> Value {
-        self.client.execute(script, vec![]).await.expect("the script runs")
+        self.evaluate_with(script, vec![]).await
     }
 
-    /// The exact value of every cell of the requests table, row by row: the
-    /// full GUID or UTC date a shortened cell shows on hover, otherwise its text.
+    /// Runs `script` in the page with `args` as its `arguments` and returns
+    /// what it returns; a promise it returns is awaited (WebDriver does so).
+    pub async fn evaluate_with(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client.execute(script, args).await.unwrap_or_else(|error| panic!("the script failed: {error}"))
+    }
+
+    /// The exact value of every cell of the rendered rows of the requests
+    /// table, row by row: the full GUID or UTC date a shortened cell shows on
+    /// hover, otherwise its text.
     pub async fn table_cells(&self) -> Vec<Vec<String>> {
         self.cells(
             "const value = cell.querySelector('.value'); return value && value.title ? value.title : cell.textContent;",
         )
         .await
+    }
+
+    /// How many rows the requests table has, rendered or not (it renders only
+    /// the rows in view): its `aria-rowcount`, less the header row.
+    pub async fn row_count(&self) -> usize {
+        let count =
+            self.evaluate("return document.querySelector('table.requests').getAttribute('aria-rowcount');").await;
+        count.as_str().and_then(|count| count.parse::<usize>().ok()).expect("the table has aria-rowcount") - 1
+    }
+
+    /// Scrolls the requests table to its last row and waits until it is rendered.
+    pub async fn scroll_table_to_end(&self) {
+        let last_row = self.row_count().await + 1;
+        self.evaluate(
+            "const scroller = document.querySelector('.table-scroll'); scroller.scrollTop = scroller.scrollHeight;",
+        )
+        .await;
+        self.wait_until(&format!(
+            "return document.querySelector('table.requests tbody tr[aria-rowindex=\"{last_row}\"]') !== null;"
+        ))
+        .await;
     }
 
     /// What every cell of the requests table shows, row by row.
@@ -230,7 +266,7 @@ impl Browser {
 
     async fn cells(&self, read_cell: &str) -> Vec<Vec<String>> {
         let script = format!(
-            "return Array.from(document.querySelectorAll('table.requests tbody tr'))\
+            "return Array.from(document.querySelectorAll('table.requests tbody tr[aria-rowindex]'))\
              .map(row => Array.from(row.cells).map(cell => {{ {read_cell} }}));"
         );
         serde_json::from_value(self.evaluate(&script).await).expect("rows of strings")
@@ -257,6 +293,7 @@ fn chromedriver() -> String {
     std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into())
 }
 
-fn chromium() -> String {
+/// The Chromium binary the browser tests run (`CHROMIUM`, set by `cargo xtask`).
+pub fn chromium() -> String {
     std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())
 }

@@ -3,6 +3,8 @@
 //! - `cargo xtask demo`: installs what is missing, builds the app in release
 //!   mode and serves it with sample data from the mock CM server.
 //! - `cargo xtask test`: installs what is missing and runs every check and test.
+//! - `cargo xtask bench`: installs what is missing, builds the app in release
+//!   mode and measures it in headless Chromium at 1,000 to 100,000 requests.
 
 mod run;
 mod tools;
@@ -31,6 +33,9 @@ enum Command {
     },
     /// Run formatting, lint and documentation checks, native, browser and end-to-end tests.
     Test,
+    /// Build the app and measure it in headless Chromium at 1,000, 10,000 and 100,000 requests;
+    /// prints a table and writes it to docs/performance.md.
+    Bench,
     /// Only install the tools the other commands need.
     Setup,
 }
@@ -39,6 +44,7 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Demo { port, requests } => demo(port, requests),
         Command::Test => test(),
+        Command::Bench => bench(),
         Command::Setup => tools::ensure_build_tools().and(tools::ensure_browser()).map(|_| ()),
     };
     match result {
@@ -80,15 +86,20 @@ fn test() -> Result<(), String> {
     cargo(&["doc", "--workspace", "--no-deps", "--quiet"]).env("RUSTDOCFLAGS", "-D warnings").succeeds()?;
     // The end-to-end tests serve the release build, so it is built before the native tests run.
     build_app(&build_tools)?;
-    cargo(&["test", "--workspace"])
-        .env("CHROMEDRIVER", &browser.chromedriver)
-        .env("CHROMIUM", &browser.chromium)
-        .succeeds()?;
+    cargo(&["test", "--workspace"]).envs(browser.environment()).succeeds()?;
     cargo(&["test", "--package", "cm-request-viewer", "--target", tools::WASM_TARGET])
         .env("CHROMEDRIVER", &browser.chromedriver)
         .succeeds()?;
     println!("All checks and tests passed. Screenshots of the app are in target/screenshots/.");
     Ok(())
+}
+
+fn bench() -> Result<(), String> {
+    let build_tools = tools::ensure_build_tools()?;
+    let browser = tools::ensure_browser()?;
+    // The benchmark serves the release build, as users get it.
+    build_app(&build_tools)?;
+    cargo(&["bench", "--package", "cm-request-viewer", "--bench", "in_browser"]).envs(browser.environment()).succeeds()
 }
 
 /// `trunk build --release` into `dist/`, never downloading anything.

@@ -26,6 +26,13 @@ pub struct BrowserPaths {
     pub chromedriver: String,
 }
 
+impl BrowserPaths {
+    /// The variables through which the end-to-end tests and the benchmark find the browser.
+    pub fn environment(&self) -> [(&str, &str); 2] {
+        [("CHROMEDRIVER", &self.chromedriver), ("CHROMIUM", &self.chromium)]
+    }
+}
+
 /// The wasm target, trunk, wasm-bindgen-cli and wasm-opt.
 pub fn ensure_build_tools() -> Result<BuildTools, String> {
     let installed_targets = command("rustup").args(["target", "list", "--installed"]).output_text().unwrap_or_default();

@@ -24,7 +24,7 @@ pub mod sddl;
 mod template;
 
 pub use codes::{RequestStatus, RequestType};
-pub use date::CmDate;
+pub use date::{CmDate, datetime_text, day_text, instant_text, parse_day};
 /// The instant type of [`CmDate::At`].
 pub use jiff::Timestamp;
 pub use names::{FlagNames, NameBook, NameConfig, NameOrigin, Named};

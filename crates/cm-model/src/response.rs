@@ -22,19 +22,6 @@ pub struct DecodedRequests {
     pub list_problem: Option<String>,
 }
 
-/// What one answer held: the items, the elements that failed, a list problem.
-struct Answer<T> {
-    items: Vec<T>,
-    failures: Vec<ElementFailure>,
-    list_problem: Option<String>,
-}
-
-impl<T> Answer<T> {
-    fn empty() -> Answer<T> {
-        Answer { items: Vec::new(), failures: Vec::new(), list_problem: None }
-    }
-}
-
 /// An element of the response that could not be read as a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ElementFailure {
@@ -158,21 +145,9 @@ pub const MAX_ELEMENT_BYTES: usize = 1 << 20;
 /// element under way is ever held. Any other body (one object, an error page, a
 /// failing status) is kept, up to [`MAX_ELEMENT_BYTES`], and decoded at the end.
 pub struct ResponseDecoder<T> {
-    status: u16,
-    declared_html: bool,
-    body: Body,
+    body: BodyReader,
     failures: Vec<ElementFailure>,
     items: PhantomData<fn() -> T>,
-}
-
-/// What the body has turned out to be so far.
-enum Body {
-    /// Only whitespace (or a byte order mark) so far.
-    Undecided(Vec<u8>),
-    /// A JSON array, split into elements as they complete.
-    List(ListSplitter),
-    /// Anything else, decoded once it is complete.
-    Whole(KeptBytes),
 }
 
 /// What is left to report once the body is complete.
@@ -188,23 +163,74 @@ pub struct Finished<T> {
 impl<T: DeserializeOwned> ResponseDecoder<T> {
     /// A decoder for a response with this status and `Content-Type`.
     pub fn new(status: u16, content_type: Option<&str>) -> ResponseDecoder<T> {
+        ResponseDecoder { body: BodyReader::new(status, content_type), failures: Vec::new(), items: PhantomData }
+    }
+
+    /// Takes the next chunk of the body; returns the items it completed.
+    pub fn push(&mut self, chunk: &[u8]) -> Vec<T> {
+        let mut items = Vec::new();
+        self.body.push(chunk, &mut |element| decode_into(&mut items, &mut self.failures, element));
+        items
+    }
+
+    /// Ends the body: decodes what was kept, or the list's last element.
+    pub fn finish(mut self) -> Result<Finished<T>, ResponseError> {
+        let mut items = Vec::new();
+        let list_problem = self.body.finish(&mut |element| decode_into(&mut items, &mut self.failures, element))?;
+        Ok(Finished { items, failures: self.failures, list_problem })
+    }
+}
+
+/// Decodes one element into `items`, or records why it failed.
+fn decode_into<T: DeserializeOwned>(items: &mut Vec<T>, failures: &mut Vec<ElementFailure>, element: Element<'_>) {
+    let decoded = element.text.and_then(|bytes| match std::str::from_utf8(bytes) {
+        Ok(text) => decode_element(text),
+        Err(_) => Err("it is not UTF-8 text".to_owned()),
+    });
+    match decoded {
+        Ok(item) => items.push(item),
+        Err(reason) => failures.push(ElementFailure { index: element.index, reason }),
+    }
+}
+
+/// Where each element of a body ends, whatever the items are: this part knows
+/// nothing of requests, so one copy serves every endpoint.
+struct BodyReader {
+    status: u16,
+    declared_html: bool,
+    body: Body,
+}
+
+/// What the body has turned out to be so far.
+enum Body {
+    /// Only whitespace (or a byte order mark) so far.
+    Undecided(Vec<u8>),
+    /// A JSON array, split into elements as they complete.
+    List(ListSplitter),
+    /// Anything else, decoded once it is complete.
+    Whole(KeptBytes),
+}
+
+/// Called with each element as it completes.
+type Found<'f> = dyn FnMut(Element<'_>) + 'f;
+
+impl BodyReader {
+    fn new(status: u16, content_type: Option<&str>) -> BodyReader {
         let declared_html = content_type.is_some_and(|value| value.to_ascii_lowercase().contains("html"));
         // Only a successful JSON answer can be a list; everything else is read whole.
         let body = match status {
             200..=299 if status != 204 && !declared_html => Body::Undecided(Vec::new()),
             _ => Body::Whole(KeptBytes::default()),
         };
-        ResponseDecoder { status, declared_html, body, failures: Vec::new(), items: PhantomData }
+        BodyReader { status, declared_html, body }
     }
 
-    /// Takes the next chunk of the body; returns the items it completed.
-    pub fn push(&mut self, chunk: &[u8]) -> Vec<T> {
-        let mut items = Vec::new();
+    fn push(&mut self, chunk: &[u8], found: &mut Found<'_>) {
         let mut chunk = chunk;
         if let Body::Undecided(start) = &mut self.body {
             start.extend_from_slice(chunk);
             if start.len() < BYTE_ORDER_MARK.len() && BYTE_ORDER_MARK.starts_with(start) {
-                return items;
+                return;
             }
             let Some(first) = start.strip_prefix(BYTE_ORDER_MARK).unwrap_or(start).iter().position(|b| !is_space(*b))
             else {
@@ -212,14 +238,14 @@ impl<T: DeserializeOwned> ResponseDecoder<T> {
                 if start.len() >= BYTE_ORDER_MARK.len() {
                     start.clear();
                 }
-                return items;
+                return;
             };
             let start = std::mem::take(start);
             let first = first + if start.starts_with(BYTE_ORDER_MARK) { BYTE_ORDER_MARK.len() } else { 0 };
             if start[first] == b'[' {
-                self.body = Body::List(ListSplitter::default());
-                let Body::List(list) = &mut self.body else { unreachable!("just set") };
-                list.push(&start[first + 1..], &mut |element| decode_into(&mut items, &mut self.failures, element));
+                let mut list = ListSplitter::default();
+                list.push(&start[first + 1..], found);
+                self.body = Body::List(list);
             } else {
                 let mut kept = KeptBytes::default();
                 kept.push(&start);
@@ -229,38 +255,18 @@ impl<T: DeserializeOwned> ResponseDecoder<T> {
         }
         match &mut self.body {
             Body::Undecided(_) => {}
-            Body::List(list) => list.push(chunk, &mut |element| decode_into(&mut items, &mut self.failures, element)),
+            Body::List(list) => list.push(chunk, found),
             Body::Whole(kept) => kept.push(chunk),
         }
-        items
     }
 
-    /// Ends the body: decodes what was kept, or the list's last element.
-    pub fn finish(mut self) -> Result<Finished<T>, ResponseError> {
-        let mut items = Vec::new();
-        let list_problem = match self.body {
-            Body::Undecided(_) => None,
-            Body::List(list) => list.finish(&mut |element| decode_into(&mut items, &mut self.failures, element)),
-            Body::Whole(kept) => {
-                let answer = decode_whole(self.status, self.declared_html, &kept)?;
-                items = answer.items;
-                self.failures.extend(answer.failures);
-                answer.list_problem
-            }
-        };
-        Ok(Finished { items, failures: self.failures, list_problem })
-    }
-}
-
-/// Decodes one element of a list into `items`, or records why it failed.
-fn decode_into<T: DeserializeOwned>(items: &mut Vec<T>, failures: &mut Vec<ElementFailure>, element: Element<'_>) {
-    let decoded = element.text.and_then(|bytes| match std::str::from_utf8(bytes) {
-        Ok(text) => decode_element(text),
-        Err(_) => Err("it is not UTF-8 text".to_owned()),
-    });
-    match decoded {
-        Ok(item) => items.push(item),
-        Err(reason) => failures.push(ElementFailure { index: element.index, reason }),
+    /// Ends the body; returns what is wrong with the list itself, if anything.
+    fn finish(self, found: &mut Found<'_>) -> Result<Option<String>, ResponseError> {
+        match self.body {
+            Body::Undecided(_) => Ok(None),
+            Body::List(list) => Ok(list.finish(found)),
+            Body::Whole(kept) => read_whole(self.status, self.declared_html, &kept, found).map(|()| None),
+        }
     }
 }
 
@@ -299,24 +305,19 @@ impl KeptBytes {
 
 /// The API's answer codes are the same for every endpoint: 204 is an empty
 /// list, 403, 404 and 5xx are errors.
-fn decode_whole<T: DeserializeOwned>(
-    status: u16,
-    declared_html: bool,
-    body: &KeptBytes,
-) -> Result<Answer<T>, ResponseError> {
-    let text = || String::from_utf8_lossy(&body.bytes);
+fn read_whole(status: u16, declared_html: bool, body: &KeptBytes, found: &mut Found<'_>) -> Result<(), ResponseError> {
     match status {
-        204 => Ok(Answer::empty()),
-        200..=299 => decode_body(declared_html, body),
+        204 => Ok(()),
+        200..=299 => read_body(declared_html, body, found),
         403 => Err(ResponseError::Forbidden),
         404 => Err(ResponseError::ApiNotEnabled),
-        500..=599 => Err(server_error(status, &text())),
+        500..=599 => Err(server_error(status, &String::from_utf8_lossy(&body.bytes))),
         _ => Err(ResponseError::UnexpectedStatus { status }),
     }
 }
 
-/// Decodes a successful body that is not a list: one item, or nothing.
-fn decode_body<T: DeserializeOwned>(declared_html: bool, body: &KeptBytes) -> Result<Answer<T>, ResponseError> {
+/// Reads a successful body that is not a list: one item, or nothing.
+fn read_body(declared_html: bool, body: &KeptBytes, found: &mut Found<'_>) -> Result<(), ResponseError> {
     let Ok(text) = body.text() else {
         return Err(ResponseError::NotJson { received: "binary data (not UTF-8 text)".into() });
     };
@@ -325,15 +326,14 @@ fn decode_body<T: DeserializeOwned>(declared_html: bool, body: &KeptBytes) -> Re
         return Err(ResponseError::NotJson { received: describe_markup(text) });
     }
     match text.as_bytes().first() {
-        None => Ok(Answer::empty()),
+        None => Ok(()),
         Some(b'{') => {
-            let mut answer = Answer::empty();
             let element = match body.total {
                 total if total > body.bytes.len() => Err(too_long(total)),
                 _ => Ok(text.as_bytes()),
             };
-            decode_into(&mut answer.items, &mut answer.failures, Element { index: 0, text: element });
-            Ok(answer)
+            found(Element { index: 0, text: element });
+            Ok(())
         }
         Some(_) if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() => Err(ResponseError::NotRequests {
             reason: format!("it is \u{201c}{}\u{201d}", shorten(text, MESSAGE_LIMIT)),
@@ -385,7 +385,7 @@ struct ListSplitter {
 }
 
 impl ListSplitter {
-    fn push(&mut self, chunk: &[u8], found: &mut impl FnMut(Element<'_>)) {
+    fn push(&mut self, chunk: &[u8], found: &mut Found<'_>) {
         if let Some(after_end) = &mut self.after_end {
             after_end.push(chunk);
             return;
@@ -445,7 +445,7 @@ impl ListSplitter {
     }
 
     /// Reports `pending[start..end]` as the next element.
-    fn end_element(&mut self, start: usize, end: usize, closes: bool, found: &mut impl FnMut(Element<'_>)) {
+    fn end_element(&mut self, start: usize, end: usize, closes: bool, found: &mut Found<'_>) {
         let index = self.ended;
         let bytes = self.pending[start..end].trim_ascii();
         let dropped = std::mem::take(&mut self.dropped);
@@ -461,7 +461,7 @@ impl ListSplitter {
 
     /// Ends the body: reports the last element if the list was cut off, and
     /// what is wrong with the list itself.
-    fn finish(mut self, found: &mut impl FnMut(Element<'_>)) -> Option<String> {
+    fn finish(mut self, found: &mut Found<'_>) -> Option<String> {
         if let Some(after_end) = &self.after_end {
             return trailing_text(&String::from_utf8_lossy(&after_end.bytes));
         }

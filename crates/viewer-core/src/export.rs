@@ -35,25 +35,40 @@ const HEADER: [&str; 23] = [
 /// mark (so that Excel reads it as UTF-8), CRLF line ends, and every cell that
 /// a spreadsheet would take for a formula neutralised.
 pub fn to_csv(requests: &[Request], positions: &[usize], names: &NameBook) -> String {
-    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
-    let write = |writer: &mut csv::Writer<Vec<u8>>, cells: &[String]| {
-        writer
-            .write_record(cells.iter().map(|cell| neutralise(cell).into_owned()))
-            .expect("writing to memory cannot fail");
-    };
-    write(&mut writer, &HEADER.map(str::to_owned));
+    let mut csv = String::from("\u{feff}");
+    write_record(&mut csv, &HEADER.map(str::to_owned));
     for request in positions.iter().map(|&position| &requests[position]) {
-        write(&mut writer, &row(request, names));
+        write_record(&mut csv, &row(request, names));
     }
-    let bytes = writer.into_inner().expect("writing to memory cannot fail");
-    format!("\u{feff}{}", String::from_utf8(bytes).expect("CSV of strings is UTF-8"))
+    csv
+}
+
+/// One CSV line (RFC 4180): a cell with a comma, a quote or a line break is
+/// quoted, its quotes doubled. Written here rather than with the `csv` crate,
+/// whose writer carries a float parser into the app for a quoting style the
+/// viewer never uses.
+fn write_record(csv: &mut String, cells: &[String]) {
+    for (at, cell) in cells.iter().enumerate() {
+        if at > 0 {
+            csv.push(',');
+        }
+        let cell = neutralise(cell);
+        if cell.contains([',', '"', '\r', '\n']) {
+            csv.push('"');
+            csv.push_str(&cell.replace('"', "\"\""));
+            csv.push('"');
+        } else {
+            csv.push_str(&cell);
+        }
+    }
+    csv.push_str("\r\n");
 }
 
 fn row(request: &Request, names: &NameBook) -> Vec<String> {
     let guid = |guid: Option<Uuid>| guid.map(|guid| guid.to_string()).unwrap_or_default();
     let date = |date: &cm_model::CmDate| match date {
         cm_model::CmDate::NotSet => String::new(),
-        cm_model::CmDate::At(instant) => instant.to_string(),
+        cm_model::CmDate::At(instant) => cm_model::instant_text(*instant),
         cm_model::CmDate::Unreadable(text) => text.clone(),
     };
     let data_collection: Vec<String> = request

@@ -12,7 +12,7 @@ use crate::columns::Column;
 use crate::narrowing::Narrowing;
 use crate::query::ServerQuery;
 use crate::sorting::{Direction, SortKey, SortOrder};
-use cm_model::{RequestStatus, RequestType};
+use cm_model::{RequestStatus, RequestType, day_text, parse_day};
 use uuid::Uuid;
 
 /// What the page shows: the question to the server, the narrowing, the order
@@ -50,10 +50,10 @@ impl ViewState {
             out.append_pair("state", &join_codes(narrowing.statuses.iter().map(|s| (s.known_name(), s.code()))));
         }
         if let Some(from) = narrowing.submitted_from {
-            out.append_pair("from", &from.to_string());
+            out.append_pair("from", &day_text(from));
         }
         if let Some(to) = narrowing.submitted_to {
-            out.append_pair("to", &to.to_string());
+            out.append_pair("to", &day_text(to));
         }
         if self.sort != SortOrder::default() {
             let keys: Vec<String> = self
@@ -87,8 +87,8 @@ impl ViewState {
                 "state" => {
                     state.narrowing.statuses = parse_codes(&value, RequestStatus::KNOWN, RequestStatus::known_name)
                 }
-                "from" => state.narrowing.submitted_from = value.parse().ok(),
-                "to" => state.narrowing.submitted_to = value.parse().ok(),
+                "from" => state.narrowing.submitted_from = parse_day(&value),
+                "to" => state.narrowing.submitted_to = parse_day(&value),
                 "sort" => state.sort = parse_sort(&value).unwrap_or_default(),
                 "open" => state.open = Uuid::try_parse(&value).ok(),
                 _ => {}

@@ -30,10 +30,18 @@ impl fmt::Display for Size {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
             bytes if bytes < 1_000 => write!(f, "{bytes} bytes"),
-            bytes if bytes < 1_000_000 => write!(f, "{:.1} kB", bytes as f64 / 1e3),
-            bytes => write!(f, "{:.1} MB", bytes as f64 / 1e6),
+            bytes if bytes < 1_000_000 => write_tenths(f, bytes, 1_000, "kB"),
+            bytes => write_tenths(f, bytes, 1_000_000, "MB"),
         }
     }
+}
+
+/// `bytes` in `unit`s with one decimal, rounded, in integers: float formatting
+/// would add its whole machinery to the app for this one line.
+fn write_tenths(f: &mut fmt::Formatter<'_>, bytes: u64, unit_bytes: u64, unit: &str) -> fmt::Result {
+    let tenth = unit_bytes / 10;
+    let tenths = (bytes + tenth / 2) / tenth;
+    write!(f, "{}.{} {unit}", tenths / 10, tenths % 10)
 }
 
 #[cfg(test)]

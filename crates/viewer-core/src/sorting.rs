@@ -2,8 +2,9 @@
 
 use crate::columns::Column;
 use cm_model::{CmDate, NameBook, Request};
+use hashbrown::HashMap;
 use std::cmp::Ordering;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::hash::Hash;
 use std::sync::OnceLock;
 

@@ -5,7 +5,8 @@ use crate::narrowing::{Narrowed, Narrowing, SearchIndex};
 use crate::sorting::{SortKeys, SortOrder};
 use crate::time::LocalClock;
 use cm_model::{NameBook, Request, RequestStatus, RequestType};
-use std::collections::{BTreeSet, HashSet};
+use hashbrown::HashSet;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// The requests of one answer, in the order the server sent them.
@@ -30,6 +31,9 @@ impl RequestStore {
     /// Adds `requests` after those already stored; dates are searched as they
     /// show in the time of `clock`.
     pub fn extend(&mut self, requests: Vec<Request>, clock: &dyn LocalClock) {
+        if requests.is_empty() {
+            return;
+        }
         self.index.add(&requests, clock);
         self.sort_keys = SortKeys::default();
         self.requests.reserve(requests.len());
@@ -50,6 +54,16 @@ impl RequestStore {
     /// The requests, in the order the server sent them.
     pub fn requests(&self) -> &[Request] {
         &self.requests
+    }
+
+    /// How many requests are stored.
+    pub fn len(&self) -> usize {
+        self.requests.len()
+    }
+
+    /// Whether no request is stored.
+    pub fn is_empty(&self) -> bool {
+        self.requests.is_empty()
     }
 
     /// The names the requests are shown with.

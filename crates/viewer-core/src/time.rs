@@ -1,7 +1,7 @@
 //! Dates as the user reads them: in their own time zone, with the exact UTC
 //! value kept for a hover or a copy.
 
-use cm_model::{CmDate, Timestamp};
+use cm_model::{CmDate, Timestamp, datetime_text};
 use jiff::tz::Offset;
 
 /// The user's time zone, as far as the viewer needs it: the offset from UTC
@@ -23,7 +23,7 @@ impl LocalClock for FixedOffset {
 /// `2015-07-07 19:36:21` in the user's time, `not set`, or unreadable text as received.
 pub fn local_text(date: &CmDate, clock: &dyn LocalClock) -> String {
     let CmDate::At(instant) = date else { return date.to_string() };
-    local_datetime(*instant, clock).strftime("%Y-%m-%d %H:%M:%S").to_string()
+    datetime_text(local_datetime(*instant, clock))
 }
 
 /// The day of `date` in the user's time, if it is set and readable.

@@ -1,0 +1,656 @@
+//! The built app (`dist/`) in headless Chromium against the mock CM server, at
+//! 1,000, 10,000 and 100,000 requests: bundle sizes, load times from the app's
+//! User Timing marks, decoding against a plain `JSON.parse`, long tasks,
+//! sorting, searching, DOM size and memory. Prints one table and writes it,
+//! with the date, machine and commit, to `docs/performance.md`.
+//!
+//! `cargo xtask bench` builds the app and runs this; a measure the app gives no
+//! mark for reads "n/a".
+// The package also builds for wasm32, where this has nothing to run.
+#![cfg_attr(target_arch = "wasm32", no_main)]
+#![cfg(not(target_arch = "wasm32"))]
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use fantoccini::wd::TimeoutConfiguration;
+use serde_json::{Value, json};
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, ExitCode};
+use std::time::Duration;
+use support::{Browser, MockServer, built_app, chromium, workspace_root};
+
+/// Generated requests of each run; the mock server adds its two documented examples.
+const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
+/// The longest one step (the load, one click, one keystroke) may take: the
+/// app may render every one of 100,000 rows.
+const STEP_TIMEOUT: Duration = Duration::from_secs(300);
+/// How long the marks may lag behind the table showing every request.
+const MARK_TIMEOUT: Duration = Duration::from_secs(5);
+/// Precise `performance.memory`, and `gc()` so that the heap is measured without garbage.
+const CHROMIUM_SWITCHES: [&str; 2] = ["--enable-precise-memory-info", "--js-flags=--expose-gc"];
+/// The list the app asks for when opened without choices.
+const LIST_PATH: &str = "CertificateManagement/api/v1.0/requests";
+/// Column headers clicked, by their label; each click is timed.
+const SORTED_COLUMNS: [&str; 2] = ["Type", "Submitted"];
+/// Ascending, descending, ascending (or the reverse): three samples for a median.
+const CLICKS_PER_COLUMN: usize = 3;
+/// Typed into the search one character at a time: a word of the generated
+/// comments, and the start of the documented enrollment's id.
+const SEARCHED_WORDS: [&str; 2] = ["lost", "a9b4b42c"];
+/// Compression levels a server would use for static files.
+const GZIP_LEVEL: u32 = 9;
+const BROTLI_QUALITY: i32 = 11;
+
+/// The marks the app sets while loading, in the order it sets them.
+const RESPONSE_START: &str = "cm:response-start";
+const FIRST_ROWS: &str = "cm:first-rows";
+const LAST_BYTE: &str = "cm:last-byte";
+const ALL_ROWS: &str = "cm:all-rows";
+
+/// `summaryCounts()`: the shown and total counts of the summary ("12 of 1002
+/// requests"), or null while there is none.
+const SUMMARY_COUNTS: &str = r"
+const summaryCounts = () => {
+  const counts = /^([\d,.\s]+) of ([\d,.\s]+) requests/.exec(document.querySelector('.summary')?.textContent ?? '');
+  const number = text => Number(text.replace(/\D/g, ''));
+  return counts === null ? null : { shown: number(counts[1]), total: number(counts[2]) };
+};
+";
+
+/// `finished(total)`: whether loading has finished: the app marked all rows,
+/// the summary shows every one of `total` requests, or the app shows an error.
+const FINISHED: &str = r"
+const finished = total => performance.getEntriesByName('cm:all-rows', 'mark').length > 0
+  || (summaryCounts()?.shown === total && summaryCounts()?.total === total)
+  || document.querySelector('.message.error') !== null;
+";
+
+/// The text of the error the app shows, or null.
+const SHOWN_ERROR: &str = "return document.querySelector('.message.error')?.textContent ?? null;";
+
+/// The time and detail of the mark named `arguments[0]`, or null.
+const READ_MARK: &str = r"
+const mark = performance.getEntriesByName(arguments[0], 'mark')[0];
+return mark === undefined ? null : { at: mark.startTime, detail: mark.detail ?? null };
+";
+
+/// Elements in the document and the JS heap in use, after a full collection.
+const PAGE_SIZE: &str = r"
+gc();
+return { elements: document.getElementsByTagName('*').length, jsHeapBytes: performance.memory.usedJSHeapSize };
+";
+
+/// The durations of the long tasks (over 50 ms) so far. WebDriver cannot
+/// observe before the page loads, so this relies on Chromium keeping them for a
+/// buffered observer; null when Chromium does not support the entry type at all.
+const LONG_TASKS: &str = r"
+if (!PerformanceObserver.supportedEntryTypes.includes('longtask')) return null;
+return new Promise(resolve => {
+  const observer = new PerformanceObserver(list => {
+    observer.disconnect();
+    resolve(list.getEntries().map(task => task.duration));
+  });
+  observer.observe({ type: 'longtask', buffered: true });
+  // With nothing buffered the observer is never called.
+  setTimeout(() => { observer.disconnect(); resolve([]); }, 1000);
+});
+";
+
+/// `timedUpdate(action)`: milliseconds from just before `action` until the
+/// page has updated. Leptos runs its effects in microtasks, so a timer fires
+/// after them; reading offsetHeight then forces style and layout.
+const TIMED_UPDATE: &str = r"
+const timedUpdate = async action => {
+  const started = performance.now();
+  action();
+  await new Promise(resolve => setTimeout(resolve, 0));
+  document.body.offsetHeight;
+  return performance.now() - started;
+};
+";
+
+/// Clicks the sort button of the column labelled `arguments[0]`: the time it
+/// took, and the header's `aria-sort` before and after.
+const CLICK_SORT_HEADER: &str = r"
+const [label] = arguments;
+const header = () => Array.from(document.querySelectorAll('table.requests th > button'))
+  .find(button => button.textContent.trim().startsWith(label))?.parentElement;
+if (header() === undefined) throw new Error(`no column header labelled ${label}`);
+const before = header().getAttribute('aria-sort');
+return timedUpdate(() => header().querySelector('button').click())
+  .then(milliseconds => ({ milliseconds, before, after: header()?.getAttribute('aria-sort') ?? null }));
+";
+
+/// Sets the search text to `arguments[0]` as typing does: the time it took,
+/// and the summary's counts after it.
+const TYPE_SEARCH: &str = r"
+const [text] = arguments;
+const input = document.querySelector('.narrowing input[type=search]');
+if (input === null) throw new Error('no search input');
+return timedUpdate(() => {
+  input.value = text;
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+}).then(milliseconds => ({ milliseconds, counts: summaryCounts() }));
+";
+
+/// Fetches the list at `arguments[0]` as the app does and times `JSON.parse`
+/// alone on its text: the baseline for the app's decoding.
+const PARSE_BASELINE: &str = r"
+const [url] = arguments;
+return (async () => {
+  const response = await fetch(url, { credentials: 'include' });
+  const body = await response.arrayBuffer();
+  const text = new TextDecoder().decode(body);
+  const started = performance.now();
+  const parsed = JSON.parse(text);
+  const milliseconds = performance.now() - started;
+  return { milliseconds, bodyBytes: body.byteLength, elements: parsed.length };
+})();
+";
+
+/// What a cell shows for a measure the app gave no mark for.
+const NOT_AVAILABLE: &str = "n/a";
+/// What a column shows for a size at which the app did not finish loading.
+const NOT_MEASURED: &str = "—";
+/// What the long-task cells show when Chromium has no Long Tasks API.
+const LONG_TASKS_UNSUPPORTED: &str = "not reported";
+/// A fact about the run that its command could not tell.
+const UNKNOWN: &str = "unknown";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let app = built_app();
+    let bundle = Bundle::of(&app);
+    let mut runs = Vec::new();
+    for generated in SIZES {
+        eprintln!("Measuring {} requests…", thousands(generated as u64));
+        runs.push(Run::measure(&app, generated).await);
+    }
+    let table = table(&bundle, &runs);
+    println!("\n{table}");
+    let report = workspace_root().join("docs").join("performance.md");
+    std::fs::create_dir_all(report.parent().expect("docs/")).expect("the docs folder");
+    std::fs::write(&report, performance_page(&table)).expect("docs/performance.md is written");
+    println!("Written to {}", report.display());
+    if runs.iter().all(Result::is_ok) {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("error: the app could not be measured at every size; the table's notes say why");
+        ExitCode::FAILURE
+    }
+}
+
+/// Bytes of one kind of file of the built app: as stored, gzipped and brotli-compressed.
+#[derive(Default)]
+struct Sizes {
+    raw: usize,
+    gzip: usize,
+    brotli: usize,
+}
+
+impl Sizes {
+    fn of(bytes: &[u8]) -> Sizes {
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(GZIP_LEVEL));
+        gzip.write_all(bytes).expect("compressing in memory");
+        let gzip = gzip.finish().expect("compressing in memory").len();
+        let mut brotli = Vec::new();
+        let quality = brotli::enc::BrotliEncoderParams { quality: BROTLI_QUALITY, ..Default::default() };
+        brotli::BrotliCompress(&mut &bytes[..], &mut brotli, &quality).expect("compressing in memory");
+        Sizes { raw: bytes.len(), gzip, brotli: brotli.len() }
+    }
+
+    fn add(&mut self, other: &Sizes) {
+        self.raw += other.raw;
+        self.gzip += other.gzip;
+        self.brotli += other.brotli;
+    }
+
+    fn describe(&self) -> String {
+        format!("{} / {} / {}", kilobytes(self.raw), kilobytes(self.gzip), kilobytes(self.brotli))
+    }
+}
+
+/// The files a browser downloads to run the app, by kind.
+#[derive(Default)]
+struct Bundle {
+    wasm: Sizes,
+    js: Sizes,
+    css: Sizes,
+}
+
+impl Bundle {
+    fn of(app: &Path) -> Bundle {
+        let mut bundle = Bundle::default();
+        for entry in std::fs::read_dir(app).expect("the built app") {
+            let path = entry.expect("a file of the built app").path();
+            let kind = match path.extension().and_then(|extension| extension.to_str()) {
+                Some("wasm") => &mut bundle.wasm,
+                Some("js") => &mut bundle.js,
+                Some("css") => &mut bundle.css,
+                _ => continue,
+            };
+            kind.add(&Sizes::of(&std::fs::read(&path).expect("a file of the built app")));
+        }
+        bundle
+    }
+
+    fn total(&self) -> Sizes {
+        let mut total = Sizes::default();
+        for kind in [&self.wasm, &self.js, &self.css] {
+            total.add(kind);
+        }
+        total
+    }
+}
+
+/// A User Timing mark: when it was set (milliseconds since the page's start) and its detail.
+struct Mark {
+    at: f64,
+    detail: Value,
+}
+
+/// The app's marks of one load; each is `None` when the app did not set it.
+struct Marks {
+    response_start: Option<Mark>,
+    first_rows: Option<Mark>,
+    last_byte: Option<Mark>,
+    all_rows: Option<Mark>,
+}
+
+impl Marks {
+    async fn read(browser: &Browser) -> Marks {
+        let read = async |name: &str| {
+            let mark = browser.evaluate_with(READ_MARK, vec![json!(name)]).await;
+            (!mark.is_null()).then(|| Mark { at: mark["at"].as_f64().expect("a time"), detail: mark["detail"].clone() })
+        };
+        Marks {
+            response_start: read(RESPONSE_START).await,
+            first_rows: read(FIRST_ROWS).await,
+            last_byte: read(LAST_BYTE).await,
+            all_rows: read(ALL_ROWS).await,
+        }
+    }
+
+    fn time_to_first_rows(&self) -> Option<f64> {
+        between(&self.response_start, &self.first_rows)
+    }
+
+    fn time_to_all_rows(&self) -> Option<f64> {
+        between(&self.response_start, &self.all_rows)
+    }
+
+    fn all_rows_after_last_byte(&self) -> Option<f64> {
+        between(&self.last_byte, &self.all_rows)
+    }
+
+    /// Milliseconds spent decoding, and the bytes decoded.
+    fn decoding(&self) -> Option<(f64, f64)> {
+        Some((self.all_rows_detail("decodeMilliseconds")?, self.all_rows_detail("bodyBytes")?))
+    }
+
+    fn wasm_memory_bytes(&self) -> Option<f64> {
+        self.all_rows_detail("wasmMemoryBytes")
+    }
+
+    /// A number in the detail of `cm:all-rows`.
+    fn all_rows_detail(&self, key: &str) -> Option<f64> {
+        self.all_rows.as_ref()?.detail[key].as_f64()
+    }
+}
+
+/// Milliseconds from mark `from` to mark `to`, when the app set both.
+fn between(from: &Option<Mark>, to: &Option<Mark>) -> Option<f64> {
+    Some(to.as_ref()?.at - from.as_ref()?.at)
+}
+
+/// What one page with `generated` requests measured.
+struct Run {
+    marks: Marks,
+    /// `None` when Chromium does not report long tasks.
+    long_task_milliseconds: Option<Vec<f64>>,
+    elements: u64,
+    js_heap_bytes: u64,
+    /// Milliseconds of each click, for each of `SORTED_COLUMNS`.
+    sorts: Vec<Vec<f64>>,
+    /// Milliseconds of each keystroke, for each of `SEARCHED_WORDS`.
+    searches: Vec<Vec<f64>>,
+    /// Milliseconds of each clearing of the search.
+    clears: Vec<f64>,
+    parse_milliseconds: f64,
+    body_bytes: u64,
+}
+
+impl Run {
+    /// Opens the app, served by a fresh mock server with `generated` requests,
+    /// in a fresh browser and measures it; why not, when it does not finish loading.
+    async fn measure(app: &Path, generated: usize) -> Result<Run, String> {
+        let total = generated as u64 + 2;
+        let server = MockServer::start(app, &["--requests", &generated.to_string()]);
+        let browser = Browser::start_with("UTC", &CHROMIUM_SWITCHES).await;
+        let timeouts = TimeoutConfiguration::new(Some(STEP_TIMEOUT), Some(STEP_TIMEOUT), None);
+        browser.client.update_timeouts(timeouts).await.expect("WebDriver takes the timeouts");
+        browser.client.goto(&server.url).await.expect("the app opens");
+        let run = match finish_loading(&browser, total).await {
+            Ok(()) => Ok(Run::measure_loaded(&browser, &server, total).await),
+            Err(problem) => Err(problem),
+        };
+        // Chromium outlives a chromedriver that is killed without closing its session.
+        browser.close().await;
+        run
+    }
+
+    /// Everything but the bundle, in a page that shows all `total` requests.
+    async fn measure_loaded(browser: &Browser, server: &MockServer, total: u64) -> Run {
+        let all_rows_marked = format!("return performance.getEntriesByName({ALL_ROWS:?}, 'mark').length > 0;");
+        browser.becomes_true_within(&all_rows_marked, MARK_TIMEOUT).await;
+        let marks = Marks::read(browser).await;
+        // Before the garbage collection of PAGE_SIZE, itself a long task in a large heap.
+        let long_task_milliseconds =
+            serde_json::from_value(browser.evaluate(LONG_TASKS).await).expect("durations, or null");
+        let page_size = browser.evaluate(PAGE_SIZE).await;
+
+        let sorts = sort_times(browser).await;
+        let (searches, clears) = search_times(browser, total).await;
+        let list_url = format!("{}{LIST_PATH}", server.url);
+        let baseline = browser.evaluate_with(PARSE_BASELINE, vec![json!(list_url)]).await;
+        assert_eq!(baseline["elements"], json!(total), "the baseline parses the whole list");
+        Run {
+            marks,
+            long_task_milliseconds,
+            elements: page_size["elements"].as_u64().expect("an element count"),
+            js_heap_bytes: page_size["jsHeapBytes"].as_u64().expect("a heap size"),
+            sorts,
+            searches,
+            clears,
+            parse_milliseconds: baseline["milliseconds"].as_f64().expect("milliseconds"),
+            body_bytes: baseline["bodyBytes"].as_u64().expect("a body size"),
+        }
+    }
+}
+
+/// Waits until the app shows all `total` requests; why not, when it does not.
+async fn finish_loading(browser: &Browser, total: u64) -> Result<(), String> {
+    let finished = format!("{SUMMARY_COUNTS}{FINISHED}return finished({total});");
+    if !browser.becomes_true_within(&finished, STEP_TIMEOUT).await {
+        // A trap in WebAssembly, such as running out of memory, stops the app without a word.
+        return Err(format!(
+            "the app did not show all {} requests within {} s",
+            thousands(total),
+            STEP_TIMEOUT.as_secs()
+        ));
+    }
+    match browser.evaluate(SHOWN_ERROR).await {
+        Value::String(error) => Err(format!("the app shows an error: {error}")),
+        _ => Ok(()),
+    }
+}
+
+/// Milliseconds of each click on the header of each of `SORTED_COLUMNS`, each
+/// checked to have sorted by that column.
+async fn sort_times(browser: &Browser) -> Vec<Vec<f64>> {
+    let script = [TIMED_UPDATE, CLICK_SORT_HEADER].concat();
+    let mut sorts = Vec::new();
+    for column in SORTED_COLUMNS {
+        let mut clicks = Vec::new();
+        for _ in 0..CLICKS_PER_COLUMN {
+            let click = browser.evaluate_with(&script, vec![json!(column)]).await;
+            let sorted = ["ascending", "descending"].map(|direction| json!(direction));
+            assert!(
+                sorted.contains(&click["after"]) && click["after"] != click["before"],
+                "clicking the {column} header did not sort by it: its aria-sort went from {} to {}",
+                click["before"],
+                click["after"]
+            );
+            clicks.push(click["milliseconds"].as_f64().expect("milliseconds"));
+        }
+        sorts.push(clicks);
+    }
+    sorts
+}
+
+/// Milliseconds of each keystroke typing each of `SEARCHED_WORDS`, and of
+/// clearing the search after each, checked against the summary's counts.
+async fn search_times(browser: &Browser, total: u64) -> (Vec<Vec<f64>>, Vec<f64>) {
+    let script = [SUMMARY_COUNTS, TIMED_UPDATE, TYPE_SEARCH].concat();
+    let search = async |text: &str| {
+        let typed = browser.evaluate_with(&script, vec![json!(text)]).await;
+        (typed["milliseconds"].as_f64().expect("milliseconds"), typed["counts"]["shown"].as_u64())
+    };
+    let (mut searches, mut clears) = (Vec::new(), Vec::new());
+    for word in SEARCHED_WORDS {
+        let mut keystrokes = Vec::new();
+        for typed in (1..=word.len()).map(|length| &word[..length]) {
+            let (milliseconds, shown) = search(typed).await;
+            keystrokes.push(milliseconds);
+            if typed == word {
+                let shown = shown.unwrap_or_default();
+                assert!(0 < shown && shown < total, "searching {word:?} shows {shown} of {total} requests");
+            }
+        }
+        searches.push(keystrokes);
+        let (milliseconds, shown) = search("").await;
+        assert_eq!(shown, Some(total), "clearing the search shows every request again");
+        clears.push(milliseconds);
+    }
+    (searches, clears)
+}
+
+/// One markdown table: a row per measure, a column per size; the bundle's
+/// sizes, the same for every size, in the first column only.
+fn table(bundle: &Bundle, runs: &[Result<Run, String>]) -> String {
+    let per_run = |label: &str, cell: &dyn Fn(&Run) -> String| {
+        row(label, runs.iter().map(|run| run.as_ref().map_or_else(|_| NOT_MEASURED.into(), cell)))
+    };
+    let first_only = |label: &str, sizes: &Sizes| {
+        row(label, std::iter::once(sizes.describe()).chain(std::iter::repeat_n(String::new(), runs.len() - 1)))
+    };
+    let mut rows = vec![
+        row("Requests generated", SIZES.iter().map(|&generated| thousands(generated as u64))),
+        format!("|---|{}", "--:|".repeat(runs.len())),
+        first_only("Bundle, wasm: raw / gzip / brotli", &bundle.wasm),
+        first_only("Bundle, JS: raw / gzip / brotli", &bundle.js),
+        first_only("Bundle, CSS: raw / gzip / brotli", &bundle.css),
+        first_only("Bundle, total: raw / gzip / brotli", &bundle.total()),
+        per_run("List body", &|run| megabytes(run.body_bytes as f64)),
+        per_run("Time to first rows", &|run| milliseconds(run.marks.time_to_first_rows())),
+        per_run("Time to all rows", &|run| milliseconds(run.marks.time_to_all_rows())),
+        per_run("All rows after the last byte", &|run| milliseconds(run.marks.all_rows_after_last_byte())),
+        per_run("Decoding, main thread", &|run| match run.marks.decoding() {
+            Some((decoding, bytes)) => with_throughput(decoding, bytes),
+            None => NOT_AVAILABLE.into(),
+        }),
+        per_run("`JSON.parse` alone (baseline)", &|run| with_throughput(run.parse_milliseconds, run.body_bytes as f64)),
+        per_run("Longest task while loading", &|run| match run.long_task_milliseconds.as_deref() {
+            Some([]) => "none".into(),
+            Some(tasks) => milliseconds(Some(slowest(tasks))),
+            None => LONG_TASKS_UNSUPPORTED.into(),
+        }),
+        per_run("Tasks over 50 ms while loading", &|run| match &run.long_task_milliseconds {
+            Some(tasks) => tasks.len().to_string(),
+            None => LONG_TASKS_UNSUPPORTED.into(),
+        }),
+    ];
+    for (index, column) in SORTED_COLUMNS.iter().enumerate() {
+        let label = format!("Sort by {column}, median of {CLICKS_PER_COLUMN} clicks");
+        rows.push(per_run(&label, &|run| milliseconds(Some(median(&run.sorts[index])))));
+    }
+    for (index, word) in SEARCHED_WORDS.iter().enumerate() {
+        let label = format!("Search \"{word}\", per keystroke: median / slowest");
+        rows.push(per_run(&label, &|run| {
+            let keystrokes = &run.searches[index];
+            format!("{} / {}", milliseconds(Some(median(keystrokes))), milliseconds(Some(slowest(keystrokes))))
+        }));
+    }
+    rows.extend([
+        per_run(&format!("Clearing the search, median of {}", SEARCHED_WORDS.len()), &|run| {
+            milliseconds(Some(median(&run.clears)))
+        }),
+        per_run("DOM elements after loading", &|run| thousands(run.elements)),
+        per_run("JS heap after loading", &|run| megabytes(run.js_heap_bytes as f64)),
+        per_run("Wasm memory after loading", &|run| match run.marks.wasm_memory_bytes() {
+            Some(bytes) => megabytes(bytes),
+            None => NOT_AVAILABLE.into(),
+        }),
+        per_run("(JS heap + wasm) / list body", &|run| match run.marks.wasm_memory_bytes() {
+            Some(wasm) => format!("{:.1}×", (run.js_heap_bytes as f64 + wasm) / run.body_bytes as f64),
+            None => NOT_AVAILABLE.into(),
+        }),
+    ]);
+    let mut notes = Vec::new();
+    if rows.iter().any(|row| row.contains(NOT_AVAILABLE)) {
+        notes.push(format!(
+            "{NOT_AVAILABLE}: the app set no User Timing mark for this measure within {} s of showing every request.",
+            MARK_TIMEOUT.as_secs()
+        ));
+    }
+    for (generated, run) in SIZES.iter().zip(runs) {
+        if let Err(problem) = run {
+            notes.push(format!("{NOT_MEASURED} at {}: {problem}.", thousands(*generated as u64)));
+        }
+    }
+    [rows.join("\n"), notes.join("\n\n")].join("\n\n").trim_end().to_owned()
+}
+
+/// `| label | cells… |`.
+fn row(label: &str, cells: impl IntoIterator<Item = String>) -> String {
+    let cells: Vec<String> = cells.into_iter().collect();
+    format!("| {label} | {} |", cells.join(" | "))
+}
+
+/// The middle sample, or the mean of the two middle ones.
+fn median(samples: &[f64]) -> f64 {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let middle = sorted.len() / 2;
+    if sorted.len().is_multiple_of(2) { (sorted[middle - 1] + sorted[middle]) / 2.0 } else { sorted[middle] }
+}
+
+fn slowest(samples: &[f64]) -> f64 {
+    samples.iter().copied().fold(0.0, f64::max)
+}
+
+fn milliseconds(value: Option<f64>) -> String {
+    match value {
+        Some(value) if value < 10.0 => format!("{value:.1} ms"),
+        Some(value) => format!("{value:.0} ms"),
+        None => NOT_AVAILABLE.into(),
+    }
+}
+
+/// Time taken over `bytes`, and the bytes per second that makes.
+fn with_throughput(milliseconds_taken: f64, bytes: f64) -> String {
+    format!("{} ({:.1} MB/s)", milliseconds(Some(milliseconds_taken)), bytes / 1000.0 / milliseconds_taken)
+}
+
+fn kilobytes(bytes: usize) -> String {
+    format!("{:.1} kB", bytes as f64 / 1000.0)
+}
+
+fn megabytes(bytes: f64) -> String {
+    format!("{:.1} MB", bytes / 1_000_000.0)
+}
+
+/// `number` with a comma between thousands, as "100,000".
+fn thousands(number: u64) -> String {
+    let digits = number.to_string();
+    let mut grouped = String::new();
+    for (position, digit) in digits.chars().enumerate() {
+        if position > 0 && (digits.len() - position).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
+/// `docs/performance.md`: when, where and on what the table was measured, and how.
+fn performance_page(table: &str) -> String {
+    let date = output_of("date", &["+%Y-%m-%d"]).unwrap_or_else(|| UNKNOWN.into());
+    let browser = output_of(&chromium(), &["--version"]).unwrap_or_else(|| UNKNOWN.into());
+    format!(
+        "# Performance\n\n\
+         Measured by `cargo xtask bench` (`benches/in_browser.rs`), which rewrites this page.\n\n\
+         - Date: {date}\n\
+         - Machine: {}\n\
+         - Browser: {browser}, headless\n\
+         - Commit: {}\n\n\
+         {table}\n\n\
+         ## How measured\n\n\
+         {}",
+        machine(),
+        commit(),
+        how_measured()
+    )
+}
+
+/// How each measure is taken, one line each.
+fn how_measured() -> String {
+    format!(
+        "\
+- Each column is a fresh mock CM server (`--requests N`; it adds its two documented examples)
+  and a fresh headless Chromium (with `{switches}`),
+  opened on the app without choices, so that it lists every request.
+- Bundle: the files of `dist/` (`trunk build --release`), raw, gzip level {GZIP_LEVEL} and brotli
+  quality {BROTLI_QUALITY}.
+- List body: the bytes of `GET {LIST_PATH}`, fetched again in the page
+  after loading.
+- Times from the app's User Timing marks: time to first rows = `{FIRST_ROWS}` − `{RESPONSE_START}`
+  (response headers arrived); time to all rows = `{ALL_ROWS}` − `{RESPONSE_START}`; after the last
+  byte = `{ALL_ROWS}` − `{LAST_BYTE}`; decoding = `decodeMilliseconds` of `{ALL_ROWS}` (main-thread
+  time spent decoding), and its `bodyBytes` divided by that time.
+- `JSON.parse` baseline: after loading, the page fetches the same list, reads its text, and times
+  `JSON.parse` of the text alone with `performance.now()`.
+- Long tasks: main-thread tasks over 50 ms until loading is done, read then with a buffered
+  `PerformanceObserver` (WebDriver cannot install one before the page loads).
+- Sort: from just before `button.click()` on the column's header to after a `setTimeout(0)` (Leptos
+  runs its effects in microtasks, before it) and a read of `document.body.offsetHeight` (which
+  forces style and layout); {CLICKS_PER_COLUMN} clicks per column, alternating the direction,
+  each checked to have changed the header's `aria-sort`; the median.
+- Search: the same timing around setting the search input's value and dispatching an `input`
+  event, once per character typed; the median and the slowest keystroke. Then the search is
+  cleared, timed the same way. The summary's counts check that the word narrowed the list and that
+  clearing restored it.
+- DOM elements: `document.getElementsByTagName('*').length` after loading.
+- Memory: `performance.memory.usedJSHeapSize` after loading and a forced garbage collection; wasm
+  memory is `wasmMemoryBytes` of `{ALL_ROWS}`; their sum is divided by the list body's size.
+- kB and MB are 1,000 and 1,000,000 bytes.
+",
+        switches = CHROMIUM_SWITCHES.join(" "),
+    )
+}
+
+/// The CPU model, its cores and the memory, from `/proc`.
+fn machine() -> String {
+    let cpus = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpus
+        .lines()
+        .find_map(|line| line.strip_prefix("model name"))
+        .map(|rest| rest.trim_start_matches([' ', '\t', ':']).trim().to_owned())
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = cpus.lines().filter(|line| line.starts_with("processor")).count();
+    let memory = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let memory_kib = memory
+        .lines()
+        .find_map(|line| line.strip_prefix("MemTotal:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<f64>().ok());
+    match memory_kib {
+        Some(kib) => format!("{model}, {cores} cores, {:.1} GiB RAM", kib / 1024.0 / 1024.0),
+        None => format!("{model}, {cores} cores"),
+    }
+}
+
+/// The short hash of `HEAD`, and whether the work tree differs from it.
+fn commit() -> String {
+    let hash = output_of("git", &["rev-parse", "--short", "HEAD"]).unwrap_or_else(|| UNKNOWN.into());
+    let changed = output_of("git", &["status", "--porcelain"]).is_some_and(|status| !status.is_empty());
+    if changed { format!("{hash} (with uncommitted changes)") } else { hash }
+}
+
+/// The first line `program` prints with `args`, run in the workspace, if it succeeds.
+fn output_of(program: &str, args: &[&str]) -> Option<String> {
+    let output = Command::new(program).args(args).current_dir(workspace_root()).output().ok()?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    output.status.success().then(|| text.lines().next().unwrap_or_default().trim().to_owned())
+}

@@ -1,0 +1,59 @@
+//! The clock of the page, and User Timing marks of a load, which the browser's
+//! performance tools (and the project's browser benchmark) read:
+//! `cm:response-start`, `cm:first-rows`, `cm:last-byte` and `cm:all-rows`.
+
+use js_sys::{Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `performance.mark(name, { detail })`; web-sys has it only among its unstable APIs.
+    #[wasm_bindgen(js_namespace = performance, js_name = mark, catch)]
+    fn mark_with_options(name: &str, options: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// Milliseconds since the page started.
+pub fn now() -> f64 {
+    web_sys::window().and_then(|window| window.performance()).map_or(0.0, |performance| performance.now())
+}
+
+/// Marks this moment as `name` on the page's performance timeline.
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
+        // A timeline entry is a diagnostic: failing to add one changes nothing.
+        let _ = performance.mark(name);
+    }
+}
+
+/// Marks `cm:all-rows` once the page has shown every request, with what the
+/// load cost: main-thread decoding time, body size and the wasm memory after it.
+pub fn mark_loaded(decoding_ms: f64, body_bytes: u64, requests: usize) {
+    wasm_bindgen_futures::spawn_local(async move {
+        yield_to_browser().await;
+        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+        let memory_bytes = memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length();
+        let detail = Object::new();
+        for (key, value) in [
+            ("decodeMilliseconds", decoding_ms),
+            ("bodyBytes", body_bytes as f64),
+            ("requests", requests as f64),
+            ("wasmMemoryBytes", f64::from(memory_bytes)),
+        ] {
+            let _ = Reflect::set(&detail, &key.into(), &value.into());
+        }
+        let options = Object::new();
+        let _ = Reflect::set(&options, &"detail".into(), &detail);
+        let _ = mark_with_options("cm:all-rows", &options);
+    });
+}
+
+/// Lets the browser paint and handle input before the caller goes on: a
+/// timer runs after the rendering and events already queued.
+pub async fn yield_to_browser() {
+    let Some(window) = web_sys::window() else { return };
+    let promise = Promise::new(&mut |resolve, _| {
+        let _ = window.set_timeout_with_callback(&resolve);
+    });
+    let _ = JsFuture::from(promise).await;
+}
