@@ -205,8 +205,10 @@ impl Download {
 
     /// Replaces `chunk` with the next chunk of the body; `false` once the body has ended.
     pub async fn next_chunk(&mut self, chunk: &mut Vec<u8>) -> Result<bool, LoadError> {
-        chunk.clear();
-        let Some(reader) = &self.reader else { return Ok(false) };
+        let Some(reader) = &self.reader else {
+            chunk.clear();
+            return Ok(false);
+        };
         let read = async {
             let next = JsFuture::from(reader.read()).await?;
             if Reflect::get(&next, &"done".into())?.as_bool().unwrap_or(true) {
@@ -217,10 +219,16 @@ impl Download {
         match read.await.map_err(|error| self.failed(describe_js_error(&error)))? {
             None => {
                 self.reader = None;
+                chunk.clear();
                 Ok(false)
             }
             Some(bytes) => {
-                chunk.resize(bytes.length() as usize, 0);
+                // The buffer is reused: only growing it costs a fill.
+                let length = bytes.length() as usize;
+                if chunk.len() < length {
+                    chunk.resize(length, 0);
+                }
+                chunk.truncate(length);
                 bytes.copy_to(chunk);
                 self.received += chunk.len() as u64;
                 Ok(true)

@@ -4,23 +4,30 @@
 
 use crate::api::{Download, LoadError, Settings, request_list};
 use crate::browser_clock::BrowserClock;
-use crate::timing::{mark, mark_loaded, now, yield_to_browser};
-use cm_model::{ElementFailure, Finished, NameBook, Request, ResponseDecoder};
+use crate::timing::{LoadCost, mark, mark_loaded, now, yield_to_browser};
+use cm_model::{ElementFailure, Finished, NameBook, Request, ResponseDecoder, ResponseError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
 use viewer_core::progress::Progress;
 use viewer_core::query::ServerQuery;
 use viewer_core::store::RequestStore;
+use viewer_core::time::OncePerDay;
 
 /// How long the page may go without showing newly decoded rows: often
-/// enough to look alive, rarely enough that re-sorting a growing list stays
-/// a small part of the load.
+/// enough to look alive. Showing them (narrowing and sorting the whole list
+/// again) may take at most a tenth of the load's time, so the wait grows with
+/// the cost of showing.
 const SHOW_EVERY_MS: f64 = 400.0;
+const SHOWING_SHARE: f64 = 10.0;
 
 /// How long decoding may hold the main thread before it lets the browser
 /// paint and handle input: well under the 50 ms of a long task.
 const SLICE_MS: f64 = 12.0;
+
+/// How much of a chunk is decoded between looks at the clock: the browser
+/// hands over a megabyte at once when the network is fast.
+const PIECE_BYTES: usize = 64 * 1024;
 
 /// An answer under way or complete. `shown` counts the updates of `store`
 /// that the page should show; `outcome` is set once the body has ended.
@@ -73,34 +80,35 @@ pub async fn load_requests(
     };
     let (download, names) = futures::future::join(started, names).await;
     let mut download = download?;
-    let mut decoder = ResponseDecoder::<Request>::new(download.status, download.content_type.as_deref());
     let loading = Loading {
         store: StoredValue::new(RequestStore::new(names)),
         shown: RwSignal::new(0),
         outcome: RwSignal::new(None),
     };
+    let mut intake = Intake {
+        decoder: ResponseDecoder::new(download.status, download.content_type.as_deref()),
+        loading,
+        clock: OncePerDay::new(BrowserClock),
+        decoding_ms: 0.0,
+        storing_ms: 0.0,
+    };
     let mut chunk = Vec::new();
-    let mut decoding_ms = 0.0;
-    loop {
+    // Decode only until there are rows: showing them comes first.
+    let unread = 'first_rows: loop {
         if !download.next_chunk(&mut chunk).await? {
             let host = download.host().to_owned();
-            let finished = decoder.finish().map_err(|error| LoadError::Response { host, error })?;
-            finish(&loading, finished, None);
+            intake.finish(None, &download).map_err(|error| LoadError::Response { host, error })?;
             progress.set(None);
-            mark_loaded(decoding_ms, download.progress().received, loading.store.with_value(|store| store.len()));
             return Ok(loading);
         }
         progress.set(Some(download.progress()));
-        let started = now();
-        let requests = decoder.push(&chunk);
-        let any = !requests.is_empty();
-        loading.store.update_value(|store| store.extend(requests, &BrowserClock));
-        decoding_ms += now() - started;
-        if any {
-            break;
+        for (at, piece) in chunk.chunks(PIECE_BYTES).enumerate() {
+            if intake.take(piece) {
+                break 'first_rows chunk[((at + 1) * PIECE_BYTES).min(chunk.len())..].to_vec();
+            }
         }
-    }
-    let rest = load_the_rest(download, decoder, loading, progress, decoding_ms, still_wanted);
+    };
+    let rest = load_the_rest(download, intake, unread, progress, still_wanted);
     match reveal {
         Reveal::FirstRows => spawn_local(rest),
         Reveal::Complete => rest.await,
@@ -108,53 +116,86 @@ pub async fn load_requests(
     Ok(loading)
 }
 
+/// Loads the rest of the body, starting with the `unread` part of the chunk
+/// the first rows came from.
 async fn load_the_rest(
     mut download: Download,
-    mut decoder: ResponseDecoder<Request>,
-    loading: Loading,
+    mut intake: Intake,
+    mut chunk: Vec<u8>,
     progress: RwSignal<Option<Progress>>,
-    mut decoding_ms: f64,
     still_wanted: impl Fn() -> bool,
 ) {
-    let mut chunk = Vec::new();
-    let (mut slice_start, mut last_shown) = (now(), now());
+    // The first rows are shown in the task that decoded them; go on in a new one.
+    yield_to_browser().await;
+    let (mut slice_start, mut last_shown, mut show_every) = (now(), now(), SHOW_EVERY_MS);
     let interrupted = loop {
-        if !still_wanted() {
-            // Dropping the download stops it.
-            return;
+        for piece in chunk.chunks(PIECE_BYTES) {
+            if !still_wanted() {
+                // Dropping the download stops it.
+                return;
+            }
+            intake.take(piece);
+            if now() - last_shown > show_every {
+                // In a task of its own, after the browser has had the main thread back.
+                yield_to_browser().await;
+                let started = now();
+                intake.loading.shown.update(|shown| *shown += 1);
+                yield_to_browser().await;
+                show_every = SHOW_EVERY_MS.max((now() - started) * SHOWING_SHARE);
+                (last_shown, slice_start) = (now(), now());
+            } else if now() - slice_start > SLICE_MS {
+                yield_to_browser().await;
+                slice_start = now();
+            }
         }
         match download.next_chunk(&mut chunk).await {
-            Ok(true) => {}
+            Ok(true) => progress.set(Some(download.progress())),
             Ok(false) => break None,
             Err(error) => break Some(error),
         }
-        progress.set(Some(download.progress()));
-        let started = now();
-        let requests = decoder.push(&chunk);
-        loading.store.update_value(|store| store.extend(requests, &BrowserClock));
-        decoding_ms += now() - started;
-        if now() - last_shown > SHOW_EVERY_MS {
-            loading.shown.update(|shown| *shown += 1);
-            last_shown = now();
-        }
-        if now() - slice_start > SLICE_MS {
-            yield_to_browser().await;
-            slice_start = now();
-        }
     };
     mark("cm:last-byte");
-    // Only a list gets here, and a list's end never fails.
-    if let Ok(finished) = decoder.finish() {
-        finish(&loading, finished, interrupted);
-    }
+    // A list's end never fails, and only a list gets here.
+    let _ = intake.finish(interrupted, &download);
     progress.set(None);
-    mark_loaded(decoding_ms, download.progress().received, loading.store.with_value(|store| store.len()));
 }
 
-/// Stores what the body's end completed and shows everything.
-fn finish(loading: &Loading, finished: Finished<Request>, interrupted: Option<LoadError>) {
-    let Finished { items, failures, list_problem } = finished;
-    loading.store.update_value(|store| store.extend(items, &BrowserClock));
-    loading.outcome.set(Some(Outcome { failures, list_problem, interrupted }));
-    loading.shown.update(|shown| *shown += 1);
+/// The decoding side of a load: chunks in, requests into the answer's store,
+/// and the main-thread time each part took.
+struct Intake {
+    decoder: ResponseDecoder<Request>,
+    loading: Loading,
+    clock: OncePerDay<BrowserClock>,
+    decoding_ms: f64,
+    storing_ms: f64,
+}
+
+impl Intake {
+    /// Decodes `chunk` into the store; whether it completed any request.
+    fn take(&mut self, chunk: &[u8]) -> bool {
+        let started = now();
+        let requests = self.decoder.push(chunk);
+        let decoded = now();
+        let any = !requests.is_empty();
+        self.loading.store.update_value(|store| store.extend(requests, &self.clock));
+        self.decoding_ms += decoded - started;
+        self.storing_ms += now() - decoded;
+        any
+    }
+
+    /// Stores what the body's end completed, shows everything and marks the load's cost.
+    fn finish(self, interrupted: Option<LoadError>, download: &Download) -> Result<(), ResponseError> {
+        let Finished { items, failures, list_problem } = self.decoder.finish()?;
+        let loading = self.loading;
+        loading.store.update_value(|store| store.extend(items, &self.clock));
+        loading.outcome.set(Some(Outcome { failures, list_problem, interrupted }));
+        loading.shown.update(|shown| *shown += 1);
+        mark_loaded(LoadCost {
+            decoding_ms: self.decoding_ms,
+            storing_ms: self.storing_ms,
+            body_bytes: download.progress().received,
+            requests: loading.store.with_value(RequestStore::len),
+        });
+        Ok(())
+    }
 }

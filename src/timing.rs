@@ -26,18 +26,29 @@ pub fn mark(name: &str) {
     }
 }
 
+/// What loading an answer cost the main thread.
+pub struct LoadCost {
+    /// Turning the body's bytes into requests.
+    pub decoding_ms: f64,
+    /// Storing them: shared descriptors, the search index.
+    pub storing_ms: f64,
+    pub body_bytes: u64,
+    pub requests: usize,
+}
+
 /// Marks `cm:all-rows` once the page has shown every request, with what the
-/// load cost: main-thread decoding time, body size and the wasm memory after it.
-pub fn mark_loaded(decoding_ms: f64, body_bytes: u64, requests: usize) {
+/// load cost and the wasm memory after it.
+pub fn mark_loaded(cost: LoadCost) {
     wasm_bindgen_futures::spawn_local(async move {
         yield_to_browser().await;
         let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
         let memory_bytes = memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length();
         let detail = Object::new();
         for (key, value) in [
-            ("decodeMilliseconds", decoding_ms),
-            ("bodyBytes", body_bytes as f64),
-            ("requests", requests as f64),
+            ("decodeMilliseconds", cost.decoding_ms),
+            ("storeMilliseconds", cost.storing_ms),
+            ("bodyBytes", cost.body_bytes as f64),
+            ("requests", cost.requests as f64),
             ("wasmMemoryBytes", f64::from(memory_bytes)),
         ] {
             let _ = Reflect::set(&detail, &key.into(), &value.into());

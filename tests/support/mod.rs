@@ -217,6 +217,15 @@ impl Browser {
         self.client.perform_actions(keys).await.expect("the key is pressed");
     }
 
+    /// Runs the Chrome DevTools Protocol command `command` with `params` (as
+    /// chromedriver relays them) and returns its result.
+    pub async fn devtools(&self, command: &'static str, params: Value) -> Value {
+        self.client
+            .issue_cmd(DevTools { command, params })
+            .await
+            .unwrap_or_else(|error| panic!("DevTools {command} failed: {error}"))
+    }
+
     /// Runs `script` in the page and returns what it returns.
     pub async fn evaluate(&self, script: &str) -> Value {
         self.evaluate_with(script, vec![]).await
@@ -296,4 +305,21 @@ fn chromedriver() -> String {
 /// The Chromium binary the browser tests run (`CHROMIUM`, set by `cargo xtask`).
 pub fn chromium() -> String {
     std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())
+}
+
+/// A Chrome DevTools Protocol command, through chromedriver's `goog/cdp/execute`.
+#[derive(Debug)]
+struct DevTools {
+    command: &'static str,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "cmd": self.command, "params": self.params }).to_string()))
+    }
 }

@@ -3,7 +3,7 @@
 //! rows choosing it would show.
 
 use crate::time::{LocalClock, local_day, local_text};
-use cm_model::{NameBook, Request, RequestStatus, RequestType};
+use cm_model::{CmDate, NameBook, Request, RequestStatus, RequestType};
 use hashbrown::{DefaultHashBuilder, HashTable};
 /// The day type of the date range.
 pub use jiff::civil::Date;
@@ -29,9 +29,9 @@ pub struct Narrowing {
 }
 
 /// What the free-text search looks in, built as requests arrive so that each
-/// keystroke only searches. Every distinct text (GUIDs, local dates, comments,
-/// data items), lowercased, is stored once, whatever the number of requests
-/// that carry it; each request keeps the numbers of its texts. A word is looked
+/// keystroke only searches. The texts many requests share (users, templates,
+/// comments, data items), lowercased, are stored once, whatever the number of
+/// requests that carry them; each request keeps the numbers of its texts. A word is looked
 /// for once in the distinct texts, then each request checks its own numbers.
 /// Type, status and template names are matched by name, not stored per request.
 #[derive(Default)]
@@ -40,8 +40,9 @@ pub struct SearchIndex {
     texts: String,
     /// Where each distinct text starts in `texts`.
     text_starts: Vec<u32>,
-    /// Text numbers by their text, for storing each text once.
-    text_numbers: HashTable<u32>,
+    /// Text numbers by their text, for storing each text once; with each
+    /// text's hash, so that growing the table never hashes the texts again.
+    text_numbers: HashTable<(u64, u32)>,
     hasher: DefaultHashBuilder,
     /// The text numbers of every request, one request after the other.
     request_texts: Vec<u32>,
@@ -55,29 +56,36 @@ impl SearchIndex {
     /// Indexes `requests`, in order after those already indexed, with dates in
     /// the time of `clock`, as the table shows them.
     pub fn add(&mut self, requests: &[Request], clock: &dyn LocalClock) {
+        let mut guid_text = Uuid::encode_buffer();
         for request in requests {
-            let guids = [
+            // Texts of this request alone are stored without looking for a copy:
+            // the look-up would cost more than the rare duplicate.
+            let own = [
                 Some(request.uuid),
-                request.originator_user_uuid,
-                request.target_user_uuid,
                 request.new_profile_uuid,
                 request.old_profile_uuid,
                 request.new_smartcard_uuid,
                 request.old_smartcard_uuid,
-                request.profile_template_uuid,
             ];
-            for guid in guids.into_iter().flatten() {
-                self.add_text(guid.hyphenated().encode_lower(&mut Uuid::encode_buffer()));
+            for guid in own.into_iter().flatten() {
+                self.add_text(guid.hyphenated().encode_lower(&mut guid_text), Sharing::Rare);
             }
-            self.add_text(&local_text(&request.submitted, clock));
-            self.add_text(&local_text(&request.completed, clock));
+            for date in [&request.submitted, &request.completed] {
+                // "not set" is common: every pending request has it.
+                let sharing = if matches!(date, CmDate::At(_)) { Sharing::Rare } else { Sharing::Common };
+                self.add_text(&local_text(date, clock), sharing);
+            }
+            let shared = [request.originator_user_uuid, request.target_user_uuid, request.profile_template_uuid];
+            for guid in shared.into_iter().flatten() {
+                self.add_text(guid.hyphenated().encode_lower(&mut guid_text), Sharing::Common);
+            }
             if !request.comment.is_empty() {
-                self.add_text(&request.comment.to_lowercase());
+                self.add_text(&request.comment.to_lowercase(), Sharing::Common);
             }
             for item in &request.data_collection {
-                self.add_text(&item.name.to_lowercase());
+                self.add_text(&item.name.to_lowercase(), Sharing::Common);
                 if let Some(value) = &item.value {
-                    self.add_text(&value.to_lowercase());
+                    self.add_text(&value.to_lowercase(), Sharing::Common);
                 }
             }
             self.request_ends.push(self.request_texts.len() as u32);
@@ -86,25 +94,37 @@ impl SearchIndex {
     }
 
     /// Records that the request being indexed holds `text`, already lowercase.
-    fn add_text(&mut self, text: &str) {
+    fn add_text(&mut self, text: &str, sharing: Sharing) {
         // Newlines separate the texts; a word never holds one, so a space stands in.
         let text: Cow<str> = if text.contains('\n') { text.replace('\n', " ").into() } else { text.into() };
-        let hash = self.hasher.hash_one(&*text);
-        let (texts, starts) = (&self.texts, &self.text_starts);
-        let stored = |&number: &u32| text_of(texts, starts, number) == &*text;
-        let number = match self.text_numbers.find(hash, stored) {
-            Some(&number) => number,
-            None => {
-                let number = self.text_starts.len() as u32;
-                self.text_starts.push(self.texts.len() as u32);
-                self.texts.push_str(&text);
-                self.texts.push('\n');
-                let (texts, starts, hasher) = (&self.texts, &self.text_starts, &self.hasher);
-                self.text_numbers.insert_unique(hash, number, |&n| hasher.hash_one(text_of(texts, starts, n)));
-                number
+        let number = match sharing {
+            Sharing::Rare => self.store_text(&text),
+            Sharing::Common => {
+                let hash = self.hasher.hash_one(&*text);
+                let (texts, starts) = (&self.texts, &self.text_starts);
+                let stored = |&(stored_hash, number): &(u64, u32)| {
+                    stored_hash == hash && text_of(texts, starts, number) == &*text
+                };
+                match self.text_numbers.find(hash, stored) {
+                    Some(&(_, number)) => number,
+                    None => {
+                        let number = self.store_text(&text);
+                        self.text_numbers.insert_unique(hash, (hash, number), |&(hash, _)| hash);
+                        number
+                    }
+                }
             }
         };
         self.request_texts.push(number);
+    }
+
+    /// Adds `text` to the distinct texts; its number.
+    fn store_text(&mut self, text: &str) -> u32 {
+        let number = self.text_starts.len() as u32;
+        self.text_starts.push(self.texts.len() as u32);
+        self.texts.push_str(text);
+        self.texts.push('\n');
+        number
     }
 
     /// Which distinct texts hold `word`, as a bit per text number.
@@ -127,6 +147,14 @@ impl SearchIndex {
         let start = position.checked_sub(1).map_or(0, |before| self.request_ends[before] as usize);
         &self.request_texts[start..self.request_ends[position] as usize]
     }
+}
+
+/// Whether many requests are likely to hold a text (a user, a template, a
+/// comment) or only one (its id, a profile, a date).
+#[derive(Clone, Copy)]
+enum Sharing {
+    Common,
+    Rare,
 }
 
 fn text_of<'a>(texts: &'a str, starts: &[u32], number: u32) -> &'a str {
@@ -294,10 +322,11 @@ mod tests {
     #[test]
     fn texts_many_requests_share_are_stored_once() {
         let requests = requests();
-        let once = index(&requests[..1], 0);
         let twice = index(&[requests[0].clone(), requests[0].clone()], 0);
-        assert_eq!(twice.texts, once.texts);
-        assert_eq!(twice.request_texts.len(), 2 * once.request_texts.len());
+        for shared in ["8f1590dc-d932-4b66-8e68-2e91c5880780", "a039b4d0-5ce8-4eff-8651-181c6576fda3", "not set"] {
+            assert_eq!(twice.texts.matches(shared).count(), 1, "{shared}: the target user, the template, a date");
+        }
+        assert_eq!(twice.texts.matches("a9b4b42c").count(), 2, "ids are kept without looking for copies");
         let search = |text: &str| Narrowing { text: text.into(), ..Narrowing::default() };
         assert_eq!(search("8f1590dc").apply(&requests[..1], &twice, &NameBook::default()).positions, [0]);
     }

@@ -3,6 +3,8 @@
 
 use cm_model::{CmDate, Timestamp, datetime_text};
 use jiff::tz::Offset;
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// The user's time zone, as far as the viewer needs it: the offset from UTC
 /// at a given instant (which changes with daylight saving time).
@@ -17,6 +19,36 @@ pub struct FixedOffset(pub i32);
 impl LocalClock for FixedOffset {
     fn offset_seconds(&self, _: Timestamp) -> i32 {
         self.0
+    }
+}
+
+/// A clock that asks `clock` once per UTC day, not once per instant: asking
+/// the browser costs a call out of WebAssembly, and 100,000 requests carry
+/// 200,000 dates. A day whose start and end have different offsets (a daylight
+/// saving change) is asked about each instant, so the answer is always exact.
+pub struct OncePerDay<C> {
+    clock: C,
+    /// The offset of each day asked about; `None` for a day the offset changes.
+    days: RefCell<HashMap<i64, Option<i32>>>,
+}
+
+impl<C: LocalClock> OncePerDay<C> {
+    /// Remembers what `clock` says, day by day.
+    pub fn new(clock: C) -> OncePerDay<C> {
+        OncePerDay { clock, days: RefCell::default() }
+    }
+}
+
+impl<C: LocalClock> LocalClock for OncePerDay<C> {
+    fn offset_seconds(&self, instant: Timestamp) -> i32 {
+        const DAY: i64 = 86_400;
+        let day = instant.as_second().div_euclid(DAY);
+        let whole_day = *self.days.borrow_mut().entry(day).or_insert_with(|| {
+            let at = |second: i64| Timestamp::from_second(second).ok().map(|at| self.clock.offset_seconds(at));
+            let (start, end) = (at(day * DAY), at(day * DAY + DAY - 1));
+            start.filter(|_| start == end)
+        });
+        whole_day.unwrap_or_else(|| self.clock.offset_seconds(instant))
     }
 }
 
@@ -49,6 +81,30 @@ mod tests {
         assert_eq!(local_text(&date, &FixedOffset(2 * 3600)), "2015-07-08 01:36:21");
         assert_eq!(local_text(&CmDate::NotSet, &FixedOffset(3600)), "not set");
         assert_eq!(local_text(&CmDate::parse("soon"), &FixedOffset(3600)), "soon (not a date)");
+    }
+
+    /// UTC+1 until 2020-03-29T01:00:00Z, then UTC+2, counting the calls.
+    struct SummerTime(std::cell::Cell<usize>);
+
+    impl LocalClock for SummerTime {
+        fn offset_seconds(&self, instant: Timestamp) -> i32 {
+            self.0.set(self.0.get() + 1);
+            if instant.as_second() < 1_585_443_600 { 3600 } else { 7200 }
+        }
+    }
+
+    #[test]
+    fn a_clock_asked_once_per_day_stays_exact_on_the_day_the_offset_changes() {
+        let clock = OncePerDay::new(SummerTime(std::cell::Cell::new(0)));
+        let at = |text: &str| text.parse::<Timestamp>().unwrap();
+        for hour in 0..24 {
+            let instant = at(&format!("2020-03-28T{hour:02}:30:00Z"));
+            assert_eq!(clock.offset_seconds(instant), 3600);
+        }
+        assert_eq!(clock.clock.0.get(), 2, "one day, asked at its start and end");
+        assert_eq!(clock.offset_seconds(at("2020-03-29T00:59:59Z")), 3600);
+        assert_eq!(clock.offset_seconds(at("2020-03-29T01:00:00Z")), 7200);
+        assert_eq!(clock.offset_seconds(at("2020-03-30T12:00:00Z")), 7200);
     }
 
     #[test]
