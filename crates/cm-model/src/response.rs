@@ -143,7 +143,7 @@ pub const MAX_ELEMENT_BYTES: usize = 1 << 20;
 /// JSON array is decoded as soon as its last byte is in, so that the first
 /// requests can be shown long before the last byte arrives, and only the
 /// element under way is ever held. Any other body (one object, an error page, a
-/// failing status) is kept, up to [`MAX_ELEMENT_BYTES`], and decoded at the end.
+/// failing status) is kept, up to 1 MiB, and decoded at the end.
 pub struct ResponseDecoder<T> {
     body: BodyReader,
     failures: Vec<ElementFailure>,
@@ -277,7 +277,7 @@ fn is_space(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
 }
 
-/// The start of a body that is read whole, up to [`MAX_ELEMENT_BYTES`]: enough
+/// The start of a body that is read whole, up to 1 MiB: enough
 /// for one request or an error page's message; beyond it only the size counts.
 #[derive(Default)]
 struct KeptBytes {
