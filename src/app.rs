@@ -186,7 +186,13 @@ fn Answer(loading: Loading, host: String, choices: Choices) -> impl IntoView {
         shown.track();
         store.with_value(RequestStore::len)
     };
-    let summary = move || format!("{} of {} requests from {host}", narrowed.with(|n| n.positions.len()), total());
+    let summary = move || {
+        let shown = narrowed.with(|narrowed| narrowed.positions.len());
+        match outcome.with(Option::is_some) {
+            true => format!("{shown} of {} requests from {host}", total()),
+            false => format!("{shown} of {} requests so far from {host}; more are arriving", total()),
+        }
+    };
     let export_csv = move |_| {
         let csv = arranged.with(|shown| store.with_value(|store| to_csv(store.requests(), shown, store.names())));
         save_file("cm-requests.csv", "text/csv", &csv);

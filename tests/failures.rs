@@ -103,6 +103,7 @@ async fn progress_counts_the_bytes_as_they_arrive() {
     assert_eq!(browser.evaluate("return document.querySelectorAll('.message.loading').length;").await, 1);
     let early = browser.row_count().await;
     assert!(early < 1502, "{early} rows shown before the last byte");
+    assert!(browser.text_of(".summary").await.ends_with("more are arriving"), "the count says it is not final");
     browser.screenshot("loading-progress").await;
     browser.wait_until("return document.querySelector('.message.loading') === null;").await;
     assert_eq!(browser.row_count().await, 1502);
