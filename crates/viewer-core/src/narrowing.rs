@@ -8,7 +8,6 @@ use hashbrown::{DefaultHashBuilder, HashTable};
 /// The day type of the date range.
 pub use jiff::civil::Date;
 use std::borrow::Cow;
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::hash::BuildHasher;
 use uuid::Uuid;
@@ -50,6 +49,10 @@ pub struct SearchIndex {
     request_ends: Vec<u32>,
     /// The day each request was submitted, in the user's time zone, as the table shows it.
     submitted_days: Vec<Option<Date>>,
+    /// The types, statuses and templates present, which are searched by name.
+    types: Vec<RequestType>,
+    statuses: Vec<RequestStatus>,
+    templates: Vec<Option<Uuid>>,
 }
 
 impl SearchIndex {
@@ -89,6 +92,9 @@ impl SearchIndex {
                 }
             }
             self.request_ends.push(self.request_texts.len() as u32);
+            add_if_new(&mut self.types, request.request_type);
+            add_if_new(&mut self.statuses, request.status);
+            add_if_new(&mut self.templates, request.profile_template_uuid);
             self.submitted_days.push(local_day(&request.submitted, clock));
         }
     }
@@ -154,6 +160,21 @@ impl SearchIndex {
     }
 }
 
+/// Counts one more `value` among the few `counts`.
+fn count<T: PartialEq>(counts: &mut Vec<(T, usize)>, value: T) {
+    match counts.iter_mut().find(|(counted, _)| *counted == value) {
+        Some((_, count)) => *count += 1,
+        None => counts.push((value, 1)),
+    }
+}
+
+/// Adds `value` to the few `values` present, unless it is there already.
+fn add_if_new<T: PartialEq>(values: &mut Vec<T>, value: T) {
+    if !values.contains(&value) {
+        values.push(value);
+    }
+}
+
 /// Whether many requests are likely to hold a text (a user, a template, a
 /// comment) or only one (its id, a profile, a date).
 #[derive(Clone, Copy)]
@@ -168,48 +189,37 @@ fn text_of<'a>(texts: &'a str, starts: &[u32], number: u32) -> &'a str {
     &texts[start..end]
 }
 
-/// One search word, and which names and texts hold it.
+/// One search word, and which texts and named values hold it.
 struct Word {
-    word: String,
     texts: Vec<u64>,
-    /// Names already checked, by what they name; types, statuses and templates
-    /// are few, so a short list beats hashing.
-    names: RefCell<Vec<(NamedThing, bool)>>,
-}
-
-/// Something shown by name rather than stored as text.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum NamedThing {
-    Type(RequestType),
-    Status(RequestStatus),
-    Template(Option<Uuid>),
+    /// The types, statuses and templates present whose names hold the word: few, and
+    /// most often none, so a request's are checked against short lists or not at all.
+    types: Vec<RequestType>,
+    statuses: Vec<RequestStatus>,
+    templates: Vec<Option<Uuid>>,
 }
 
 impl Word {
-    fn in_request(&self, request: &Request, texts: &[u32], names: &NameBook) -> bool {
-        texts.iter().any(|&number| self.texts[number as usize / 64] & (1 << (number % 64)) != 0)
-            || [
-                NamedThing::Type(request.request_type),
-                NamedThing::Status(request.status),
-                NamedThing::Template(request.profile_template_uuid),
-            ]
-            .into_iter()
-            .any(|thing| self.names(thing, names))
+    fn new(word: &str, index: &SearchIndex, names: &NameBook) -> Word {
+        let holding = |name: String| name.to_lowercase().contains(word);
+        Word {
+            texts: index.texts_holding(word),
+            types: index.types.iter().copied().filter(|&kind| holding(names.request_type(kind).text)).collect(),
+            statuses: index.statuses.iter().copied().filter(|&status| holding(names.status(status).text)).collect(),
+            templates: index
+                .templates
+                .iter()
+                .copied()
+                .filter(|&template| holding(names.profile_template(template)))
+                .collect(),
+        }
     }
 
-    fn names(&self, thing: NamedThing, names: &NameBook) -> bool {
-        let mut known = self.names.borrow_mut();
-        if let Some(&(_, holds)) = known.iter().find(|(known, _)| *known == thing) {
-            return holds;
-        }
-        let name = match thing {
-            NamedThing::Type(request_type) => names.request_type(request_type).text,
-            NamedThing::Status(status) => names.status(status).text,
-            NamedThing::Template(template) => names.profile_template(template),
-        };
-        let holds = name.to_lowercase().contains(&self.word);
-        known.push((thing, holds));
-        holds
+    fn in_request(&self, request: &Request, texts: &[u32]) -> bool {
+        texts.iter().any(|&number| self.texts[number as usize / 64] & (1 << (number % 64)) != 0)
+            || self.types.contains(&request.request_type)
+            || self.statuses.contains(&request.status)
+            || self.templates.contains(&request.profile_template_uuid)
     }
 }
 
@@ -228,19 +238,14 @@ impl Narrowing {
     /// Applies this narrowing to `requests`, indexed by `index`, with type,
     /// status and template names from `names`.
     pub fn apply(&self, requests: &[Request], index: &SearchIndex, names: &NameBook) -> Narrowed {
-        let words: Vec<Word> = self
-            .text
-            .split_whitespace()
-            .map(|word| {
-                let word = word.to_lowercase();
-                Word { texts: index.texts_holding(&word), word, names: RefCell::default() }
-            })
-            .collect();
-        let mut narrowed =
-            Narrowed { positions: Vec::new(), type_counts: BTreeMap::new(), status_counts: BTreeMap::new() };
+        let words: Vec<Word> =
+            self.text.split_whitespace().map(|word| Word::new(&word.to_lowercase(), index, names)).collect();
+        let mut positions = Vec::new();
+        // Short lists while counting, which beat a map for a dozen values.
+        let (mut type_counts, mut status_counts) = (Vec::new(), Vec::new());
         for (position, request) in requests.iter().enumerate() {
             let texts = index.texts_of(position);
-            if !words.iter().all(|word| word.in_request(request, texts, names))
+            if !words.iter().all(|word| word.in_request(request, texts))
                 || !self.submitted_in_range(index.submitted_days[position])
             {
                 continue;
@@ -248,16 +253,20 @@ impl Narrowing {
             let type_chosen = self.types.is_empty() || self.types.contains(&request.request_type);
             let status_chosen = self.statuses.is_empty() || self.statuses.contains(&request.status);
             if status_chosen {
-                *narrowed.type_counts.entry(request.request_type).or_default() += 1;
+                count(&mut type_counts, request.request_type);
             }
             if type_chosen {
-                *narrowed.status_counts.entry(request.status).or_default() += 1;
+                count(&mut status_counts, request.status);
             }
             if type_chosen && status_chosen {
-                narrowed.positions.push(position);
+                positions.push(position);
             }
         }
-        narrowed
+        Narrowed {
+            positions,
+            type_counts: type_counts.into_iter().collect(),
+            status_counts: status_counts.into_iter().collect(),
+        }
     }
 
     fn submitted_in_range(&self, submitted: Option<Date>) -> bool {
