@@ -365,12 +365,12 @@ struct Element<'a> {
 /// Splits a JSON array into its elements by bracket depth without parsing
 /// them, so that one broken element (even one that is not valid JSON) costs
 /// only itself. Chunks may end anywhere, even inside a string or an escape.
+/// An element inside one chunk is decoded where it lies; only one that a
+/// chunk's end cuts in two is copied, to be joined with its end.
 #[derive(Default)]
 struct ListSplitter {
-    /// The bytes of the element under way, from its first byte.
+    /// The start of an element that a chunk's end cut off.
     pending: Vec<u8>,
-    /// How far into `pending` the scan has gone.
-    scanned: usize,
     depth: usize,
     in_string: bool,
     /// Inside a string, just after a backslash.
@@ -390,10 +390,40 @@ impl ListSplitter {
             after_end.push(chunk);
             return;
         }
-        self.pending.extend_from_slice(chunk);
         let mut start = 0;
-        let mut at = self.scanned;
-        while at < self.pending.len() {
+        while let Some(end) = self.scan_to_element_end(chunk, start) {
+            let closes = chunk[end] == b']';
+            if self.pending.is_empty() {
+                self.end_element(&chunk[start..end], closes, found);
+            } else {
+                let mut joined = std::mem::take(&mut self.pending);
+                joined.extend_from_slice(&chunk[..end]);
+                self.end_element(&joined, closes, found);
+                // The buffer's room serves the next cut element.
+                joined.clear();
+                self.pending = joined;
+            }
+            start = end + 1;
+            if closes {
+                let mut after_end = KeptBytes::default();
+                after_end.push(&chunk[start..]);
+                self.after_end = Some(after_end);
+                self.pending = Vec::new();
+                return;
+            }
+        }
+        self.pending.extend_from_slice(&chunk[start..]);
+        if self.pending.len() > MAX_ELEMENT_BYTES {
+            self.dropped += self.pending.len();
+            self.pending.clear();
+        }
+    }
+
+    /// Scans `bytes` from `from`, carrying the string and depth state from
+    /// chunk to chunk, to the `,` or `]` that ends the element under way.
+    fn scan_to_element_end(&mut self, bytes: &[u8], from: usize) -> Option<usize> {
+        let mut at = from;
+        while at < bytes.len() {
             if self.in_string {
                 if self.escaped {
                     self.escaped = false;
@@ -401,53 +431,31 @@ impl ListSplitter {
                     continue;
                 }
                 // Most of a request is string content: skip it in one step.
-                match memchr::memchr2(b'"', b'\\', &self.pending[at..]) {
-                    Some(offset) => {
-                        at += offset + 1;
-                        if self.pending[at - 1] == b'"' {
-                            self.in_string = false;
-                        } else {
-                            self.escaped = true;
-                        }
-                    }
-                    None => at = self.pending.len(),
+                let offset = memchr::memchr2(b'"', b'\\', &bytes[at..])?;
+                at += offset + 1;
+                if bytes[at - 1] == b'"' {
+                    self.in_string = false;
+                } else {
+                    self.escaped = true;
                 }
                 continue;
             }
-            let byte = self.pending[at];
-            at += 1;
-            match byte {
+            match bytes[at] {
                 b'"' => self.in_string = true,
                 b'{' | b'[' => self.depth += 1,
                 b'}' | b']' if self.depth > 0 => self.depth -= 1,
-                b',' | b']' if self.depth == 0 => {
-                    let closes = byte == b']';
-                    self.end_element(start, at - 1, closes, found);
-                    start = at;
-                    if closes {
-                        let mut after_end = KeptBytes::default();
-                        after_end.push(&self.pending[at..]);
-                        self.after_end = Some(after_end);
-                        self.pending = Vec::new();
-                        return;
-                    }
-                }
+                b',' | b']' if self.depth == 0 => return Some(at),
                 _ => {}
             }
+            at += 1;
         }
-        self.pending.drain(..start);
-        self.scanned = self.pending.len();
-        if self.pending.len() > MAX_ELEMENT_BYTES {
-            self.dropped += self.pending.len();
-            self.pending.clear();
-            self.scanned = 0;
-        }
+        None
     }
 
-    /// Reports `pending[start..end]` as the next element.
-    fn end_element(&mut self, start: usize, end: usize, closes: bool, found: &mut Found<'_>) {
+    /// Reports `bytes` as the next element.
+    fn end_element(&mut self, bytes: &[u8], closes: bool, found: &mut Found<'_>) {
         let index = self.ended;
-        let bytes = self.pending[start..end].trim_ascii();
+        let bytes = bytes.trim_ascii();
         let dropped = std::mem::take(&mut self.dropped);
         self.ended += 1;
         let text = match (dropped, bytes.is_empty()) {
@@ -468,8 +476,8 @@ impl ListSplitter {
         // The body ended before the closing `]`: the response was cut off. The
         // last element is still decoded, in case it is whole.
         if self.dropped > 0 || !self.pending.trim_ascii().is_empty() {
-            let end = self.pending.len();
-            self.end_element(0, end, false, found);
+            let pending = std::mem::take(&mut self.pending);
+            self.end_element(&pending, false, found);
         }
         Some("the list is not closed: the response was cut off".into())
     }
