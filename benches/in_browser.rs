@@ -19,7 +19,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::Duration;
-use support::{Browser, MockServer, built_app, chromium, workspace_root};
+use support::{Browser, MockBuild, MockServer, built_app, chromium, workspace_root};
 
 /// Generated requests of each run; the mock server adds its two documented examples.
 const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
@@ -322,6 +322,8 @@ struct Run {
     clears: Vec<f64>,
     parse_milliseconds: f64,
     body_bytes: u64,
+    /// From starting the mock server (release build) to its listening, its data generated.
+    mock_ready_milliseconds: f64,
 }
 
 impl Run {
@@ -329,7 +331,7 @@ impl Run {
     /// in a fresh browser and measures it; why not, when it does not finish loading.
     async fn measure(app: &Path, generated: usize) -> Result<Run, String> {
         let total = generated as u64 + 2;
-        let server = MockServer::start(app, &["--requests", &generated.to_string()]);
+        let server = MockServer::start_built(MockBuild::Release, app, &["--requests", &generated.to_string()]);
         let browser = Browser::start().await;
         let timeouts = TimeoutConfiguration::new(Some(STEP_TIMEOUT), Some(STEP_TIMEOUT), None);
         browser.client.update_timeouts(timeouts).await.expect("WebDriver takes the timeouts");
@@ -375,6 +377,7 @@ impl Run {
             clears,
             parse_milliseconds: baseline["milliseconds"].as_f64().expect("milliseconds"),
             body_bytes: baseline["bodyBytes"].as_u64().expect("a body size"),
+            mock_ready_milliseconds: server.ready_after.as_secs_f64() * 1000.0,
         }
     }
 }
@@ -463,6 +466,9 @@ fn table(bundle: &Bundle, runs: &[Result<Run, String>]) -> String {
         first_only("Bundle, CSS: raw / gzip / brotli", &bundle.css),
         first_only("Bundle, total: raw / gzip / brotli", &bundle.total()),
         per_run("List body", &|run| megabytes(run.body_bytes as f64)),
+        per_run("Mock server: start to listening, data generated", &|run| {
+            milliseconds(Some(run.mock_ready_milliseconds))
+        }),
         per_run("Time to first rows", &|run| milliseconds(run.marks.time_to_first_rows())),
         per_run("Time to all rows", &|run| milliseconds(run.marks.time_to_all_rows())),
         per_run("All rows after the last byte", &|run| milliseconds(run.marks.all_rows_after_last_byte())),
@@ -605,6 +611,8 @@ fn how_measured() -> String {
   quality {BROTLI_QUALITY}.
 - List body: the bytes of `GET {LIST_PATH}`, fetched again in the page
   after loading.
+- Mock server: from starting its release build to its printing that it listens, which it does
+  once every request is generated and written as JSON (it then streams answers from that).
 - Times from the app's User Timing marks: time to first rows = `{FIRST_ROWS}` − `{RESPONSE_START}`
   (response headers arrived); time to all rows = `{ALL_ROWS}` − `{RESPONSE_START}`; after the last
   byte = `{ALL_ROWS}` − `{LAST_BYTE}`; decoding = `decodeMilliseconds` of `{ALL_ROWS}` (main-thread

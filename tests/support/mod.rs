@@ -55,12 +55,29 @@ impl Drop for KillOnDrop {
 pub struct MockServer {
     _process: KillOnDrop,
     pub url: String,
+    /// From starting the process to its listening, its data generated.
+    pub ready_after: Duration,
+}
+
+/// How the mock server is built: as the tests build everything, or optimised
+/// as a benchmark needs it.
+#[derive(Clone, Copy)]
+pub enum MockBuild {
+    Debug,
+    Release,
 }
 
 impl MockServer {
     /// Starts the server serving the app in `app_dir`, with more of its flags in `flags`.
     pub fn start(app_dir: &Path, flags: &[&str]) -> MockServer {
-        let mut child = Command::new(mock_server_binary())
+        MockServer::start_built(MockBuild::Debug, app_dir, flags)
+    }
+
+    /// Starts the server built as `build`, serving the app in `app_dir`, with more of its flags in `flags`.
+    pub fn start_built(build: MockBuild, app_dir: &Path, flags: &[&str]) -> MockServer {
+        let binary = mock_server_binary(build);
+        let started = Instant::now();
+        let mut child = Command::new(binary)
             .args(["--port", "0", "--app-dir"])
             .arg(app_dir)
             .args(flags)
@@ -73,15 +90,19 @@ impl MockServer {
         BufReader::new(stdout).read_line(&mut line).expect("the mock server prints its address");
         let url = line.trim().rsplit(' ').next().unwrap_or_default().to_owned();
         assert!(url.starts_with("http://127.0.0.1:"), "unexpected first line from the mock server: {line}");
-        MockServer { _process: process, url }
+        MockServer { _process: process, url, ready_after: started.elapsed() }
     }
 }
 
 /// Builds the mock server (a no-op when it is up to date) and returns its path.
-fn mock_server_binary() -> PathBuf {
+fn mock_server_binary(build: MockBuild) -> PathBuf {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let profile = match build {
+        MockBuild::Debug => "dev",
+        MockBuild::Release => "release",
+    };
     let output = Command::new(cargo)
-        .args(["build", "--quiet", "--package", "mock-cm-server", "--message-format=json"])
+        .args(["build", "--quiet", "--package", "mock-cm-server", "--profile", profile, "--message-format=json"])
         .current_dir(workspace_root())
         .stderr(Stdio::inherit())
         .output()
