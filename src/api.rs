@@ -55,6 +55,23 @@ impl fmt::Display for LoadError {
     }
 }
 
+impl LoadError {
+    /// Why a download that had begun stopped before its end, in words.
+    pub fn as_interruption(&self) -> String {
+        let why = match self {
+            LoadError::Network { host, detail } => {
+                format!("the connection to the CM server at {host} broke ({detail})")
+            }
+            LoadError::Timeout { seconds, .. } => format!(
+                "the CM server took longer than the {seconds} seconds allowed; an administrator can raise \
+                 timeoutSeconds in config.json"
+            ),
+            other => other.to_string(),
+        };
+        format!("The download stopped before its end: {why}. The requests that arrived are shown; Refresh asks again.")
+    }
+}
+
 /// Where the CM host in use comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HostSource {

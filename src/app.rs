@@ -238,11 +238,12 @@ fn outcome_notes(outcome: &Outcome) -> impl IntoView + use<> {
     let interrupted = outcome.interrupted.as_ref().map(|error| {
         view! {
             <p class="message warning" role="alert">
-                {format!("The download stopped before its end; the requests that arrived are shown. {error}")}
+                {error.as_interruption()}
             </p>
         }
     });
-    let list_problem = outcome.list_problem.clone().map(|problem| {
+    // A stopped download leaves the list unclosed: saying so again would only repeat it.
+    let list_problem = outcome.list_problem.clone().filter(|_| outcome.interrupted.is_none()).map(|problem| {
         view! {
             <p class="message warning" role="alert">
                 {format!("The server's answer is damaged ({problem}); the requests that arrived whole are shown.")}

@@ -109,3 +109,31 @@ async fn progress_counts_the_bytes_as_they_arrive() {
     assert_eq!(browser.row_count().await, 1502);
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_connection_dropped_mid_list_keeps_the_rows_that_arrived_and_says_so() {
+    // About 50 requests per 64 KB chunk: some chunks arrive, then the connection drops. The
+    // pause lets the page read them first: a reset connection loses what was not yet read.
+    let flags = ["--requests", "1500", "--body-chunk-delay-ms", "100", "--break-after-chunks", "8"];
+    let server = MockServer::start(&built_app(), &flags);
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url).await.expect("the app opens");
+    browser
+        .wait_until("return Array.from(document.querySelectorAll('.message.warning')).some(m => m.textContent.includes('stopped'));")
+        .await;
+    let warning = browser.text_of(".message.warning").await;
+    let expected = format!(
+        "The download stopped before its end: the connection to the CM server at {}",
+        server.url.trim_end_matches('/')
+    );
+    assert!(warning.starts_with(&expected), "{warning}");
+    assert!(warning.ends_with("The requests that arrived are shown; Refresh asks again."), "{warning}");
+    assert_eq!(browser.evaluate("return document.querySelectorAll('.message.warning').length;").await, 1, "one note");
+    let shown = browser.row_count().await;
+    assert!(300 < shown && shown < 1502, "{shown} rows: those of the chunks that arrived");
+    let summary = browser.text_of(".summary").await;
+    assert!(summary.starts_with(&format!("{shown} of {shown} requests from")), "the count is final: {summary}");
+    assert_eq!(browser.evaluate("return document.querySelectorAll('.message.loading').length;").await, 0);
+    browser.screenshot("download-interrupted").await;
+    browser.close().await;
+}

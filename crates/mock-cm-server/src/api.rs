@@ -16,7 +16,6 @@ use axum::routing::get;
 use cm_model::{Request, RequestStatus};
 use futures_util::StreamExt;
 use serde::Deserialize;
-use std::convert::Infallible;
 use std::iter::Peekable;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -28,6 +27,8 @@ struct Store {
     requests: Vec<(Request, Bytes)>,
     /// Pause between body chunks, as a slow network would make.
     chunk_delay: Duration,
+    /// Drop the connection after this many chunks of a body.
+    break_after_chunks: Option<usize>,
 }
 
 /// About how much of a body is sent at once: big enough that a long list is
@@ -82,13 +83,16 @@ pub struct Behaviour {
     pub delay: Duration,
     /// Pause between body chunks.
     pub chunk_delay: Duration,
+    /// Drop the connection after this many chunks of a body, as a failing
+    /// network or a server that crashes mid-answer does.
+    pub break_after_chunks: Option<usize>,
     /// How to answer for profile templates.
     pub templates: TemplatesAnswer,
 }
 
 /// The API routes, below the `/CertificateManagement/api/v1.0` prefix.
 pub fn router(requests: Vec<Request>, behaviour: Behaviour) -> Router {
-    let Behaviour { answer, fail_times, delay, chunk_delay, templates } = behaviour;
+    let Behaviour { answer, fail_times, delay, chunk_delay, break_after_chunks, templates } = behaviour;
     let calls = Arc::new(AtomicUsize::new(0));
     let written = write_elements(&requests, answer);
     let requests = requests.into_iter().zip(written).collect();
@@ -103,7 +107,7 @@ pub fn router(requests: Vec<Request>, behaviour: Behaviour) -> Router {
             };
             fail_as(answer, delay, request, next)
         }))
-        .with_state(Arc::new(Store { requests, chunk_delay }))
+        .with_state(Arc::new(Store { requests, chunk_delay, break_after_chunks }))
 }
 
 /// Each request's JSON as list elements, or broken text in place of some when
@@ -324,19 +328,22 @@ impl Store {
     }
 
     /// A JSON answer of `length` bytes made of `chunks`, paced when a chunk
-    /// delay is set. The length is always announced, as IIS does, so that
-    /// clients can show progress.
+    /// delay is set, cut when the connection is to break. The length is always
+    /// announced, as IIS does, so that clients can show progress.
     fn streamed_json_response(&self, length: usize, chunks: impl Iterator<Item = Bytes> + Send + 'static) -> Response {
         let headers = [
             (header::CONTENT_TYPE, "application/json; charset=utf-8".to_owned()),
             (header::CONTENT_LENGTH, length.to_string()),
         ];
-        let delay = self.chunk_delay;
+        let (delay, break_after) = (self.chunk_delay, self.break_after_chunks);
         let paced = futures_util::stream::iter(chunks.enumerate()).then(move |(index, chunk)| async move {
             if index > 0 && !delay.is_zero() {
                 tokio::time::sleep(delay).await;
             }
-            Ok::<_, Infallible>(chunk)
+            match break_after {
+                Some(chunks) if index >= chunks => Err(std::io::Error::from(std::io::ErrorKind::ConnectionReset)),
+                _ => Ok(chunk),
+            }
         });
         (headers, Body::from_stream(paced)).into_response()
     }

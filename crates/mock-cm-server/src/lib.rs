@@ -46,6 +46,9 @@ pub struct ServerOptions {
     /// Milliseconds between 64 KB chunks of a body, as a slow network would make.
     #[arg(long, default_value_t = 0)]
     pub body_chunk_delay_ms: u64,
+    /// Drop the connection after this many 64 KB chunks of a body, as a failing network does.
+    #[arg(long)]
+    pub break_after_chunks: Option<usize>,
     /// How to answer `GET .../profiletemplates`.
     #[arg(long, value_enum, default_value_t = api::TemplatesAnswer::Normal)]
     pub profile_templates: api::TemplatesAnswer,
@@ -59,6 +62,7 @@ pub fn router(options: &ServerOptions) -> Router {
         fail_times: options.fail_times,
         delay: Duration::from_millis(options.response_delay_ms),
         chunk_delay: Duration::from_millis(options.body_chunk_delay_ms),
+        break_after_chunks: options.break_after_chunks,
         templates: options.profile_templates,
     };
     let api = api::router(requests, behaviour);

@@ -24,6 +24,7 @@ async fn get_answered(path: &str, answer: Answer) -> (StatusCode, Option<String>
         answer,
         fail_times: None,
         body_chunk_delay_ms: 0,
+        break_after_chunks: None,
         profile_templates: TemplatesAnswer::Normal,
     };
     let app = router(&options);
