@@ -117,8 +117,8 @@ fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
                     Arc::new(settings.names.as_ref().clone().with_profile_templates(&templates))
                 };
                 let still_wanted = move || latest_load.load(Ordering::Relaxed) == this_load;
-                let loading = load_requests(&settings, &query, names, reveal, progress, still_wanted).await;
-                if loading.is_err() {
+                let loading = load_requests(&settings, &query, names, reveal, progress, still_wanted.clone()).await;
+                if loading.is_err() && still_wanted() {
                     progress.set(None);
                 }
                 loading
@@ -166,12 +166,12 @@ fn Answer(loading: Loading, host: String, choices: Choices) -> impl IntoView {
     // Each of these is computed again only when its inputs change: a keystroke
     // narrows again but does not sort again; a sort does not search again.
     let narrowed = Memo::new(move |_| {
-        shown.track();
-        narrowing.with(|narrowing| store.with_value(|store| store.narrow(narrowing)))
+        let count = shown.get();
+        narrowing.with(|narrowing| store.with_value(|store| store.narrow(narrowing, count)))
     });
     let sorted = Memo::new(move |_| {
-        shown.track();
-        sort.with(|order| store.with_value(|store| store.sorted(order)))
+        let count = shown.get();
+        sort.with(|order| store.with_value(|store| store.sorted(order, count)))
     });
     let arranged = Memo::new(move |_| sorted.with(|sorted| narrowed.with(|narrowed| keep_narrowed(sorted, narrowed))));
     let types = Memo::new(move |_| {
@@ -182,10 +182,7 @@ fn Answer(loading: Loading, host: String, choices: Choices) -> impl IntoView {
         shown.track();
         store.with_value(RequestStore::statuses)
     });
-    let total = move || {
-        shown.track();
-        store.with_value(RequestStore::len)
-    };
+    let total = move || shown.get();
     let summary = move || {
         let shown = narrowed.with(|narrowed| narrowed.positions.len());
         match outcome.with(Option::is_some) {
@@ -227,7 +224,7 @@ fn Answer(loading: Loading, host: String, choices: Choices) -> impl IntoView {
             </button>
             <ColumnChooser columns />
         </div>
-        <RequestTable store shown positions=arranged columns sort open />
+        <RequestTable store positions=arranged columns sort open />
     }
     .into_any()
 }

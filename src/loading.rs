@@ -29,12 +29,14 @@ const SLICE_MS: f64 = 12.0;
 /// hands over a megabyte at once when the network is fast.
 const PIECE_BYTES: usize = 64 * 1024;
 
-/// An answer under way or complete. `shown` counts the updates of `store`
-/// that the page should show; `outcome` is set once the body has ended.
+/// An answer under way or complete. `shown` is how many of the requests in
+/// `store` the page shows: the store grows ahead of it while the load goes on,
+/// and everything on the page must agree on one count. `outcome` is set once
+/// the body has ended.
 #[derive(Clone, Copy)]
 pub struct Loading {
     pub store: StoredValue<RequestStore>,
-    pub shown: RwSignal<u64>,
+    pub shown: RwSignal<usize>,
     pub outcome: RwSignal<Option<Outcome>>,
 }
 
@@ -95,7 +97,12 @@ pub async fn load_requests(
     let mut chunk = Vec::new();
     // Decode only until there are rows: showing them comes first.
     let unread = 'first_rows: loop {
-        if !download.next_chunk(&mut chunk).await? {
+        let more = download.next_chunk(&mut chunk).await?;
+        if !still_wanted() {
+            // Another question was asked meanwhile; dropping the download stops it.
+            return Err(LoadError::Network { host: download.host().to_owned(), detail: "replaced".into() });
+        }
+        if !more {
             let host = download.host().to_owned();
             intake.finish(None, &download).map_err(|error| LoadError::Response { host, error })?;
             progress.set(None);
@@ -108,6 +115,7 @@ pub async fn load_requests(
             }
         }
     };
+    intake.show_all();
     let rest = load_the_rest(download, intake, unread, progress, still_wanted);
     match reveal {
         Reveal::FirstRows => spawn_local(rest),
@@ -139,7 +147,7 @@ async fn load_the_rest(
                 // In a task of its own, after the browser has had the main thread back.
                 yield_to_browser().await;
                 let started = now();
-                intake.loading.shown.update(|shown| *shown += 1);
+                intake.show_all();
                 yield_to_browser().await;
                 show_every = SHOW_EVERY_MS.max((now() - started) * SHOWING_SHARE);
                 (last_shown, slice_start) = (now(), now());
@@ -148,7 +156,12 @@ async fn load_the_rest(
                 slice_start = now();
             }
         }
-        match download.next_chunk(&mut chunk).await {
+        let read = download.next_chunk(&mut chunk).await;
+        if !still_wanted() {
+            // Only the latest load may speak of progress; dropping the download stops it.
+            return;
+        }
+        match read {
             Ok(true) => progress.set(Some(download.progress())),
             Ok(false) => break None,
             Err(error) => break Some(error),
@@ -183,13 +196,18 @@ impl Intake {
         any
     }
 
+    /// Lets the page show every request stored so far.
+    fn show_all(&self) {
+        self.loading.shown.set(self.loading.store.with_value(RequestStore::len));
+    }
+
     /// Stores what the body's end completed, shows everything and marks the load's cost.
     fn finish(self, interrupted: Option<LoadError>, download: &Download) -> Result<(), ResponseError> {
         let Finished { items, failures, list_problem } = self.decoder.finish()?;
         let loading = self.loading;
         loading.store.update_value(|store| store.extend(items, &self.clock));
         loading.outcome.set(Some(Outcome { failures, list_problem, interrupted }));
-        loading.shown.update(|shown| *shown += 1);
+        loading.shown.set(loading.store.with_value(RequestStore::len));
         mark_loaded(LoadCost {
             decoding_ms: self.decoding_ms,
             storing_ms: self.storing_ms,

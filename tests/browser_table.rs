@@ -46,17 +46,17 @@ fn mount_table(requests: Vec<Request>) -> Element {
     document.head().unwrap().append_child(&style).unwrap();
     let host = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&host).unwrap();
+    let count = requests.len();
     let mut store = RequestStore::new(Arc::new(NameBook::default()));
     store.extend(requests, &FixedOffset(0));
     let store = StoredValue::new(store);
     let sort = RwSignal::new(SortOrder::default());
     // As the page does: the table shows the rows in the order `sort` gives them.
-    let positions = Signal::derive(move || sort.with(|order| store.with_value(|store| store.sorted(order))));
+    let positions = Signal::derive(move || sort.with(|order| store.with_value(|store| store.sorted(order, count))));
     let handle = leptos::mount::mount_to(host.clone().unchecked_into(), move || {
         view! {
             <RequestTable
                 store
-                shown=RwSignal::new(0)
                 positions
                 columns=Column::ALL.to_vec()
                 sort
@@ -139,6 +139,21 @@ async fn only_the_rows_in_view_are_in_the_page_and_they_say_where_they_stand() {
     let first: usize = rows[0].get_attribute("aria-rowindex").unwrap().parse().unwrap();
     assert!((4_980..5_001).contains(&first), "row {first} first after scrolling to row 5,000");
     assert!(rows.len() < 60);
+}
+
+#[wasm_bindgen_test]
+async fn a_row_still_in_view_keeps_the_focus_when_the_table_scrolls() {
+    let table = mount_table(many_requests(2_000));
+    leptos::task::tick().await;
+    let link: HtmlElement = table.query_selector("tbody tr[aria-rowindex='12'] a").unwrap().unwrap().unchecked_into();
+    link.focus().unwrap();
+    let scroller: HtmlElement = table.query_selector(".table-scroll").unwrap().unwrap().unchecked_into();
+    scroller.set_scroll_top(36 * 3);
+    scroller.dispatch_event(&leptos::web_sys::Event::new("scroll").unwrap()).unwrap();
+    leptos::task::tick().await;
+    let focused = window().unwrap().document().unwrap().active_element().unwrap();
+    assert_eq!(focused.closest("tr").unwrap().unwrap().get_attribute("aria-rowindex").as_deref(), Some("12"));
+    assert!(focused.is_connected(), "the same link, not one removed from the page");
 }
 
 #[wasm_bindgen_test]

@@ -173,3 +173,19 @@ async fn hidden_columns_stay_hidden_after_a_reload_until_reset() {
     );
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn narrowing_while_requests_still_arrive_counts_them_as_they_come() {
+    let server = MockServer::start(&built_app(), &["--requests", "1500", "--body-chunk-delay-ms", "150"]);
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url).await.expect("the app opens");
+    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    search(&browser, "lost").await;
+    assert!(browser.text_of(".summary").await.ends_with("more are arriving"), "typed while the list still loads");
+    browser.wait_until("return document.querySelector('.message.loading') === null;").await;
+    assert_eq!(browser.evaluate("return document.querySelectorAll('.crash').length;").await, 0, "the app still runs");
+    let shown = shown_of(&browser, 1502).await;
+    assert!(0 < shown && shown < 1502, "{shown} of 1502 mention a lost card");
+    assert_eq!(browser.row_count().await, shown);
+    browser.close().await;
+}

@@ -35,11 +35,10 @@ const ASSUMED_VIEW_HEIGHT: f64 = 720.0;
 /// reverses; with Shift the column becomes the next sort key. A click on a row,
 /// or Enter on its id, sets `open` to that request. Arrow keys, Page Up/Down
 /// and Home/End move between rows' ids, scrolling as needed. Only the
-/// `columns` chosen are shown. `shown` changes when the store has grown.
+/// `columns` chosen are shown.
 #[component]
 pub fn RequestTable(
     store: StoredValue<RequestStore>,
-    shown: RwSignal<u64>,
     #[prop(into)] positions: Signal<Vec<usize>>,
     #[prop(into)] columns: Signal<Vec<Column>>,
     #[prop(name = "sort")] order: RwSignal<SortOrder>,
@@ -52,12 +51,20 @@ pub fn RequestTable(
     let in_view = Memo::new(move |_| rows_in_view(scroll_top.get(), view_height.get(), row_count()));
     // The row whose id gets focus once it is rendered (keyboard navigation).
     let focus_row = RwSignal::new(None::<usize>);
-    let on_scroll = move |_| {
-        if let Some(scroller) = scroller.get() {
+    let measure = move || {
+        if let Some(scroller) = scroller.get_untracked() {
             scroll_top.set(f64::from(scroller.scroll_top()));
             view_height.set(f64::from(scroller.client_height()));
         }
     };
+    let on_scroll = move |_| measure();
+    // The view's height is known once the table is in the page, and changes with the window.
+    Effect::new(move |_| {
+        scroller.track();
+        measure();
+    });
+    let resizing = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resizing.remove());
     let scroll_to = move |row: usize| {
         let Some(scroller) = scroller.get() else { return };
         let (top, height) = (f64::from(scroller.scroll_top()), f64::from(scroller.client_height()));
@@ -87,7 +94,7 @@ pub fn RequestTable(
     });
     let on_key = move |event: leptos::ev::KeyboardEvent| {
         let Some(current) = row_of(&event) else { return };
-        let page = (view_height.get_untracked() / ROW_HEIGHT).floor().max(1.0) as usize - 1;
+        let page = ((view_height.get_untracked() / ROW_HEIGHT).floor() as usize).saturating_sub(1).max(1);
         let last = row_count().saturating_sub(1);
         let target = match event.key().as_str() {
             "ArrowDown" => (current + 1).min(last),
@@ -102,25 +109,27 @@ pub fn RequestTable(
         scroll_to(target);
         focus_row.set(Some(target));
     };
-    let rows = move || {
-        shown.track();
-        let columns = columns.get();
-        let names = store.with_value(|store| store.names().clone());
+    // Each row in view: the request's position in the store, and the row's place in the table.
+    let in_view_rows = move || {
         let range = in_view.get();
         positions.with(|positions| {
-            store.with_value(|store| {
-                let requests = store.requests();
-                positions[range.clone()]
-                    .iter()
-                    .zip(range.clone())
-                    .map(|(&position, row)| request_row(&requests[position], row, &names, &columns, open))
-                    .collect_view()
-            })
+            positions.get(range.clone()).unwrap_or_default().iter().copied().zip(range).collect::<Vec<_>>()
         })
+    };
+    // Keyed, so that a row still in view keeps its elements (and the focus in
+    // them) when the view scrolls or more requests arrive; a stored request
+    // never changes. Other columns make every row anew.
+    let rows = move || {
+        let columns = columns.get();
+        let names = store.with_value(|store| store.names().clone());
+        let row = move |(position, row): (usize, usize)| {
+            store.with_value(|store| request_row(&store.requests()[position], row, &names, &columns, open))
+        };
+        view! { <For each=in_view_rows key=|&in_view_row| in_view_row children=row /> }
     };
     // Whole pixels, written with integers: float formatting is large in wasm.
     let space_above = move || format!("height: {}px", in_view.get().start * ROW_PIXELS);
-    let space_below = move || format!("height: {}px", (row_count() - in_view.get().end) * ROW_PIXELS);
+    let space_below = move || format!("height: {}px", row_count().saturating_sub(in_view.get().end) * ROW_PIXELS);
     let column_span = move || columns.with(Vec::len);
     let headers =
         move || columns.get().into_iter().map(|column| view! { <SortableHeader column order /> }).collect_view();

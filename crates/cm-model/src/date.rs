@@ -79,7 +79,7 @@ fn parse_instant(text: &str) -> Option<Timestamp> {
                 [b':', ..] => offset.after(b':')?.number(2)?,
                 _ => offset.number(2)?,
             };
-            if !offset.0.is_empty() {
+            if !offset.0.is_empty() || minutes >= 60 {
                 return None;
             }
             let seconds = (hours * 3600 + minutes * 60) as i32;
@@ -250,6 +250,7 @@ mod tests {
             "2016-07-13T09:10:31.Z",
             "2016-07-13T09:10:31.1234567890Z",
             "2016-07-13T09:10:31+2:00",
+            "2016-07-13T09:10:31+01:99",
             "2016-07-13T09:10:31Zx",
             "2016-07-13",
             "2016-7-13T09:10:31",

@@ -74,9 +74,12 @@ impl SearchIndex {
                 self.add_text(guid.hyphenated().encode_lower(&mut guid_text), Sharing::Rare);
             }
             for date in [&request.submitted, &request.completed] {
-                // "not set" is common: every pending request has it.
-                let sharing = if matches!(date, CmDate::At(_)) { Sharing::Rare } else { Sharing::Common };
-                self.add_text(&local_text(date, clock), sharing);
+                // "not set" is common: every pending request has it. Text that is not
+                // a date is shown as received, so it needs lowering like any text.
+                match date {
+                    CmDate::At(_) => self.add_text(&local_text(date, clock), Sharing::Rare),
+                    _ => self.add_text(&local_text(date, clock).to_lowercase(), Sharing::Common),
+                }
             }
             let shared = [request.originator_user_uuid, request.target_user_uuid, request.profile_template_uuid];
             for guid in shared.into_iter().flatten() {
@@ -330,6 +333,11 @@ mod tests {
         assert_eq!(search("17cf063d-e337"), [1], "smart card ids");
         assert_eq!(search("2015-07-07"), [0, 1], "dates as shown");
         assert_eq!(search("2020-03-04 23:59"), [2], "local dates (UTC in this test)");
+        assert_eq!(
+            search("2015-07-07 23:36"),
+            [0],
+            "dates as the table shows them, in local time; not the UTC text on hover"
+        );
         assert_eq!(search("lost unblock"), Vec::<usize>::new());
     }
 

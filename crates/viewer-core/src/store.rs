@@ -81,19 +81,17 @@ impl RequestStore {
         self.statuses.iter().copied().collect()
     }
 
-    /// Which requests `narrowing` keeps, and the counts of its choices.
-    pub fn narrow(&self, narrowing: &Narrowing) -> Narrowed {
-        narrowing.apply(&self.requests, &self.index, &self.names)
+    /// Which of the first `count` requests `narrowing` keeps, and the counts
+    /// of its choices. While a load goes on the store grows ahead of what the
+    /// page shows: everything shown must agree on `count`.
+    pub fn narrow(&self, narrowing: &Narrowing, count: usize) -> Narrowed {
+        narrowing.apply(&self.requests[..count.min(self.requests.len())], &self.index, &self.names)
     }
 
-    /// The positions of every request, in `order`.
-    pub fn sorted(&self, order: &SortOrder) -> Vec<usize> {
-        order.arrange(&self.requests, &self.names, &self.sort_keys, (0..self.requests.len()).collect())
-    }
-
-    /// How many distinct security descriptors the requests carry.
-    pub fn distinct_descriptors(&self) -> usize {
-        self.descriptors.len()
+    /// The positions of the first `count` requests, in `order`.
+    pub fn sorted(&self, order: &SortOrder, count: usize) -> Vec<usize> {
+        let positions = (0..count.min(self.requests.len())).collect();
+        order.arrange(&self.requests, &self.names, &self.sort_keys, positions)
     }
 }
 
@@ -124,7 +122,7 @@ mod tests {
         store.extend(examples(), &FixedOffset(0));
         store.extend(examples(), &FixedOffset(0));
         let requests = store.requests();
-        assert_eq!((requests.len(), store.distinct_descriptors()), (4, 2));
+        assert_eq!((requests.len(), store.descriptors.len()), (4, 2));
         assert!(Arc::ptr_eq(&requests[0].security_descriptor, &requests[2].security_descriptor));
         assert_eq!(requests[2], examples()[0], "sharing changes no value");
     }
@@ -135,13 +133,25 @@ mod tests {
         let [enroll, unblock] = <[Request; 2]>::try_from(examples()).unwrap();
         store.extend(vec![unblock], &FixedOffset(0));
         let newest_first = SortOrder::default();
-        assert_eq!(store.sorted(&newest_first), [0]);
+        assert_eq!(store.sorted(&newest_first, 1), [0]);
         store.extend(vec![enroll], &FixedOffset(0));
         assert_eq!(store.types(), [RequestType::Enroll, RequestType::Unblock]);
         let enrolls = Narrowing { text: "enroll".into(), ..Narrowing::default() };
-        assert_eq!(store.narrow(&enrolls).positions, [1]);
+        assert_eq!(store.narrow(&enrolls, 2).positions, [1]);
         let by_type = newest_first.after_click(crate::columns::Column::Type, false);
-        assert_eq!(store.sorted(&by_type), [1, 0], "keys made before the second request are not reused");
-        assert_eq!(keep_narrowed(&store.sorted(&by_type), &store.narrow(&enrolls)), [1]);
+        assert_eq!(store.sorted(&by_type, 2), [1, 0], "keys made before the second request are not reused");
+        assert_eq!(keep_narrowed(&store.sorted(&by_type, 2), &store.narrow(&enrolls, 2)), [1]);
+    }
+
+    #[test]
+    fn what_the_page_shows_agrees_on_a_count_while_the_store_grows() {
+        let mut store = RequestStore::default();
+        store.extend(examples(), &FixedOffset(0));
+        let sorted = store.sorted(&SortOrder::default(), 1);
+        store.extend(examples(), &FixedOffset(0));
+        let everything = Narrowing::default();
+        assert_eq!(store.narrow(&everything, 1).positions, [0], "only the rows shown");
+        assert_eq!(keep_narrowed(&sorted, &store.narrow(&everything, 1)), [0]);
+        assert_eq!(store.sorted(&SortOrder::default(), 99).len(), 4, "no more than there are");
     }
 }
