@@ -107,6 +107,9 @@ async fn progress_counts_the_bytes_as_they_arrive() {
     browser.screenshot("loading-progress").await;
     browser.wait_until("return document.querySelector('.message.loading') === null;").await;
     assert_eq!(browser.row_count().await, 1502);
+    let filled = "const view = document.querySelector('.table-scroll');\
+        return view.querySelectorAll('tbody tr[aria-rowindex]').length * 36 >= view.clientHeight;";
+    assert_eq!(browser.evaluate(filled).await, true, "the rows fill the view, which grew with the list");
     browser.close().await;
 }
 

@@ -58,9 +58,11 @@ pub fn RequestTable(
         }
     };
     let on_scroll = move |_| measure();
-    // The view's height is known once the table is in the page, and changes with the window.
+    // The view's height is known once the table is in the page, and changes with
+    // the window and with the rows (a short list makes a short view).
     Effect::new(move |_| {
         scroller.track();
+        row_count();
         measure();
     });
     let resizing = window_event_listener(leptos::ev::resize, move |_| measure());
