@@ -25,6 +25,9 @@ const OVERSCAN: usize = 8;
 /// Until the scroll area is measured: about what a laptop screen shows.
 const ASSUMED_VIEW_HEIGHT: f64 = 720.0;
 
+/// The share of the window the scroll area may take (`max-height: 75vh` in main.css).
+const VIEW_SHARE: f64 = 0.75;
+
 /// A `<table>` of the stored requests at `positions`, in that order, with
 /// numbers named by the store's names. Only the rows in view (and a few
 /// around them) are in the page, so 100 or 100,000 requests cost the same;
@@ -54,15 +57,17 @@ pub fn RequestTable(
     let measure = move || {
         if let Some(scroller) = scroller.get_untracked() {
             scroll_top.set(f64::from(scroller.scroll_top()));
-            view_height.set(f64::from(scroller.client_height()));
+            // At least what the scroll area may grow to (its CSS max-height): its
+            // height now depends on the rows rendered, which depend on this.
+            let window = web_sys::window().and_then(|window| window.inner_height().ok()?.as_f64());
+            let most = window.map_or(ASSUMED_VIEW_HEIGHT, |height| height * VIEW_SHARE);
+            view_height.set(f64::from(scroller.client_height()).max(most));
         }
     };
     let on_scroll = move |_| measure();
-    // The view's height is known once the table is in the page, and changes with
-    // the window and with the rows (a short list makes a short view).
+    // The view's height is known once the table is in the page, and changes with the window.
     Effect::new(move |_| {
         scroller.track();
-        row_count();
         measure();
     });
     let resizing = window_event_listener(leptos::ev::resize, move |_| measure());
