@@ -136,6 +136,16 @@ impl SearchIndex {
         number
     }
 
+    /// The types present, in code order.
+    pub fn types_present(&self) -> Vec<RequestType> {
+        sorted(&self.types)
+    }
+
+    /// The statuses present, in code order.
+    pub fn statuses_present(&self) -> Vec<RequestStatus> {
+        sorted(&self.statuses)
+    }
+
     /// Which distinct texts hold `word`, as a bit per text number.
     fn texts_holding(&self, word: &str) -> Vec<u64> {
         let mut holding = vec![0u64; self.text_starts.len().div_ceil(64)];
@@ -161,6 +171,12 @@ impl SearchIndex {
         let start = position.checked_sub(1).map_or(0, |before| self.request_ends[before] as usize);
         &self.request_texts[start..self.request_ends[position] as usize]
     }
+}
+
+fn sorted<T: Copy + Ord>(values: &[T]) -> Vec<T> {
+    let mut sorted = values.to_vec();
+    sorted.sort();
+    sorted
 }
 
 /// Counts one more `value` among the few `counts`.

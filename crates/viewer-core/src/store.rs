@@ -6,7 +6,6 @@ use crate::sorting::{SortKeys, SortOrder};
 use crate::time::LocalClock;
 use cm_model::{NameBook, Request, RequestStatus, RequestType};
 use hashbrown::HashSet;
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// The requests of one answer, in the order the server sent them.
@@ -18,8 +17,6 @@ pub struct RequestStore {
     index: SearchIndex,
     sort_keys: SortKeys,
     names: Arc<NameBook>,
-    types: BTreeSet<RequestType>,
-    statuses: BTreeSet<RequestStatus>,
 }
 
 impl RequestStore {
@@ -45,8 +42,6 @@ impl RequestStore {
                     request.security_descriptor
                 }
             };
-            self.types.insert(request.request_type);
-            self.statuses.insert(request.status);
             self.requests.push(request);
         }
     }
@@ -73,12 +68,12 @@ impl RequestStore {
 
     /// The types present, in code order.
     pub fn types(&self) -> Vec<RequestType> {
-        self.types.iter().copied().collect()
+        self.index.types_present()
     }
 
     /// The statuses present, in code order.
     pub fn statuses(&self) -> Vec<RequestStatus> {
-        self.statuses.iter().copied().collect()
+        self.index.statuses_present()
     }
 
     /// Which of the first `count` requests `narrowing` keeps, and the counts
