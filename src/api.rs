@@ -1,7 +1,10 @@
 //! The only module that talks HTTP: reads `config.json`, and asks the CM host
 //! for requests. Credentials are always sent, because CM servers sit behind
 //! Windows authentication. Every call is aborted when it takes longer than the
-//! configured timeout, or when the page no longer wants its answer.
+//! configured timeout, or when the page no longer wants its answer. A call
+//! the browser refuses is told apart: blocked by this page's
+//! Content-Security-Policy, refused by the CM site's CORS settings, or a
+//! server out of reach.
 
 use cm_model::{NameBook, ProfileTemplate, ResponseError, decode_profile_templates, decode_response};
 use gloo_net::http::Request;
@@ -10,20 +13,22 @@ use std::cell::Cell;
 use std::fmt;
 use std::rc::Rc;
 use std::sync::Arc;
-use viewer_core::config::ViewerConfig;
+use viewer_core::config::{ConfigReading, ConfiguredHost, ViewerConfig};
 use viewer_core::progress::Progress;
 use viewer_core::query::{ServerQuery, profile_templates_url};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, ReadableStreamDefaultReader, RequestCredentials};
+use web_sys::{AbortController, ReadableStreamDefaultReader, RequestCache, RequestCredentials, RequestMode};
 
 /// Why the requests could not be shown.
 #[derive(Clone, Debug)]
 pub enum LoadError {
-    /// `config.json` exists but cannot be read.
-    Config(String),
     /// The browser could not complete the request at all.
     Network { host: String, detail: String },
+    /// This page's Content-Security-Policy does not list the host in `connect-src`.
+    BlockedByPolicy { host: String },
+    /// The host answered, but its CORS settings do not let this page's origin read the answer.
+    CorsRefused { host: String, page_origin: String },
     /// The CM server did not answer in time.
     Timeout { host: String, seconds: u32 },
     /// The CM server answered, but not with requests.
@@ -33,15 +38,23 @@ pub enum LoadError {
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LoadError::Config(message) => {
-                write!(f, "{message}. Ask the administrator who installed the viewer to fix it.")
-            }
             LoadError::Network { host, detail } => write!(
                 f,
-                "Could not reach the CM server at {host} ({detail}). Either the server is down or \
-                 unreachable from this computer, or it does not allow this page's origin: when the \
-                 viewer is hosted elsewhere than the CM server, the CM site must allow this origin \
-                 with credentials (CORS)."
+                "Could not reach the CM server at {host} ({detail}). The server may be down, its \
+                 address may be wrong, or the network between may not let this computer reach it."
+            ),
+            LoadError::BlockedByPolicy { host } => write!(
+                f,
+                "This page is not allowed to connect to the CM server at {host}: the \
+                 Content-Security-Policy of the web server that serves the viewer does not list it. \
+                 Its administrator must add {host} to connect-src in that header (web.config or the \
+                 nginx site)."
+            ),
+            LoadError::CorsRefused { host, page_origin } => write!(
+                f,
+                "The CM server at {host} answered, but does not let this page ({page_origin}) read \
+                 its answers. A CM administrator must allow the origin {page_origin}, with \
+                 credentials, in the CM site's CORS settings (the IIS CORS module)."
             ),
             LoadError::Timeout { host, seconds } => write!(
                 f,
@@ -81,11 +94,14 @@ pub enum HostSource {
     PageOrigin,
     /// The user set it in this browser.
     ThisBrowser,
+    /// `cmHost` in `config.json` cannot be used (or the file could not be read), and the
+    /// user has set no host in this browser: there is no server to ask.
+    Unusable,
 }
 
 /// What the viewer needs before it can ask for requests.
 pub struct Settings {
-    /// The CM host to ask.
+    /// The CM host to ask; empty when `host_source` is [`HostSource::Unusable`].
     pub host: String,
     /// Where `host` comes from.
     pub host_source: HostSource,
@@ -94,20 +110,36 @@ pub struct Settings {
     pub names: Arc<NameBook>,
     /// How long to wait for an answer.
     pub timeout_seconds: u32,
+    /// The automatic refresh of users who have not chosen one, in minutes; 0 is off.
+    pub auto_refresh_minutes: u32,
+    /// What was wrong with `config.json`, one sentence each, for the page to show.
+    pub config_problems: Vec<String>,
 }
 
-/// Reads `config.json` into [`Settings`]. `chosen_host`, set by the user in
+/// Reads `config.json` into [`Settings`]: what cannot be read falls back to
+/// its default, with a problem saying so. `chosen_host`, set by the user in
 /// this browser, wins over the configured host.
-pub async fn load_settings(chosen_host: Option<String>) -> Result<Settings, LoadError> {
-    let config = load_config().await?;
-    let names = config.name_book().map_err(LoadError::Config)?;
-    let origin = web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default();
-    let (host, host_source) = match chosen_host {
-        Some(host) => (host, HostSource::ThisBrowser),
-        None if config.cm_host.trim().is_empty() => (origin, HostSource::PageOrigin),
-        None => (config.host(&origin).to_owned(), HostSource::Configured),
+pub async fn load_settings(chosen_host: Option<String>) -> Settings {
+    let ConfigReading { config, problems } = load_config().await;
+    let origin = page_origin();
+    let (host, host_source) = match (chosen_host, &config.cm_host) {
+        (Some(host), _) => (host, HostSource::ThisBrowser),
+        (None, ConfiguredHost::PageOrigin) => (origin, HostSource::PageOrigin),
+        (None, ConfiguredHost::Address(address)) => (address.clone(), HostSource::Configured),
+        (None, ConfiguredHost::Unusable) => (String::new(), HostSource::Unusable),
     };
-    Ok(Settings { host, host_source, names: Arc::new(names), timeout_seconds: config.timeout_seconds })
+    Settings {
+        host,
+        host_source,
+        names: Arc::new(config.names),
+        timeout_seconds: config.timeout_seconds,
+        auto_refresh_minutes: config.auto_refresh_minutes,
+        config_problems: problems,
+    }
+}
+
+fn page_origin() -> String {
+    web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default()
 }
 
 /// The host's profile templates. They only name things, so when the host does
@@ -121,23 +153,24 @@ pub async fn fetch_profile_templates(host: &str, timeout_seconds: u32) -> Vec<Pr
     }
 }
 
-async fn load_config() -> Result<ViewerConfig, LoadError> {
-    // Relative, so that the viewer works under any sub-path.
-    let response = Request::get("config.json")
-        .send()
-        .await
-        .map_err(|error| LoadError::Config(format!("config.json could not be loaded: {error}")))?;
+/// `config.json`, read; none (a 404) means the defaults: the viewer on the CM server itself.
+async fn load_config() -> ConfigReading {
+    // Relative, so that the viewer works under any sub-path; always checked with
+    // the server, so that an edit counts at the next visit whatever the caching.
+    let response = match Request::get("config.json").cache(RequestCache::NoCache).send().await {
+        Ok(response) => response,
+        Err(error) => return ViewerConfig::unreadable(&format!("config.json could not be loaded ({error})")),
+    };
     match response.status() {
-        404 => return Ok(ViewerConfig::default()),
-        200..=299 => {}
+        404 => ViewerConfig::read(""),
+        200..=299 => match response.text().await {
+            Ok(text) => ViewerConfig::read(&text),
+            Err(error) => ViewerConfig::unreadable(&format!("config.json could not be read ({error})")),
+        },
         status => {
-            let message = format!("config.json could not be loaded: the web server answered {status}");
-            return Err(LoadError::Config(message));
+            ViewerConfig::unreadable(&format!("config.json could not be loaded: the web server answered {status}"))
         }
     }
-    let text =
-        response.text().await.map_err(|error| LoadError::Config(format!("config.json could not be read: {error}")))?;
-    ViewerConfig::from_json(&text).map_err(LoadError::Config)
 }
 
 /// Asks the settings' host the question `query`; the answer's body is then
@@ -209,7 +242,10 @@ impl Download {
             total: None,
             received: 0,
         };
-        let response = request.map_err(|error| download.failed(error.to_string()))?;
+        let response = match request {
+            Ok(response) => response,
+            Err(error) => return Err(refusal_explained(download.failed(error.to_string())).await),
+        };
         let headers = response.headers();
         // A compressed body's Content-Length counts compressed bytes, not what the reader yields.
         let compressed = headers.get("content-encoding").is_some_and(|encoding| encoding != "identity");
@@ -269,6 +305,29 @@ impl Download {
             true => LoadError::Timeout { host: self.host.clone(), seconds: self.timeout_seconds },
             false => LoadError::Network { host: self.host.clone(), detail },
         }
+    }
+}
+
+/// A call the browser refused, told apart by what the refusal leaves behind: a
+/// Content-Security-Policy violation, or (for another origin) a server that
+/// answers when its answer need not be read, which is what CORS refuses.
+async fn refusal_explained(error: LoadError) -> LoadError {
+    let LoadError::Network { host, .. } = &error else { return error };
+    // Violation events are queued as tasks: the refusal may come before its event.
+    crate::timing::yield_to_browser().await;
+    if crate::policy_violations::blocked(host) {
+        return LoadError::BlockedByPolicy { host: host.clone() };
+    }
+    let page_origin = page_origin();
+    if host.starts_with(&page_origin) && host[page_origin.len()..].chars().next().is_none_or(|c| c == '/') {
+        return error;
+    }
+    // An opaque answer to a request that cannot match anything: cheap for the server.
+    let nobody = ServerQuery { request_id: Some(uuid::Uuid::nil()), ..ServerQuery::default() };
+    let probe = Request::get(&nobody.url(host)).mode(RequestMode::NoCors).credentials(RequestCredentials::Include);
+    match probe.send().await {
+        Ok(_) => LoadError::CorsRefused { host: host.clone(), page_origin },
+        Err(_) => error,
     }
 }
 

@@ -1,10 +1,11 @@
 //! The page: reads the settings, then shows what the CM server answers to the
 //! user's question, or says why it cannot.
 
-use crate::api::{LoadError, Settings, fetch_profile_templates, load_settings};
+use crate::api::{HostSource, LoadError, Settings, fetch_profile_templates, load_settings};
 use crate::choices::Choices;
 use crate::components::{
-    ColumnChooser, NarrowingPanel, QueryForm, RefreshControls, RequestDetail, RequestTable, SettingsPanel, StatusChart,
+    ColumnChooser, ConfigProblems, NarrowingPanel, QueryForm, RefreshControls, RequestDetail, RequestTable,
+    SettingsPanel, StatusChart,
 };
 use crate::download::save_file;
 use crate::history::view_in_url;
@@ -25,10 +26,9 @@ pub fn App() -> impl IntoView {
     let chosen_host = RwSignal::new(remembered_host());
     let settings = LocalResource::new(move || {
         let chosen = chosen_host.get();
-        async move { load_settings(chosen).await.map(Arc::new) }
+        async move { Arc::new(load_settings(chosen).await) }
     });
-    let settings_panel =
-        move || settings.get().and_then(Result::ok).map(|settings| view! { <SettingsPanel settings chosen_host /> });
+    let settings_panel = move || settings.get().map(|settings| view! { <SettingsPanel settings chosen_host /> });
     view! {
         <header class="page-header">
             <h1>"CM Request Viewer"</h1>
@@ -39,9 +39,16 @@ pub fn App() -> impl IntoView {
                 {move || {
                     settings
                         .get()
-                        .map(|result| match result {
-                            Ok(settings) => view! { <RequestsPage settings /> }.into_any(),
-                            Err(error) => error_message(&error, move || settings.refetch()).into_any(),
+                        .map(|settings| {
+                            let problems = view! { <ConfigProblems problems=settings.config_problems.clone() /> };
+                            let page = match settings.host_source {
+                                HostSource::Unusable => no_host_message().into_any(),
+                                _ => view! { <RequestsPage settings /> }.into_any(),
+                            };
+                            view! {
+                                {problems}
+                                {page}
+                            }
                         })
                 }}
             </Suspense>
@@ -58,6 +65,17 @@ fn loading_message(progress: Option<Progress>) -> impl IntoView {
         _ => "Loading requests\u{2026}".to_owned(),
     };
     view! { <p class="message loading" role="status">{text}</p> }
+}
+
+/// Why nothing is asked while `config.json` names no usable host, and what a user can do meanwhile.
+fn no_host_message() -> impl IntoView {
+    view! {
+        <div class="message error" role="alert">
+            <p>
+                "The viewer does not know which CM server to ask until config.json is corrected (see                  above). Meanwhile, you can set the CM host for this browser under Settings."
+            </p>
+        </div>
+    }
 }
 
 /// A failure in words, with a way to try again.
@@ -128,7 +146,10 @@ fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
     view! {
         <div class="toolbar">
             <QueryForm query />
-            <RefreshControls refresh=Callback::new(move |_| answer.refetch()) />
+            <RefreshControls
+                refresh=Callback::new(move |_| answer.refetch())
+                configured_minutes=settings.auto_refresh_minutes
+            />
         </div>
         <Show when=move || progress.get().is_some()>{move || loading_message(progress.get())}</Show>
         // Awaiting the resource (not reading it) is what lets Transition keep the

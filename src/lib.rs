@@ -14,6 +14,7 @@ pub mod crash;
 mod download;
 mod history;
 mod loading;
+pub mod policy_violations;
 mod preferences;
 mod timing;
 

@@ -1,6 +1,7 @@
 //! Components: each renders one part of the page from plain data.
 
 mod column_chooser;
+mod config_problems;
 mod narrowing_panel;
 mod query_form;
 mod refresh_controls;
@@ -10,6 +11,7 @@ mod settings_panel;
 mod status_chart;
 
 pub use column_chooser::ColumnChooser;
+pub use config_problems::ConfigProblems;
 pub use narrowing_panel::NarrowingPanel;
 pub use query_form::QueryForm;
 pub use refresh_controls::RefreshControls;

@@ -3,16 +3,14 @@
 use crate::preferences::{remember_auto_refresh, remembered_auto_refresh};
 use leptos::prelude::*;
 use std::time::Duration;
+use viewer_core::config::AUTO_REFRESH_CHOICES;
 
-/// The choices of automatic refresh, in minutes; 0 is off.
-const INTERVALS: [(u32, &str); 4] = [(0, "Off"), (1, "Every minute"), (5, "Every 5 minutes"), (15, "Every 15 minutes")];
-
-/// A Refresh button and an automatic refresh (off unless the user chose one,
-/// remembered in this browser). Both call `refresh`, which keeps everything
-/// the user chose.
+/// A Refresh button and an automatic refresh: the one the user chose
+/// (remembered in this browser), else `configured_minutes` from `config.json`.
+/// Both call `refresh`, which keeps everything the user chose.
 #[component]
-pub fn RefreshControls(refresh: Callback<()>) -> impl IntoView {
-    let minutes = RwSignal::new(remembered_auto_refresh());
+pub fn RefreshControls(refresh: Callback<()>, configured_minutes: u32) -> impl IntoView {
+    let minutes = RwSignal::new(remembered_auto_refresh().unwrap_or(configured_minutes));
     let timer = StoredValue::new(None::<IntervalHandle>);
     let stop = move || {
         if let Some(handle) = timer.try_update_value(Option::take).flatten() {
@@ -22,7 +20,6 @@ pub fn RefreshControls(refresh: Callback<()>) -> impl IntoView {
     Effect::new(move |_| {
         stop();
         let chosen = minutes.get();
-        remember_auto_refresh(chosen);
         if chosen > 0 {
             let every = Duration::from_secs(u64::from(chosen) * 60);
             timer.set_value(set_interval_with_handle(move || refresh.run(()), every).ok());
@@ -30,9 +27,16 @@ pub fn RefreshControls(refresh: Callback<()>) -> impl IntoView {
     });
     // The page that owns `refresh` may go (for a new host, say): its timer goes with it.
     on_cleanup(stop);
-    let options = INTERVALS
+    let options = AUTO_REFRESH_CHOICES
         .iter()
-        .map(|&(value, label)| view! { <option value=value.to_string()>{label}</option> })
+        .map(|&value| {
+            let label = match value {
+                0 => "Off".to_owned(),
+                1 => "Every minute".to_owned(),
+                minutes => format!("Every {minutes} minutes"),
+            };
+            view! { <option value=value.to_string()>{label}</option> }
+        })
         .collect_view();
     view! {
         <div class="refresh">
@@ -43,7 +47,11 @@ pub fn RefreshControls(refresh: Callback<()>) -> impl IntoView {
                 "Auto-refresh "
                 <select
                     prop:value=move || minutes.get().to_string()
-                    on:change=move |event| minutes.set(event_target_value(&event).parse().unwrap_or(0))
+                    on:change=move |event| {
+                        let chosen = event_target_value(&event).parse().unwrap_or(0);
+                        remember_auto_refresh(chosen);
+                        minutes.set(chosen);
+                    }
                 >
                     {options}
                 </select>

@@ -135,8 +135,10 @@ pub fn RequestTable(
         view! { <For each=in_view_rows key=|&in_view_row| in_view_row children=row /> }
     };
     // Whole pixels, written with integers: float formatting is large in wasm.
-    let space_above = move || format!("height: {}px", in_view.get().start * ROW_PIXELS);
-    let space_below = move || format!("height: {}px", row_count().saturating_sub(in_view.get().end) * ROW_PIXELS);
+    // Set through `style:` (the CSSOM), which a Content-Security-Policy without
+    // 'unsafe-inline' allows, where a `style` attribute would be refused.
+    let space_above = move || format!("{}px", in_view.get().start * ROW_PIXELS);
+    let space_below = move || format!("{}px", row_count().saturating_sub(in_view.get().end) * ROW_PIXELS);
     let column_span = move || columns.with(Vec::len);
     let headers =
         move || columns.get().into_iter().map(|column| view! { <SortableHeader column order /> }).collect_view();
@@ -147,11 +149,11 @@ pub fn RequestTable(
                     <tr aria-rowindex="1">{headers}</tr>
                 </thead>
                 <tbody on:keydown=on_key>
-                    <tr class="spacer" aria-hidden="true" style=space_above>
+                    <tr class="spacer" aria-hidden="true" style:height=space_above>
                         <td colspan=column_span></td>
                     </tr>
                     {rows}
-                    <tr class="spacer" aria-hidden="true" style=space_below>
+                    <tr class="spacer" aria-hidden="true" style:height=space_below>
                         <td colspan=column_span></td>
                     </tr>
                 </tbody>

@@ -19,7 +19,10 @@ pub fn SettingsPanel(settings: Arc<Settings>, chosen_host: RwSignal<Option<Strin
         HostSource::Configured => "set in config.json",
         HostSource::PageOrigin => "the server this page comes from",
         HostSource::ThisBrowser => "set in this browser",
+        HostSource::Unusable => "cmHost in config.json cannot be used",
     };
+    let has_host = settings.host_source != HostSource::Unusable;
+    let host_in_use = if has_host { settings.host.clone() } else { "none".to_owned() };
     let save = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         match validate_host(&typed.get()) {
@@ -50,10 +53,11 @@ pub fn SettingsPanel(settings: Arc<Settings>, chosen_host: RwSignal<Option<Strin
         }
     };
     view! {
-        <details class="settings">
+        // Open while there is no host: setting one here is what a user can do.
+        <details class="settings" open=!has_host>
             <summary>"Settings"</summary>
             <p class="host-in-use">
-                "CM host in use: " <strong>{settings.host.clone()}</strong> {format!(" ({source})")}
+                "CM host in use: " <strong>{host_in_use}</strong> {format!(" ({source})")}
             </p>
             <form on:submit=save>
                 <label>
@@ -72,9 +76,11 @@ pub fn SettingsPanel(settings: Arc<Settings>, chosen_host: RwSignal<Option<Strin
                         "Use the configured host"
                     </button>
                 </Show>
-                <button type="button" on:click=test.clone()>
-                    "Test connection"
-                </button>
+                <Show when=move || has_host>
+                    <button type="button" on:click=test.clone()>
+                        "Test connection"
+                    </button>
+                </Show>
             </form>
             <p id="host-problem" class="field-error" role="alert">
                 {move || problem.get()}

@@ -20,13 +20,13 @@ pub fn StatusChart(narrowed: Memo<Narrowed>, names: Arc<NameBook>) -> impl IntoV
                 .map(|(&status, &count)| {
                     // In thousandths, written with integers: float formatting is large in wasm.
                     let thousandths = count * 1000 / total;
-                    let width = format!("width: {}.{}%", thousandths / 10, thousandths % 10);
+                    let width = format!("{}.{}%", thousandths / 10, thousandths % 10);
                     let class = format!("bar {}", status_badge_class(status));
                     view! {
                         <li>
                             <span class="label">{names.status(status).text}</span>
                             <span class="track">
-                                <span class=class style=width></span>
+                                <span class=class style:width=width></span>
                             </span>
                             <span class="count">{count}</span>
                         </li>

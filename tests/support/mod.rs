@@ -33,16 +33,26 @@ pub fn built_app() -> PathBuf {
 /// A copy of the built app with its own `config.json`, for as long as the test holds it.
 pub fn built_app_configured(config: &str) -> tempfile::TempDir {
     let copy = tempfile::tempdir().expect("a temporary folder");
-    for entry in std::fs::read_dir(built_app()).expect("the built app") {
-        let entry = entry.expect("a file of the built app");
-        std::fs::copy(entry.path(), copy.path().join(entry.file_name())).expect("a copy");
-    }
+    copy_folder(&built_app(), copy.path());
     std::fs::write(copy.path().join("config.json"), config).expect("config.json");
     copy
 }
 
+fn copy_folder(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("a folder of the built app") {
+        let entry = entry.expect("a file of the built app");
+        let destination = to.join(entry.file_name());
+        if entry.file_type().expect("a file type").is_dir() {
+            std::fs::create_dir(&destination).expect("a folder");
+            copy_folder(&entry.path(), &destination);
+        } else {
+            std::fs::copy(entry.path(), destination).expect("a copy");
+        }
+    }
+}
+
 /// A child process that is killed when the test lets go of it, pass or fail.
-struct KillOnDrop(Child);
+pub struct KillOnDrop(pub Child);
 
 impl Drop for KillOnDrop {
     fn drop(&mut self) {
@@ -315,7 +325,8 @@ impl Browser {
     }
 }
 
-fn free_port() -> u16 {
+/// A loopback port nobody listens on now.
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).expect("a free port").port()
 }
 

@@ -5,7 +5,10 @@
 //! - `cargo xtask test`: installs what is missing and runs every check and test.
 //! - `cargo xtask bench`: installs what is missing, builds the app in release
 //!   mode and measures it in headless Chromium at 1,000 to 100,000 requests.
+//! - `cargo xtask release`: installs what is missing, builds the folder to
+//!   deploy (`dist/`) and a versioned zip of it.
 
+mod release;
 mod run;
 mod tools;
 
@@ -36,6 +39,13 @@ enum Command {
     /// Build the app and measure it in headless Chromium at 1,000, 10,000 and 100,000 requests;
     /// prints a table and writes it to docs/performance.md.
     Bench,
+    /// Build the folder to deploy (dist/) and a versioned zip of it in target/.
+    Release {
+        /// The CM server's address, written into config.json (cmHost) and web.config's
+        /// Content-Security-Policy (connect-src). Without it, the viewer asks the server it comes from.
+        #[arg(long)]
+        cm_host: Option<String>,
+    },
     /// Only install the tools the other commands need.
     Setup,
 }
@@ -45,7 +55,10 @@ fn main() -> ExitCode {
         Command::Demo { port, requests } => demo(port, requests),
         Command::Test => test(),
         Command::Bench => bench(),
-        Command::Setup => tools::ensure_build_tools().and(tools::ensure_browser()).map(|_| ()),
+        Command::Release { cm_host } => release(cm_host.as_deref()),
+        Command::Setup => {
+            tools::ensure_build_tools().and(tools::ensure_browser()).and(tools::ensure_nginx()).map(|_| ())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -69,6 +82,7 @@ fn demo(port: u16, requests: usize) -> Result<(), String> {
 fn test() -> Result<(), String> {
     let build_tools = tools::ensure_build_tools()?;
     let browser = tools::ensure_browser()?;
+    let nginx = tools::ensure_nginx()?;
     cargo(&["fmt", "--all", "--check"]).succeeds()?;
     cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]).succeeds()?;
     cargo(&[
@@ -86,7 +100,7 @@ fn test() -> Result<(), String> {
     cargo(&["doc", "--workspace", "--no-deps", "--quiet"]).env("RUSTDOCFLAGS", "-D warnings").succeeds()?;
     // The end-to-end tests serve the release build, so it is built before the native tests run.
     build_app(&build_tools)?;
-    cargo(&["test", "--workspace"]).envs(browser.environment()).succeeds()?;
+    cargo(&["test", "--workspace"]).envs(browser.environment()).env("NGINX", nginx).succeeds()?;
     cargo(&["test", "--package", "cm-request-viewer", "--target", tools::WASM_TARGET])
         .env("CHROMEDRIVER", &browser.chromedriver)
         .succeeds()?;
@@ -100,6 +114,20 @@ fn bench() -> Result<(), String> {
     // The benchmark serves the release build, as users get it.
     build_app(&build_tools)?;
     cargo(&["bench", "--package", "cm-request-viewer", "--bench", "in_browser"]).envs(browser.environment()).succeeds()
+}
+
+fn release(cm_host: Option<&str>) -> Result<(), String> {
+    build_app(&tools::ensure_build_tools()?)?;
+    let dist = workspace_root().join("dist");
+    if let Some(host) = cm_host {
+        release::set_cm_host(&dist, host)?;
+    }
+    let name = release::package_name();
+    let zip = workspace_root().join("target").join(format!("{name}.zip"));
+    release::write_zip(&dist, &name, &zip)?;
+    println!("The folder to deploy is {}; the same, zipped: {}", dist.display(), zip.display());
+    println!("Deploying, configuring and the CM side: docs/deploying.md");
+    Ok(())
 }
 
 /// `trunk build --release` into `dist/`, never downloading anything.

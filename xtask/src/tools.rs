@@ -56,6 +56,18 @@ pub fn ensure_browser() -> Result<BrowserPaths, String> {
     Ok(BrowserPaths { chromium: find_on_path("chromium")?, chromedriver: find_on_path("chromedriver")? })
 }
 
+/// nginx, from the system's packages: the plain static web server the
+/// deployment test serves the release folder with. Debian puts it in
+/// /usr/sbin, which a user's PATH may lack.
+pub fn ensure_nginx() -> Result<String, String> {
+    let debian_place = "/usr/sbin/nginx";
+    if std::path::Path::new(debian_place).is_file() {
+        return Ok(debian_place.to_owned());
+    }
+    ensure_system_package("nginx", "nginx")?;
+    find_on_path("nginx")
+}
+
 /// Installs `package` at `version` with cargo unless `binary --version` already says it is there.
 fn ensure_cargo_tool(package: &str, binary: &str, version: &str, extra: &[&str]) -> Result<(), String> {
     let reported = command(binary).arg("--version").output_text().unwrap_or_default();

@@ -8,7 +8,6 @@
 
 use crate::sddl::RIGHT_BITS;
 use crate::{ProfileTemplate, RequestStatus, RequestType};
-use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
 use uuid::Uuid;
@@ -70,24 +69,35 @@ impl fmt::Display for FlagNames {
 /// ```json
 /// { "requestType": { "12": "OfflineUnblock" }, "dataCollectionFlags": { "0x20": "SubscriberProvided" } }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NameConfig {
     /// `status`: names of `Status` numbers.
-    #[serde(default)]
     pub status: BTreeMap<String, String>,
     /// `requestType`: names of `RequestType` numbers.
-    #[serde(default)]
     pub request_type: BTreeMap<String, String>,
     /// `requestFlags`: names of `Flags` bits, one bit per key.
-    #[serde(default)]
     pub request_flags: BTreeMap<String, String>,
     /// `dataCollectionFlags`: names of `DataCollectionFlags` bits, one bit per key.
-    #[serde(default)]
     pub data_collection_flags: BTreeMap<String, String>,
     /// `accessRights`: CM's names of SDDL rights bits, one bit per key.
-    #[serde(default)]
     pub access_rights: BTreeMap<String, String>,
+}
+
+impl NameConfig {
+    /// The sections' keys, as `config.json` spells them.
+    pub const SECTIONS: [&str; 5] = ["status", "requestType", "requestFlags", "dataCollectionFlags", "accessRights"];
+
+    /// The section `key` (one of [`NameConfig::SECTIONS`]), to fill.
+    pub fn section_mut(&mut self, key: &str) -> Option<&mut BTreeMap<String, String>> {
+        match key {
+            "status" => Some(&mut self.status),
+            "requestType" => Some(&mut self.request_type),
+            "requestFlags" => Some(&mut self.request_flags),
+            "dataCollectionFlags" => Some(&mut self.data_collection_flags),
+            "accessRights" => Some(&mut self.access_rights),
+            _ => None,
+        }
+    }
 }
 
 /// Every name the viewer uses for numbers: built-in ones plus configured ones,
@@ -106,16 +116,20 @@ pub struct NameBook {
 const BUILT_IN_REQUEST_FLAGS: &[(u32, &str)] = &[(0x2, "Smartcard")];
 
 impl NameBook {
-    /// The configured names, checked: an error names the section and key at fault.
-    pub fn from_config(config: &NameConfig) -> Result<NameBook, String> {
-        Ok(NameBook {
+    /// The configured names, checked one by one: a name that cannot be used is
+    /// left out, and a problem naming its section and key says why, so that
+    /// one mistake costs only that name.
+    pub fn from_config(config: &NameConfig) -> (NameBook, Vec<String>) {
+        let mut problems = Vec::new();
+        let book = NameBook {
             profile_templates: BTreeMap::new(),
-            status: code_names("status", &config.status)?,
-            request_type: code_names("requestType", &config.request_type)?,
-            request_flags: bit_names("requestFlags", &config.request_flags)?,
-            data_collection_flags: bit_names("dataCollectionFlags", &config.data_collection_flags)?,
-            access_rights: bit_names("accessRights", &config.access_rights)?,
-        })
+            status: code_names("status", &config.status, &mut problems),
+            request_type: code_names("requestType", &config.request_type, &mut problems),
+            request_flags: bit_names("requestFlags", &config.request_flags, &mut problems),
+            data_collection_flags: bit_names("dataCollectionFlags", &config.data_collection_flags, &mut problems),
+            access_rights: bit_names("accessRights", &config.access_rights, &mut problems),
+        };
+        (book, problems)
     }
 
     /// The name of a `Status`: configured, else built in, else `Unknown (n)`.
@@ -187,29 +201,41 @@ fn flag_names(
     FlagNames { bits, named, unnamed }
 }
 
-fn code_names(section: &str, names: &BTreeMap<String, String>) -> Result<BTreeMap<i32, String>, String> {
-    names
-        .iter()
-        .map(|(key, name)| {
-            let code = parse_number(key)
-                .and_then(|number| i32::try_from(number).ok())
-                .ok_or_else(|| format!("names.{section}: \u{201c}{key}\u{201d} is not a 32-bit number"))?;
-            Ok((code, checked_name(section, key, name)?))
-        })
-        .collect()
+fn code_names(section: &str, names: &BTreeMap<String, String>, problems: &mut Vec<String>) -> BTreeMap<i32, String> {
+    usable_names(section, names, problems, |key| {
+        parse_number(key)
+            .and_then(|number| i32::try_from(number).ok())
+            .ok_or_else(|| format!("names.{section}: \u{201c}{key}\u{201d} is not a 32-bit number"))
+    })
 }
 
-fn bit_names(section: &str, names: &BTreeMap<String, String>) -> Result<BTreeMap<u32, String>, String> {
+fn bit_names(section: &str, names: &BTreeMap<String, String>, problems: &mut Vec<String>) -> BTreeMap<u32, String> {
+    usable_names(section, names, problems, |key| {
+        parse_number(key)
+            .and_then(|number| u32::try_from(number).ok())
+            .filter(|bit| bit.count_ones() == 1)
+            .ok_or_else(|| format!("names.{section}: \u{201c}{key}\u{201d} is not a single bit (such as 0x20 or 32)"))
+    })
+}
+
+/// The entries of one section whose key `number` reads and whose name is not
+/// empty; a problem for each of the others.
+fn usable_names<N: Ord>(
+    section: &str,
+    names: &BTreeMap<String, String>,
+    problems: &mut Vec<String>,
+    number: impl Fn(&str) -> Result<N, String>,
+) -> BTreeMap<N, String> {
     names
         .iter()
-        .map(|(key, name)| {
-            let bit = parse_number(key)
-                .and_then(|number| u32::try_from(number).ok())
-                .filter(|bit| bit.count_ones() == 1)
-                .ok_or_else(|| {
-                    format!("names.{section}: \u{201c}{key}\u{201d} is not a single bit (such as 0x20 or 32)")
-                })?;
-            Ok((bit, checked_name(section, key, name)?))
+        .filter_map(|(key, name)| {
+            match number(key).and_then(|number| Ok((number, checked_name(section, key, name)?))) {
+                Ok(entry) => Some(entry),
+                Err(problem) => {
+                    problems.push(problem);
+                    None
+                }
+            }
         })
         .collect()
 }
@@ -235,8 +261,16 @@ fn parse_number(text: &str) -> Option<i64> {
 mod tests {
     use super::*;
 
-    fn book(json: &str) -> Result<NameBook, String> {
-        NameBook::from_config(&serde_json::from_str(json).unwrap())
+    /// The book of `(section, key, name)` entries, failing with the first problem.
+    fn book(entries: &[(&str, &str, &str)]) -> Result<NameBook, String> {
+        let mut config = NameConfig::default();
+        for &(section, key, name) in entries {
+            config.section_mut(section).expect("a known section").insert(key.to_owned(), name.to_owned());
+        }
+        match NameBook::from_config(&config) {
+            (book, problems) if problems.is_empty() => Ok(book),
+            (_, problems) => Err(problems.join("; ")),
+        }
     }
 
     #[test]
@@ -255,9 +289,12 @@ mod tests {
 
     #[test]
     fn configured_names_add_and_override() {
-        let names =
-            book(r#"{"requestType": {"12": "OfflineUnblock", "1": "Enrollment"}, "status": {"0x2A": "Archived"}}"#)
-                .unwrap();
+        let names = book(&[
+            ("requestType", "12", "OfflineUnblock"),
+            ("requestType", "1", "Enrollment"),
+            ("status", "0x2A", "Archived"),
+        ])
+        .unwrap();
         assert_eq!(
             names.request_type(RequestType::from(12)),
             Named { text: "OfflineUnblock".into(), origin: NameOrigin::Configured }
@@ -278,10 +315,9 @@ mod tests {
         assert_eq!(names.data_collection_flags(32).to_string(), "0x20");
         assert_eq!(names.request_flags(0).to_string(), "none");
 
-        let configured = book(
-            r#"{"dataCollectionFlags": {"32": "SubscriberProvided"}, "requestFlags": {"0x1": "EnrollmentAgent"}}"#,
-        )
-        .unwrap();
+        let configured =
+            book(&[("dataCollectionFlags", "32", "SubscriberProvided"), ("requestFlags", "0x1", "EnrollmentAgent")])
+                .unwrap();
         assert_eq!(configured.data_collection_flags(32).to_string(), "SubscriberProvided");
         assert_eq!(configured.request_flags(3).to_string(), "EnrollmentAgent, Smartcard");
     }
@@ -290,7 +326,7 @@ mod tests {
     fn rights_bits_have_windows_names_unless_configured() {
         let names = NameBook::default();
         assert_eq!(names.access_rights(0x2_0000 | 0x1).to_string(), "Create child, Read control");
-        let configured = book(r#"{"accessRights": {"0x20000": "Read"}}"#).unwrap();
+        let configured = book(&[("accessRights", "0x20000", "Read")]).unwrap();
         let rights = configured.access_rights(0x2_0000);
         assert_eq!(rights.named[0].1, Named { text: "Read".into(), origin: NameOrigin::Configured });
     }
@@ -315,18 +351,29 @@ mod tests {
     #[test]
     fn bad_configuration_names_the_key() {
         assert_eq!(
-            book(r#"{"status": {"abc": "X"}}"#).unwrap_err(),
+            book(&[("status", "abc", "X")]).unwrap_err(),
             "names.status: \u{201c}abc\u{201d} is not a 32-bit number"
         );
         assert!(
-            book(r#"{"requestFlags": {"3": "Two bits"}}"#)
+            book(&[("requestFlags", "3", "Two bits")])
                 .unwrap_err()
                 .contains("names.requestFlags: \u{201c}3\u{201d} is not a single bit")
         );
-        assert!(book(r#"{"status": {"99999999999": "X"}}"#).is_err());
-        assert!(book(r#"{"status": {"1": "  "}}"#).unwrap_err().contains("empty"));
-        assert!(
-            serde_json::from_str::<NameConfig>(r#"{"statuses": {}}"#).unwrap_err().to_string().contains("statuses")
-        );
+        assert!(book(&[("status", "99999999999", "X")]).is_err());
+        assert_eq!(book(&[("status", "1", "  ")]).unwrap_err(), "names.status.1: the name is empty");
+        assert!(NameConfig::default().section_mut("statuses").is_none());
+    }
+
+    #[test]
+    fn one_bad_name_costs_only_itself() {
+        let mut config = NameConfig::default();
+        config.status.insert("abc".into(), "X".into());
+        config.status.insert("42".into(), "Archived".into());
+        config.request_flags.insert("3".into(), "Two bits".into());
+        config.request_flags.insert("0x1".into(), "EnrollmentAgent".into());
+        let (names, problems) = NameBook::from_config(&config);
+        assert_eq!(names.status(RequestStatus::from(42)).text, "Archived");
+        assert_eq!(names.request_flags(1).to_string(), "EnrollmentAgent");
+        assert_eq!(problems.len(), 2, "{problems:?}");
     }
 }

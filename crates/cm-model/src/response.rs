@@ -34,6 +34,8 @@ pub struct ElementFailure {
 /// Why a response yielded no requests at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResponseError {
+    /// 401: the server did not accept the user's Windows sign-in, or the browser sent none.
+    NotSignedIn,
     /// 403: the signed-in user may not read requests.
     Forbidden,
     /// 404: the CM REST API is switched off, or the host is not a CM server.
@@ -69,6 +71,12 @@ pub enum ResponseError {
 impl fmt::Display for ResponseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            ResponseError::NotSignedIn => f.write_str(
+                "The CM server did not accept your sign-in (401). Either this browser did not send your \
+                 Windows sign-in to it, which it does only for sites in the Local intranet zone (or on its \
+                 list of sites for automatic sign-in), or the server refused it. Open the CM host in this \
+                 browser to check, or ask an administrator.",
+            ),
             ResponseError::Forbidden => f.write_str(
                 "The CM server refused access (403). Your account is not permitted to read these \
                  requests; ask a CM administrator for the permission.",
@@ -304,11 +312,12 @@ impl KeptBytes {
 }
 
 /// The API's answer codes are the same for every endpoint: 204 is an empty
-/// list, 403, 404 and 5xx are errors.
+/// list, 401, 403, 404 and 5xx are errors.
 fn read_whole(status: u16, declared_html: bool, body: &KeptBytes, found: &mut Found<'_>) -> Result<(), ResponseError> {
     match status {
         204 => Ok(()),
         200..=299 => read_body(declared_html, body, found),
+        401 => Err(ResponseError::NotSignedIn),
         403 => Err(ResponseError::Forbidden),
         404 => Err(ResponseError::ApiNotEnabled),
         500..=599 => Err(server_error(status, &String::from_utf8_lossy(&body.bytes))),
@@ -724,6 +733,9 @@ mod tests {
     #[test]
     fn statuses_get_actionable_errors() {
         assert_eq!(decode_response(403, None, b""), Err(ResponseError::Forbidden));
+        let iis_challenge =
+            b"<html><body>401 - Unauthorized: Access is denied due to invalid credentials.</body></html>";
+        assert_eq!(decode_response(401, Some("text/html"), iis_challenge), Err(ResponseError::NotSignedIn));
         assert!(decode_response(404, None, b"").unwrap_err().to_string().contains("Clm.WebApi.Enabled"));
         let error = decode_response(500, None, b"Something broke").unwrap_err();
         assert_eq!(error.to_string(), "The CM server failed with an internal error (500): Something broke.");

@@ -2,15 +2,23 @@
 //!
 //! It answers the requests endpoint as the documentation describes it (filters,
 //! 200 with an array or an object, 204 when nothing matches) with data built
-//! from the shared `cm-model` types, and serves the built viewer from the same
-//! origin so that no CORS is involved. Answers are streamed with their length
+//! from the shared `cm-model` types, and can serve the built viewer from the
+//! same origin, so that no CORS is involved. Answers are streamed with their length
 //! announced, as IIS sends them, so that lists of 100,000 requests cost little
 //! memory; such a list is generated and written in well under a second.
+//!
+//! For a viewer served from another origin, as beside a CM server behind IIS,
+//! `--allow-origin` makes the API answer as the IIS CORS module does, and
+//! `--require-cookie` refuses calls without a cookie as Windows authentication
+//! refuses calls without credentials (see [`iis`]). The viewer's own files are
+//! never behind either.
 
 pub mod api;
 pub mod dataset;
+pub mod iis;
 
 use axum::Router;
+use axum::http::StatusCode;
 use std::path::PathBuf;
 use std::time::Duration;
 use tower_http::services::ServeDir;
@@ -52,6 +60,15 @@ pub struct ServerOptions {
     /// How to answer `GET .../profiletemplates`.
     #[arg(long, value_enum, default_value_t = api::TemplatesAnswer::Normal)]
     pub profile_templates: api::TemplatesAnswer,
+    /// An origin whose pages may call the API, such as `http://127.0.0.1:8081`, as the IIS CORS
+    /// module lists it (repeatable). Calls from other origins are then refused with 403;
+    /// without any, the API sends no CORS headers, as for a viewer served from its own origin.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    pub allowed_origins: Vec<String>,
+    /// Answer API calls without this cookie 401, as IIS answers calls without Windows
+    /// credentials, which tests cannot give.
+    #[arg(long = "require-cookie", value_name = "NAME=VALUE")]
+    pub required_cookie: Option<iis::RequiredCookie>,
 }
 
 /// The whole server: the API, and the app when there is one to serve.
@@ -65,7 +82,10 @@ pub fn router(options: &ServerOptions) -> Router {
         break_after_chunks: options.break_after_chunks,
         templates: options.profile_templates,
     };
-    let api = api::router(requests, behaviour);
+    // An unknown API path is answered 404 from behind IIS as the API's own
+    // answers are, not by the fallback of the whole server.
+    let api = api::router(requests, behaviour).fallback(|| async { StatusCode::NOT_FOUND });
+    let api = iis::in_front_of(api, &options.allowed_origins, options.required_cookie.clone());
     let app = API_PREFIXES.iter().fold(Router::new(), |app, prefix| app.nest(prefix, api.clone()));
     let Some(dir) = &options.app_dir else { return app };
     let app_path = options.app_path.trim_end_matches('/');

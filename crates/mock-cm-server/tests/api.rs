@@ -1,10 +1,12 @@
 //! The mock answers the requests endpoint as the CM documentation describes.
 
 use axum::body::{Body, Bytes};
-use axum::http::{Request as HttpRequest, StatusCode, header};
+use axum::http::{Method, Request as HttpRequest, StatusCode, header};
+use axum::response::Response;
+use clap::Parser;
 use cm_model::{RequestStatus, ResponseError, decode_response};
 use http_body_util::BodyExt;
-use mock_cm_server::api::{self, Answer, Behaviour, CHUNK_BYTES, CORRELATION_ID, TemplatesAnswer};
+use mock_cm_server::api::{self, Answer, Behaviour, CHUNK_BYTES, CORRELATION_ID};
 use mock_cm_server::dataset::{self, CURRENT_USER};
 use mock_cm_server::{ServerOptions, router};
 use std::time::{Duration, Instant};
@@ -14,20 +16,21 @@ async fn get(path: &str) -> (StatusCode, Option<String>, Vec<u8>) {
     get_answered(path, Answer::Normal).await
 }
 
+/// The command line of a test server, which `ServerOptions` is a part of.
+#[derive(clap::Parser)]
+struct Arguments {
+    #[command(flatten)]
+    options: ServerOptions,
+}
+
+/// The options of a server holding 500 generated requests, and as `arguments` say.
+fn options(arguments: &[&str]) -> ServerOptions {
+    let command_line = ["mock-cm-server", "--requests", "500"].into_iter().chain(arguments.iter().copied());
+    Arguments::try_parse_from(command_line).unwrap().options
+}
+
 async fn get_answered(path: &str, answer: Answer) -> (StatusCode, Option<String>, Vec<u8>) {
-    let options = ServerOptions {
-        generated_requests: 500,
-        seed: 1,
-        app_dir: None,
-        app_path: "/".into(),
-        response_delay_ms: 0,
-        answer,
-        fail_times: None,
-        body_chunk_delay_ms: 0,
-        break_after_chunks: None,
-        profile_templates: TemplatesAnswer::Normal,
-    };
-    let app = router(&options);
+    let app = router(&ServerOptions { answer, ..options(&[]) });
     let response = app.oneshot(HttpRequest::get(path).body(Body::empty()).unwrap()).await.unwrap();
     let status = response.status();
     let content_type = response.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_owned());
@@ -206,4 +209,171 @@ async fn one_request_streams_whole_with_its_length_announced() {
         assert_eq!(length, Some(body.len()));
         assert!(frames.len() > 1, "a body longer than a chunk is sent in chunks");
     }
+}
+
+/// The origin of a viewer served apart from the API.
+const VIEWER_ORIGIN: &str = "http://127.0.0.1:8081";
+
+/// The list of requests, as the viewer asks for it.
+const LIST: &str = "/CertificateManagement/api/v1.0/requests";
+
+/// The answer of a server started with `arguments` to a `method` call of
+/// `path`, with `headers`.
+async fn call(arguments: &[&str], method: Method, path: &str, headers: &[(&str, &str)]) -> Response {
+    let request = headers
+        .iter()
+        .fold(HttpRequest::builder().method(method).uri(path), |request, (name, value)| request.header(*name, *value));
+    router(&options(arguments)).oneshot(request.body(Body::empty()).unwrap()).await.unwrap()
+}
+
+/// The headers of `response` that CORS is about, as `name: value`, sorted.
+fn cors_headers(response: &Response) -> Vec<String> {
+    let mut headers: Vec<String> = response
+        .headers()
+        .iter()
+        .filter(|(name, _)| name.as_str().starts_with("access-control-") || *name == header::VARY)
+        .map(|(name, value)| format!("{name}: {}", value.to_str().unwrap()))
+        .collect();
+    headers.sort();
+    headers
+}
+
+/// The headers that let a page from [`VIEWER_ORIGIN`] read an answer, sorted.
+fn readable_by_viewer() -> Vec<String> {
+    vec![
+        "access-control-allow-credentials: true".to_owned(),
+        format!("access-control-allow-origin: {VIEWER_ORIGIN}"),
+        "vary: Origin".to_owned(),
+    ]
+}
+
+#[tokio::test]
+async fn every_answer_to_an_allowed_origin_is_readable_by_it() {
+    let allowed = ["--allow-origin", "http://elsewhere.example", "--allow-origin", VIEWER_ORIGIN];
+    let from_viewer = [("Origin", VIEWER_ORIGIN)];
+    let response = call(&allowed, Method::GET, LIST, &from_viewer).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(cors_headers(&response), readable_by_viewer());
+    let length: usize = response.headers()[header::CONTENT_LENGTH].to_str().unwrap().parse().unwrap();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(body.len(), length, "the streamed list arrives whole");
+
+    let failures = [
+        (&["--answer", "forbidden"][..], LIST, StatusCode::FORBIDDEN),
+        (&["--answer", "not-enabled"], LIST, StatusCode::NOT_FOUND),
+        (&["--answer", "server-error"], LIST, StatusCode::INTERNAL_SERVER_ERROR),
+        (&["--answer", "html"], LIST, StatusCode::OK),
+        (&["--require-cookie", "viewer=ok"], LIST, StatusCode::UNAUTHORIZED),
+        (&[], "/CertificateManagement/api/v1.0/requests?status=Sideways", StatusCode::BAD_REQUEST),
+        (&[], "/certificatemanagement/api/v1.0/no-such-endpoint", StatusCode::NOT_FOUND),
+    ];
+    for (failure, path, status) in failures {
+        let arguments = [&allowed[..], failure].concat();
+        let response = call(&arguments, Method::GET, path, &from_viewer).await;
+        assert_eq!(response.status(), status, "{failure:?} {path}");
+        assert_eq!(cors_headers(&response), readable_by_viewer(), "{failure:?} {path}");
+    }
+}
+
+#[tokio::test]
+async fn preflights_from_an_allowed_origin_are_answered_before_sign_in_and_failures() {
+    let arguments = ["--allow-origin", VIEWER_ORIGIN, "--require-cookie", "viewer=ok", "--answer", "server-error"];
+    let preflight = [("Origin", VIEWER_ORIGIN), ("Access-Control-Request-Method", "GET")];
+    let response = call(&arguments, Method::OPTIONS, LIST, &preflight).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let mut expected = readable_by_viewer();
+    expected.extend(["access-control-allow-methods: GET".to_owned(), "access-control-max-age: 600".to_owned()]);
+    expected.sort();
+    assert_eq!(cors_headers(&response), expected);
+
+    let asking_for_headers =
+        [&preflight[..], &[("Access-Control-Request-Headers", "x-requested-with,accept")]].concat();
+    let response = call(&arguments, Method::OPTIONS, LIST, &asking_for_headers).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    expected.push("access-control-allow-headers: x-requested-with,accept".to_owned());
+    expected.sort();
+    assert_eq!(cors_headers(&response), expected);
+}
+
+#[tokio::test]
+async fn unlisted_origins_are_refused_without_cors_headers() {
+    let arguments = ["--allow-origin", VIEWER_ORIGIN];
+    // Origins are compared as written: a trailing slash makes another origin.
+    for origin in ["http://elsewhere.example", "http://127.0.0.1:8081/", "http://127.0.0.1:8082"] {
+        let response = call(&arguments, Method::GET, LIST, &[("Origin", origin)]).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{origin}");
+        assert_eq!(cors_headers(&response), Vec::<String>::new(), "{origin}");
+        let preflight = [("Origin", origin), ("Access-Control-Request-Method", "GET")];
+        let response = call(&arguments, Method::OPTIONS, LIST, &preflight).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{origin}");
+        assert_eq!(cors_headers(&response), Vec::<String>::new(), "{origin}");
+    }
+}
+
+#[tokio::test]
+async fn without_an_origin_or_allowed_origins_calls_are_answered_as_same_origin_ones() {
+    let response = call(&["--allow-origin", VIEWER_ORIGIN], Method::GET, LIST, &[]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(cors_headers(&response), Vec::<String>::new());
+
+    let response = call(&[], Method::GET, LIST, &[("Origin", "http://elsewhere.example")]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(cors_headers(&response), Vec::<String>::new());
+    let preflight = [("Origin", VIEWER_ORIGIN), ("Access-Control-Request-Method", "GET")];
+    let response = call(&[], Method::OPTIONS, LIST, &preflight).await;
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED, "the API answers only GET");
+    assert_eq!(cors_headers(&response), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn calls_without_the_required_cookie_are_refused_as_iis_refuses_calls_without_credentials() {
+    let arguments = ["--require-cookie", "viewer=ok"];
+    for cookies in [None, Some("viewer=wrong"), Some("viewer=ok2"), Some("other=1; xviewer=ok"), Some("viewer")] {
+        let headers: Vec<_> = cookies.map(|cookies| ("Cookie", cookies)).into_iter().collect();
+        let response = call(&arguments, Method::GET, LIST, &headers).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{cookies:?}");
+        let offered: Vec<_> = response.headers().get_all(header::WWW_AUTHENTICATE).iter().collect();
+        assert_eq!(offered, ["Negotiate"], "{cookies:?}");
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "text/html", "{cookies:?}");
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        let page = String::from_utf8(body.to_vec()).unwrap();
+        assert!(page.contains("401 - Unauthorized: Access is denied due to invalid credentials."), "{page}");
+    }
+
+    let response = call(&arguments, Method::GET, LIST, &[("Cookie", "a=1; viewer=ok; b=2")]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers().get(header::WWW_AUTHENTICATE), None);
+}
+
+#[test]
+fn the_required_cookie_is_written_name_equals_value() {
+    for written in ["viewer", "=ok", ""] {
+        let Err(error) = Arguments::try_parse_from(["mock-cm-server", "--require-cookie", written]) else {
+            panic!("{written:?} is not a cookie");
+        };
+        assert_eq!(error.kind(), clap::error::ErrorKind::ValueValidation, "{written:?}");
+        assert!(error.to_string().contains("expected NAME=VALUE"), "{error}");
+    }
+    assert!(Arguments::try_parse_from(["mock-cm-server", "--require-cookie", "viewer=a=b"]).is_ok());
+}
+
+#[tokio::test]
+async fn the_app_files_are_behind_neither_cors_nor_sign_in() {
+    let app_dir = std::env::temp_dir().join(format!("mock-cm-server-app-{}", std::process::id()));
+    std::fs::create_dir_all(&app_dir).unwrap();
+    std::fs::write(app_dir.join("index.html"), "<!DOCTYPE html><title>CM Request Viewer</title>").unwrap();
+    let arguments =
+        ["--app-dir", app_dir.to_str().unwrap(), "--allow-origin", VIEWER_ORIGIN, "--require-cookie", "viewer=ok"];
+    for origin in [VIEWER_ORIGIN, "http://elsewhere.example"] {
+        for path in ["/", "/index.html"] {
+            let response = call(&arguments, Method::GET, path, &[("Origin", origin)]).await;
+            assert_eq!(response.status(), StatusCode::OK, "{origin} {path}");
+            assert_eq!(cors_headers(&response), Vec::<String>::new(), "{origin} {path}");
+        }
+    }
+    let preflight = [("Origin", VIEWER_ORIGIN), ("Access-Control-Request-Method", "GET")];
+    let response = call(&arguments, Method::OPTIONS, "/index.html", &preflight).await;
+    assert_ne!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(cors_headers(&response), Vec::<String>::new());
+    std::fs::remove_dir_all(&app_dir).unwrap();
 }

@@ -229,8 +229,8 @@ mod tests {
     fn configured_names_replace_unknown_numbers() {
         let mut request = request();
         request.request_type = RequestType::from(12);
-        let config = serde_json::from_str(r#"{"requestType": {"12": "OfflineUnblock"}}"#).unwrap();
-        let names = NameBook::from_config(&config).unwrap();
+        let names =
+            crate::config::ViewerConfig::read(r#"{"names": {"requestType": {"12": "OfflineUnblock"}}}"#).config.names;
         assert_eq!(Column::Type.cell_text(&request, &names), "OfflineUnblock");
     }
 

@@ -1,71 +1,244 @@
 //! The runtime configuration (`config.json`, served next to `index.html`) and
 //! the API addresses it leads to.
+//!
+//! It is read key by key: a wrong value costs only that value, which falls
+//! back to its default with a problem naming the key, so that one typo does
+//! not stop the viewer for everybody. The CM host is the exception: no
+//! default can stand in for a host an administrator meant to set.
 
 use cm_model::{NameBook, NameConfig};
-use serde::Deserialize;
+use serde_json::{Map, Value};
 
-/// What an administrator sets in `config.json`.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ViewerConfig {
-    /// Base URL of the CM server, e.g. `https://cm.contoso.com`. Empty: the
-    /// page's own origin, for a viewer hosted on the CM server itself.
-    #[serde(default)]
-    pub cm_host: String,
-    /// Names for numbers and bits that the built-in names lack or get wrong.
-    #[serde(default)]
-    pub names: NameConfig,
-    /// How long to wait for the CM server before giving up, in seconds.
-    #[serde(default = "default_timeout_seconds")]
-    pub timeout_seconds: u32,
+/// The keys of `config.json`.
+pub const KEYS: [&str; 4] = ["cmHost", "timeoutSeconds", "autoRefreshMinutes", "names"];
+
+/// The choices of automatic refresh the page offers, in minutes; 0 is off.
+pub const AUTO_REFRESH_CHOICES: [u32; 4] = [0, 1, 5, 15];
+
+const DEFAULT_TIMEOUT_SECONDS: u32 = 60;
+/// An hour: longer than any list takes, short enough to notice a hung server.
+const MAX_TIMEOUT_SECONDS: u32 = 3600;
+
+/// Which CM server `config.json` says to ask.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfiguredHost {
+    /// No `cmHost` (absent or empty): the server the page comes from, for a
+    /// viewer hosted on the CM server itself.
+    PageOrigin,
+    /// `cmHost`, checked, without a trailing slash.
+    Address(String),
+    /// `cmHost` is set but cannot be used, or `config.json` could not be read:
+    /// asking the page's own server instead would only mislead.
+    Unusable,
 }
 
-fn default_timeout_seconds() -> u32 {
-    60
+/// What an administrator sets in `config.json`, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViewerConfig {
+    /// `cmHost`.
+    pub cm_host: ConfiguredHost,
+    /// `names`: the built-in names with the configured ones on top.
+    pub names: NameBook,
+    /// `timeoutSeconds`: how long to wait for the CM server before giving up.
+    pub timeout_seconds: u32,
+    /// `autoRefreshMinutes`: the automatic refresh of users who have not chosen one.
+    pub auto_refresh_minutes: u32,
 }
 
 impl Default for ViewerConfig {
     fn default() -> Self {
         ViewerConfig {
-            cm_host: String::new(),
-            names: NameConfig::default(),
-            timeout_seconds: default_timeout_seconds(),
+            cm_host: ConfiguredHost::PageOrigin,
+            names: NameBook::default(),
+            timeout_seconds: DEFAULT_TIMEOUT_SECONDS,
+            auto_refresh_minutes: 0,
         }
     }
+}
+
+/// The configuration read from `config.json`, and what was wrong with it,
+/// one sentence per problem, each naming its key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigReading {
+    /// The configuration in force: what could be read, defaults for the rest.
+    pub config: ViewerConfig,
+    /// What could not be used, for the page to show.
+    pub problems: Vec<String>,
 }
 
 impl ViewerConfig {
-    /// Reads `config.json`; a missing file means the defaults.
-    pub fn from_json(text: &str) -> Result<ViewerConfig, String> {
-        if text.trim().is_empty() {
-            return Ok(ViewerConfig::default());
+    /// Reads the text of `config.json`; an empty file means the defaults.
+    pub fn read(text: &str) -> ConfigReading {
+        let text = text.trim_start_matches('\u{feff}').trim();
+        if text.is_empty() {
+            return ConfigReading { config: ViewerConfig::default(), problems: Vec::new() };
         }
-        let config: ViewerConfig =
-            serde_json::from_str(text).map_err(|error| format!("config.json is not valid: {error}"))?;
-        if !config.cm_host.trim().is_empty() {
-            validate_host(&config.cm_host).map_err(|error| format!("config.json is not valid: cmHost: {error}"))?;
+        if text.starts_with('<') {
+            return ViewerConfig::unreadable(
+                "config.json is a web page, not JSON: the web server did not send the file. Check that \
+                 config.json is in the folder next to index.html",
+            );
         }
-        if config.timeout_seconds == 0 {
-            return Err("config.json is not valid: timeoutSeconds must be at least 1".to_owned());
+        match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(keys)) => read_keys(&keys),
+            Ok(other) => ViewerConfig::unreadable(&format!(
+                "config.json must be one JSON object, {{ \u{2026} }}, not {}",
+                describe(&other)
+            )),
+            Err(error) => ViewerConfig::unreadable(&format!("config.json is not valid JSON: {error}")),
         }
-        Ok(config)
     }
 
-    /// The names to use: built-in ones with the configured ones on top.
-    pub fn name_book(&self) -> Result<NameBook, String> {
-        NameBook::from_config(&self.names).map_err(|error| format!("config.json is not valid: {error}"))
+    /// The defaults, with no host to ask, when `config.json` as a whole could
+    /// not be read; `why` says what went wrong.
+    pub fn unreadable(why: &str) -> ConfigReading {
+        ConfigReading {
+            config: ViewerConfig { cm_host: ConfiguredHost::Unusable, ..ViewerConfig::default() },
+            problems: vec![format!(
+                "{why}. None of its settings could be read, so the viewer does not know which CM server to ask."
+            )],
+        }
     }
 
-    /// The CM host to call: the configured one, or `page_origin` when none is set.
-    pub fn host<'a>(&'a self, page_origin: &'a str) -> &'a str {
-        let configured = self.cm_host.trim();
-        if configured.is_empty() { page_origin } else { configured }
+    /// The CM host to call, given the page's own origin; `None` when the
+    /// configured one cannot be used.
+    pub fn host<'a>(&'a self, page_origin: &'a str) -> Option<&'a str> {
+        match &self.cm_host {
+            ConfiguredHost::PageOrigin => Some(page_origin),
+            ConfiguredHost::Address(address) => Some(address),
+            ConfiguredHost::Unusable => None,
+        }
     }
 }
 
-/// Checks an address a user typed for the CM host: `http` or `https` only,
-/// a host name, no user name, query or fragment. Returns it without a
-/// trailing slash.
+fn read_keys(keys: &Map<String, Value>) -> ConfigReading {
+    let mut config = ViewerConfig::default();
+    let mut problems = Vec::new();
+    for (key, value) in keys {
+        match key.as_str() {
+            "cmHost" => config.cm_host = read_host(value, &mut problems),
+            "timeoutSeconds" => {
+                let described = "a whole number of seconds from 1 to 3600";
+                let usable = |seconds: u32| (1..=MAX_TIMEOUT_SECONDS).contains(&seconds);
+                let timeout = read_number(value, usable, key, described, &mut problems);
+                config.timeout_seconds = timeout.unwrap_or(DEFAULT_TIMEOUT_SECONDS);
+            }
+            "autoRefreshMinutes" => {
+                let described = "one of 0 (off), 1, 5 or 15";
+                let usable = |minutes: u32| AUTO_REFRESH_CHOICES.contains(&minutes);
+                config.auto_refresh_minutes = read_number(value, usable, key, described, &mut problems).unwrap_or(0);
+            }
+            "names" => config.names = read_names(value, &mut problems),
+            unknown => problems.push(unknown_key(unknown, &KEYS, "")),
+        }
+    }
+    ConfigReading { config, problems }
+}
+
+fn read_host(value: &Value, problems: &mut Vec<String>) -> ConfiguredHost {
+    let Value::String(text) = value else {
+        problems.push(format!(
+            "cmHost must be the CM server's address in quotes, such as \"https://cm.contoso.com\", not {}. \
+             The viewer asks no server until it is fixed.",
+            describe(value)
+        ));
+        return ConfiguredHost::Unusable;
+    };
+    if text.trim().is_empty() {
+        return ConfiguredHost::PageOrigin;
+    }
+    match validate_host(text) {
+        Ok(address) => ConfiguredHost::Address(address),
+        Err(why) => {
+            problems.push(format!("cmHost: {why} The viewer asks no server until it is fixed."));
+            ConfiguredHost::Unusable
+        }
+    }
+}
+
+/// A whole number that is `usable`, or `None` with a problem saying what `key` must be.
+fn read_number(
+    value: &Value,
+    usable: impl Fn(u32) -> bool,
+    key: &str,
+    described: &str,
+    problems: &mut Vec<String>,
+) -> Option<u32> {
+    let number = value.as_u64().and_then(|number| u32::try_from(number).ok()).filter(|&number| usable(number));
+    if number.is_none() {
+        problems.push(format!("{key} must be {described}, not {}; its default is used.", describe(value)));
+    }
+    number
+}
+
+fn read_names(value: &Value, problems: &mut Vec<String>) -> NameBook {
+    let Value::Object(sections) = value else {
+        problems.push(format!(
+            "names must be an object of sections, such as {{ \"requestType\": {{ \"12\": \"OfflineUnblock\" }} }}, \
+             not {}; only the built-in names are used.",
+            describe(value)
+        ));
+        return NameBook::default();
+    };
+    let mut config = NameConfig::default();
+    for (section_key, entries) in sections {
+        let Some(section) = config.section_mut(section_key) else {
+            problems.push(unknown_key(section_key, &NameConfig::SECTIONS, "names."));
+            continue;
+        };
+        let Value::Object(entries) = entries else {
+            problems.push(format!(
+                "names.{section_key} must be an object of numbers and names, such as {{ \"12\": \"OfflineUnblock\" }}, \
+                 not {}.",
+                describe(entries)
+            ));
+            continue;
+        };
+        for (number, name) in entries {
+            match name {
+                Value::String(name) => {
+                    section.insert(number.clone(), name.clone());
+                }
+                other => problems
+                    .push(format!("names.{section_key}.{number} must be a name in quotes, not {}.", describe(other))),
+            }
+        }
+    }
+    let (names, name_problems) = NameBook::from_config(&config);
+    problems.extend(name_problems.into_iter().map(|problem| format!("{problem}; that name is not used.")));
+    names
+}
+
+/// A key nobody reads: most often a misspelt one, so the likely one is named.
+fn unknown_key(key: &str, known: &[&str], prefix: &str) -> String {
+    let meant = known.iter().find(|known| known.eq_ignore_ascii_case(key.trim()));
+    match meant {
+        Some(meant) => format!("{prefix}{key} is not a setting (ignored): did you mean {prefix}{meant}?"),
+        None => {
+            let known = known.iter().map(|known| format!("{prefix}{known}")).collect::<Vec<_>>().join(", ");
+            format!("{prefix}{key} is not a setting (ignored); the settings are {known}.")
+        }
+    }
+}
+
+/// A JSON value in a few words, for saying what was found instead.
+fn describe(value: &Value) -> String {
+    const LIMIT: usize = 60;
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(flag) => flag.to_string(),
+        Value::Number(number) => number.to_string(),
+        Value::String(text) if text.chars().count() > LIMIT => {
+            format!("\u{201c}{}\u{2026}\u{201d}", text.chars().take(LIMIT).collect::<String>())
+        }
+        Value::String(text) => format!("\u{201c}{text}\u{201d}"),
+        Value::Array(_) => "a list".to_owned(),
+        Value::Object(_) => "an object".to_owned(),
+    }
+}
+
+/// Checks an address for the CM host: `http` or `https` only, a host name,
+/// no user name, query or fragment. Returns it without a trailing slash.
 pub fn validate_host(text: &str) -> Result<String, String> {
     let text = text.trim();
     if text.is_empty() {
@@ -94,15 +267,52 @@ pub fn validate_host(text: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cm_model::{NameOrigin, RequestStatus, RequestType};
+
+    const ORIGIN: &str = "http://127.0.0.1:8080";
+
+    /// The reading of `text`, its problems sorted: JSON objects may or may not keep their keys' order.
+    fn read(text: &str) -> ConfigReading {
+        let mut reading = ViewerConfig::read(text);
+        reading.problems.sort();
+        reading
+    }
 
     #[test]
     fn empty_or_absent_host_means_the_page_origin() {
-        let origin = "http://127.0.0.1:8080";
-        assert_eq!(ViewerConfig::from_json("").unwrap().host(origin), origin);
-        assert_eq!(ViewerConfig::from_json("{}").unwrap().host(origin), origin);
-        assert_eq!(ViewerConfig::from_json(r#"{"cmHost":"  "}"#).unwrap().host(origin), origin);
-        let configured = ViewerConfig::from_json(r#"{"cmHost":"https://cm.contoso.com/"}"#).unwrap();
-        assert_eq!(configured.host(origin), "https://cm.contoso.com/");
+        for text in ["", "{}", r#"{"cmHost":"  "}"#, "\u{feff}{}"] {
+            let reading = read(text);
+            assert_eq!(reading.config.host(ORIGIN), Some(ORIGIN), "{text}");
+            assert_eq!(reading.problems, Vec::<String>::new(), "{text}");
+        }
+        let configured = read(r#"{"cmHost":"https://cm.contoso.com/"}"#);
+        assert_eq!(configured.config.host(ORIGIN), Some("https://cm.contoso.com"));
+        assert!(configured.problems.is_empty());
+    }
+
+    #[test]
+    fn the_documented_example_reads_without_problems() {
+        let reading = read(
+            r#"{
+                "cmHost": "https://cm.contoso.com",
+                "timeoutSeconds": 120,
+                "autoRefreshMinutes": 5,
+                "names": {
+                    "status": { "42": "Archived" },
+                    "requestType": { "12": "OfflineUnblock" },
+                    "requestFlags": { "0x1": "EnrollmentAgent" },
+                    "dataCollectionFlags": { "0x20": "SubscriberProvided" },
+                    "accessRights": { "0x20000": "Read" }
+                }
+            }"#,
+        );
+        assert_eq!(reading.problems, Vec::<String>::new());
+        let config = reading.config;
+        assert_eq!(config.cm_host, ConfiguredHost::Address("https://cm.contoso.com".into()));
+        assert_eq!((config.timeout_seconds, config.auto_refresh_minutes), (120, 5));
+        assert_eq!(config.names.status(RequestStatus::from(42)).text, "Archived");
+        assert_eq!(config.names.request_type(RequestType::from(12)).origin, NameOrigin::Configured);
+        assert_eq!(config.names.data_collection_flags(0x20).to_string(), "SubscriberProvided");
     }
 
     #[test]
@@ -125,38 +335,99 @@ mod tests {
     }
 
     #[test]
-    fn the_timeout_defaults_to_a_minute() {
-        assert_eq!(ViewerConfig::from_json("{}").unwrap().timeout_seconds, 60);
-        assert_eq!(ViewerConfig::from_json(r#"{"timeoutSeconds": 5}"#).unwrap().timeout_seconds, 5);
-        assert!(ViewerConfig::from_json(r#"{"timeoutSeconds": "soon"}"#).is_err());
-        let zero = ViewerConfig::from_json(r#"{"timeoutSeconds": 0}"#).unwrap_err();
-        assert_eq!(zero, "config.json is not valid: timeoutSeconds must be at least 1");
-    }
-
-    #[test]
-    fn a_configured_host_must_be_an_http_address() {
-        let error = ViewerConfig::from_json(r#"{"cmHost": "cm.contoso.com"}"#).unwrap_err();
-        assert!(
-            error.starts_with("config.json is not valid: cmHost: \u{201c}cm.contoso.com\u{201d} cannot be used"),
-            "{error}"
-        );
-    }
-
-    #[test]
-    fn broken_config_is_reported() {
-        let error = ViewerConfig::from_json("{cmHost:").unwrap_err();
-        assert!(error.starts_with("config.json is not valid"), "{error}");
-    }
-
-    #[test]
-    fn names_come_from_the_names_section() {
-        let config = ViewerConfig::from_json(r#"{"names": {"requestType": {"12": "OfflineUnblock"}}}"#).unwrap();
-        let names = config.name_book().unwrap();
-        assert_eq!(names.request_type(cm_model::RequestType::from(12)).text, "OfflineUnblock");
-        let bad = ViewerConfig::from_json(r#"{"names": {"status": {"x": "y"}}}"#).unwrap();
+    fn a_host_that_cannot_be_used_stops_asking_and_says_why() {
+        let reading = read(r#"{"cmHost": "ftp://cm.contoso.com", "timeoutSeconds": 5}"#);
+        assert_eq!(reading.config.host(ORIGIN), None);
+        assert_eq!(reading.config.timeout_seconds, 5, "the other keys still count");
         assert_eq!(
-            bad.name_book().unwrap_err(),
-            "config.json is not valid: names.status: \u{201c}x\u{201d} is not a 32-bit number"
+            reading.problems,
+            ["cmHost: \u{201c}ftp://cm.contoso.com\u{201d} cannot be used: only https:// and http:// addresses are \
+              allowed. The viewer asks no server until it is fixed."]
         );
+        let number = read(r#"{"cmHost": 443}"#);
+        assert_eq!(number.config.cm_host, ConfiguredHost::Unusable);
+        assert!(number.problems[0].starts_with("cmHost must be the CM server's address in quotes"), "{number:?}");
+        assert!(number.problems[0].contains("not 443."), "{number:?}");
+    }
+
+    #[test]
+    fn the_timeout_defaults_to_a_minute_and_wrong_ones_fall_back() {
+        assert_eq!(read("{}").config.timeout_seconds, 60);
+        assert_eq!(read(r#"{"timeoutSeconds": 5}"#).config.timeout_seconds, 5);
+        for (bad, shown) in
+            [("\"soon\"", "\u{201c}soon\u{201d}"), ("0", "0"), ("3601", "3601"), ("1.5", "1.5"), ("-1", "-1")]
+        {
+            let reading = read(&format!(r#"{{"cmHost": "https://cm", "timeoutSeconds": {bad}}}"#));
+            assert_eq!(reading.config.timeout_seconds, 60, "{bad}");
+            assert_eq!(reading.config.host(ORIGIN), Some("https://cm"), "{bad}: the host still counts");
+            assert_eq!(
+                reading.problems,
+                [format!(
+                    "timeoutSeconds must be a whole number of seconds from 1 to 3600, not {shown}; its default is used."
+                )]
+            );
+        }
+    }
+
+    #[test]
+    fn auto_refresh_is_off_unless_configured_with_an_offered_choice() {
+        assert_eq!(read("{}").config.auto_refresh_minutes, 0);
+        assert_eq!(read(r#"{"autoRefreshMinutes": 15}"#).config.auto_refresh_minutes, 15);
+        for bad in ["10", "true", "\"5\""] {
+            let reading = read(&format!(r#"{{"autoRefreshMinutes": {bad}}}"#));
+            assert_eq!(reading.config.auto_refresh_minutes, 0, "{bad}");
+            assert_eq!(reading.problems.len(), 1, "{bad}: {:?}", reading.problems);
+            assert!(reading.problems[0].starts_with("autoRefreshMinutes must be one of 0 (off), 1, 5 or 15, not"));
+        }
+    }
+
+    #[test]
+    fn broken_json_keeps_the_defaults_but_no_host() {
+        let reading = read("{cmHost:");
+        assert_eq!(reading.config, ViewerConfig { cm_host: ConfiguredHost::Unusable, ..ViewerConfig::default() });
+        assert_eq!(reading.problems.len(), 1);
+        assert!(reading.problems[0].starts_with("config.json is not valid JSON: key must be a string at line 1"));
+        assert!(reading.problems[0].ends_with("does not know which CM server to ask."), "{:?}", reading.problems);
+        let page = read("<!DOCTYPE html><html><body>Not found</body></html>");
+        assert!(page.problems[0].starts_with("config.json is a web page, not JSON"), "{page:?}");
+        let list = read(r#"["https://cm"]"#);
+        assert!(list.problems[0].starts_with("config.json must be one JSON object, { \u{2026} }, not a list"));
+        assert_eq!(list.config.host(ORIGIN), None);
+    }
+
+    #[test]
+    fn misspelt_keys_are_named_with_the_likely_one() {
+        let reading = read(r#"{"cmhost": "https://cm", "refresh": 5, "names": {"Status": {"1": "X"}}}"#);
+        assert_eq!(reading.config.host(ORIGIN), Some(ORIGIN), "a misspelt host is not read");
+        assert_eq!(
+            reading.problems,
+            [
+                "cmhost is not a setting (ignored): did you mean cmHost?",
+                "names.Status is not a setting (ignored): did you mean names.status?",
+                "refresh is not a setting (ignored); the settings are cmHost, timeoutSeconds, autoRefreshMinutes, names.",
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_names_cost_only_themselves() {
+        let reading = read(
+            r#"{"names": {"status": {"x": "y", "42": "Archived", "43": 7}, "requestType": "12=OfflineUnblock",
+                          "requestFlags": {"3": "Two bits"}}}"#,
+        );
+        assert_eq!(reading.config.names.status(RequestStatus::from(42)).text, "Archived");
+        assert_eq!(
+            reading.problems,
+            [
+                "names.requestFlags: \u{201c}3\u{201d} is not a single bit (such as 0x20 or 32); that name is not used.",
+                "names.requestType must be an object of numbers and names, such as { \"12\": \"OfflineUnblock\" }, \
+                 not \u{201c}12=OfflineUnblock\u{201d}.",
+                "names.status.43 must be a name in quotes, not 7.",
+                "names.status: \u{201c}x\u{201d} is not a 32-bit number; that name is not used.",
+            ]
+        );
+        let not_sections = read(r#"{"names": ["Archived"]}"#);
+        assert_eq!(not_sections.config.names, NameBook::default());
+        assert!(not_sections.problems[0].starts_with("names must be an object of sections"));
     }
 }

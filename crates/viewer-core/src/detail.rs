@@ -216,7 +216,7 @@ mod tests {
         let mut request = unblock();
         request.security_descriptor = "O:BAD:(A;CI;RC;;;WD)(A;;QQ;;;WD)".into();
         let names =
-            NameBook::from_config(&serde_json::from_str(r#"{"accessRights": {"0x20000": "Read"}}"#).unwrap()).unwrap();
+            crate::config::ViewerConfig::read(r#"{"names": {"accessRights": {"0x20000": "Read"}}}"#).config.names;
         let view = security(&request, &names);
         assert_eq!(view.owner, "Builtin Administrators (BA)");
         assert_eq!(view.dacl.len(), 1);
