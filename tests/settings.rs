@@ -4,7 +4,7 @@
 mod support;
 
 use fantoccini::Locator;
-use support::{Browser, MockServer, built_app};
+use support::{Browser, MockServer, built_app, built_app_configured};
 
 async fn set_host(browser: &Browser, host: &str) {
     let input = browser.client.find(Locator::Css(".settings input[type=url]")).await.expect("the host box");
@@ -56,5 +56,59 @@ async fn the_host_can_be_checked_tested_changed_and_reset() {
 
     browser.client.find(Locator::XPath("//button[.='Use the configured host']")).await.unwrap().click().await.unwrap();
     browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_config_json_is_listed_key_by_key_and_the_rest_still_counts() {
+    // A misspelt key and a wrong timeout: defaults stand in, and the list still loads from the page's origin.
+    let app = built_app_configured(r#"{"cmhost": "https://cm.contoso.com", "timeoutSeconds": "soon"}"#);
+    let server = MockServer::start(app.path(), &["--requests", "20"]);
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url).await.unwrap();
+    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    let problems = browser
+        .evaluate("return Array.from(document.querySelectorAll('.config-problems li'), li => li.textContent);")
+        .await;
+    let mut problems: Vec<String> = serde_json::from_value(problems).unwrap();
+    problems.sort();
+    assert_eq!(
+        problems,
+        [
+            "cmhost is not a setting (ignored): did you mean cmHost?",
+            "timeoutSeconds must be a whole number of seconds from 1 to 3600, not \u{201c}soon\u{201d}; its default is used.",
+        ]
+    );
+    browser.screenshot("config-problems").await;
+
+    // A host that cannot be used: nothing is asked, and a user can set one for this browser.
+    let app = built_app_configured(r#"{"cmHost": "ftp://cm.contoso.com"}"#);
+    let server = MockServer::start(app.path(), &["--requests", "20"]);
+    browser.client.goto(&server.url).await.unwrap();
+    browser.wait_for(".config-problems li").await;
+    assert_eq!(
+        browser.text_of(".config-problems li").await,
+        "cmHost: \u{201c}ftp://cm.contoso.com\u{201d} cannot be used: only https:// and http:// addresses are allowed. \
+         The viewer asks no server until it is fixed."
+    );
+    assert!(browser.text_of(".message.error p").await.starts_with("The viewer does not know which CM server to ask"));
+    assert_eq!(browser.text_of(".host-in-use").await, "CM host in use: none (cmHost in config.json cannot be used)");
+    assert_eq!(browser.evaluate("return document.querySelector('details.settings').open;").await, true);
+    set_host(&browser, &server.url).await;
+    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    assert_eq!(browser.evaluate("return document.querySelectorAll('.config-problems li').length;").await, 1);
+
+    // Not JSON at all: the same, said so.
+    browser.client.find(Locator::Css(".settings summary")).await.unwrap().click().await.unwrap();
+    browser.client.find(Locator::XPath("//button[.='Use the configured host']")).await.unwrap().click().await.unwrap();
+    std::fs::write(app.path().join("config.json"), "{cmHost: https://cm}").unwrap();
+    browser.client.refresh().await.unwrap();
+    browser.wait_for(".config-problems li").await;
+    let problem = browser.text_of(".config-problems li").await;
+    assert!(
+        problem.starts_with("config.json is not valid JSON: key must be a string at line 1 column 2."),
+        "{problem}"
+    );
+    assert!(browser.text_of(".message.error p").await.starts_with("The viewer does not know which CM server to ask"));
     browser.close().await;
 }
