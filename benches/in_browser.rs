@@ -220,7 +220,7 @@ struct Bundle {
 impl Bundle {
     fn of(app: &Path) -> Bundle {
         let mut bundle = Bundle::default();
-        for entry in std::fs::read_dir(app).expect("the built app") {
+        for entry in std::fs::read_dir(app.join("assets")).expect("the built app's assets") {
             let path = entry.expect("a file of the built app").path();
             let kind = match path.extension().and_then(|extension| extension.to_str()) {
                 Some("wasm") => &mut bundle.wasm,

@@ -244,7 +244,7 @@ impl Download {
         };
         let response = match request {
             Ok(response) => response,
-            Err(error) => return Err(refusal_explained(download.failed(error.to_string())).await),
+            Err(error) => return Err(refusal_explained(download.failed(error.to_string()), timeout_seconds).await),
         };
         let headers = response.headers();
         // A compressed body's Content-Length counts compressed bytes, not what the reader yields.
@@ -311,7 +311,7 @@ impl Download {
 /// A call the browser refused, told apart by what the refusal leaves behind: a
 /// Content-Security-Policy violation, or (for another origin) a server that
 /// answers when its answer need not be read, which is what CORS refuses.
-async fn refusal_explained(error: LoadError) -> LoadError {
+async fn refusal_explained(error: LoadError, timeout_seconds: u32) -> LoadError {
     let LoadError::Network { host, .. } = &error else { return error };
     // Violation events are queued as tasks: the refusal may come before its event.
     crate::timing::yield_to_browser().await;
@@ -324,7 +324,11 @@ async fn refusal_explained(error: LoadError) -> LoadError {
     }
     // An opaque answer to a request that cannot match anything: cheap for the server.
     let nobody = ServerQuery { request_id: Some(uuid::Uuid::nil()), ..ServerQuery::default() };
-    let probe = Request::get(&nobody.url(host)).mode(RequestMode::NoCors).credentials(RequestCredentials::Include);
+    let Ok(call) = InFlight::start(timeout_seconds) else { return error };
+    let probe = Request::get(&nobody.url(host))
+        .mode(RequestMode::NoCors)
+        .credentials(RequestCredentials::Include)
+        .abort_signal(Some(&call.controller.signal()));
     match probe.send().await {
         Ok(_) => LoadError::CorsRefused { host: host.clone(), page_origin },
         Err(_) => error,
