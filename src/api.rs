@@ -3,8 +3,8 @@
 //! Windows authentication. Every call is aborted when it takes longer than the
 //! configured timeout, or when the page no longer wants its answer. A call
 //! the browser refuses is told apart: blocked by this page's
-//! Content-Security-Policy, refused by the CM site's CORS settings, or a
-//! server out of reach.
+//! Content-Security-Policy, redirected (to a sign-in page) where it cannot
+//! follow, refused by the CM site's CORS settings, or a server out of reach.
 
 use cm_model::{NameBook, ProfileTemplate, ResponseError, decode_profile_templates, decode_response};
 use gloo_net::http::Request;
@@ -13,12 +13,15 @@ use std::cell::Cell;
 use std::fmt;
 use std::rc::Rc;
 use std::sync::Arc;
-use viewer_core::config::{ConfigReading, ConfiguredHost, ViewerConfig};
+use viewer_core::config::{ConfigReading, ConfiguredHost, ViewerConfig, origin_of};
 use viewer_core::progress::Progress;
 use viewer_core::query::{ServerQuery, profile_templates_url};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, ReadableStreamDefaultReader, RequestCache, RequestCredentials, RequestMode};
+use web_sys::{
+    AbortController, ReadableStreamDefaultReader, RequestCache, RequestCredentials, RequestMode, RequestRedirect,
+    ResponseType,
+};
 
 /// Why the requests could not be shown.
 #[derive(Clone, Debug)]
@@ -29,6 +32,8 @@ pub enum LoadError {
     BlockedByPolicy { host: String },
     /// The host answered, but its CORS settings do not let this page's origin read the answer.
     CorsRefused { host: String, page_origin: String },
+    /// The host sent the call elsewhere, as a sign-in (ADFS) does, where the browser could not follow.
+    Redirected { host: String },
     /// The CM server did not answer in time.
     Timeout { host: String, seconds: u32 },
     /// The CM server answered, but not with requests.
@@ -49,6 +54,12 @@ impl fmt::Display for LoadError {
                  Content-Security-Policy of the web server that serves the viewer does not list it. \
                  Its administrator must add {host} to connect-src in that header (web.config or the \
                  nginx site)."
+            ),
+            LoadError::Redirected { host } => write!(
+                f,
+                "The CM server at {host} sent this page to another address instead of answering, as a \
+                 sign-in page (ADFS) or a proxy does. Open the CM host in this browser, sign in, then try \
+                 again; if that does not help, the CM site's sign-in must not redirect calls to its API."
             ),
             LoadError::CorsRefused { host, page_origin } => write!(
                 f,
@@ -309,8 +320,9 @@ impl Download {
 }
 
 /// A call the browser refused, told apart by what the refusal leaves behind: a
-/// Content-Security-Policy violation, or (for another origin) a server that
-/// answers when its answer need not be read, which is what CORS refuses.
+/// Content-Security-Policy violation; a redirect (to a sign-in page) that the
+/// call could not follow; or, for another origin, a server that answers when
+/// its answer need not be read, which is what CORS refuses.
 async fn refusal_explained(error: LoadError, timeout_seconds: u32) -> LoadError {
     let LoadError::Network { host, .. } = &error else { return error };
     // Violation events are queued as tasks: the refusal may come before its event.
@@ -318,20 +330,21 @@ async fn refusal_explained(error: LoadError, timeout_seconds: u32) -> LoadError 
     if crate::policy_violations::blocked(host) {
         return LoadError::BlockedByPolicy { host: host.clone() };
     }
-    let page_origin = page_origin();
-    if host.starts_with(&page_origin) && host[page_origin.len()..].chars().next().is_none_or(|c| c == '/') {
-        return error;
-    }
-    // An opaque answer to a request that cannot match anything: cheap for the server.
+    // An answer that need not be read, to a request that cannot match anything:
+    // cheap for the server, and its redirect is reported instead of followed.
     let nobody = ServerQuery { request_id: Some(uuid::Uuid::nil()), ..ServerQuery::default() };
     let Ok(call) = InFlight::start(timeout_seconds) else { return error };
     let probe = Request::get(&nobody.url(host))
         .mode(RequestMode::NoCors)
+        .redirect(RequestRedirect::Manual)
         .credentials(RequestCredentials::Include)
         .abort_signal(Some(&call.controller.signal()));
+    let page_origin = page_origin();
+    let same_origin = origin_of(host).eq_ignore_ascii_case(&page_origin);
     match probe.send().await {
-        Ok(_) => LoadError::CorsRefused { host: host.clone(), page_origin },
-        Err(_) => error,
+        Ok(answer) if answer.type_() == ResponseType::Opaqueredirect => LoadError::Redirected { host: host.clone() },
+        Ok(_) if !same_origin => LoadError::CorsRefused { host: host.clone(), page_origin },
+        _ => error,
     }
 }
 

@@ -69,10 +69,12 @@ fn loading_message(progress: Option<Progress>) -> impl IntoView {
 
 /// Why nothing is asked while `config.json` names no usable host, and what a user can do meanwhile.
 fn no_host_message() -> impl IntoView {
+    const NO_HOST: &str = "The viewer does not know which CM server to ask until config.json is corrected (see \
+                           above). Meanwhile, you can set the CM host for this browser under Settings.";
     view! {
         <div class="message error" role="alert">
             <p>
-                "The viewer does not know which CM server to ask until config.json is corrected (see                  above). Meanwhile, you can set the CM host for this browser under Settings."
+                {NO_HOST}
             </p>
         </div>
     }

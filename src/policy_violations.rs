@@ -5,6 +5,7 @@
 //! it from the start and the API client asks afterwards.
 
 use std::cell::RefCell;
+use viewer_core::config::origin_of;
 use wasm_bindgen::prelude::*;
 use web_sys::SecurityPolicyViolationEvent;
 
@@ -35,11 +36,4 @@ pub fn start_recording() {
 pub fn blocked(host: &str) -> bool {
     let origin = origin_of(host);
     BLOCKED.with_borrow(|blocked| blocked.iter().any(|uri| origin_of(uri).eq_ignore_ascii_case(origin)))
-}
-
-/// `scheme://authority` of an address.
-fn origin_of(address: &str) -> &str {
-    let after_scheme = address.find("://").map_or(0, |at| at + 3);
-    let end = address[after_scheme..].find('/').map_or(address.len(), |at| after_scheme + at);
-    &address[..end]
 }

@@ -100,22 +100,36 @@ fn get(origin: &str, path: &str) -> (u16, HashMap<String, String>) {
     (status.expect("a status line"), headers)
 }
 
-/// The `<add name=... value=...>` headers of `deploy/web.config`: those of the
-/// whole site, and the `Cache-Control` of `assets/`.
-fn iis_headers() -> (HashMap<String, String>, String) {
+/// The `<add name=... value=...>` headers `deploy/web.config` adds to the
+/// whole site, and the `Cache-Control` directives its `clientCache` gives `assets/`.
+fn iis_headers() -> (HashMap<String, String>, Vec<String>) {
     let text = std::fs::read_to_string(workspace_root().join("deploy/web.config")).expect("the IIS sample");
     let (site, assets) = text.split_once("<location path=\"assets\">").expect("a location for assets/");
-    let added = |part: &str| -> HashMap<String, String> {
-        part.split("<add name=\"")
-            .skip(1)
-            .filter_map(|entry| {
-                let (name, rest) = entry.split_once("\" value=\"")?;
-                Some((name.to_ascii_lowercase(), rest.split_once('"')?.0.to_owned()))
-            })
-            .collect()
+    let site = site
+        .split("<add name=\"")
+        .skip(1)
+        .filter_map(|entry| {
+            let (name, rest) = entry.split_once("\" value=\"")?;
+            Some((name.to_ascii_lowercase(), rest.split_once('"')?.0.to_owned()))
+        })
+        .collect();
+    let attribute = |name: &str| {
+        let after = assets.split_once(&format!("{name}=\"")).unwrap_or_else(|| panic!("assets/ sets {name}")).1;
+        after.split_once('"').expect("a quoted value").0.to_owned()
     };
-    let asset_caching = added(assets).remove("cache-control").expect("assets/ sets Cache-Control");
-    (added(site), asset_caching)
+    assert_eq!(attribute("cacheControlMode"), "UseMaxAge");
+    assert_eq!(attribute("cacheControlMaxAge"), "365.00:00:00", "a year");
+    let mut directives = vec!["max-age=31536000".to_owned()];
+    directives.extend(attribute("cacheControlCustom").split(',').map(|directive| directive.trim().to_owned()));
+    directives.sort();
+    (site, directives)
+}
+
+/// The directives of a `Cache-Control` header, sorted.
+fn directives(cache_control: &str) -> Vec<String> {
+    let mut directives: Vec<_> = cache_control.split(',').map(|directive| directive.trim().to_owned()).collect();
+    directives.sort();
+    directives
 }
 
 /// The files `index.html` loads, as written in it.
@@ -180,13 +194,15 @@ fn nginx_serves_the_headers_iis_would() {
     for asset in referenced_assets(&index) {
         let (status, headers) = get(&site.origin, &format!("{SUB_PATH}{}", &asset[2..]));
         assert_eq!(status, 200, "{asset}");
-        assert_eq!(headers["cache-control"], iis_asset_caching, "{asset}");
+        assert_eq!(directives(&headers["cache-control"]), iis_asset_caching, "{asset}");
         assert_eq!(headers["cache-control"], "public, max-age=31536000, immutable");
         assert_eq!(headers["x-content-type-options"], "nosniff", "{asset}");
         if asset.ends_with(".wasm") {
             assert_eq!(headers["content-type"], "application/wasm");
         }
     }
+    let (status, missing) = get(&site.origin, &format!("{SUB_PATH}assets/cm-request-viewer-0000000000000000.js"));
+    assert_eq!((status, missing["cache-control"].as_str()), (404, "no-store"), "a missing file is not kept");
     assert_eq!(get(&site.origin, &format!("{SUB_PATH}web.config")).0, 404, "web.config is for IIS only");
     let (status, moved) = get(&site.origin, SUB_PATH.trim_end_matches('/'));
     assert_eq!((status, moved.get("location").map(String::as_str)), (301, Some(SUB_PATH)));
@@ -236,6 +252,7 @@ async fn the_release_works_from_a_static_server_under_a_sub_path_with_the_api_el
         "203"
     );
     browser.screenshot("deployed-under-a-sub-path").await;
+    assert_eq!(violations(&browser).await, json!([]), "the app loads under the policy without breaking it");
 
     // A link to one request opens it, under the sub-path.
     browser.client.goto(&site.page(&format!("?open={ENROLL_ID}"))).await.unwrap();

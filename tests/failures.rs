@@ -29,6 +29,10 @@ async fn forbidden_not_enabled_and_server_errors_say_what_to_do() {
             "internal error (500): An error has occurred. Correlation ID: 5d3c5e53-0f31-4ae4-9b1e-1c4e9c7b8a01. Give the CM administrator this correlation ID.",
         ),
         (
+            "sign-in-redirect",
+            "sent this page to another address instead of answering, as a sign-in page (ADFS) or a proxy does.",
+        ),
+        (
             "html",
             "The server sent an HTML page titled \u{201c}Sign in to Contoso\u{201d} instead of JSON. This is usually a sign-in page",
         ),

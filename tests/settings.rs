@@ -61,8 +61,9 @@ async fn the_host_can_be_checked_tested_changed_and_reset() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_wrong_config_json_is_listed_key_by_key_and_the_rest_still_counts() {
-    // A misspelt key and a wrong timeout: defaults stand in, and the list still loads from the page's origin.
-    let app = built_app_configured(r#"{"cmhost": "https://cm.contoso.com", "timeoutSeconds": "soon"}"#);
+    // An unknown key and a wrong timeout: defaults stand in, the list still loads from the page's
+    // origin, and the configured auto-refresh is the default of a user who has not chosen one.
+    let app = built_app_configured(r#"{"timeout": 5, "timeoutSeconds": "soon", "autoRefreshMinutes": 5}"#);
     let server = MockServer::start(app.path(), &["--requests", "20"]);
     let browser = Browser::start().await;
     browser.client.goto(&server.url).await.unwrap();
@@ -75,11 +76,17 @@ async fn a_wrong_config_json_is_listed_key_by_key_and_the_rest_still_counts() {
     assert_eq!(
         problems,
         [
-            "cmhost is not a setting (ignored): did you mean cmHost?",
+            "timeout is not a setting (ignored); the settings are cmHost, timeoutSeconds, autoRefreshMinutes, names.",
             "timeoutSeconds must be a whole number of seconds from 1 to 3600, not \u{201c}soon\u{201d}; its default is used.",
         ]
     );
     browser.screenshot("config-problems").await;
+    let auto_refresh = "return document.querySelector('.refresh select').value;";
+    assert_eq!(browser.evaluate(auto_refresh).await, "5");
+    browser.client.find(Locator::Css(".refresh select")).await.unwrap().select_by_value("0").await.unwrap();
+    browser.client.refresh().await.unwrap();
+    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    assert_eq!(browser.evaluate(auto_refresh).await, "0", "the user's own choice wins over config.json's");
 
     // A host that cannot be used: nothing is asked, and a user can set one for this browser.
     let app = built_app_configured(r#"{"cmHost": "ftp://cm.contoso.com"}"#);

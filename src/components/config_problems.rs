@@ -2,6 +2,10 @@
 
 use leptos::prelude::*;
 
+const INTRODUCTION: &str = "The viewer's configuration (config.json, on the web server that serves this page) has \
+                            problems. Where it safely can, the viewer uses its defaults instead. Tell the \
+                            administrator who installed the viewer:";
+
 /// Lists the problems found in `config.json`, if any; each names its key.
 #[component]
 pub fn ConfigProblems(problems: Vec<String>) -> impl IntoView {
@@ -10,9 +14,7 @@ pub fn ConfigProblems(problems: Vec<String>) -> impl IntoView {
         view! {
             <div class="message warning config-problems" role="status">
                 <p>
-                    "The viewer's configuration (config.json, on the web server that serves this page) \
-                     has problems. Where it safely can, the viewer uses its defaults instead. \
-                     Tell the administrator who installed the viewer:"
+                    {INTRODUCTION}
                 </p>
                 <ul>{items}</ul>
             </div>

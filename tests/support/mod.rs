@@ -27,6 +27,13 @@ pub fn built_app() -> PathBuf {
         "no built app in {}: run `cargo xtask test`, which builds it before these tests",
         dist.display()
     );
+    let config = std::fs::read_to_string(dist.join("config.json")).unwrap_or_default();
+    assert!(
+        config.contains(r#""cmHost": """#),
+        "{} is set up for another CM host (by `cargo xtask release --cm-host`?): run `cargo xtask test`, which \
+         builds it again",
+        dist.display()
+    );
     dist
 }
 

@@ -28,14 +28,9 @@ pub fn set_cm_host(dist: &Path, host: &str) -> Result<(), String> {
     if web_config.matches(self_only).count() != 1 {
         return Err(format!("{} must hold `{self_only}` once, to add the CM host to", web_config_path.display()));
     }
-    let origin = origin_of(&host);
+    // A Content-Security-Policy source with a path would allow that path only.
+    let origin = viewer_core::config::origin_of(&host);
     write(&web_config_path, &web_config.replace(self_only, &format!("connect-src 'self' {origin};")))
-}
-
-/// `scheme://authority`: what a Content-Security-Policy source names.
-fn origin_of(address: &str) -> &str {
-    let after_scheme = address.find("://").map_or(0, |at| at + 3);
-    address[after_scheme..].find('/').map_or(address, |at| &address[..after_scheme + at])
 }
 
 /// Writes every file under `folder` into the zip `destination`, inside one
@@ -112,14 +107,17 @@ mod tests {
 
     #[test]
     fn a_host_with_a_path_is_allowed_by_its_origin() {
-        assert_eq!(origin_of("http://cm:8080/sub/path"), "http://cm:8080");
-        assert_eq!(origin_of("https://cm.contoso.com"), "https://cm.contoso.com");
+        let folder = built_folder();
+        set_cm_host(folder.path(), "http://cm:8080/sub").unwrap();
+        let web_config = read(&folder.path().join("web.config")).unwrap();
+        assert!(web_config.contains("connect-src 'self' http://cm:8080; base-uri"), "{web_config}");
     }
 
     #[test]
     fn the_zip_holds_one_versioned_folder_with_every_file() {
         let folder = built_folder();
-        let zip_path = folder.path().join("../release-test.zip");
+        let output = tempfile::tempdir().unwrap();
+        let zip_path = output.path().join("release.zip");
         write_zip(folder.path(), "cm-request-viewer-9.9.9", &zip_path).unwrap();
         let mut archive = zip::ZipArchive::new(fs::File::open(&zip_path).unwrap()).unwrap();
         let mut names: Vec<_> = archive.file_names().map(str::to_owned).collect();
@@ -139,6 +137,5 @@ mod tests {
             .read_to_string(&mut script)
             .unwrap();
         assert_eq!(script, "export {};");
-        fs::remove_file(zip_path).unwrap();
     }
 }

@@ -51,7 +51,14 @@ pub enum Answer {
     Html,
     /// The requests, with some list elements that are not valid requests.
     BrokenElements,
+    /// 302 to an ADFS sign-in page on another host, as CM behind ADFS answers
+    /// a call without its session; the host refuses connections, as one out
+    /// of the browser's reach does.
+    SignInRedirect,
 }
+
+/// Where `Answer::SignInRedirect` sends calls: a port that refuses connections.
+pub const SIGN_IN_PAGE: &str = "http://127.0.0.1:9/adfs/ls/?wa=wsignin1.0";
 
 /// How the mock answers `GET .../profiletemplates`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -174,6 +181,7 @@ async fn fail_as(
             (StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], body)
                 .into_response()
         }
+        Answer::SignInRedirect => (StatusCode::FOUND, [(header::LOCATION, SIGN_IN_PAGE)]).into_response(),
         Answer::Html => (
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
             "<!DOCTYPE html><html><head><title>Sign in to Contoso</title></head><body><form>...</form></body></html>",

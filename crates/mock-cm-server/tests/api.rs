@@ -113,6 +113,11 @@ async fn failure_switches_answer_as_failing_servers_do() {
     };
     assert_eq!(received, "an HTML page titled \u{201c}Sign in to Contoso\u{201d}");
 
+    let app = router(&options(&["--answer", "sign-in-redirect"]));
+    let redirect = app.oneshot(HttpRequest::get(LIST).body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(redirect.status(), StatusCode::FOUND);
+    assert_eq!(redirect.headers()[header::LOCATION], api::SIGN_IN_PAGE);
+
     let decoded = decode(get_answered(LIST, Answer::BrokenElements).await).unwrap();
     assert_eq!(decoded.requests.len() + decoded.failures.len(), 502);
     assert_eq!(decoded.failures.len(), (2..502).filter(|position| position % 7 == 0).count());

@@ -99,16 +99,6 @@ impl ViewerConfig {
             )],
         }
     }
-
-    /// The CM host to call, given the page's own origin; `None` when the
-    /// configured one cannot be used.
-    pub fn host<'a>(&'a self, page_origin: &'a str) -> Option<&'a str> {
-        match &self.cm_host {
-            ConfiguredHost::PageOrigin => Some(page_origin),
-            ConfiguredHost::Address(address) => Some(address),
-            ConfiguredHost::Unusable => None,
-        }
-    }
 }
 
 fn read_keys(keys: &Map<String, Value>) -> ConfigReading {
@@ -129,7 +119,15 @@ fn read_keys(keys: &Map<String, Value>) -> ConfigReading {
                 config.auto_refresh_minutes = read_number(value, usable, key, described, &mut problems).unwrap_or(0);
             }
             "names" => config.names = read_names(value, &mut problems),
-            unknown => problems.push(unknown_key(unknown, &KEYS, "")),
+            unknown => {
+                let mut problem = unknown_key(unknown, &KEYS, "");
+                // A misspelt host was meant to be one: the page's origin must not stand in for it.
+                if unknown.trim().eq_ignore_ascii_case("cmHost") && !keys.contains_key("cmHost") {
+                    config.cm_host = ConfiguredHost::Unusable;
+                    problem.push_str(" The viewer asks no server until it is fixed.");
+                }
+                problems.push(problem);
+            }
         }
     }
     ConfigReading { config, problems }
@@ -237,6 +235,13 @@ fn describe(value: &Value) -> String {
     }
 }
 
+/// `scheme://authority` of an address: the origin a browser and a
+/// Content-Security-Policy compare, when the address has a scheme.
+pub fn origin_of(address: &str) -> &str {
+    let after_scheme = address.find("://").map_or(0, |at| at + 3);
+    address[after_scheme..].find('/').map_or(address, |at| &address[..after_scheme + at])
+}
+
 /// Checks an address for the CM host: `http` or `https` only, a host name,
 /// no user name, query or fragment. Returns it without a trailing slash.
 pub fn validate_host(text: &str) -> Result<String, String> {
@@ -269,8 +274,6 @@ mod tests {
     use super::*;
     use cm_model::{NameOrigin, RequestStatus, RequestType};
 
-    const ORIGIN: &str = "http://127.0.0.1:8080";
-
     /// The reading of `text`, its problems sorted: JSON objects may or may not keep their keys' order.
     fn read(text: &str) -> ConfigReading {
         let mut reading = ViewerConfig::read(text);
@@ -282,11 +285,11 @@ mod tests {
     fn empty_or_absent_host_means_the_page_origin() {
         for text in ["", "{}", r#"{"cmHost":"  "}"#, "\u{feff}{}"] {
             let reading = read(text);
-            assert_eq!(reading.config.host(ORIGIN), Some(ORIGIN), "{text}");
+            assert_eq!(reading.config.cm_host, ConfiguredHost::PageOrigin, "{text}");
             assert_eq!(reading.problems, Vec::<String>::new(), "{text}");
         }
         let configured = read(r#"{"cmHost":"https://cm.contoso.com/"}"#);
-        assert_eq!(configured.config.host(ORIGIN), Some("https://cm.contoso.com"));
+        assert_eq!(configured.config.cm_host, ConfiguredHost::Address("https://cm.contoso.com".into()));
         assert!(configured.problems.is_empty());
     }
 
@@ -316,6 +319,13 @@ mod tests {
     }
 
     #[test]
+    fn the_origin_of_an_address_drops_its_path() {
+        assert_eq!(origin_of("http://cm:8080/sub/path"), "http://cm:8080");
+        assert_eq!(origin_of("https://cm.contoso.com"), "https://cm.contoso.com");
+        assert_eq!(origin_of("https://cm.contoso.com/"), "https://cm.contoso.com");
+    }
+
+    #[test]
     fn hosts_must_be_plain_http_addresses() {
         assert_eq!(validate_host(" https://cm.contoso.com/ "), Ok("https://cm.contoso.com".to_owned()));
         assert_eq!(validate_host("HTTP://cm:8080/sub"), Ok("HTTP://cm:8080/sub".to_owned()));
@@ -337,7 +347,7 @@ mod tests {
     #[test]
     fn a_host_that_cannot_be_used_stops_asking_and_says_why() {
         let reading = read(r#"{"cmHost": "ftp://cm.contoso.com", "timeoutSeconds": 5}"#);
-        assert_eq!(reading.config.host(ORIGIN), None);
+        assert_eq!(reading.config.cm_host, ConfiguredHost::Unusable);
         assert_eq!(reading.config.timeout_seconds, 5, "the other keys still count");
         assert_eq!(
             reading.problems,
@@ -359,7 +369,7 @@ mod tests {
         {
             let reading = read(&format!(r#"{{"cmHost": "https://cm", "timeoutSeconds": {bad}}}"#));
             assert_eq!(reading.config.timeout_seconds, 60, "{bad}");
-            assert_eq!(reading.config.host(ORIGIN), Some("https://cm"), "{bad}: the host still counts");
+            assert_eq!(reading.config.cm_host, ConfiguredHost::Address("https://cm".into()), "{bad}: the host counts");
             assert_eq!(
                 reading.problems,
                 [format!(
@@ -392,17 +402,20 @@ mod tests {
         assert!(page.problems[0].starts_with("config.json is a web page, not JSON"), "{page:?}");
         let list = read(r#"["https://cm"]"#);
         assert!(list.problems[0].starts_with("config.json must be one JSON object, { \u{2026} }, not a list"));
-        assert_eq!(list.config.host(ORIGIN), None);
+        assert_eq!(list.config.cm_host, ConfiguredHost::Unusable);
     }
 
     #[test]
     fn misspelt_keys_are_named_with_the_likely_one() {
         let reading = read(r#"{"cmhost": "https://cm", "refresh": 5, "names": {"Status": {"1": "X"}}}"#);
-        assert_eq!(reading.config.host(ORIGIN), Some(ORIGIN), "a misspelt host is not read");
+        assert_eq!(reading.config.cm_host, ConfiguredHost::Unusable, "a misspelt host is not replaced by the origin");
+        let both = read(r#"{"cmHost": "https://cm", "CMHOST": "https://other"}"#);
+        assert_eq!(both.config.cm_host, ConfiguredHost::Address("https://cm".into()), "the right spelling wins");
+        assert_eq!(both.problems, ["CMHOST is not a setting (ignored): did you mean cmHost?"]);
         assert_eq!(
             reading.problems,
             [
-                "cmhost is not a setting (ignored): did you mean cmHost?",
+                "cmhost is not a setting (ignored): did you mean cmHost? The viewer asks no server until it is fixed.",
                 "names.Status is not a setting (ignored): did you mean names.status?",
                 "refresh is not a setting (ignored); the settings are cmHost, timeoutSeconds, autoRefreshMinutes, names.",
             ]
