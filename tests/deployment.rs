@@ -309,3 +309,25 @@ async fn an_origin_the_cm_site_does_not_allow_is_reported_as_such() {
     browser.screenshot("cors-refused").await;
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_file_is_reported_in_the_page_not_as_a_blank_one() {
+    let folder = built_app_configured("{}");
+    let assets = folder.path().join("assets");
+    let wasm = std::fs::read_dir(&assets)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| path.extension().is_some_and(|extension| extension == "wasm"))
+        .expect("the app's wasm");
+    // As a proxy that rewrites what it passes, or a copy cut short, would leave it.
+    let mut bytes = std::fs::read(&wasm).unwrap();
+    bytes.truncate(bytes.len() / 2);
+    std::fs::write(&wasm, bytes).unwrap();
+    let server = MockServer::start(folder.path(), &["--requests", "5"]);
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url).await.unwrap();
+    let message = error_text(&browser).await;
+    assert!(message.starts_with("CM Request Viewer could not start ("), "{message}");
+    assert!(message.contains("the web server sent a damaged or changed file"), "{message}");
+    browser.close().await;
+}
