@@ -295,20 +295,10 @@ mod tests {
 
     #[test]
     fn the_documented_example_reads_without_problems() {
-        let reading = read(
-            r#"{
-                "cmHost": "https://cm.contoso.com",
-                "timeoutSeconds": 120,
-                "autoRefreshMinutes": 5,
-                "names": {
-                    "status": { "42": "Archived" },
-                    "requestType": { "12": "OfflineUnblock" },
-                    "requestFlags": { "0x1": "EnrollmentAgent" },
-                    "dataCollectionFlags": { "0x20": "SubscriberProvided" },
-                    "accessRights": { "0x20000": "Read" }
-                }
-            }"#,
-        );
+        let guide = include_str!("../../../docs/deploying.md");
+        let example = guide.split_once("An example with every key:\n\n```json\n").expect("the example").1;
+        let example = example.split_once("```").expect("the example's end").0;
+        let reading = read(example);
         assert_eq!(reading.problems, Vec::<String>::new());
         let config = reading.config;
         assert_eq!(config.cm_host, ConfiguredHost::Address("https://cm.contoso.com".into()));
