@@ -325,27 +325,43 @@ impl Download {
 /// its answer need not be read, which is what CORS refuses.
 async fn refusal_explained(error: LoadError, timeout_seconds: u32) -> LoadError {
     let LoadError::Network { host, .. } = &error else { return error };
-    // Violation events are queued as tasks: the refusal may come before its event.
+    // Probes ask for a request that cannot match anything: cheap for the server.
+    let nobody = ServerQuery { request_id: Some(uuid::Uuid::nil()), ..ServerQuery::default() };
+    let url = nobody.url(host);
+    // A redirect is reported instead of followed: first, as the policy reports a
+    // redirect it blocks under the address first asked. (Across origins this
+    // needs the redirect to carry CORS headers, as the IIS CORS module adds them.)
+    if probe(&url, RequestMode::Cors, RequestRedirect::Manual, timeout_seconds).await
+        == Some(ResponseType::Opaqueredirect)
+    {
+        return LoadError::Redirected { host: host.clone() };
+    }
+    // Violation events are queued as tasks: a refusal may come before its event.
     crate::timing::yield_to_browser().await;
     if crate::policy_violations::blocked(host) {
         return LoadError::BlockedByPolicy { host: host.clone() };
     }
-    // An answer that need not be read, to a request that cannot match anything:
-    // cheap for the server, and its redirect is reported instead of followed.
-    let nobody = ServerQuery { request_id: Some(uuid::Uuid::nil()), ..ServerQuery::default() };
-    let Ok(call) = InFlight::start(timeout_seconds) else { return error };
-    let probe = Request::get(&nobody.url(host))
-        .mode(RequestMode::NoCors)
-        .redirect(RequestRedirect::Manual)
+    let page_origin = page_origin();
+    if origin_of(host).eq_ignore_ascii_case(&page_origin) {
+        return error;
+    }
+    // An answer that need not be read comes through where CORS withholds a readable one.
+    match probe(&url, RequestMode::NoCors, RequestRedirect::Follow, timeout_seconds).await {
+        Some(_) => LoadError::CorsRefused { host: host.clone(), page_origin },
+        None => error,
+    }
+}
+
+/// The type of the answer to a GET of `url` with the user's credentials, or
+/// `None` when there is none within the timeout.
+async fn probe(url: &str, mode: RequestMode, redirect: RequestRedirect, timeout_seconds: u32) -> Option<ResponseType> {
+    let call = InFlight::start(timeout_seconds).ok()?;
+    let request = Request::get(url)
+        .mode(mode)
+        .redirect(redirect)
         .credentials(RequestCredentials::Include)
         .abort_signal(Some(&call.controller.signal()));
-    let page_origin = page_origin();
-    let same_origin = origin_of(host).eq_ignore_ascii_case(&page_origin);
-    match probe.send().await {
-        Ok(answer) if answer.type_() == ResponseType::Opaqueredirect => LoadError::Redirected { host: host.clone() },
-        Ok(_) if !same_origin => LoadError::CorsRefused { host: host.clone(), page_origin },
-        _ => error,
-    }
+    request.send().await.ok().map(|answer| answer.type_())
 }
 
 /// A call under way: aborted by its timer, or when it is dropped because

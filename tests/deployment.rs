@@ -290,23 +290,44 @@ async fn the_release_works_from_a_static_server_under_a_sub_path_with_the_api_el
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn an_origin_the_cm_site_does_not_allow_is_reported_as_such() {
-    let api = MockServer::start(&built_app(), &["--requests", "5", "--allow-origin", "https://viewer.contoso.com"]);
-    let api_origin = api.url.trim_end_matches('/').to_owned();
-    let folder = built_app_configured(&json!({ "cmHost": api_origin }).to_string());
-    let site = StaticSite::start(folder.path(), free_port(), &api_origin);
+async fn an_origin_the_cm_site_does_not_allow_and_a_sign_in_redirect_are_reported_as_such() {
+    let viewer_port = free_port();
+    let viewer_origin = format!("http://127.0.0.1:{viewer_port}");
+    let refusing =
+        MockServer::start(&built_app(), &["--requests", "5", "--allow-origin", "https://viewer.contoso.com"]);
+    let refusing_origin = refusing.url.trim_end_matches('/').to_owned();
+    let redirecting =
+        MockServer::start(&built_app(), &["--answer", "sign-in-redirect", "--allow-origin", &viewer_origin]);
+    let redirecting_origin = redirecting.url.trim_end_matches('/').to_owned();
+    let folder = built_app_configured(&json!({ "cmHost": refusing_origin }).to_string());
+    let site = StaticSite::start(folder.path(), viewer_port, &format!("{refusing_origin} {redirecting_origin}"));
     let browser = Browser::start().await;
     browser.client.goto(&site.page("")).await.unwrap();
     assert_eq!(
         error_text(&browser).await,
         format!(
-            "The CM server at {api_origin} answered, but does not let this page ({}) read its answers. A CM \
-             administrator must allow the origin {}, with credentials, in the CM site's CORS settings (the IIS \
-             CORS module).",
-            site.origin, site.origin
+            "The CM server at {refusing_origin} answered, but does not let this page ({viewer_origin}) read its \
+             answers. A CM administrator must allow the origin {viewer_origin}, with credentials, in the CM site's \
+             CORS settings (the IIS CORS module)."
         )
     );
     browser.screenshot("cors-refused").await;
+
+    // A CM site behind ADFS sends calls to its sign-in page, on yet another origin.
+    browser.client.find(Locator::Css(".settings summary")).await.unwrap().click().await.unwrap();
+    let input = browser.client.find(Locator::Css(".settings input[type=url]")).await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys(&redirecting_origin).await.unwrap();
+    browser.client.find(Locator::XPath("//button[.='Use this host']")).await.unwrap().click().await.unwrap();
+    browser
+        .wait_until(
+            "return document.querySelector('.message.error p')?.textContent.includes('sent this page') === true;",
+        )
+        .await;
+    assert!(browser.text_of(".message.error p").await.starts_with(&format!(
+        "The CM server at {redirecting_origin} sent this page to another address instead of answering, as a \
+             sign-in page (ADFS) or a proxy does."
+    )));
     browser.close().await;
 }
 
