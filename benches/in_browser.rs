@@ -607,7 +607,7 @@ fn how_measured() -> String {
         "\
 - Each column is a fresh mock CM server (`--requests N`; it adds its two documented examples)
   and a fresh headless Chromium (a 1400×900 window), opened on the app without choices, so that it lists every request.
-- Bundle: the files of `dist/` (`trunk build --release`), raw, gzip level {GZIP_LEVEL} and brotli
+- Bundle: the files of `dist/assets/` (`trunk build --release`), raw, gzip level {GZIP_LEVEL} and brotli
   quality {BROTLI_QUALITY}.
 - List body: the bytes of `GET {LIST_PATH}`, fetched again in the page
   after loading.
