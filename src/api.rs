@@ -173,7 +173,7 @@ async fn load_config() -> ConfigReading {
         Err(error) => return ViewerConfig::unreadable(&format!("config.json could not be loaded ({error})")),
     };
     match response.status() {
-        404 => ViewerConfig::read(""),
+        404 => ConfigReading::default(),
         200..=299 => match response.text().await {
             Ok(text) => ViewerConfig::read(&text),
             Err(error) => ViewerConfig::unreadable(&format!("config.json could not be read ({error})")),
@@ -187,14 +187,16 @@ async fn load_config() -> ConfigReading {
 /// Asks the settings' host the question `query`; the answer's body is then
 /// read chunk by chunk from the returned [`Download`].
 pub async fn request_list(settings: &Settings, query: &ServerQuery) -> Result<Download, LoadError> {
-    Download::start(&settings.host, &query.url(&settings.host), settings.timeout_seconds).await
+    let started = Download::start(&settings.host, &query.url(&settings.host), settings.timeout_seconds).await;
+    explained(started, settings.timeout_seconds).await
 }
 
 /// Checks that `host` answers as a CM server the user may read: asks for a
 /// request that cannot exist, which a working server answers with 204.
 pub async fn test_connection(host: &str, timeout_seconds: u32) -> Result<(), LoadError> {
-    let nobody = ServerQuery { request_id: Some(uuid::Uuid::nil()), ..ServerQuery::default() };
-    let answer = get(host, &nobody.url(host), timeout_seconds).await?;
+    let answer =
+        explained(get(host, &ServerQuery::matching_nothing().url(host), timeout_seconds).await, timeout_seconds)
+            .await?;
     decode_response(answer.status, answer.content_type.as_deref(), &answer.body)
         .map(|_| ())
         .map_err(|error| LoadError::Response { host: host.to_owned(), error })
@@ -255,7 +257,7 @@ impl Download {
         };
         let response = match request {
             Ok(response) => response,
-            Err(error) => return Err(refusal_explained(download.failed(error.to_string()), timeout_seconds).await),
+            Err(error) => return Err(download.failed(error.to_string())),
         };
         let headers = response.headers();
         // A compressed body's Content-Length counts compressed bytes, not what the reader yields.
@@ -319,15 +321,21 @@ impl Download {
     }
 }
 
-/// A call the browser refused, told apart by what the refusal leaves behind: a
-/// Content-Security-Policy violation; a redirect (to a sign-in page) that the
-/// call could not follow; or, for another origin, a server that answers when
-/// its answer need not be read, which is what CORS refuses.
+/// `result`, with a call the browser refused told apart by what the refusal
+/// leaves behind: a Content-Security-Policy violation; a redirect (to a
+/// sign-in page) that the call could not follow; or, for another origin, a
+/// server that answers when its answer need not be read, which is what CORS
+/// refuses. Only for calls whose failure the page shows: it costs probes.
+async fn explained<T>(result: Result<T, LoadError>, timeout_seconds: u32) -> Result<T, LoadError> {
+    match result {
+        Err(error) => Err(refusal_explained(error, timeout_seconds).await),
+        answered => answered,
+    }
+}
+
 async fn refusal_explained(error: LoadError, timeout_seconds: u32) -> LoadError {
     let LoadError::Network { host, .. } = &error else { return error };
-    // Probes ask for a request that cannot match anything: cheap for the server.
-    let nobody = ServerQuery { request_id: Some(uuid::Uuid::nil()), ..ServerQuery::default() };
-    let url = nobody.url(host);
+    let url = ServerQuery::matching_nothing().url(host);
     // A redirect is reported instead of followed: first, as the policy reports a
     // redirect it blocks under the address first asked. (Across origins this
     // needs the redirect to carry CORS headers, as the IIS CORS module adds them.)

@@ -63,7 +63,10 @@ async fn the_host_can_be_checked_tested_changed_and_reset() {
 async fn a_wrong_config_json_is_listed_key_by_key_and_the_rest_still_counts() {
     // An unknown key and a wrong timeout: defaults stand in, the list still loads from the page's
     // origin, and the configured auto-refresh is the default of a user who has not chosen one.
-    let app = built_app_configured(r#"{"timeout": 5, "timeoutSeconds": "soon", "autoRefreshMinutes": 5}"#);
+    // A key written as markup stays text.
+    let app = built_app_configured(
+        r#"{"timeout": 5, "timeoutSeconds": "soon", "autoRefreshMinutes": 5, "<img src=x onerror=alert(1)>": 1}"#,
+    );
     let server = MockServer::start(app.path(), &["--requests", "20"]);
     let browser = Browser::start().await;
     browser.client.goto(&server.url).await.unwrap();
@@ -76,10 +79,13 @@ async fn a_wrong_config_json_is_listed_key_by_key_and_the_rest_still_counts() {
     assert_eq!(
         problems,
         [
+            "<img src=x onerror=alert(1)> is not a setting (ignored); the settings are cmHost, timeoutSeconds, \
+             autoRefreshMinutes, names.",
             "timeout is not a setting (ignored); the settings are cmHost, timeoutSeconds, autoRefreshMinutes, names.",
             "timeoutSeconds must be a whole number of seconds from 1 to 3600, not \u{201c}soon\u{201d}; its default is used.",
         ]
     );
+    assert_eq!(browser.evaluate("return document.querySelectorAll('.config-problems img').length;").await, 0);
     browser.screenshot("config-problems").await;
     let auto_refresh = "return document.querySelector('.refresh select').value;";
     assert_eq!(browser.evaluate(auto_refresh).await, "5");
@@ -108,7 +114,11 @@ async fn a_wrong_config_json_is_listed_key_by_key_and_the_rest_still_counts() {
     // Not JSON at all: the same, said so.
     browser.client.find(Locator::Css(".settings summary")).await.unwrap().click().await.unwrap();
     browser.client.find(Locator::XPath("//button[.='Use the configured host']")).await.unwrap().click().await.unwrap();
-    std::fs::write(app.path().join("config.json"), "{cmHost: https://cm}").unwrap();
+    let config = app.path().join("config.json");
+    std::fs::write(&config, "{cmHost: https://cm}").unwrap();
+    // Dated later than the copy the browser holds, which the server's one-second dates might not tell apart.
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+    std::fs::File::options().write(true).open(&config).unwrap().set_modified(later).unwrap();
     browser.client.refresh().await.unwrap();
     browser.wait_for(".config-problems li").await;
     let problem = browser.text_of(".config-problems li").await;

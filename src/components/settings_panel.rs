@@ -76,11 +76,14 @@ pub fn SettingsPanel(settings: Arc<Settings>, chosen_host: RwSignal<Option<Strin
                         "Use the configured host"
                     </button>
                 </Show>
-                <Show when=move || has_host>
-                    <button type="button" on:click=test.clone()>
-                        "Test connection"
-                    </button>
-                </Show>
+                {has_host
+                    .then(|| {
+                        view! {
+                            <button type="button" on:click=test>
+                                "Test connection"
+                            </button>
+                        }
+                    })}
             </form>
             <p id="host-problem" class="field-error" role="alert">
                 {move || problem.get()}

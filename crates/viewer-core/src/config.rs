@@ -57,8 +57,8 @@ impl Default for ViewerConfig {
 }
 
 /// The configuration read from `config.json`, and what was wrong with it,
-/// one sentence per problem, each naming its key.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// one sentence per problem, each naming its key. By default: no file, all defaults.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ConfigReading {
     /// The configuration in force: what could be read, defaults for the rest.
     pub config: ViewerConfig,
@@ -71,7 +71,7 @@ impl ViewerConfig {
     pub fn read(text: &str) -> ConfigReading {
         let text = text.trim_start_matches('\u{feff}').trim();
         if text.is_empty() {
-            return ConfigReading { config: ViewerConfig::default(), problems: Vec::new() };
+            return ConfigReading::default();
         }
         if text.starts_with('<') {
             return ViewerConfig::unreadable(

@@ -19,6 +19,12 @@ pub struct ServerQuery {
 }
 
 impl ServerQuery {
+    /// A question for a request that cannot exist (the all-zero id): cheap for
+    /// a server, which answers it with nothing, so it checks how a host answers.
+    pub fn matching_nothing() -> ServerQuery {
+        ServerQuery { request_id: Some(Uuid::nil()), ..ServerQuery::default() }
+    }
+
     /// The URL of this question on `host`.
     pub fn url(&self, host: &str) -> String {
         let base = format!("{}{REQUESTS_PATH}", host.trim_end_matches('/'));
@@ -66,6 +72,14 @@ mod tests {
 
     const HOST: &str = "https://cm.contoso.com/";
     const ID: Uuid = uuid::uuid!("a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099");
+
+    #[test]
+    fn the_question_matching_nothing_asks_for_the_all_zero_id() {
+        assert_eq!(
+            ServerQuery::matching_nothing().url(HOST),
+            "https://cm.contoso.com/CertificateManagement/api/v1.0/requests/00000000-0000-0000-0000-000000000000"
+        );
+    }
 
     #[test]
     fn the_list_url_carries_only_the_chosen_filters() {
