@@ -13,6 +13,7 @@ use std::cell::Cell;
 use std::fmt;
 use std::rc::Rc;
 use std::sync::Arc;
+use viewer_core::auto_refresh::RefreshPolicy;
 use viewer_core::config::{ConfigReading, ConfiguredHost, ViewerConfig, origin_of};
 use viewer_core::progress::Progress;
 use viewer_core::query::{ServerQuery, profile_templates_url};
@@ -121,8 +122,8 @@ pub struct Settings {
     pub names: Arc<NameBook>,
     /// How long to wait for an answer.
     pub timeout_seconds: u32,
-    /// The automatic refresh of users who have not chosen one, in minutes; 0 is off.
-    pub auto_refresh_minutes: u32,
+    /// The automatic refresh users get and may choose.
+    pub auto_refresh: RefreshPolicy,
     /// What was wrong with `config.json`, one sentence each, for the page to show.
     pub config_problems: Vec<String>,
 }
@@ -144,7 +145,7 @@ pub async fn load_settings(chosen_host: Option<String>) -> Settings {
         host_source,
         names: Arc::new(config.names),
         timeout_seconds: config.timeout_seconds,
-        auto_refresh_minutes: config.auto_refresh_minutes,
+        auto_refresh: config.auto_refresh,
         config_problems: problems,
     }
 }

@@ -150,7 +150,7 @@ fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
             <QueryForm query />
             <RefreshControls
                 refresh=Callback::new(move |_| answer.refetch())
-                configured_minutes=settings.auto_refresh_minutes
+                policy=settings.auto_refresh
             />
         </div>
         <Show when=move || progress.get().is_some()>{move || loading_message(progress.get())}</Show>

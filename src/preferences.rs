@@ -1,7 +1,6 @@
 //! What a user prefers, remembered in this browser (localStorage).
 
 use viewer_core::columns::{Column, columns_from_storage, columns_to_storage};
-use viewer_core::config::AUTO_REFRESH_CHOICES;
 
 const COLUMNS_KEY: &str = "cm-request-viewer.columns";
 const AUTO_REFRESH_KEY: &str = "cm-request-viewer.auto-refresh-minutes";
@@ -27,12 +26,10 @@ pub fn remember_columns(columns: &[Column]) {
     };
 }
 
-/// Minutes between automatic refreshes, when this user chose them (0 is off).
+/// Minutes between automatic refreshes, when this user chose them (0 is
+/// off); what the administrator allows decides what is in force.
 pub fn remembered_auto_refresh() -> Option<u32> {
-    storage()
-        .and_then(|storage| storage.get_item(AUTO_REFRESH_KEY).ok().flatten())
-        .and_then(|text| text.parse().ok())
-        .filter(|minutes| AUTO_REFRESH_CHOICES.contains(minutes))
+    storage().and_then(|storage| storage.get_item(AUTO_REFRESH_KEY).ok().flatten()).and_then(|text| text.parse().ok())
 }
 
 /// Remembers the automatic refresh chosen.

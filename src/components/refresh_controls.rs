@@ -3,14 +3,14 @@
 use crate::preferences::{remember_auto_refresh, remembered_auto_refresh};
 use leptos::prelude::*;
 use std::time::Duration;
-use viewer_core::config::AUTO_REFRESH_CHOICES;
+use viewer_core::auto_refresh::RefreshPolicy;
 
 /// A Refresh button and an automatic refresh: the one the user chose
 /// (remembered in this browser), else `configured_minutes` from `config.json`.
 /// Both call `refresh`, which keeps everything the user chose.
 #[component]
-pub fn RefreshControls(refresh: Callback<()>, configured_minutes: u32) -> impl IntoView {
-    let minutes = RwSignal::new(remembered_auto_refresh().unwrap_or(configured_minutes));
+pub fn RefreshControls(refresh: Callback<()>, policy: RefreshPolicy) -> impl IntoView {
+    let minutes = RwSignal::new(policy.in_force(remembered_auto_refresh()));
     let timer = StoredValue::new(None::<IntervalHandle>);
     let stop = move || {
         if let Some(handle) = timer.try_update_value(Option::take).flatten() {
@@ -27,9 +27,10 @@ pub fn RefreshControls(refresh: Callback<()>, configured_minutes: u32) -> impl I
     });
     // The page that owns `refresh` may go (for a new host, say): its timer goes with it.
     on_cleanup(stop);
-    let options = AUTO_REFRESH_CHOICES
-        .iter()
-        .map(|&value| {
+    let options = policy
+        .offered()
+        .into_iter()
+        .map(|value| {
             let label = match value {
                 0 => "Off".to_owned(),
                 1 => "Every minute".to_owned(),

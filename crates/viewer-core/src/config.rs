@@ -6,14 +6,13 @@
 //! not stop the viewer for everybody. The CM host is the exception: no
 //! default can stand in for a host an administrator meant to set.
 
+use crate::auto_refresh::{INTERVAL_CHOICES, LONGEST_SHORTEST_MINUTES, RefreshPolicy};
 use cm_model::{NameBook, NameConfig};
 use serde_json::{Map, Value};
 
 /// The keys of `config.json`.
-pub const KEYS: [&str; 4] = ["cmHost", "timeoutSeconds", "autoRefreshMinutes", "names"];
-
-/// The choices of automatic refresh the page offers, in minutes; 0 is off.
-pub const AUTO_REFRESH_CHOICES: [u32; 4] = [0, 1, 5, 15];
+pub const KEYS: [&str; 6] =
+    ["cmHost", "timeoutSeconds", "autoRefreshMinutes", "autoRefreshShortestMinutes", "autoRefreshAllowed", "names"];
 
 const DEFAULT_TIMEOUT_SECONDS: u32 = 60;
 /// An hour: longer than any list takes, short enough to notice a hung server.
@@ -41,8 +40,9 @@ pub struct ViewerConfig {
     pub names: NameBook,
     /// `timeoutSeconds`: how long to wait for the CM server before giving up.
     pub timeout_seconds: u32,
-    /// `autoRefreshMinutes`: the automatic refresh of users who have not chosen one.
-    pub auto_refresh_minutes: u32,
+    /// `autoRefreshMinutes`, `autoRefreshShortestMinutes`, `autoRefreshAllowed`:
+    /// the automatic refresh users get and may choose.
+    pub auto_refresh: RefreshPolicy,
 }
 
 impl Default for ViewerConfig {
@@ -51,7 +51,7 @@ impl Default for ViewerConfig {
             cm_host: ConfiguredHost::PageOrigin,
             names: NameBook::default(),
             timeout_seconds: DEFAULT_TIMEOUT_SECONDS,
-            auto_refresh_minutes: 0,
+            auto_refresh: RefreshPolicy::default(),
         }
     }
 }
@@ -114,10 +114,24 @@ fn read_keys(keys: &Map<String, Value>) -> ConfigReading {
                 config.timeout_seconds = timeout.unwrap_or(DEFAULT_TIMEOUT_SECONDS);
             }
             "autoRefreshMinutes" => {
-                let described = "one of 0 (off), 1, 5 or 15";
-                let usable = |minutes: u32| AUTO_REFRESH_CHOICES.contains(&minutes);
-                config.auto_refresh_minutes = read_number(value, usable, key, described, &mut problems).unwrap_or(0);
+                let described = "one of 0 (off), 1, 5, 15, 30 or 60";
+                let usable = |minutes: u32| minutes == 0 || INTERVAL_CHOICES.contains(&minutes);
+                let minutes = read_number(value, usable, key, described, &mut problems);
+                config.auto_refresh.default_minutes = minutes.unwrap_or(0);
             }
+            "autoRefreshShortestMinutes" => {
+                let described = "a whole number of minutes from 1 to 1440";
+                let usable = |minutes: u32| (1..=LONGEST_SHORTEST_MINUTES).contains(&minutes);
+                let minutes = read_number(value, usable, key, described, &mut problems);
+                config.auto_refresh.shortest_minutes = minutes.unwrap_or(RefreshPolicy::default().shortest_minutes);
+            }
+            "autoRefreshAllowed" => match value {
+                Value::Bool(allowed) => config.auto_refresh.allowed = *allowed,
+                other => problems.push(format!(
+                    "autoRefreshAllowed must be true or false, not {}; automatic refresh stays allowed.",
+                    describe(other)
+                )),
+            },
             "names" => config.names = read_names(value, &mut problems),
             unknown => {
                 let mut problem = unknown_key(unknown, &KEYS, "");
@@ -129,6 +143,19 @@ fn read_keys(keys: &Map<String, Value>) -> ConfigReading {
                 problems.push(problem);
             }
         }
+    }
+    let policy = config.auto_refresh;
+    if policy.allowed && policy.default_minutes != 0 && policy.default_minutes < policy.shortest_minutes {
+        let in_force = policy.in_force(None);
+        problems.push(format!(
+            "autoRefreshMinutes ({}) is shorter than autoRefreshShortestMinutes ({}); users who have not chosen get {}.",
+            policy.default_minutes,
+            policy.shortest_minutes,
+            match in_force {
+                0 => "no automatic refresh".to_owned(),
+                minutes => format!("one every {minutes} minutes"),
+            }
+        ));
     }
     ConfigReading { config, problems }
 }
@@ -302,7 +329,8 @@ mod tests {
         assert_eq!(reading.problems, Vec::<String>::new());
         let config = reading.config;
         assert_eq!(config.cm_host, ConfiguredHost::Address("https://cm.contoso.com".into()));
-        assert_eq!((config.timeout_seconds, config.auto_refresh_minutes), (120, 5));
+        let refresh = RefreshPolicy { allowed: true, shortest_minutes: 5, default_minutes: 15 };
+        assert_eq!((config.timeout_seconds, config.auto_refresh), (120, refresh));
         assert_eq!(config.names.status(RequestStatus::from(42)).text, "Archived");
         assert_eq!(config.names.request_type(RequestType::from(12)).origin, NameOrigin::Configured);
         assert_eq!(config.names.data_collection_flags(0x20).to_string(), "SubscriberProvided");
@@ -371,14 +399,43 @@ mod tests {
 
     #[test]
     fn auto_refresh_is_off_unless_configured_with_an_offered_choice() {
-        assert_eq!(read("{}").config.auto_refresh_minutes, 0);
-        assert_eq!(read(r#"{"autoRefreshMinutes": 15}"#).config.auto_refresh_minutes, 15);
+        assert_eq!(read("{}").config.auto_refresh, RefreshPolicy::default());
+        assert_eq!(read(r#"{"autoRefreshMinutes": 15}"#).config.auto_refresh.default_minutes, 15);
         for bad in ["10", "true", "\"5\""] {
             let reading = read(&format!(r#"{{"autoRefreshMinutes": {bad}}}"#));
-            assert_eq!(reading.config.auto_refresh_minutes, 0, "{bad}");
+            assert_eq!(reading.config.auto_refresh.default_minutes, 0, "{bad}");
             assert_eq!(reading.problems.len(), 1, "{bad}: {:?}", reading.problems);
-            assert!(reading.problems[0].starts_with("autoRefreshMinutes must be one of 0 (off), 1, 5 or 15, not"));
+            assert!(reading.problems[0].starts_with("autoRefreshMinutes must be one of 0 (off), 1, 5, 15, 30 or 60"));
         }
+    }
+
+    #[test]
+    fn the_administrator_sets_the_shortest_interval_or_turns_automatic_refresh_off() {
+        let limited = read(r#"{"autoRefreshShortestMinutes": 15, "autoRefreshMinutes": 30}"#);
+        assert_eq!(limited.problems, Vec::<String>::new());
+        assert_eq!(limited.config.auto_refresh.offered(), [0, 15, 30, 60]);
+        let off = read(r#"{"autoRefreshAllowed": false, "autoRefreshMinutes": 5}"#).config.auto_refresh;
+        assert_eq!((off.offered(), off.in_force(None), off.in_force(Some(1))), (vec![0], 0, 0));
+        for (bad, problem) in [
+            (r#"{"autoRefreshShortestMinutes": 0}"#, "autoRefreshShortestMinutes must be a whole number of minutes"),
+            (r#"{"autoRefreshShortestMinutes": 1441}"#, "autoRefreshShortestMinutes must be a whole number of minutes"),
+            (r#"{"autoRefreshAllowed": "no"}"#, "autoRefreshAllowed must be true or false, not"),
+        ] {
+            let reading = read(bad);
+            assert_eq!(reading.config.auto_refresh, RefreshPolicy::default(), "{bad}");
+            assert!(reading.problems.len() == 1 && reading.problems[0].starts_with(problem), "{:?}", reading.problems);
+        }
+    }
+
+    #[test]
+    fn a_default_shorter_than_the_shortest_allowed_is_lengthened_and_said() {
+        let reading = read(r#"{"autoRefreshMinutes": 1, "autoRefreshShortestMinutes": 10}"#);
+        assert_eq!(reading.config.auto_refresh.in_force(None), 15);
+        assert_eq!(
+            reading.problems,
+            ["autoRefreshMinutes (1) is shorter than autoRefreshShortestMinutes (10); users who have not chosen get \
+              one every 15 minutes."]
+        );
     }
 
     #[test]
@@ -407,7 +464,8 @@ mod tests {
             [
                 "cmhost is not a setting (ignored): did you mean cmHost? The viewer asks no server until it is fixed.",
                 "names.Status is not a setting (ignored): did you mean names.status?",
-                "refresh is not a setting (ignored); the settings are cmHost, timeoutSeconds, autoRefreshMinutes, names.",
+                "refresh is not a setting (ignored); the settings are cmHost, timeoutSeconds, autoRefreshMinutes, \
+                 autoRefreshShortestMinutes, autoRefreshAllowed, names.",
             ]
         );
     }

@@ -3,6 +3,7 @@
 //! The Leptos components only wire signals to what is here and render the
 //! result, so every rule about what a user sees is tested natively.
 //!
+//! - [`auto_refresh`]: when the page asks again by itself, and how it backs off.
 //! - [`columns`]: the table's columns, their headers and cell text.
 //! - [`sorting`]: the sort order a user chose and the row order it gives.
 //! - [`config`]: the runtime `config.json`.
@@ -15,6 +16,7 @@
 //! - [`store`]: the requests of one answer as they arrive, indexed for search and sorting.
 //! - [`time`]: dates in the user's time zone.
 
+pub mod auto_refresh;
 pub mod columns;
 pub mod config;
 pub mod detail;

@@ -58,6 +58,13 @@ pub fn local_text(date: &CmDate, clock: &dyn LocalClock) -> String {
     datetime_text(local_datetime(*instant, clock))
 }
 
+/// `10:37`: the time of day at `instant` in the user's time, as the page
+/// says when the rows shown last came from the server.
+pub fn clock_text(instant: Timestamp, clock: &dyn LocalClock) -> String {
+    let time = local_datetime(instant, clock);
+    format!("{:02}:{:02}", time.hour(), time.minute())
+}
+
 /// The day of `date` in the user's time, if it is set and readable.
 pub fn local_day(date: &CmDate, clock: &dyn LocalClock) -> Option<jiff::civil::Date> {
     Some(local_datetime(date.instant()?, clock).date())
@@ -81,6 +88,14 @@ mod tests {
         assert_eq!(local_text(&date, &FixedOffset(2 * 3600)), "2015-07-08 01:36:21");
         assert_eq!(local_text(&CmDate::NotSet, &FixedOffset(3600)), "not set");
         assert_eq!(local_text(&CmDate::parse("soon"), &FixedOffset(3600)), "soon (not a date)");
+    }
+
+    #[test]
+    fn times_of_day_read_in_local_time() {
+        let instant: Timestamp = "2015-07-07T23:06:21.93Z".parse().unwrap();
+        assert_eq!(clock_text(instant, &FixedOffset(0)), "23:06");
+        assert_eq!(clock_text(instant, &FixedOffset(2 * 3600)), "01:06");
+        assert_eq!(clock_text(instant, &FixedOffset(-(5 * 3600 + 1800))), "17:36");
     }
 
     /// UTC+1 until 2020-03-29T01:00:00Z, then UTC+2, counting the calls.
