@@ -11,10 +11,10 @@ pub fn package_name() -> String {
     format!("cm-request-viewer-{}", env!("CARGO_PKG_VERSION"))
 }
 
-/// Sets `host` as `cmHost` in `dist/config.json` and adds its origin to
+/// Sets `host` as `cmHost` in `dist/config.json` and adds it to
 /// `connect-src` in `dist/web.config`, the two places that must agree.
 pub fn set_cm_host(dist: &Path, host: &str) -> Result<(), String> {
-    let host = viewer_core::config::validate_host(host)?;
+    let host = deployable_origin(host)?;
     let config_path = dist.join("config.json");
     let mut config: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&read(&config_path)?)
         .map_err(|error| format!("{} is not a JSON object: {error}", config_path.display()))?;
@@ -28,9 +28,56 @@ pub fn set_cm_host(dist: &Path, host: &str) -> Result<(), String> {
     if web_config.matches(self_only).count() != 1 {
         return Err(format!("{} must hold `{self_only}` once, to add the CM host to", web_config_path.display()));
     }
-    // A Content-Security-Policy source with a path would allow that path only.
+    write(&web_config_path, &web_config.replace(self_only, &format!("connect-src 'self' {host};")))
+}
+
+/// Checks that `text` can be written as it is into `config.json`, into
+/// web.config's XML and into its Content-Security-Policy: an `http(s)://`
+/// origin (a policy source with a path allows that path only), whose server
+/// name is a DNS name or an IP address (IPv6 in brackets), with a port or not.
+/// Returns it without a trailing slash.
+fn deployable_origin(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    let refused = |why: &str| Err(format!("--cm-host \u{201c}{text}\u{201d} cannot be used: {why}"));
+    if let Some(character) = text.chars().find(|c| "<>&\"".contains(*c)) {
+        return refused(&format!("{character} would break web.config, which is XML."));
+    }
+    if let Some(character) = text.chars().find(|c| c.is_whitespace() || "';,".contains(*c)) {
+        let shown = if character.is_whitespace() { "a space".to_owned() } else { character.to_string() };
+        return refused(&format!("{shown} would break the Content-Security-Policy in web.config."));
+    }
+    let host = viewer_core::config::validate_host(text).map_err(|why| format!("--cm-host {why}"))?;
     let origin = viewer_core::config::origin_of(&host);
-    write(&web_config_path, &web_config.replace(self_only, &format!("connect-src 'self' {origin};")))
+    if origin != host {
+        return refused(&format!(
+            "give the CM server's origin only, such as {origin}, without a path: the viewer adds \
+             /CertificateManagement/api/v1.0/ itself."
+        ));
+    }
+    let authority = &origin[origin.find("://").map_or(0, |at| at + 3)..];
+    let name_end = match authority.find(']') {
+        Some(bracket) => bracket + 1,
+        None => authority.find(':').unwrap_or(authority.len()),
+    };
+    let (name, port) = authority.split_at(name_end);
+    let port_usable = port.is_empty()
+        || port.strip_prefix(':').is_some_and(|digits| {
+            digits.bytes().all(|b| b.is_ascii_digit()) && digits.parse::<u16>().is_ok_and(|port| port > 0)
+        });
+    if !port_usable {
+        return refused("the port after the server's name must be a number from 1 to 65535.");
+    }
+    let name_usable = match name.strip_prefix('[').and_then(|inner| inner.strip_suffix(']')) {
+        Some(address) => address.parse::<std::net::Ipv6Addr>().is_ok(),
+        None => !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'),
+    };
+    if !name_usable {
+        return refused(
+            "the server's name may hold only letters, digits, - and . (an international name in its xn-- \
+             form), or be an IP address (IPv6 in brackets).",
+        );
+    }
+    Ok(host)
 }
 
 /// Writes every file under `folder` into the zip `destination`, inside one
@@ -106,11 +153,56 @@ mod tests {
     }
 
     #[test]
-    fn a_host_with_a_path_is_allowed_by_its_origin() {
+    fn origins_of_every_form_are_taken_as_they_are() {
+        for (given, written) in [
+            ("https://cm.contoso.com", "https://cm.contoso.com"),
+            (" HTTPS://CM-01.Contoso.com:8443/ ", "HTTPS://CM-01.Contoso.com:8443"),
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("https://[fe80::1]:443", "https://[fe80::1]:443"),
+            ("https://[::1]", "https://[::1]"),
+            ("https://xn--bcher-kva.example", "https://xn--bcher-kva.example"),
+        ] {
+            assert_eq!(deployable_origin(given), Ok(written.to_owned()), "{given}");
+        }
+    }
+
+    #[test]
+    fn hosts_that_would_break_web_config_or_the_policy_are_refused_and_nothing_is_written() {
+        for (given, why) in [
+            ("https://cm\"/><add name=\"x", "\" would break web.config, which is XML."),
+            ("https://cm<x>", "< would break web.config, which is XML."),
+            ("https://cm&amp;", "& would break web.config, which is XML."),
+            ("https://cm'self'", "' would break the Content-Security-Policy in web.config."),
+            ("https://cm script-src *", "a space would break the Content-Security-Policy in web.config."),
+            ("https://cm;script-src", "; would break the Content-Security-Policy in web.config."),
+            ("https://cm,https://evil", ", would break the Content-Security-Policy in web.config."),
+            ("https://cm\tx", "a space would break the Content-Security-Policy in web.config."),
+            ("https://cm.contoso.com/sub", "give the CM server's origin only, such as https://cm.contoso.com, without"),
+            ("https://cm/CertificateManagement/api/v1.0/", "give the CM server's origin only, such as https://cm,"),
+            ("https://cm?x=1", "must not contain ? or #."),
+            ("https://cm#top", "must not contain ? or #."),
+            ("https://admin@cm", "a user name."),
+            ("ftp://cm", "only https:// and http://"),
+            ("cm.contoso.com", "must start with https:// or http://"),
+            ("https://cm:http", "the port after the server's name must be a number from 1 to 65535."),
+            ("https://cm:65536", "the port after the server's name must be a number from 1 to 65535."),
+            ("https://cm:+80", "the port after the server's name must be a number from 1 to 65535."),
+            ("https://cm:", "the port after the server's name must be a number from 1 to 65535."),
+            ("https://:8080", "the server's name may hold only"),
+            ("https://*.contoso.com", "the server's name may hold only"),
+            ("https://b\u{fc}cher.example", "the server's name may hold only"),
+            ("https://[fe80::zz]", "the server's name may hold only"),
+            ("https://cm]", "the server's name may hold only"),
+        ] {
+            let message = deployable_origin(given).unwrap_err();
+            assert!(message.starts_with("--cm-host \u{201c}"), "{given}: {message}");
+            assert!(message.contains(why), "{given}: {message}");
+        }
         let folder = built_folder();
-        set_cm_host(folder.path(), "http://cm:8080/sub").unwrap();
-        let web_config = read(&folder.path().join("web.config")).unwrap();
-        assert!(web_config.contains("connect-src 'self' http://cm:8080; base-uri"), "{web_config}");
+        let before = (read(&folder.path().join("config.json")), read(&folder.path().join("web.config")));
+        assert!(set_cm_host(folder.path(), "https://cm\"x").is_err());
+        let after = (read(&folder.path().join("config.json")), read(&folder.path().join("web.config")));
+        assert_eq!(before, after, "a refused host changes no file");
     }
 
     #[test]
