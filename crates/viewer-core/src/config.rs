@@ -173,12 +173,38 @@ fn read_host(value: &Value, problems: &mut Vec<String>) -> ConfiguredHost {
         return ConfiguredHost::PageOrigin;
     }
     match validate_host(text) {
-        Ok(address) => ConfiguredHost::Address(address),
+        Ok(address) => {
+            problems.extend(unencrypted_host_warning(&address));
+            ConfiguredHost::Address(address)
+        }
         Err(why) => {
             problems.push(format!("cmHost: {why} The viewer asks no server until it is fixed."));
             ConfiguredHost::Unusable
         }
     }
+}
+
+/// A warning for a host asked over plain `http://`, which is still used: its
+/// answers cross the network readable and changeable, and a viewer opened over
+/// `https://` is not let through to it. None for this computer itself
+/// (`localhost`, `127.0.0.0/8`, `[::1]`), which tests and demonstrations use
+/// and whose traffic never leaves it.
+fn unencrypted_host_warning(address: &str) -> Option<String> {
+    let (scheme, rest) = address.split_once("://")?;
+    let authority = rest.split('/').next().unwrap_or_default();
+    let name_end = authority.find(']').map_or_else(|| authority.find(':').unwrap_or(authority.len()), |at| at + 1);
+    let name = &authority[..name_end];
+    let loopback = name.eq_ignore_ascii_case("localhost")
+        || name == "[::1]"
+        || name.parse::<std::net::Ipv4Addr>().is_ok_and(|address| address.is_loopback());
+    (scheme.eq_ignore_ascii_case("http") && !loopback).then(|| {
+        format!(
+            "cmHost: {address} is not encrypted (http:// instead of https://): requests and the CM server's answers \
+             cross the network where others can read or change them, and browsers block it for a viewer opened \
+             with https://. The viewer still uses it; the administrator should change it to the CM server's \
+             https:// address."
+        )
+    })
 }
 
 /// A whole number that is `usable`, or `None` with a problem saying what `key` must be.
@@ -359,6 +385,39 @@ mod tests {
         ] {
             let message = validate_host(bad).unwrap_err();
             assert!(message.contains(why), "{bad}: {message}");
+        }
+    }
+
+    #[test]
+    fn an_unencrypted_host_is_used_with_a_warning_unless_it_is_this_computer() {
+        for host in ["http://cm.contoso.com", "HTTP://cm.contoso.com:8080/", "http://10.1.2.3", "http://[fe80::1]:80"] {
+            let reading = read(&format!(r#"{{"cmHost": "{host}"}}"#));
+            let address = host.trim_end_matches('/');
+            assert_eq!(reading.config.cm_host, ConfiguredHost::Address(address.into()), "{host}: still used");
+            assert_eq!(
+                reading.problems,
+                [format!(
+                    "cmHost: {address} is not encrypted (http:// instead of https://): requests and the CM server's \
+                     answers cross the network where others can read or change them, and browsers block it for a \
+                     viewer opened with https://. The viewer still uses it; the administrator should change it to \
+                     the CM server's https:// address."
+                )]
+            );
+        }
+        for quiet in [
+            "https://cm.contoso.com",
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3",
+            "http://localhost",
+            "http://LocalHost:3000/",
+            "http://[::1]:8080",
+            "https://10.1.2.3",
+        ] {
+            let reading = read(&format!(r#"{{"cmHost": "{quiet}"}}"#));
+            assert_eq!(reading.problems, Vec::<String>::new(), "{quiet}");
+        }
+        for lookalike in ["http://localhost.contoso.com", "http://127.0.0.1.contoso.com", "http://127.0.0.1.nip.io"] {
+            assert_eq!(read(&format!(r#"{{"cmHost": "{lookalike}"}}"#)).problems.len(), 1, "{lookalike}");
         }
     }
 
