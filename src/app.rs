@@ -1,25 +1,24 @@
 //! The page: reads the settings, then shows what the CM server answers to the
 //! user's question, or says why it cannot.
 
-use crate::api::{HostSource, LoadError, Settings, fetch_profile_templates, load_settings};
+use crate::api::{HostSource, LoadError, Settings, load_settings};
+use crate::asking::Asking;
 use crate::choices::Choices;
 use crate::components::{
-    ColumnChooser, ConfigProblems, NarrowingPanel, QueryForm, RefreshControls, RequestDetail, RequestTable,
-    SettingsPanel, StatusChart,
+    ColumnChooser, ConfigProblems, NarrowingPanel, QueryForm, RefreshControls, RefreshStatus, RequestDetail,
+    RequestTable, SettingsPanel, StatusChart,
 };
 use crate::download::save_file;
 use crate::history::view_in_url;
-use crate::loading::{Loading, Outcome, Reveal, load_requests};
+use crate::live_answer::{LiveAnswer, OnScreen, Outcome};
 use crate::preferences::remembered_host;
 use crate::timing::mark;
-use cm_model::{ElementFailure, ProfileTemplate};
+use cm_model::ElementFailure;
 use leptos::prelude::*;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use viewer_core::export::{to_csv, to_json};
 use viewer_core::progress::Progress;
-use viewer_core::query::ServerQuery;
-use viewer_core::store::{RequestStore, keep_narrowed};
+use viewer_core::store::keep_narrowed;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -98,158 +97,102 @@ fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
     let choices = Choices::from_view(view_in_url());
     choices.mirror_in_url();
     let query = choices.query;
-    let progress = RwSignal::new(None::<Progress>);
-    // Asked at the same time as the first list, and once per host: names only,
-    // so a failure shows GUIDs rather than an error. Kept in a stored value, not
-    // a resource: a resource awaited by the list's would ask for the list again.
-    let templates = StoredValue::new(None::<Arc<Vec<ProfileTemplate>>>);
-    // Each load has a number; a load goes on only while it is the latest and the page is shown.
-    let latest_load = Arc::new(AtomicU64::new(0));
-    let last_query = StoredValue::new(None::<ServerQuery>);
-    on_cleanup({
-        let latest_load = latest_load.clone();
-        move || {
-            latest_load.fetch_add(1, Ordering::Relaxed);
-        }
-    });
-    let answer = {
-        let settings = settings.clone();
-        LocalResource::new(move || {
-            let (settings, latest_load) = (settings.clone(), latest_load.clone());
-            let query = query.get();
-            let this_load = latest_load.fetch_add(1, Ordering::Relaxed) + 1;
-            let reveal = match last_query.get_value() {
-                Some(last) if last == query => Reveal::Complete,
-                _ => Reveal::FirstRows,
-            };
-            last_query.set_value(Some(query));
-            async move {
-                let names = async {
-                    let templates = match templates.get_value() {
-                        Some(known) => known,
-                        None => {
-                            let fetched =
-                                Arc::new(fetch_profile_templates(&settings.host, settings.timeout_seconds).await);
-                            templates.set_value(Some(fetched.clone()));
-                            fetched
-                        }
-                    };
-                    Arc::new(settings.names.as_ref().clone().with_profile_templates(&templates))
-                };
-                let still_wanted = move || latest_load.load(Ordering::Relaxed) == this_load;
-                let loading = load_requests(&settings, &query, names, reveal, progress, still_wanted.clone()).await;
-                if loading.is_err() && still_wanted() {
-                    progress.set(None);
-                }
-                loading
-            }
-        })
-    };
+    let asking = Asking::new(settings.clone());
+    // Every question asked, the first one included; Back and Forward too.
+    Effect::new(move |_| asking.ask(query.get()));
+    on_cleanup(move || asking.stop());
+    let refresh = Callback::new(move |_| asking.ask(query.get_untracked()));
+    let next_try_ms = RwSignal::new(None);
+    let failure = move || asking.failure.get().map(|error| error_message(&error, move || refresh.run(())));
     view! {
         <div class="toolbar">
             <QueryForm query />
-            <RefreshControls
-                refresh=Callback::new(move |_| answer.refetch())
-                policy=settings.auto_refresh
-            />
+            <RefreshControls asking refresh policy=settings.auto_refresh next_try_ms />
+            <RefreshStatus asking next_try_ms />
         </div>
-        <Show when=move || progress.get().is_some()>{move || loading_message(progress.get())}</Show>
-        // Awaiting the resource (not reading it) is what lets Transition keep the
-        // previous answer, and the scroll position, until the new one is ready.
-        <Transition fallback=|| ()>
-            {move || {
-                let host = settings.host.clone();
-                Suspend::new(async move {
-                    match answer.await {
-                        Ok(loading) => view! { <Answer loading host choices /> }.into_any(),
-                        Err(error) => error_message(&error, move || answer.refetch()).into_any(),
-                    }
-                })
-            }}
-        </Transition>
+        <Show when=move || asking.is_loading()>{move || loading_message(asking.progress.get())}</Show>
+        {failure}
+        <Show when=move || asking.on_screen.is_some()>
+            <Answer on_screen=asking.on_screen host=settings.host.clone() choices />
+        </Show>
     }
 }
 
-/// The requests of one answer, growing while it loads: notes about what could
-/// not be read, the narrowing controls, the counts, the open request and the table.
+/// The requests of the answer on screen, growing while it loads, and
+/// replaced in place by a refresh: notes about what could not be read, the
+/// narrowing controls, the counts, the open request and the table.
 #[component]
-fn Answer(loading: Loading, host: String, choices: Choices) -> impl IntoView {
-    let Loading { store, shown, outcome } = loading;
-    let outcome_notes = move || outcome.with(|outcome| outcome.as_ref().map(outcome_notes));
-    if store.with_value(RequestStore::is_empty) {
-        return view! {
-            {outcome_notes}
-            <p class="message">"No requests match."</p>
-        }
-        .into_any();
-    }
-    Effect::new(|_| mark("cm:first-rows"));
+fn Answer(on_screen: OnScreen, host: String, choices: Choices) -> impl IntoView {
     let Choices { narrowing, sort, open, columns, .. } = choices;
-    let names = store.with_value(|store| store.names().clone());
+    // Every answer of a page is named alike (the templates are asked for once per page).
+    let names = on_screen.read(|store, _| store.names().clone());
+    let outcome_notes = move || on_screen.with(|answer| answer.with_outcome(|outcome| outcome.map(outcome_notes)));
     // Each of these is computed again only when its inputs change: a keystroke
     // narrows again but does not sort again; a sort does not search again.
-    let narrowed = Memo::new(move |_| {
-        let count = shown.get();
-        narrowing.with(|narrowing| store.with_value(|store| store.narrow(narrowing, count)))
-    });
-    let sorted = Memo::new(move |_| {
-        let count = shown.get();
-        sort.with(|order| store.with_value(|store| store.sorted(order, count)))
-    });
+    let narrowed =
+        Memo::new(move |_| narrowing.with(|narrowing| on_screen.read(|store, shown| store.narrow(narrowing, shown))));
+    let sorted = Memo::new(move |_| sort.with(|order| on_screen.read(|store, shown| store.sorted(order, shown))));
     let arranged = Memo::new(move |_| sorted.with(|sorted| narrowed.with(|narrowed| keep_narrowed(sorted, narrowed))));
-    let types = Memo::new(move |_| {
-        shown.track();
-        store.with_value(RequestStore::types)
+    let types = Memo::new(move |_| on_screen.read(|store, _| store.types()));
+    let statuses = Memo::new(move |_| on_screen.read(|store, _| store.statuses()));
+    let total = move || on_screen.read(|_, shown| shown);
+    let complete = move || on_screen.with(LiveAnswer::is_complete).unwrap_or(false);
+    // Marked once per answer, when its first rows are on screen.
+    Effect::new(move |marked: Option<Option<u64>>| {
+        let generation = on_screen.with(LiveAnswer::generation);
+        let marked = marked.flatten();
+        if generation != marked && total() > 0 {
+            mark("cm:first-rows");
+            return generation;
+        }
+        marked
     });
-    let statuses = Memo::new(move |_| {
-        shown.track();
-        store.with_value(RequestStore::statuses)
-    });
-    let total = move || shown.get();
     let summary = move || {
         let shown = narrowed.with(|narrowed| narrowed.positions.len());
-        match outcome.with(Option::is_some) {
+        match complete() {
             true => format!("{shown} of {} requests from {host}", total()),
             false => format!("{shown} of {} requests so far from {host}; more are arriving", total()),
         }
     };
     let export_csv = move |_| {
-        let csv = arranged.with(|shown| store.with_value(|store| to_csv(store.requests(), shown, store.names())));
+        let csv = arranged.with(|shown| on_screen.read(|store, _| to_csv(store.requests(), shown, store.names())));
         save_file("cm-requests.csv", "text/csv", &csv);
     };
     let export_json = move |_| {
-        let json = arranged.with(|shown| store.with_value(|store| to_json(store.requests(), shown)));
+        let json = arranged.with(|shown| on_screen.read(|store, _| to_json(store.requests(), shown)));
         save_file("cm-requests.json", "application/json", &json);
     };
     let detail = {
         let names = names.clone();
         move || {
             let id = open.get()?;
-            shown.track();
-            let request = store.with_value(|store| store.requests().iter().find(|request| request.uuid == id).cloned());
+            let request = on_screen
+                .read(|store, shown| store.requests()[..shown].iter().find(|request| request.uuid == id).cloned());
             Some(view! { <RequestDetail id request names=names.clone() open /> })
         }
     };
+    let nothing = move || complete() && total() == 0;
     view! {
         {outcome_notes}
-        <NarrowingPanel narrowing narrowed types statuses names=names.clone() />
-        <StatusChart narrowed names=names.clone() />
-        {detail}
-        <div class="list-header">
-            <p class="summary" aria-live="polite">
-                {summary}
-            </p>
-            <button type="button" on:click=export_csv>
-                "Export CSV"
-            </button>
-            <button type="button" on:click=export_json>
-                "Export JSON"
-            </button>
-            <ColumnChooser columns />
-        </div>
-        <RequestTable store positions=arranged columns sort open />
+        <Show when=move || !nothing() fallback=|| view! { <p class="message">"No requests match."</p> }>
+            <NarrowingPanel narrowing narrowed types statuses names=names.clone() />
+            <StatusChart narrowed names=names.clone() />
+            {detail.clone()}
+            <div class="list-header">
+                <p class="summary" aria-live="polite">
+                    {summary.clone()}
+                </p>
+                <button type="button" on:click=export_csv>
+                    "Export CSV"
+                </button>
+                <button type="button" on:click=export_json>
+                    "Export JSON"
+                </button>
+                <ColumnChooser columns />
+            </div>
+            <RequestTable on_screen positions=arranged columns sort open />
+        </Show>
     }
-    .into_any()
 }
 
 /// What the end of a load said beyond its rows: a download that stopped

@@ -6,6 +6,7 @@
 
 pub mod api;
 mod app;
+mod asking;
 mod browser_clock;
 mod choices;
 mod clipboard;
@@ -13,6 +14,7 @@ pub mod components;
 pub mod crash;
 mod download;
 mod history;
+mod live_answer;
 mod loading;
 pub mod policy_violations;
 mod preferences;

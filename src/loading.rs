@@ -1,17 +1,15 @@
 //! Loading one answer as it arrives: each chunk of the body is decoded into
-//! the answer's store at once, the page shows the first rows long before the
-//! last byte, and the browser gets the main thread back between slices of work.
+//! the answer's store at once, the page can show the first rows long before
+//! the last byte, and the browser gets the main thread back between slices of work.
 
 use crate::api::{Download, LoadError, Settings, request_list};
 use crate::browser_clock::BrowserClock;
+use crate::live_answer::{LiveAnswer, Outcome};
 use crate::timing::{LoadCost, mark, mark_loaded, now, yield_to_browser};
-use cm_model::{ElementFailure, Finished, NameBook, Request, ResponseDecoder, ResponseError};
-use leptos::prelude::*;
-use leptos::task::spawn_local;
+use cm_model::{Finished, NameBook, Request, ResponseDecoder, ResponseError};
 use std::sync::Arc;
 use viewer_core::progress::Progress;
 use viewer_core::query::ServerQuery;
-use viewer_core::store::RequestStore;
 use viewer_core::time::OncePerDay;
 
 /// How long the page may go without showing newly decoded rows: often
@@ -29,191 +27,165 @@ const SLICE_MS: f64 = 12.0;
 /// hands over a megabyte at once when the network is fast.
 const PIECE_BYTES: usize = 64 * 1024;
 
-/// An answer under way or complete. `shown` is how many of the requests in
-/// `store` the page shows: the store grows ahead of it while the load goes on,
-/// and everything on the page must agree on one count. `outcome` is set once
-/// the body has ended.
-#[derive(Clone, Copy)]
-pub struct Loading {
-    pub store: StoredValue<RequestStore>,
-    pub shown: RwSignal<usize>,
-    pub outcome: RwSignal<Option<Outcome>>,
+/// What a load tells the page that asked for it, and asks of it.
+pub trait LoadWatcher {
+    /// Whether the page still wants this load: it stops at once when not.
+    fn still_wanted(&self) -> bool;
+    /// More of the body has arrived.
+    fn received(&self, progress: Progress);
+    /// The answer has its first rows, shown; the rest is still arriving.
+    fn first_rows(&self, answer: &LiveAnswer);
 }
 
-/// How a load ended, beyond the requests it stored.
-#[derive(Clone, Debug, Default)]
-pub struct Outcome {
-    /// Elements that could not be read.
-    pub failures: Vec<ElementFailure>,
-    /// What is wrong with the list itself.
-    pub list_problem: Option<String>,
-    /// Why the body stopped before its end, after some requests had arrived.
-    pub interrupted: Option<LoadError>,
+/// How a load ended.
+pub enum Loaded {
+    /// The body has ended (perhaps early: see the answer's outcome).
+    Answer(LiveAnswer),
+    /// No request could be read, and why.
+    Failed(LoadError),
+    /// The page stopped wanting it; nothing of it may reach the page.
+    Stopped,
 }
 
-/// When a load's answer is shown.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Reveal {
-    /// As soon as there are rows: the rest arrives into the page.
-    FirstRows,
-    /// Once complete: a refresh replaces the rows shown in one step, so the
-    /// page neither shrinks nor jumps while it loads.
-    Complete,
-}
-
-/// Asks for the list and returns when `reveal` says, or with the whole answer
-/// when it ends first; the rest of the body goes on loading while
-/// `still_wanted` says so, reporting bytes received to `progress`. The list is
-/// asked for while `names` (which may wait for the server's template names)
-/// are still coming.
+/// Asks `settings`' host the question `query` and loads the answer, telling
+/// `watcher` as it goes. The list is asked for while `names` (which may wait
+/// for the server's template names) are still coming.
 pub async fn load_requests(
     settings: &Settings,
     query: &ServerQuery,
     names: impl Future<Output = Arc<NameBook>>,
-    reveal: Reveal,
-    progress: RwSignal<Option<Progress>>,
-    still_wanted: impl Fn() -> bool + 'static,
-) -> Result<Loading, LoadError> {
-    progress.set(Some(Progress::default()));
+    watcher: &impl LoadWatcher,
+) -> Loaded {
     let started = async {
         let download = request_list(settings, query).await;
         mark("cm:response-start");
         download
     };
     let (download, names) = futures::future::join(started, names).await;
-    let mut download = download?;
-    let loading = Loading {
-        store: StoredValue::new(RequestStore::new(names)),
-        shown: RwSignal::new(0),
-        outcome: RwSignal::new(None),
+    if !watcher.still_wanted() {
+        return Loaded::Stopped;
+    }
+    let mut download = match download {
+        Ok(download) => download,
+        Err(error) => return Loaded::Failed(error),
     };
     let mut intake = Intake {
         decoder: ResponseDecoder::new(download.status, download.content_type.as_deref()),
-        loading,
+        answer: LiveAnswer::new(names, *query),
         clock: OncePerDay::new(BrowserClock),
         decoding_ms: 0.0,
         storing_ms: 0.0,
     };
     let mut chunk = Vec::new();
-    // Decode only until there are rows: showing them comes first.
-    let unread = 'first_rows: loop {
-        let more = download.next_chunk(&mut chunk).await?;
-        if !still_wanted() {
-            // Another question was asked meanwhile; dropping the download stops it.
-            return Err(LoadError::Network { host: download.host().to_owned(), detail: "replaced".into() });
-        }
-        if !more {
-            let host = download.host().to_owned();
-            intake.finish(None, &download).map_err(|error| LoadError::Response { host, error })?;
-            progress.set(None);
-            return Ok(loading);
-        }
-        progress.set(Some(download.progress()));
-        for (at, piece) in chunk.chunks(PIECE_BYTES).enumerate() {
-            if intake.take(piece) {
-                break 'first_rows chunk[((at + 1) * PIECE_BYTES).min(chunk.len())..].to_vec();
-            }
-        }
-    };
-    intake.show_all();
-    let rest = load_the_rest(download, intake, unread, progress, still_wanted);
-    match reveal {
-        Reveal::FirstRows => spawn_local(rest),
-        Reveal::Complete => rest.await,
-    }
-    Ok(loading)
-}
-
-/// Loads the rest of the body, starting with the `unread` part of the chunk
-/// the first rows came from.
-async fn load_the_rest(
-    mut download: Download,
-    mut intake: Intake,
-    mut chunk: Vec<u8>,
-    progress: RwSignal<Option<Progress>>,
-    still_wanted: impl Fn() -> bool,
-) {
-    // The first rows are shown in the task that decoded them; go on in a new one.
-    yield_to_browser().await;
-    let (mut slice_start, mut last_shown, mut show_every) = (now(), now(), SHOW_EVERY_MS);
+    let mut pace = Pace::new();
     let interrupted = loop {
-        for piece in chunk.chunks(PIECE_BYTES) {
-            if !still_wanted() {
-                // Dropping the download stops it.
-                return;
-            }
-            intake.take(piece);
-            if now() - last_shown > show_every {
-                // In a task of its own, after the browser has had the main thread back.
-                yield_to_browser().await;
-                let started = now();
-                intake.show_all();
-                yield_to_browser().await;
-                show_every = SHOW_EVERY_MS.max((now() - started) * SHOWING_SHARE);
-                (last_shown, slice_start) = (now(), now());
-            } else if now() - slice_start > SLICE_MS {
-                yield_to_browser().await;
-                slice_start = now();
-            }
-        }
         let read = download.next_chunk(&mut chunk).await;
-        if !still_wanted() {
-            // Only the latest load may speak of progress; dropping the download stops it.
-            return;
+        if !watcher.still_wanted() {
+            // Dropping the download stops it.
+            return Loaded::Stopped;
         }
         match read {
-            Ok(true) => progress.set(Some(download.progress())),
+            Ok(true) => watcher.received(download.progress()),
             Ok(false) => break None,
             Err(error) => break Some(error),
         }
+        for piece in chunk.chunks(PIECE_BYTES) {
+            intake.take(piece);
+            if !pace.after_piece(&intake.answer, watcher).await {
+                return Loaded::Stopped;
+            }
+        }
     };
     mark("cm:last-byte");
-    // A list's end never fails, and only a list gets here.
-    let _ = intake.finish(interrupted, &download);
-    progress.set(None);
+    let host = download.host().to_owned();
+    match interrupted {
+        Some(error) if intake.answer.stored() == 0 => Loaded::Failed(error),
+        interrupted => match intake.finish(interrupted, &download) {
+            Ok(answer) => Loaded::Answer(answer),
+            Err(error) => Loaded::Failed(LoadError::Response { host, error }),
+        },
+    }
+}
+
+/// When a load shows what it decoded and gives the main thread back.
+struct Pace {
+    revealed: bool,
+    slice_start: f64,
+    last_shown: f64,
+    show_every: f64,
+}
+
+impl Pace {
+    fn new() -> Pace {
+        Pace { revealed: false, slice_start: now(), last_shown: now(), show_every: SHOW_EVERY_MS }
+    }
+
+    /// Shows the first rows as soon as there are any, then more rows every so
+    /// often, and yields to the browser after each slice; `false` once the
+    /// watcher no longer wants the load.
+    async fn after_piece(&mut self, answer: &LiveAnswer, watcher: &impl LoadWatcher) -> bool {
+        if !self.revealed {
+            if answer.stored() == 0 {
+                return true;
+            }
+            self.revealed = true;
+            answer.show_all();
+            watcher.first_rows(answer);
+            // The first rows are shown in the task that decoded them; go on in a new one.
+            yield_to_browser().await;
+            (self.slice_start, self.last_shown) = (now(), now());
+        } else if now() - self.last_shown > self.show_every {
+            // In a task of its own, after the browser has had the main thread back.
+            yield_to_browser().await;
+            if !watcher.still_wanted() {
+                return false;
+            }
+            let started = now();
+            answer.show_all();
+            yield_to_browser().await;
+            self.show_every = SHOW_EVERY_MS.max((now() - started) * SHOWING_SHARE);
+            (self.slice_start, self.last_shown) = (now(), now());
+        } else if now() - self.slice_start > SLICE_MS {
+            yield_to_browser().await;
+            self.slice_start = now();
+        }
+        watcher.still_wanted()
+    }
 }
 
 /// The decoding side of a load: chunks in, requests into the answer's store,
 /// and the main-thread time each part took.
 struct Intake {
     decoder: ResponseDecoder<Request>,
-    loading: Loading,
+    answer: LiveAnswer,
     clock: OncePerDay<BrowserClock>,
     decoding_ms: f64,
     storing_ms: f64,
 }
 
 impl Intake {
-    /// Decodes `chunk` into the store; whether it completed any request.
-    fn take(&mut self, chunk: &[u8]) -> bool {
+    /// Decodes `chunk` into the store.
+    fn take(&mut self, chunk: &[u8]) {
         let started = now();
         let requests = self.decoder.push(chunk);
         let decoded = now();
-        let any = !requests.is_empty();
-        self.loading.store.update_value(|store| store.extend(requests, &self.clock));
+        self.answer.extend(requests, &self.clock);
         self.decoding_ms += decoded - started;
         self.storing_ms += now() - decoded;
-        any
-    }
-
-    /// Lets the page show every request stored so far.
-    fn show_all(&self) {
-        self.loading.shown.set(self.loading.store.with_value(RequestStore::len));
     }
 
     /// Stores what the body's end completed, shows everything and marks the load's cost.
-    fn finish(self, interrupted: Option<LoadError>, download: &Download) -> Result<(), ResponseError> {
+    fn finish(self, interrupted: Option<LoadError>, download: &Download) -> Result<LiveAnswer, ResponseError> {
         let Finished { items, failures, list_problem } = self.decoder.finish()?;
-        let loading = self.loading;
-        loading.store.update_value(|store| store.extend(items, &self.clock));
-        loading.outcome.set(Some(Outcome { failures, list_problem, interrupted }));
-        loading.shown.set(loading.store.with_value(RequestStore::len));
+        let answer = self.answer;
+        answer.extend(items, &self.clock);
+        answer.finish(Outcome { failures, list_problem, interrupted });
         mark_loaded(LoadCost {
             decoding_ms: self.decoding_ms,
             storing_ms: self.storing_ms,
             body_bytes: download.progress().received,
-            requests: loading.store.with_value(RequestStore::len),
+            requests: answer.stored(),
         });
-        Ok(())
+        Ok(answer)
     }
 }

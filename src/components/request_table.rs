@@ -2,6 +2,7 @@
 
 use crate::browser_clock::BrowserClock;
 use crate::clipboard::copy_text;
+use crate::live_answer::{LiveAnswer, OnScreen};
 use cm_model::{NameBook, Request};
 use leptos::html;
 use leptos::prelude::*;
@@ -10,8 +11,8 @@ use leptos::wasm_bindgen::JsCast;
 use std::ops::Range;
 use uuid::Uuid;
 use viewer_core::columns::{Column, status_badge_class};
+use viewer_core::query::ServerQuery;
 use viewer_core::sorting::{Direction, SortOrder};
-use viewer_core::store::RequestStore;
 
 /// Height of a body row in CSS pixels; every row has it, which is what lets
 /// the table render only the rows in view.
@@ -28,8 +29,8 @@ const ASSUMED_VIEW_HEIGHT: f64 = 720.0;
 /// The share of the window the scroll area may take (`max-height: 75vh` in main.css).
 const VIEW_SHARE: f64 = 0.75;
 
-/// A `<table>` of the stored requests at `positions`, in that order, with
-/// numbers named by the store's names. Only the rows in view (and a few
+/// A `<table>` of the requests on screen at `positions`, in that order, with
+/// numbers named by the answer's names. Only the rows in view (and a few
 /// around them) are in the page, so 100 or 100,000 requests cost the same;
 /// spacer rows keep the scroll bar true, and `aria-rowcount` and
 /// `aria-rowindex` tell assistive technology where each row stands.
@@ -41,7 +42,7 @@ const VIEW_SHARE: f64 = 0.75;
 /// `columns` chosen are shown.
 #[component]
 pub fn RequestTable(
-    store: StoredValue<RequestStore>,
+    on_screen: OnScreen,
     #[prop(into)] positions: Signal<Vec<usize>>,
     #[prop(into)] columns: Signal<Vec<Column>>,
     #[prop(name = "sort")] order: RwSignal<SortOrder>,
@@ -116,21 +117,38 @@ pub fn RequestTable(
         scroll_to(target);
         focus_row.set(Some(target));
     };
-    // Each row in view: the request's position in the store, and the row's place in the table.
+    // A new question starts at its first row; a refresh keeps the place.
+    Effect::new(move |asked: Option<Option<ServerQuery>>| {
+        let question = on_screen.with(|answer| answer.question());
+        if asked.is_some_and(|asked| asked != question)
+            && let Some(scroller) = scroller.get_untracked()
+        {
+            scroller.set_scroll_top(0);
+            measure();
+        }
+        question
+    });
+    // Each row in view: its answer, the request's position in it, and the row's place in the table.
     let in_view_rows = move || {
         let range = in_view.get();
+        let generation = on_screen.with(LiveAnswer::generation);
         positions.with(|positions| {
-            positions.get(range.clone()).unwrap_or_default().iter().copied().zip(range).collect::<Vec<_>>()
+            let in_view = positions.get(range.clone()).unwrap_or_default().iter().copied().zip(range);
+            in_view.map(|(position, row)| (generation, position, row)).collect::<Vec<_>>()
         })
     };
     // Keyed, so that a row still in view keeps its elements (and the focus in
     // them) when the view scrolls or more requests arrive; a stored request
-    // never changes. Other columns make every row anew.
+    // never changes, but another answer's request at the same position is another.
+    // Other columns make every row anew.
     let rows = move || {
         let columns = columns.get();
-        let names = store.with_value(|store| store.names().clone());
-        let row = move |(position, row): (usize, usize)| {
-            store.with_value(|store| request_row(&store.requests()[position], row, &names, &columns, open))
+        let names = on_screen.read(|store, _| store.names().clone());
+        let row = move |(_, position, row): (Option<u64>, usize, usize)| {
+            on_screen.read(|store, _| {
+                let request = store.requests().get(position)?;
+                Some(request_row(request, row, &names, &columns, open))
+            })
         };
         view! { <For each=in_view_rows key=|&in_view_row| in_view_row children=row /> }
     };

@@ -319,6 +319,45 @@ impl Browser {
         serde_json::from_value(self.evaluate(&script).await).expect("rows of strings")
     }
 
+    /// Runs `script` in every page this browser opens from now on, before the page's own scripts.
+    pub async fn before_every_page(&self, script: &str) {
+        self.devtools("Page.addScriptToEvaluateOnNewDocument", json!({ "source": script })).await;
+    }
+
+    /// Records, from the next page on, every error the page reports (console
+    /// errors, which a Rust panic writes, uncaught exceptions, rejected
+    /// promises); [`Browser::problems`] reads them.
+    pub async fn record_problems(&self) {
+        self.before_every_page(
+            "window.cmProblems = []; const reportError = console.error.bind(console);\
+             console.error = (...parts) => { window.cmProblems.push(parts.map(String).join(' ')); reportError(...parts); };\
+             addEventListener('error', event => window.cmProblems.push('uncaught: ' + event.message));\
+             addEventListener('unhandledrejection', event => window.cmProblems.push('rejected: ' + event.reason));",
+        )
+        .await;
+    }
+
+    /// What the page reported since it opened (see [`Browser::record_problems`]),
+    /// and the text of the crash panel a panic shows.
+    pub async fn problems(&self) -> Vec<String> {
+        let script = "const crash = document.querySelector('.crash');\
+                      return (window.cmProblems || []).concat(crash ? ['crash panel: ' + crash.textContent] : []);";
+        serde_json::from_value(self.evaluate(script).await).expect("a list of problems")
+    }
+
+    /// Makes timers of whole minutes, from the next page on, run 600 times
+    /// sooner (a minute in a tenth of a second), so that automatic refreshes
+    /// can be watched in a test. Other delays are kept: a page's timeout must
+    /// then not be whole minutes.
+    pub async fn compress_minutes(&self) {
+        self.before_every_page(
+            "const setTimer = window.setTimeout.bind(window);\
+             window.setTimeout = (run, delay, ...rest) =>\
+               setTimer(run, delay > 0 && delay % 60000 === 0 ? delay / 600 : delay, ...rest);",
+        )
+        .await;
+    }
+
     /// Saves what the page shows as `target/screenshots/{name}.png`.
     pub async fn screenshot(&self, name: &str) {
         let png = self.client.screenshot().await.expect("a screenshot");

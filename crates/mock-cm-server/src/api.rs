@@ -86,6 +86,8 @@ pub struct Behaviour {
     /// How many calls answer as `answer` says before the server recovers and
     /// answers normally; `None` for all of them.
     pub fail_times: Option<usize>,
+    /// How many calls answer normally before `answer` takes over; `None` for none.
+    pub fail_after: Option<usize>,
     /// Wait before answering.
     pub delay: Duration,
     /// Pause between body chunks.
@@ -99,7 +101,7 @@ pub struct Behaviour {
 
 /// The API routes, below the `/CertificateManagement/api/v1.0` prefix.
 pub fn router(requests: Vec<Request>, behaviour: Behaviour) -> Router {
-    let Behaviour { answer, fail_times, delay, chunk_delay, break_after_chunks, templates } = behaviour;
+    let Behaviour { answer, fail_times, fail_after, delay, chunk_delay, break_after_chunks, templates } = behaviour;
     let calls = Arc::new(AtomicUsize::new(0));
     let written = write_elements(&requests, answer);
     let requests = requests.into_iter().zip(written).collect();
@@ -108,10 +110,9 @@ pub fn router(requests: Vec<Request>, behaviour: Behaviour) -> Router {
         .route("/requests/{id}", get(one_request))
         .route("/profiletemplates", get(move |state| list_templates(state, templates)))
         .layer(axum::middleware::from_fn(move |request, next| {
-            let answer = match fail_times {
-                Some(times) if calls.fetch_add(1, Ordering::SeqCst) >= times => Answer::Normal,
-                _ => answer,
-            };
+            let call = calls.fetch_add(1, Ordering::SeqCst);
+            let failing = fail_times.is_none_or(|times| call < times) && fail_after.is_none_or(|after| call >= after);
+            let answer = if failing { answer } else { Answer::Normal };
             fail_as(answer, delay, request, next)
         }))
         .with_state(Arc::new(Store { requests, chunk_delay, break_after_chunks }))

@@ -51,6 +51,10 @@ pub struct ServerOptions {
     /// Answer as `--answer` says only this many times, then normally (a passing failure).
     #[arg(long)]
     pub fail_times: Option<usize>,
+    /// Answer this many calls normally, then as `--answer` says (a server that goes down
+    /// while the viewer is open).
+    #[arg(long)]
+    pub fail_after: Option<usize>,
     /// Milliseconds between 64 KB chunks of a body, as a slow network would make.
     #[arg(long, default_value_t = 0)]
     pub body_chunk_delay_ms: u64,
@@ -77,6 +81,7 @@ pub fn router(options: &ServerOptions) -> Router {
     let behaviour = api::Behaviour {
         answer: options.answer,
         fail_times: options.fail_times,
+        fail_after: options.fail_after,
         delay: Duration::from_millis(options.response_delay_ms),
         chunk_delay: Duration::from_millis(options.body_chunk_delay_ms),
         break_after_chunks: options.break_after_chunks,

@@ -382,3 +382,20 @@ async fn the_app_files_are_behind_neither_cors_nor_sign_in() {
     assert_eq!(cors_headers(&response), Vec::<String>::new());
     std::fs::remove_dir_all(&app_dir).unwrap();
 }
+
+#[tokio::test]
+async fn a_server_can_go_down_after_some_calls_and_come_back_after_more() {
+    const LIST: &str = "/CertificateManagement/api/v1.0/requests";
+    let statuses = |arguments: &'static [&'static str]| async move {
+        let app = router(&options(arguments));
+        let mut statuses = Vec::new();
+        for _ in 0..5 {
+            let response = app.clone().oneshot(HttpRequest::get(LIST).body(Body::empty()).unwrap()).await.unwrap();
+            statuses.push(response.status().as_u16());
+        }
+        statuses
+    };
+    assert_eq!(statuses(&["--answer", "server-error", "--fail-after", "2"]).await, [200, 200, 500, 500, 500]);
+    const PASSING: &[&str] = &["--answer", "server-error", "--fail-after", "1", "--fail-times", "3"];
+    assert_eq!(statuses(PASSING).await, [200, 500, 500, 200, 200], "fails from the second call to the third");
+}

@@ -243,7 +243,8 @@ impl Word {
 }
 
 /// The result of narrowing: which rows remain, and the counts for the choices.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Nothing remains of no requests (the default).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Narrowed {
     /// Positions of the requests that remain, in their original order.
     pub positions: Vec<usize>,

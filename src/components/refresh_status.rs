@@ -1,0 +1,42 @@
+//! How old the rows on screen are: when they arrived, and, after a refresh
+//! that failed, that they are from then and when the viewer tries again.
+
+use crate::asking::Asking;
+use crate::browser_clock::BrowserClock;
+use cm_model::Timestamp;
+use leptos::prelude::*;
+use viewer_core::time::clock_text;
+
+/// "Updated at 10:37" for the rows on screen; after a failed refresh, a
+/// warning that says why, that the rows shown are from 10:37, and when the
+/// next automatic try is (`next_try_ms`).
+#[component]
+pub fn RefreshStatus(asking: Asking, next_try_ms: RwSignal<Option<f64>>) -> impl IntoView {
+    let updated = move || {
+        let at = asking.updated_at_ms.get()?;
+        Some(view! { <p class="updated">{format!("Updated at {}", time_of_day(at))}</p> })
+    };
+    let failed = move || {
+        let failed = asking.failed_refresh.get()?;
+        let since = asking.updated_at_ms.get().map(time_of_day).unwrap_or_default();
+        let next = match next_try_ms.get() {
+            Some(at) => format!(" The viewer tries again at {}.", time_of_day(at)),
+            None => " Refresh asks again.".to_owned(),
+        };
+        Some(view! {
+            <div class="message warning refresh-failed" role="alert">
+                <p>{format!("Refreshing failed at {}. The rows shown are from {since}.{next}", time_of_day(failed.at_ms))}</p>
+                <p>{failed.error.to_string()}</p>
+            </div>
+        })
+    };
+    view! {
+        {updated}
+        {failed}
+    }
+}
+
+/// `10:37` in the user's time, from milliseconds since 1970.
+fn time_of_day(at_ms: f64) -> String {
+    Timestamp::from_millisecond(at_ms as i64).map(|at| clock_text(at, &BrowserClock)).unwrap_or_default()
+}

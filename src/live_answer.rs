@@ -1,0 +1,149 @@
+//! One answer of the CM server, shared by the load that fills it and the page
+//! that shows it.
+//!
+//! Its reactive parts are reference-counted (`Arc…`), not owned by a reactive
+//! scope: an answer lives exactly as long as something holds it, the load
+//! that is filling it or the page that shows it. An answer created inside a
+//! load therefore cannot be disposed while it is still on screen, which is
+//! what broke the page when a refresh ran while the user worked in it.
+
+use crate::api::LoadError;
+use cm_model::{ElementFailure, NameBook, Request};
+use leptos::prelude::*;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use viewer_core::query::ServerQuery;
+use viewer_core::store::RequestStore;
+use viewer_core::time::LocalClock;
+
+/// How a load ended, beyond the requests it stored.
+#[derive(Clone, Debug, Default)]
+pub struct Outcome {
+    /// Elements that could not be read.
+    pub failures: Vec<ElementFailure>,
+    /// What is wrong with the list itself.
+    pub list_problem: Option<String>,
+    /// Why the body stopped before its end, after some requests had arrived.
+    pub interrupted: Option<LoadError>,
+}
+
+/// The requests of one answer, as they arrive. The store grows ahead of what
+/// the page shows: `shown` is the count everything on the page agrees on.
+#[derive(Clone)]
+pub struct LiveAnswer {
+    store: ArcStoredValue<RequestStore>,
+    shown: ArcRwSignal<usize>,
+    outcome: ArcRwSignal<Option<Outcome>>,
+    question: ServerQuery,
+    /// Tells this answer's rows from another answer's rows at the same positions.
+    generation: u64,
+}
+
+impl LiveAnswer {
+    /// An empty answer to `question`, its requests named by `names`.
+    pub fn new(names: Arc<NameBook>, question: ServerQuery) -> LiveAnswer {
+        static GENERATIONS: AtomicU64 = AtomicU64::new(0);
+        LiveAnswer {
+            store: ArcStoredValue::new(RequestStore::new(names)),
+            shown: ArcRwSignal::new(0),
+            outcome: ArcRwSignal::new(None),
+            question,
+            generation: GENERATIONS.fetch_add(1, Ordering::Relaxed),
+        }
+    }
+
+    /// Stores `requests`, not shown yet; dates are searched in the time of `clock`.
+    pub fn extend(&self, requests: Vec<Request>, clock: &dyn LocalClock) {
+        self.store.update_value(|store| store.extend(requests, clock));
+    }
+
+    /// How many requests are stored, shown or not.
+    pub fn stored(&self) -> usize {
+        self.store.with_value(RequestStore::len)
+    }
+
+    /// Lets the page show every request stored so far.
+    pub fn show_all(&self) {
+        self.shown.set(self.stored());
+    }
+
+    /// Records how the load ended, and shows everything.
+    pub fn finish(&self, outcome: Outcome) {
+        self.outcome.set(Some(outcome));
+        self.show_all();
+    }
+
+    /// Reads the store and the count shown, and subscribes the caller to both.
+    pub fn with<R>(&self, read: impl FnOnce(&RequestStore, usize) -> R) -> R {
+        let shown = self.shown.get();
+        self.store.with_value(|store| read(store, shown))
+    }
+
+    /// Reads how the load ended (`None` while it goes on), subscribing the caller.
+    pub fn with_outcome<R>(&self, read: impl FnOnce(Option<&Outcome>) -> R) -> R {
+        self.outcome.with(|outcome| read(outcome.as_ref()))
+    }
+
+    /// Whether the load has ended, subscribing the caller.
+    pub fn is_complete(&self) -> bool {
+        self.outcome.with(Option::is_some)
+    }
+
+    /// The question this answers.
+    pub fn question(&self) -> ServerQuery {
+        self.question
+    }
+
+    /// Tells answers apart, even two to the same question.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+}
+
+/// The answer the page shows, if any: what the page's parts read. Reading
+/// through it subscribes to the answer being replaced as well as to it growing.
+#[derive(Clone, Copy)]
+pub struct OnScreen(RwSignal<Option<LiveAnswer>>);
+
+impl OnScreen {
+    /// Nothing on screen yet; owned by the page that creates it.
+    pub fn new() -> OnScreen {
+        OnScreen(RwSignal::new(None))
+    }
+
+    /// Puts `answer` on screen in place of what was there.
+    pub fn show(self, answer: LiveAnswer) {
+        self.0.set(Some(answer));
+    }
+
+    /// Takes what is on screen away (its question failed).
+    pub fn clear(self) {
+        self.0.set(None);
+    }
+
+    /// Whether an answer is on screen.
+    pub fn is_some(self) -> bool {
+        self.0.with(Option::is_some)
+    }
+
+    /// Whether the answer on screen is the one numbered `generation`, without subscribing.
+    pub fn shows(self, generation: u64) -> bool {
+        self.0.with_untracked(|answer| answer.as_ref().is_some_and(|answer| answer.generation == generation))
+    }
+
+    /// The question the answer on screen answers, without subscribing.
+    pub fn question_untracked(self) -> Option<ServerQuery> {
+        self.0.with_untracked(|answer| answer.as_ref().map(|answer| answer.question))
+    }
+
+    /// Reads the answer on screen, if any.
+    pub fn with<R>(self, read: impl FnOnce(&LiveAnswer) -> R) -> Option<R> {
+        self.0.with(|answer| answer.as_ref().map(read))
+    }
+
+    /// Reads the store and the count shown of the answer on screen; `R`'s
+    /// default when there is none.
+    pub fn read<R: Default>(self, read: impl FnOnce(&RequestStore, usize) -> R) -> R {
+        self.with(|answer| answer.with(read)).unwrap_or_default()
+    }
+}

@@ -1,0 +1,238 @@
+//! The page while it changes under the user: working in it while a refresh
+//! or an automatic refresh arrives, asking a new question in the middle of a
+//! load, a refresh that fails, and a hidden tab.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use fantoccini::Locator;
+use std::time::Duration;
+use support::{Browser, MockServer, built_app_configured};
+
+/// Not whole minutes: [`Browser::compress_minutes`] leaves it alone.
+const CONFIG: &str = r#"{ "timeoutSeconds": 90 }"#;
+
+/// 20,002 requests (about 25 MB) arriving over about two seconds.
+const SLOW_LIST: [&str; 4] = ["--requests", "20000", "--body-chunk-delay-ms", "4"];
+
+const CYCLES: usize = 20;
+
+const LOADING: &str = "return document.querySelector('.message.loading') !== null;";
+const LOADED: &str = "return document.querySelector('.message.loading') === null \
+                      && document.querySelector('table.requests tbody tr[aria-rowindex]') !== null;";
+const LOADS_STARTED: &str = "return performance.getEntriesByName('cm:response-start', 'mark').length;";
+
+/// A browser that records the page's problems, on the app served by `server`, loaded.
+async fn open(server: &MockServer, query: &str) -> Browser {
+    let browser = Browser::start().await;
+    browser.record_problems().await;
+    browser.compress_minutes().await;
+    browser.client.goto(&format!("{}{query}", server.url)).await.expect("the app opens");
+    browser.wait_until(LOADED).await;
+    browser
+}
+
+/// One thing a user does, chosen by `step`: scroll, type, sort, open a row, or ask another question.
+async fn act(browser: &Browser, step: usize) {
+    match step % 6 {
+        0 => {
+            let place = (step * 7919) % 100;
+            browser
+                .evaluate(&format!(
+                    "const view = document.querySelector('.table-scroll'); \
+                     view.scrollTop = view.scrollHeight * {place} / 100;"
+                ))
+                .await;
+        }
+        1 => {
+            let search = browser.client.find(Locator::Css(".search input")).await.expect("the search box");
+            let text = if step % 4 == 1 { "a9" } else { "" };
+            search.clear().await.expect("the search box clears");
+            if !text.is_empty() {
+                search.send_keys(text).await.expect("typing");
+            }
+        }
+        2 => {
+            browser
+                .evaluate(&format!(
+                    "const buttons = document.querySelectorAll('table.requests thead button'); \
+                     buttons[{step} % buttons.length].click();"
+                ))
+                .await;
+        }
+        3 => {
+            browser
+                .evaluate(
+                    "const links = document.querySelectorAll('table.requests tbody tr[aria-rowindex] a'); \
+                     if (links.length > 0) links[links.length >> 1].click();",
+                )
+                .await;
+        }
+        4 => {
+            let status = if step % 4 == 0 { "Pending" } else { "" };
+            let select = browser.client.find(Locator::Css(".query select")).await.expect("the status list");
+            select.select_by_value(status).await.expect("a status is offered");
+        }
+        _ => {
+            browser.evaluate("const view = document.querySelector('.table-scroll'); view.scrollTop += 1000;").await;
+        }
+    }
+}
+
+/// Asks for a refresh as a person clicking the button does.
+async fn click_refresh(browser: &Browser) {
+    browser
+        .evaluate(
+            "Array.from(document.querySelectorAll('.refresh button')).find(b => b.textContent === 'Refresh').click();",
+        )
+        .await;
+}
+
+/// What the page shows once loaded, from the top of the table.
+async fn shown_from_the_top(browser: &Browser) -> (String, Vec<Vec<String>>) {
+    browser.wait_until(LOADED).await;
+    browser.evaluate("document.querySelector('.table-scroll').scrollTop = 0;").await;
+    browser.wait_until("return document.querySelector('tr[aria-rowindex=\"2\"]') !== null;").await;
+    (browser.text_of(".summary").await, browser.table_cells().await)
+}
+
+/// The page shows what a fresh load of the same link shows: the same count, the same rows.
+async fn assert_right_afterwards(browser: &Browser) {
+    assert_eq!(browser.problems().await, Vec::<String>::new());
+    let worked_in = shown_from_the_top(browser).await;
+    assert!(worked_in.0.contains("requests from"), "the count is final: {}", worked_in.0);
+    browser.client.refresh().await.expect("the page loads again");
+    let fresh = shown_from_the_top(browser).await;
+    assert_eq!(worked_in, fresh, "the page after the changes shows what a fresh load of its link shows");
+    assert_eq!(browser.problems().await, Vec::<String>::new());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn working_in_the_page_while_refreshes_arrive_breaks_nothing() {
+    let app = built_app_configured(CONFIG);
+    let server = MockServer::start(app.path(), &SLOW_LIST);
+    let browser = open(&server, "").await;
+    for cycle in 0..CYCLES {
+        click_refresh(&browser).await;
+        browser.wait_until(LOADING).await;
+        act(&browser, cycle).await;
+        act(&browser, cycle + 3).await;
+        browser.wait_until(LOADED).await;
+        assert_eq!(browser.problems().await, Vec::<String>::new(), "cycle {cycle}");
+    }
+    assert_right_afterwards(&browser).await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn working_in_the_page_while_automatic_refreshes_arrive_breaks_nothing() {
+    let app = built_app_configured(CONFIG);
+    let server = MockServer::start(app.path(), &SLOW_LIST);
+    let browser = open(&server, "").await;
+    let started = browser.evaluate(LOADS_STARTED).await.as_u64().unwrap();
+    browser.client.find(Locator::Css(".refresh select")).await.unwrap().select_by_value("1").await.unwrap();
+    let mut step = 0;
+    while browser.evaluate(LOADS_STARTED).await.as_u64().unwrap() < started + CYCLES as u64 {
+        act(&browser, step).await;
+        step += 1;
+        // Never two loads at once: each ends before the next starts.
+        let overlapping = browser
+            .evaluate(
+                "return performance.getEntriesByName('cm:response-start', 'mark').length \
+                 - performance.getEntriesByName('cm:last-byte', 'mark').length;",
+            )
+            .await;
+        assert!(overlapping.as_i64().unwrap() <= 1, "loads overlap: {overlapping}");
+        assert_eq!(browser.problems().await, Vec::<String>::new(), "step {step}");
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        assert!(step < 2000, "automatic refreshes stopped coming");
+    }
+    browser.client.find(Locator::Css(".refresh select")).await.unwrap().select_by_value("0").await.unwrap();
+    assert_right_afterwards(&browser).await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_question_in_the_middle_of_the_first_load_shows_only_its_answer() {
+    let app = built_app_configured(CONFIG);
+    let server = MockServer::start(app.path(), &SLOW_LIST);
+    let browser = Browser::start().await;
+    browser.record_problems().await;
+    for (asked_when, wait_first) in [("before any row", LOADING), ("after the first rows", LOADED)] {
+        browser.client.goto(&server.url).await.expect("the app opens");
+        browser.wait_until(wait_first).await;
+        let select = browser.client.find(Locator::Css(".query select")).await.expect("the status list");
+        select.select_by_value("Pending").await.expect("Pending is offered");
+        browser.wait_until(LOADED).await;
+        let statuses: Vec<String> = browser.table_cells().await.into_iter().map(|row| row[2].clone()).collect();
+        assert!(statuses.iter().all(|status| status == "Pending"), "{asked_when}: {statuses:?}");
+        let summary = browser.text_of(".summary").await;
+        let pending = summary.split(" of ").nth(1).and_then(|rest| rest.split(' ').next()).unwrap().to_owned();
+        assert!(pending.parse::<usize>().unwrap() < 20_002, "{asked_when}: {summary}");
+        assert_right_afterwards(&browser).await;
+    }
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_refresh_keeps_the_rows_and_says_how_old_they_are() {
+    let app = built_app_configured(CONFIG);
+    // The page's first two calls (templates and list) work, then the server fails.
+    let server = MockServer::start(app.path(), &["--requests", "50", "--answer", "server-error", "--fail-after", "2"]);
+    let browser = open(&server, "").await;
+    let before = browser.table_cells().await;
+    let updated = browser.text_of(".updated").await;
+    assert!(updated.starts_with("Updated at ") && updated.len() == "Updated at 10:37".len(), "{updated}");
+
+    click_refresh(&browser).await;
+    browser.wait_for(".refresh-failed").await;
+    let warning = browser.text_of(".refresh-failed").await;
+    let since = updated.trim_start_matches("Updated at ");
+    assert!(warning.contains(&format!("The rows shown are from {since}.")), "{warning}");
+    assert!(warning.contains("Correlation ID"), "the server's reason is given: {warning}");
+    assert!(warning.contains("Refresh asks again."), "{warning}");
+    assert_eq!(browser.table_cells().await, before, "the rows stay");
+    assert_eq!(browser.row_count().await, 52);
+    browser.screenshot("refresh-failed").await;
+
+    // With automatic refresh on, the page says when it tries again, backing off.
+    browser.client.find(Locator::Css(".refresh select")).await.unwrap().select_by_value("5").await.unwrap();
+    click_refresh(&browser).await;
+    browser
+        .wait_until("return document.querySelector('.refresh-failed').textContent.includes('tries again at');")
+        .await;
+    assert_eq!(browser.row_count().await, 52);
+    assert_eq!(browser.problems().await, Vec::<String>::new());
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hidden_tab_does_not_refresh_until_it_is_shown_again() {
+    let app = built_app_configured(CONFIG);
+    let server = MockServer::start(app.path(), &["--requests", "50"]);
+    let browser = open(&server, "").await;
+    let set_hidden = |hidden: bool| {
+        format!(
+            "Object.defineProperty(document, 'hidden', {{ configurable: true, get: () => {hidden} }}); \
+             document.dispatchEvent(new Event('visibilitychange', {{ bubbles: true }}));"
+        )
+    };
+    browser.evaluate(&set_hidden(true)).await;
+    let started = browser.evaluate(LOADS_STARTED).await;
+    // Due every tenth of a second (a compressed minute), but hidden.
+    browser.client.find(Locator::Css(".refresh select")).await.unwrap().select_by_value("1").await.unwrap();
+    click_refresh(&browser).await;
+    browser
+        .wait_until(&format!("return performance.getEntriesByName('cm:all-rows', 'mark').length > {started};"))
+        .await;
+    let after_refresh = browser.evaluate(LOADS_STARTED).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(browser.evaluate(LOADS_STARTED).await, after_refresh, "no refresh while hidden");
+
+    browser.evaluate(&set_hidden(false)).await;
+    let shown_again =
+        format!("return performance.getEntriesByName('cm:response-start', 'mark').length > {after_refresh};");
+    assert!(browser.becomes_true_within(&shown_again, Duration::from_secs(2)).await, "refreshes at once when shown");
+    assert_eq!(browser.problems().await, Vec::<String>::new());
+    browser.close().await;
+}
