@@ -44,16 +44,18 @@ pub fn to_csv(requests: &[Request], positions: &[usize], names: &NameBook) -> St
 }
 
 /// One CSV line (RFC 4180): a cell with a comma, a quote or a line break is
-/// quoted, its quotes doubled. Written here rather than with the `csv` crate,
-/// whose writer carries a float parser into the app for a quoting style the
-/// viewer never uses.
+/// quoted, its quotes doubled. So is a cell with a semicolon, the list
+/// separator of Excel in German or French locales, so that a reader splitting
+/// on it too keeps the cell whole. Written here rather than with the `csv`
+/// crate, whose writer carries a float parser into the app for a quoting style
+/// the viewer never uses.
 fn write_record(csv: &mut String, cells: &[String]) {
     for (at, cell) in cells.iter().enumerate() {
         if at > 0 {
             csv.push(',');
         }
         let cell = neutralise(cell);
-        if cell.contains([',', '"', '\r', '\n']) {
+        if cell.contains([',', ';', '"', '\r', '\n']) {
             csv.push('"');
             csv.push_str(&cell.replace('"', "\"\""));
             csv.push('"');
@@ -105,8 +107,19 @@ fn row(request: &Request, names: &NameBook) -> Vec<String> {
 
 /// A cell a spreadsheet would run as a formula (OWASP "CSV injection") gets a
 /// leading apostrophe, which spreadsheets show as text and do not evaluate.
+/// Spreadsheets skip leading spaces and control characters (`\0` among them)
+/// before they look for a formula sign, so the check does too. A whole number
+/// such as a priority of `-1` is a number, not a formula, and stays one.
 fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}").into() } else { cell.into() }
+    let formula_start = cell.trim_start_matches(|c: char| c.is_whitespace() || c.is_control());
+    let formula = cell.starts_with(['\t', '\r']) || formula_start.starts_with(['=', '+', '-', '@']);
+    if formula && !is_whole_number(cell) { format!("'{cell}").into() } else { cell.into() }
+}
+
+/// `-12`, `7`: what a spreadsheet reads as a number, whatever its sign.
+fn is_whole_number(cell: &str) -> bool {
+    let digits = cell.strip_prefix('-').unwrap_or(cell);
+    !digits.is_empty() && digits.bytes().all(|byte| byte.is_ascii_digit())
 }
 
 /// `requests` at `positions`, in that order, as a JSON array of the records.
@@ -132,7 +145,16 @@ mod tests {
 
     fn parse(csv_text: &str) -> Vec<Vec<String>> {
         let text = csv_text.strip_prefix('\u{feff}').expect("a byte-order mark");
-        csv::Reader::from_reader(text.as_bytes())
+        read_with(b',', text)
+    }
+
+    /// The records of `text` (without a header), split at `delimiter` as a spreadsheet would.
+    fn read_with(delimiter: u8, text: &str) -> Vec<Vec<String>> {
+        csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes())
             .records()
             .map(|record| record.unwrap().iter().map(str::to_owned).collect())
             .collect()
@@ -144,7 +166,9 @@ mod tests {
         assert!(csv_text.starts_with("\u{feff}Request ID,Type,Type code,Status,Status code,"));
         assert!(csv_text.contains("\r\n"));
         let rows = parse(&csv_text);
-        assert_eq!(rows.len(), 2);
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0][..3], HEADER[..3]);
+        let rows = &rows[1..];
         assert_eq!(
             rows[0][..7],
             ["0c96d73f-967b-420e-854a-43ad2a1504bc", "Unblock", "5", "Approved", "3", "2015-07-07T23:40:33.133Z", ""]
@@ -158,12 +182,51 @@ mod tests {
     #[test]
     fn formulas_are_neutralised_and_text_is_quoted() {
         let rows = parse(&to_csv(&requests(), &[2], &NameBook::default()));
-        assert_eq!(rows[0][12], "'=HYPERLINK(\"http://evil\",\"click\"), then \"quote\"\nnew line");
-        for start in ["+1", "-2", "@SUM(A1)", "\tx", "\rx"] {
+        assert_eq!(rows[1][12], "'=HYPERLINK(\"http://evil\",\"click\"), then \"quote\"\nnew line");
+        for start in ["+1", "-2+1", "@SUM(A1)", "\tx", "\rx"] {
             assert!(neutralise(start).starts_with('\''), "{start:?}");
         }
         assert_eq!(neutralise("plain"), "plain");
         assert_eq!(neutralise("a=b"), "a=b");
+    }
+
+    #[test]
+    fn formulas_behind_spaces_or_control_characters_are_neutralised() {
+        for hidden in [" =1+1", "   @SUM(A1)", "\0=cmd|' /C calc'!A0", "\0\0+1", "\u{1}-2+3", "\n=1", "\u{a0}=1"] {
+            assert_eq!(neutralise(hidden), format!("'{hidden}"), "{hidden:?}");
+        }
+        assert_eq!(neutralise(" plain"), " plain");
+        assert_eq!(neutralise("\0plain"), "\0plain");
+    }
+
+    #[test]
+    fn numbers_stay_numbers() {
+        let mut negative = requests().remove(0);
+        negative.priority = -1;
+        negative.request_type = cm_model::RequestType::from(-3);
+        let rows = parse(&to_csv(&[negative], &[0], &NameBook::default()));
+        assert_eq!((rows[1][2].as_str(), rows[1][11].as_str()), ("-3", "-1"));
+        assert_eq!(rows[1][1], "Unknown (-3)");
+        for number in ["0", "42", "-1", "-2147483648"] {
+            assert_eq!(neutralise(number), number);
+        }
+        for not_a_number in ["-", "--1", "-1+1", "-1 ", " -1", "-0x20", "-1e5"] {
+            assert_eq!(neutralise(not_a_number), format!("'{not_a_number}"), "{not_a_number:?}");
+        }
+    }
+
+    #[test]
+    fn cells_with_semicolons_come_back_whole() {
+        let mut listed = requests().remove(0);
+        listed.comment = "lost card; reissue".into();
+        let rows = parse(&to_csv(&[listed], &[0], &NameBook::default()));
+        assert_eq!(rows[1][12], "lost card; reissue");
+        // Excel in German or French locales splits at semicolons: one there
+        // must not cut the cell it is in.
+        let mut line = String::new();
+        write_record(&mut line, &["a; b".to_owned(), "-1".to_owned(), "=1".to_owned()]);
+        assert_eq!(line, "\"a; b\",-1,'=1\r\n");
+        assert_eq!(read_with(b';', &line), [["a; b,-1,'=1"]]);
     }
 
     #[test]

@@ -15,6 +15,23 @@ use crate::sorting::{Direction, SortKey, SortOrder};
 use cm_model::{RequestStatus, RequestType, day_text, parse_day};
 use uuid::Uuid;
 
+/// The longest query string read; what lies past it is ignored. A link the
+/// viewer writes takes a few hundred bytes, a few thousand with a long search
+/// (IIS refuses query strings past 2048 bytes by default): a longer one was
+/// not written by the viewer, and reading it whole would only cost memory.
+pub const MAX_QUERY_BYTES: usize = 8 * 1024;
+
+/// The search words read from a link; later ones are ignored. More than
+/// anybody types into the search box, and each word is one more pass over the
+/// search index on every change, so a link must not bring thousands.
+pub const MAX_SEARCH_WORDS: usize = 32;
+
+/// The types, and the statuses, read from a link; later ones are ignored.
+/// CM documents about a dozen of each; the rest of the room is for numbers an
+/// administrator named in config.json. Each code is compared with the others
+/// already read, so their number must stay small.
+pub const MAX_CODES: usize = 64;
+
 /// What the page shows: the question to the server, the narrowing, the order
 /// and the open request.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -72,17 +89,18 @@ impl ViewState {
     }
 
     /// Reads a query string (with or without its `?`). Parts that do not make
-    /// sense are ignored: an old or mistyped link still opens the viewer.
+    /// sense are ignored: an old or mistyped link still opens the viewer. So is
+    /// what lies past [`MAX_QUERY_BYTES`], [`MAX_SEARCH_WORDS`] or [`MAX_CODES`].
     pub fn from_query_string(text: &str) -> ViewState {
         let mut state = ViewState::default();
-        for (key, value) in form_urlencoded::parse(text.trim_start_matches('?').as_bytes()) {
+        for (key, value) in form_urlencoded::parse(within_length(text.trim_start_matches('?')).as_bytes()) {
             match key.as_ref() {
                 "status" => {
                     state.query.status = RequestStatus::KNOWN.iter().copied().find(|s| s.known_name() == Some(&*value))
                 }
                 "mine" => state.query.only_mine = value == "1",
                 "id" => state.query.request_id = Uuid::try_parse(&value).ok(),
-                "q" => state.narrowing.text = value.into_owned(),
+                "q" => state.narrowing.text = first_words(&value, MAX_SEARCH_WORDS).to_owned(),
                 "type" => state.narrowing.types = parse_codes(&value, RequestType::KNOWN, RequestType::known_name),
                 "state" => {
                     state.narrowing.statuses = parse_codes(&value, RequestStatus::KNOWN, RequestStatus::known_name)
@@ -98,6 +116,39 @@ impl ViewState {
     }
 }
 
+/// `query` up to its last separator (between pairs, words or codes) within
+/// its first [`MAX_QUERY_BYTES`]: the word, code or value the length cuts
+/// would be read wrong (`1234` as `12`), so it is dropped with the rest.
+fn within_length(query: &str) -> &str {
+    const SEPARATORS: [&str; 6] = ["&", "+", ",", "%20", "%2C", "%2c"];
+    if query.len() <= MAX_QUERY_BYTES {
+        return query;
+    }
+    let mut cut = (0..=MAX_QUERY_BYTES).rev().find(|&at| query.is_char_boundary(at)).unwrap_or(0);
+    while cut > 0 && !SEPARATORS.iter().any(|separator| query[cut..].starts_with(separator)) {
+        cut = query[..cut].char_indices().next_back().map_or(0, |(at, _)| at);
+    }
+    &query[..cut]
+}
+
+/// `text` up to the end of its `count`th word.
+fn first_words(text: &str, count: usize) -> &str {
+    let mut words = 0;
+    let mut in_word = false;
+    for (at, character) in text.char_indices() {
+        if character.is_whitespace() {
+            in_word = false;
+        } else if !in_word {
+            in_word = true;
+            words += 1;
+            if words > count {
+                return text[..at].trim_end();
+            }
+        }
+    }
+    text
+}
+
 /// Names where there are names, numbers otherwise: `Enroll,12`.
 fn join_codes(codes: impl Iterator<Item = (Option<&'static str>, i32)>) -> String {
     codes.map(|(name, code)| name.map_or_else(|| code.to_string(), str::to_owned)).collect::<Vec<_>>().join(",")
@@ -110,6 +161,9 @@ fn parse_codes<T: Copy + From<i32> + PartialEq>(
 ) -> Vec<T> {
     let mut codes = Vec::new();
     for part in text.split(',') {
+        if codes.len() == MAX_CODES {
+            break;
+        }
         let code =
             known.iter().copied().find(|value| name(*value) == Some(part)).or_else(|| part.parse().ok().map(T::from));
         if let Some(code) = code.filter(|code| !codes.contains(code)) {
@@ -203,5 +257,51 @@ mod tests {
         assert_eq!(state.narrowing.types, [RequestType::Enroll]);
         assert_eq!(ViewState { narrowing: Narrowing::default(), ..state }, ViewState::default());
         assert_eq!(ViewState::from_query_string("sort=type-asc,type-desc").sort, SortOrder::default());
+    }
+
+    #[test]
+    fn a_link_brings_at_most_the_first_search_words() {
+        let words: Vec<String> = (0..100_000).map(|number| format!("w{number}")).collect();
+        let many = ViewState::from_query_string(&format!("q={}", words.join("+")));
+        assert_eq!(many.narrowing.text, words[..MAX_SEARCH_WORDS].join(" "));
+        let spaced = ViewState::from_query_string(&format!("q=+lost++card+{}", "x+".repeat(100)));
+        assert_eq!(spaced.narrowing.text.split_whitespace().count(), MAX_SEARCH_WORDS);
+        assert!(spaced.narrowing.text.starts_with(" lost  card x x"), "the words kept are kept as written");
+        assert_eq!(ViewState::from_query_string("q=+lost++card+").narrowing.text, " lost  card ");
+    }
+
+    #[test]
+    fn a_link_brings_at_most_the_first_codes() {
+        let numbers: Vec<i32> = (100..100_100).collect();
+        let listed = numbers.iter().map(i32::to_string).collect::<Vec<_>>().join(",");
+        let state = ViewState::from_query_string(&format!("state=Denied,{listed}&type={listed}"));
+        assert_eq!(state.narrowing.statuses.len(), MAX_CODES);
+        assert_eq!(state.narrowing.statuses[..2], [RequestStatus::Denied, RequestStatus::from(100)]);
+        assert!(state.narrowing.types.is_empty(), "past the length read");
+        let short = numbers[..200].iter().map(i32::to_string).collect::<Vec<_>>().join(",");
+        let types = ViewState::from_query_string(&format!("type={short}")).narrowing.types;
+        assert_eq!(types, numbers[..MAX_CODES].iter().copied().map(RequestType::from).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn what_lies_past_the_longest_link_read_is_ignored() {
+        let padding = "x".repeat(MAX_QUERY_BYTES - "mine=1&q=".len());
+        let state = ViewState::from_query_string(&format!("mine=1&q={padding}&status=Pending"));
+        assert!(state.query.only_mine);
+        assert_eq!(state.narrowing.text, padding);
+        assert_eq!(state.query.status, None, "the pair past the length is not read, not even in part");
+        let cut = format!("mine=1&q={padding}y");
+        assert_eq!(ViewState::from_query_string(&cut).narrowing.text, "", "a pair cut by the length is dropped");
+        let ten_megabytes = format!("?mine=1&{}", "\u{e9}&q=\u{e9}\u{e9}&".repeat(1024 * 1024));
+        let huge = ViewState::from_query_string(&ten_megabytes);
+        assert!(huge.query.only_mine);
+        assert_eq!(huge.narrowing.text, "\u{e9}\u{e9}");
+        let one_value = format!("open=x{}", "\u{e9}".repeat(5 * 1024 * 1024));
+        assert_eq!(ViewState::from_query_string(&one_value), ViewState::default(), "cut inside a character");
+        let encoded = format!("q={}", "%41".repeat(10 * 1024 * 1024 / 3));
+        assert_eq!(ViewState::from_query_string(&encoded), ViewState::default());
+        let codes = format!("type=Enroll{}", "%2C1234".repeat(2 * 1024 * 1024));
+        let types = ViewState::from_query_string(&codes).narrowing.types;
+        assert_eq!(types, [RequestType::Enroll, RequestType::from(1234)], "no code is read cut short");
     }
 }

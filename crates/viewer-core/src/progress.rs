@@ -16,7 +16,9 @@ impl fmt::Display for Progress {
         write!(f, "{}", Size(self.received))?;
         match self.total {
             Some(total) if total > 0 => {
-                write!(f, " of {} ({}%)", Size(total), (self.received.min(total) * 100) / total)
+                // In 128 bits: a hundred times a length a server announced may not fit in 64.
+                let percent = u128::from(self.received.min(total)) * 100 / u128::from(total);
+                write!(f, " of {} ({percent}%)", Size(total))
             }
             _ => Ok(()),
         }
@@ -40,7 +42,8 @@ impl fmt::Display for Size {
 /// would add its whole machinery to the app for this one line.
 fn write_tenths(f: &mut fmt::Formatter<'_>, bytes: u64, unit_bytes: u64, unit: &str) -> fmt::Result {
     let tenth = unit_bytes / 10;
-    let tenths = (bytes + tenth / 2) / tenth;
+    // Rounded from the remainder: adding half a tenth first could overflow.
+    let tenths = bytes / tenth + u64::from(bytes % tenth >= tenth.div_ceil(2));
     write!(f, "{}.{} {unit}", tenths / 10, tenths % 10)
 }
 
@@ -52,8 +55,18 @@ mod tests {
     fn progress_reads_naturally() {
         assert_eq!(Progress { received: 0, total: None }.to_string(), "0 bytes");
         assert_eq!(Progress { received: 1_234, total: None }.to_string(), "1.2 kB");
+        assert_eq!(Progress { received: 1_250, total: None }.to_string(), "1.3 kB", "halves round up");
         assert_eq!(Progress { received: 1_200_000, total: Some(13_000_000) }.to_string(), "1.2 MB of 13.0 MB (9%)");
         assert_eq!(Progress { received: 500, total: Some(0) }.to_string(), "500 bytes");
         assert_eq!(Progress { received: 20, total: Some(10) }.to_string(), "20 bytes of 10 bytes (100%)");
+    }
+
+    #[test]
+    fn a_huge_announced_length_does_not_overflow() {
+        let huge = |received| Progress { received, total: Some(u64::MAX) }.to_string();
+        assert_eq!(huge(u64::MAX), "18446744073709.6 MB of 18446744073709.6 MB (100%)");
+        assert!(huge(u64::MAX - 1).ends_with(" (99%)"), "{}", huge(u64::MAX - 1));
+        assert!(huge(u64::MAX / 2).ends_with(" (49%)"), "{}", huge(u64::MAX / 2));
+        assert!(huge(1_000).ends_with(" (0%)"));
     }
 }
