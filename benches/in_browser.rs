@@ -37,6 +37,12 @@ const CLICKS_PER_COLUMN: usize = 3;
 /// Typed into the search one character at a time: a word of the generated
 /// comments, and the start of the documented enrollment's id.
 const SEARCHED_WORDS: [&str; 2] = ["lost", "a9b4b42c"];
+/// The soak: refreshes of one page at this many generated requests.
+const SOAK_REQUESTS: usize = 10_000;
+const SOAK_REFRESHES: usize = 20;
+/// Wasm memory after the soak's refreshes over after its first load: at most
+/// two answers at once (the one shown and the one arriving), and a little.
+const SOAK_GOAL: f64 = 2.2;
 /// Compression levels a server would use for static files.
 const GZIP_LEVEL: u32 = 9;
 const BROTLI_QUALITY: i32 = 11;
@@ -165,13 +171,19 @@ async fn main() -> ExitCode {
         eprintln!("Measuring {} requests…", thousands(generated as u64));
         runs.push(Run::measure(&app, generated).await);
     }
-    let table = table(&bundle, &runs);
+    eprintln!("Soaking: {SOAK_REFRESHES} refreshes at {} requests…", thousands(SOAK_REQUESTS as u64));
+    let soak = Soak::measure(&app).await;
+    let table = [
+        table(&bundle, &runs),
+        soak.as_ref().map_or_else(|problem| format!("Soak not measured: {problem}."), Soak::describe),
+    ]
+    .join("\n\n");
     println!("\n{table}");
     let report = workspace_root().join("docs").join("performance.md");
     std::fs::create_dir_all(report.parent().expect("docs/")).expect("the docs folder");
     std::fs::write(&report, performance_page(&table)).expect("docs/performance.md is written");
     println!("Written to {}", report.display());
-    if runs.iter().all(Result::is_ok) {
+    if runs.iter().all(Result::is_ok) && soak.is_ok() {
         ExitCode::SUCCESS
     } else {
         eprintln!("error: the app could not be measured at every size; the table's notes say why");
@@ -379,6 +391,59 @@ impl Run {
             body_bytes: baseline["bodyBytes"].as_u64().expect("a body size"),
             mock_ready_milliseconds: server.ready_after.as_secs_f64() * 1000.0,
         }
+    }
+}
+
+/// Wasm memory of one page through many refreshes.
+struct Soak {
+    first_load_bytes: f64,
+    after_refreshes_bytes: f64,
+}
+
+impl Soak {
+    /// Loads `SOAK_REQUESTS` requests, then refreshes `SOAK_REFRESHES` times,
+    /// each once the one before has shown every row.
+    async fn measure(app: &Path) -> Result<Soak, String> {
+        let total = SOAK_REQUESTS as u64 + 2;
+        let server = MockServer::start_built(MockBuild::Release, app, &["--requests", &SOAK_REQUESTS.to_string()]);
+        let browser = Browser::start().await;
+        browser.client.goto(&server.url).await.expect("the app opens");
+        let soak = async {
+            finish_loading(&browser, total).await?;
+            for refresh in 1..=SOAK_REFRESHES {
+                let loads = refresh + 1;
+                browser
+                    .evaluate("Array.from(document.querySelectorAll('.refresh button')).find(b => b.textContent === 'Refresh').click();")
+                    .await;
+                let refreshed = format!("return performance.getEntriesByName({ALL_ROWS:?}, 'mark').length >= {loads};");
+                if !browser.becomes_true_within(&refreshed, STEP_TIMEOUT).await {
+                    return Err(format!("refresh {refresh} did not end within {} s", STEP_TIMEOUT.as_secs()));
+                }
+            }
+            let memory = browser
+                .evaluate(&format!(
+                    "const loads = performance.getEntriesByName({ALL_ROWS:?}, 'mark'); \
+                     return [loads[0].detail.wasmMemoryBytes, loads[loads.length - 1].detail.wasmMemoryBytes];"
+                ))
+                .await;
+            let bytes = |at: usize| memory[at].as_f64().ok_or("the app marked no wasm memory");
+            Ok(Soak { first_load_bytes: bytes(0)?, after_refreshes_bytes: bytes(1)? })
+        }
+        .await;
+        browser.close().await;
+        soak
+    }
+
+    fn describe(&self) -> String {
+        let ratio = self.after_refreshes_bytes / self.first_load_bytes;
+        let verdict = if ratio <= SOAK_GOAL { "within" } else { "over" };
+        format!(
+            "Soak at {} requests: wasm memory after {SOAK_REFRESHES} refreshes {} / after the first load {} = \
+             **{ratio:.2}×** ({verdict} the goal of {SOAK_GOAL}×: two answers at most).",
+            thousands(SOAK_REQUESTS as u64),
+            megabytes(self.after_refreshes_bytes),
+            megabytes(self.first_load_bytes),
+        )
     }
 }
 
@@ -636,6 +701,10 @@ fn how_measured() -> String {
   collection (DevTools' `HeapProfiler.collectGarbage`; the page's own `gc()` leaves tens of MB of
   garbage from the download uncollected); wasm memory is `wasmMemoryBytes` of `{ALL_ROWS}`, which
   never shrinks, so it is the most the load ever used; their sum is divided by the list body's size.
+- Soak: a fresh page at {SOAK_REQUESTS} generated requests, refreshed {SOAK_REFRESHES} times with the Refresh
+  button, each once the one before has marked `{ALL_ROWS}`; wasm memory (which never shrinks: the
+  most ever used) of the last `{ALL_ROWS}` over the first's. A refresh holds two answers while it
+  runs (the one shown and the one arriving), so the goal is {SOAK_GOAL}×.
 - kB and MB are 1,000 and 1,000,000 bytes.
 ",
     )

@@ -86,26 +86,6 @@ async fn a_phone_sized_window_never_scrolls_the_page_sideways() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn auto_refresh_asks_again_by_itself() {
-    let server = MockServer::start(&built_app(), &["--requests", "20", "--response-delay-ms", "1500"]);
-    let browser = Browser::start().await;
-    browser.client.goto(&server.url).await.unwrap();
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
-    browser.wait_until("return document.querySelector('.message.loading') === null;").await;
-    browser.client.find(Locator::Css(".refresh select")).await.unwrap().select_by_value("1").await.unwrap();
-    // Within a minute and a bit the list is asked for again, with no click.
-    browser
-        .wait_until_within(
-            "return document.querySelector('.message.loading') !== null;",
-            std::time::Duration::from_secs(75),
-        )
-        .await;
-    browser.wait_until("return document.querySelector('.message.loading') === null;").await;
-    assert_eq!(browser.table_cells().await.len(), 22);
-    browser.close().await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
 async fn a_dark_system_theme_gives_a_dark_page() {
     let server = MockServer::start(&built_app(), &["--requests", "5"]);
     let background = "return getComputedStyle(document.documentElement).backgroundColor;";

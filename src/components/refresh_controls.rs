@@ -3,7 +3,9 @@
 //! another load does or while the tab is hidden, and failures back off.
 
 use crate::asking::Asking;
+use crate::components::UpdatedAt;
 use crate::preferences::{remember_auto_refresh, remembered_auto_refresh};
+use crate::timing::mark;
 use leptos::prelude::*;
 use std::time::Duration;
 use viewer_core::auto_refresh::{RefreshPolicy, wait_after_load_ms};
@@ -56,6 +58,7 @@ pub fn RefreshControls(
                 {move || if asking.is_loading() { "Refreshing\u{2026}" } else { "Refresh" }}
             </button>
             {choices}
+            <UpdatedAt asking />
         </div>
     }
 }
@@ -89,7 +92,7 @@ fn schedule_automatic_refresh(
         if tab_hidden() {
             due_while_hidden.set_value(true);
         } else {
-            refresh.run(());
+            refresh_by_itself(refresh);
         }
     };
     Effect::new(move |_| {
@@ -114,7 +117,7 @@ fn schedule_automatic_refresh(
     let shown_again = window_event_listener_untyped("visibilitychange", move |_| {
         if !tab_hidden() && due_while_hidden.get_value() {
             due_while_hidden.set_value(false);
-            refresh.run(());
+            refresh_by_itself(refresh);
         }
     });
     // The page that owns `refresh` may go (for a new host, say): its timer goes with it.
@@ -122,6 +125,13 @@ fn schedule_automatic_refresh(
         stop();
         shown_again.remove();
     });
+}
+
+/// Refreshes, marking the moment on the page's timeline (`cm:auto-refresh`),
+/// where tools and tests can count automatic refreshes.
+fn refresh_by_itself(refresh: Callback<()>) {
+    mark("cm:auto-refresh");
+    refresh.run(());
 }
 
 fn tab_hidden() -> bool {

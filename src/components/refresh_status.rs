@@ -7,32 +7,33 @@ use cm_model::Timestamp;
 use leptos::prelude::*;
 use viewer_core::time::clock_text;
 
-/// "Updated at 10:37" for the rows on screen; after a failed refresh, a
-/// warning that says why, that the rows shown are from 10:37, and when the
-/// next automatic try is (`next_try_ms`).
+/// "Updated at 10:37": when the rows on screen arrived whole.
 #[component]
-pub fn RefreshStatus(asking: Asking, next_try_ms: RwSignal<Option<f64>>) -> impl IntoView {
-    let updated = move || {
+pub fn UpdatedAt(asking: Asking) -> impl IntoView {
+    move || {
         let at = asking.updated_at_ms.get()?;
-        Some(view! { <p class="updated">{format!("Updated at {}", time_of_day(at))}</p> })
-    };
-    let failed = move || {
+        Some(view! { <span class="updated">{format!("Updated at {}", time_of_day(at))}</span> })
+    }
+}
+
+/// After a failed refresh: why, that the rows shown are from the last
+/// answer that arrived whole, and when the next automatic try is (`next_try_ms`).
+#[component]
+pub fn FailedRefresh(asking: Asking, next_try_ms: RwSignal<Option<f64>>) -> impl IntoView {
+    move || {
         let failed = asking.failed_refresh.get()?;
         let since = asking.updated_at_ms.get().map(time_of_day).unwrap_or_default();
         let next = match next_try_ms.get() {
-            Some(at) => format!(" The viewer tries again at {}.", time_of_day(at)),
-            None => " Refresh asks again.".to_owned(),
+            Some(at) => format!("The viewer tries again at {}.", time_of_day(at)),
+            None => "Refresh asks again.".to_owned(),
         };
+        let failed_at = time_of_day(failed.at_ms);
         Some(view! {
             <div class="message warning refresh-failed" role="alert">
-                <p>{format!("Refreshing failed at {}. The rows shown are from {since}.{next}", time_of_day(failed.at_ms))}</p>
+                <p>{format!("Refreshing failed at {failed_at}. The rows shown are from {since}. {next}")}</p>
                 <p>{failed.error.to_string()}</p>
             </div>
         })
-    };
-    view! {
-        {updated}
-        {failed}
     }
 }
 
