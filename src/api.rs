@@ -14,7 +14,7 @@ use std::fmt;
 use std::rc::Rc;
 use std::sync::Arc;
 use viewer_core::auto_refresh::RefreshPolicy;
-use viewer_core::config::{ConfigReading, ConfiguredHost, ViewerConfig, origin_of};
+use viewer_core::config::{ConfigReading, ConfiguredHost, HostOverride, ViewerConfig, origin_of};
 use viewer_core::progress::Progress;
 use viewer_core::query::{ServerQuery, profile_templates_url};
 use wasm_bindgen::prelude::*;
@@ -126,16 +126,19 @@ pub struct Settings {
     pub auto_refresh: RefreshPolicy,
     /// What was wrong with `config.json`, one sentence each, for the page to show.
     pub config_problems: Vec<String>,
+    /// Which host the one set in this browser replaces, or why it was ignored.
+    pub host_notice: Option<String>,
 }
 
 /// Reads `config.json` into [`Settings`]: what cannot be read falls back to
 /// its default, with a problem saying so. `chosen_host`, set by the user in
-/// this browser, wins over the configured host.
-pub async fn load_settings(chosen_host: Option<String>) -> Settings {
+/// this browser, wins over the configured host when it can be used.
+pub async fn load_settings(chosen_host: HostOverride) -> Settings {
     let ConfigReading { config, problems } = load_config().await;
     let origin = page_origin();
-    let (host, host_source) = match (chosen_host, &config.cm_host) {
-        (Some(host), _) => (host, HostSource::ThisBrowser),
+    let host_notice = chosen_host.notice(&config.cm_host, &origin);
+    let (host, host_source) = match (chosen_host.address(), &config.cm_host) {
+        (Some(host), _) => (host.to_owned(), HostSource::ThisBrowser),
         (None, ConfiguredHost::PageOrigin) => (origin, HostSource::PageOrigin),
         (None, ConfiguredHost::Address(address)) => (address.clone(), HostSource::Configured),
         (None, ConfiguredHost::Unusable) => (String::new(), HostSource::Unusable),
@@ -147,6 +150,7 @@ pub async fn load_settings(chosen_host: Option<String>) -> Settings {
         timeout_seconds: config.timeout_seconds,
         auto_refresh: config.auto_refresh,
         config_problems: problems,
+        host_notice,
     }
 }
 

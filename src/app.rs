@@ -39,7 +39,10 @@ pub fn App() -> impl IntoView {
                     settings
                         .get()
                         .map(|settings| {
-                            let problems = view! { <ConfigProblems problems=settings.config_problems.clone() /> };
+                            let problems = view! {
+                                <crate::components::HostNotice settings=settings.clone() chosen_host />
+                                <ConfigProblems problems=settings.config_problems.clone() />
+                            };
                             let page = match settings.host_source {
                                 HostSource::Unusable => no_host_message().into_any(),
                                 _ => view! { <RequestsPage settings /> }.into_any(),

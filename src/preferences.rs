@@ -1,6 +1,7 @@
 //! What a user prefers, remembered in this browser (localStorage).
 
 use viewer_core::columns::{Column, columns_from_storage, columns_to_storage};
+use viewer_core::config::HostOverride;
 
 const COLUMNS_KEY: &str = "cm-request-viewer.columns";
 const AUTO_REFRESH_KEY: &str = "cm-request-viewer.auto-refresh-minutes";
@@ -39,9 +40,15 @@ pub fn remember_auto_refresh(minutes: u32) {
     }
 }
 
-/// The CM host this user set in this browser, in place of the configured one.
-pub fn remembered_host() -> Option<String> {
-    storage().and_then(|storage| storage.get_item(HOST_KEY).ok().flatten())
+/// The CM host this user set in this browser, in place of the configured one,
+/// checked as it is read: one that cannot be used is forgotten, and the page says why.
+pub fn remembered_host() -> HostOverride {
+    let stored = storage().and_then(|storage| storage.get_item(HOST_KEY).ok().flatten());
+    let host = HostOverride::read(stored.as_deref());
+    if host.address().is_none() {
+        remember_host(None);
+    }
+    host
 }
 
 /// Remembers the CM host chosen, or forgets it (`None`) to use the configured one.

@@ -80,8 +80,9 @@ async fn a_wrong_config_json_is_listed_key_by_key_and_the_rest_still_counts() {
         problems,
         [
             "<img src=x onerror=alert(1)> is not a setting (ignored); the settings are cmHost, timeoutSeconds, \
-             autoRefreshMinutes, names.",
-            "timeout is not a setting (ignored); the settings are cmHost, timeoutSeconds, autoRefreshMinutes, names.",
+             autoRefreshMinutes, autoRefreshShortestMinutes, autoRefreshAllowed, names.",
+            "timeout is not a setting (ignored); the settings are cmHost, timeoutSeconds, autoRefreshMinutes, \
+             autoRefreshShortestMinutes, autoRefreshAllowed, names.",
             "timeoutSeconds must be a whole number of seconds from 1 to 3600, not \u{201c}soon\u{201d}; its default is used.",
         ]
     );
@@ -127,5 +128,77 @@ async fn a_wrong_config_json_is_listed_key_by_key_and_the_rest_still_counts() {
         "{problem}"
     );
     assert!(browser.text_of(".message.error p").await.starts_with("The viewer does not know which CM server to ask"));
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_host_kept_in_this_browser_is_checked_when_read_and_shown_while_in_use() {
+    const KEY: &str = "cm-request-viewer.cm-host";
+    let server = MockServer::start(&built_app(), &["--requests", "20"]);
+    let own = server.url.trim_end_matches('/');
+    let other = MockServer::start(&built_app(), &["--requests", "5", "--allow-origin", own]);
+    let other_host = other.url.trim_end_matches('/');
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url).await.unwrap();
+    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    assert_eq!(browser.evaluate("return document.querySelector('.host-notice');").await, serde_json::Value::Null);
+    let keep = |script: &str| format!("localStorage.setItem('{KEY}', {script}); return true;");
+    let kept = format!("return localStorage.getItem('{KEY}');");
+
+    // Edited by hand or left by another version: not used, forgotten, and said.
+    for (stored, why) in [
+        ("'javascript:alert(1)'", "\u{201c}javascript:alert(1)\u{201d} cannot be used: it must start with https://"),
+        ("'ftp://x'", "\u{201c}ftp://x\u{201d} cannot be used: only https:// and http:// addresses are allowed."),
+        ("'not a url'", "\u{201c}not a url\u{201d} cannot be used: it must start with https:// or http://."),
+        ("'https://' + 'x'.repeat(5000000)", "cannot be used: at 5000008 characters, it is far longer than"),
+    ] {
+        assert_eq!(browser.evaluate(&keep(stored)).await, true, "{stored}");
+        browser.client.refresh().await.unwrap();
+        browser.wait_for(".host-notice").await;
+        let notice = browser.text_of(".host-notice").await;
+        assert!(
+            notice.starts_with("The CM host set earlier in this browser was not used, and has been forgotten: "),
+            "{notice}"
+        );
+        assert!(notice.contains(why), "{stored}: {notice}");
+        assert!(notice.len() < 400, "a long value is quoted in part only");
+        let button_shown = "return document.querySelector('.host-notice button').checkVisibility();";
+        assert_eq!(browser.evaluate(button_shown).await, false, "nothing to go back from");
+        browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+        assert_eq!(browser.row_count().await, 22, "the configured host (this page's server) is asked");
+        assert_eq!(browser.evaluate(&kept).await, serde_json::Value::Null, "{stored}: forgotten");
+    }
+    browser.screenshot("host-kept-ignored").await;
+
+    // A usable host of this browser's own: in use, said above the page, with a way back.
+    assert_eq!(browser.evaluate(&keep(&format!("'{other_host}/'"))).await, true);
+    browser.client.refresh().await.unwrap();
+    browser
+        .wait_until(
+            "const b = document.querySelector('.host-notice button'); return b !== null && b.checkVisibility();",
+        )
+        .await;
+    assert_eq!(
+        browser.text_of(".host-notice").await,
+        format!(
+            "Using the CM host {other_host}, set in this browser, instead of {own}, the server this page comes \
+             from, which config.json leaves in use. Use the configured host"
+        )
+    );
+    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    assert_eq!(browser.row_count().await, 7, "the host set in this browser is asked");
+    browser.screenshot("host-kept-in-use").await;
+    browser.client.find(Locator::Css(".host-notice button")).await.unwrap().click().await.unwrap();
+    browser.wait_until("return document.querySelector('.host-notice') === null;").await;
+    browser.wait_until("const t = document.querySelector('table.requests'); return t !== null && t.getAttribute('aria-rowcount') === '23';").await;
+    assert_eq!(browser.evaluate(&kept).await, serde_json::Value::Null, "forgotten");
+    assert_eq!(
+        browser.text_of(".host-in-use").await,
+        format!("CM host in use: {own} (the server this page comes from)")
+    );
+    browser.client.refresh().await.unwrap();
+    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    assert_eq!(browser.row_count().await, 22, "still the configured host after a reload");
+    assert_eq!(browser.evaluate("return document.querySelector('.host-notice');").await, serde_json::Value::Null);
     browser.close().await;
 }

@@ -19,5 +19,5 @@ pub use refresh_controls::RefreshControls;
 pub use refresh_status::RefreshStatus;
 pub use request_detail::RequestDetail;
 pub use request_table::RequestTable;
-pub use settings_panel::SettingsPanel;
+pub use settings_panel::{HostNotice, SettingsPanel};
 pub use status_chart::StatusChart;

@@ -1,17 +1,41 @@
-//! Which CM server the viewer asks: shown, changeable in this browser, testable.
+//! Which CM server the viewer asks: shown, changeable in this browser, testable;
+//! and, above the page, when this browser's own host is in use or was ignored.
 
 use crate::api::{HostSource, Settings, test_connection};
 use crate::preferences::remember_host;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
-use viewer_core::config::validate_host;
+use viewer_core::config::{HostOverride, validate_host};
+
+/// Says that the CM host set in this browser is in use, and which one it
+/// replaces, with a button back to the configured one; or that a host kept in
+/// this browser could not be used, and why. Nothing otherwise.
+#[component]
+pub fn HostNotice(settings: Arc<Settings>, chosen_host: RwSignal<HostOverride>) -> impl IntoView {
+    let in_use = settings.host_source == HostSource::ThisBrowser;
+    let use_configured = move |_| {
+        remember_host(None);
+        chosen_host.set(HostOverride::NotSet);
+    };
+    // The button is there but hidden when there is nothing to go back from:
+    // one shape of view costs the app less than two.
+    settings.host_notice.clone().map(|notice| {
+        view! {
+            <p class="message warning host-notice" role="status">
+                {notice} " " <button type="button" hidden=!in_use on:click=use_configured>
+                    "Use the configured host"
+                </button>
+            </p>
+        }
+    })
+}
 
 /// Shows the host in use and where it comes from; lets the user set another
-/// (checked, remembered in this browser), go back to the configured one, and
-/// test the connection. Changing it sets `chosen_host`.
+/// (checked, remembered in this browser) and test the connection. Changing it
+/// sets `chosen_host`; [`HostNotice`] leads back to the configured one.
 #[component]
-pub fn SettingsPanel(settings: Arc<Settings>, chosen_host: RwSignal<Option<String>>) -> impl IntoView {
+pub fn SettingsPanel(settings: Arc<Settings>, chosen_host: RwSignal<HostOverride>) -> impl IntoView {
     let typed = RwSignal::new(settings.host.clone());
     let problem = RwSignal::new(None::<String>);
     let test_result = RwSignal::new(None::<(bool, String)>);
@@ -29,14 +53,10 @@ pub fn SettingsPanel(settings: Arc<Settings>, chosen_host: RwSignal<Option<Strin
             Ok(host) => {
                 problem.set(None);
                 remember_host(Some(&host));
-                chosen_host.set(Some(host));
+                chosen_host.set(HostOverride::Address(host));
             }
             Err(message) => problem.set(Some(message)),
         }
-    };
-    let use_configured = move |_| {
-        remember_host(None);
-        chosen_host.set(None);
     };
     let test = {
         let settings = settings.clone();
@@ -71,11 +91,6 @@ pub fn SettingsPanel(settings: Arc<Settings>, chosen_host: RwSignal<Option<Strin
                     />
                 </label>
                 <button type="submit">"Use this host"</button>
-                <Show when=move || chosen_host.get().is_some()>
-                    <button type="button" on:click=use_configured>
-                        "Use the configured host"
-                    </button>
-                </Show>
                 {has_host
                     .then(|| {
                         view! {

@@ -14,6 +14,11 @@ use serde_json::{Map, Value};
 pub const KEYS: [&str; 6] =
     ["cmHost", "timeoutSeconds", "autoRefreshMinutes", "autoRefreshShortestMinutes", "autoRefreshAllowed", "names"];
 
+/// The longest CM host address accepted, in bytes: a DNS name has at most 253
+/// characters, and the CM site's path a few dozen more. A longer value was
+/// not typed by anybody; it is refused before anything else looks at it.
+const MAX_HOST_BYTES: usize = 1024;
+
 const DEFAULT_TIMEOUT_SECONDS: u32 = 60;
 /// An hour: longer than any list takes, short enough to notice a hung server.
 const MAX_TIMEOUT_SECONDS: u32 = 3600;
@@ -274,17 +279,78 @@ fn unknown_key(key: &str, known: &[&str], prefix: &str) -> String {
 
 /// A JSON value in a few words, for saying what was found instead.
 fn describe(value: &Value) -> String {
-    const LIMIT: usize = 60;
     match value {
         Value::Null => "null".to_owned(),
         Value::Bool(flag) => flag.to_string(),
         Value::Number(number) => number.to_string(),
-        Value::String(text) if text.chars().count() > LIMIT => {
-            format!("\u{201c}{}\u{2026}\u{201d}", text.chars().take(LIMIT).collect::<String>())
-        }
-        Value::String(text) => format!("\u{201c}{text}\u{201d}"),
+        Value::String(text) => quoted(text),
         Value::Array(_) => "a list".to_owned(),
         Value::Object(_) => "an object".to_owned(),
+    }
+}
+
+/// `text` in quotes, its start only when it is long, for a message to quote.
+fn quoted(text: &str) -> String {
+    const LIMIT: usize = 60;
+    match text.char_indices().nth(LIMIT) {
+        Some((cut, _)) => format!("\u{201c}{}\u{2026}\u{201d}", &text[..cut]),
+        None => format!("\u{201c}{text}\u{201d}"),
+    }
+}
+
+/// The CM host a user set for this browser (kept in its localStorage), as
+/// read back: it is checked again, since it may have been edited by hand or
+/// left by another version of the viewer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HostOverride {
+    /// None is set: config.json decides.
+    NotSet,
+    /// A usable address, asked in place of config.json's host.
+    Address(String),
+    /// What was kept cannot be used: config.json decides, and `why` tells the user.
+    Ignored { why: String },
+}
+
+impl HostOverride {
+    /// Checks a host kept in the browser (`None` when none is kept) as a host typed in is checked.
+    pub fn read(stored: Option<&str>) -> HostOverride {
+        match stored.filter(|stored| !stored.trim().is_empty()).map(validate_host) {
+            None => HostOverride::NotSet,
+            Some(Ok(address)) => HostOverride::Address(address),
+            Some(Err(why)) => HostOverride::Ignored {
+                why: format!(
+                    "The CM host set earlier in this browser was not used, and has been forgotten: {why} The \
+                     viewer uses the host from config.json instead; you can set another one under Settings."
+                ),
+            },
+        }
+    }
+
+    /// The address to ask instead of config.json's host, if there is one.
+    pub fn address(&self) -> Option<&str> {
+        match self {
+            HostOverride::Address(address) => Some(address),
+            HostOverride::NotSet | HostOverride::Ignored { .. } => None,
+        }
+    }
+
+    /// What the page says about the host set in this browser, if anything:
+    /// which host it replaces (`configured`, or `page_origin` when config.json
+    /// sets none), or why it was ignored.
+    pub fn notice(&self, configured: &ConfiguredHost, page_origin: &str) -> Option<String> {
+        let address = match self {
+            HostOverride::NotSet => return None,
+            HostOverride::Ignored { why } => return Some(why.clone()),
+            HostOverride::Address(address) => address,
+        };
+        let replaced = match configured {
+            ConfiguredHost::Address(configured) => format!("instead of {configured}, the host set in config.json."),
+            ConfiguredHost::PageOrigin => {
+                format!("instead of {page_origin}, the server this page comes from, which config.json leaves in use.")
+            }
+            ConfiguredHost::Unusable => "as config.json names no CM host that can be used.".to_owned(),
+        };
+        Some(format!("Using the CM host {address}, set in this browser, {replaced}"))
     }
 }
 
@@ -296,13 +362,20 @@ pub fn origin_of(address: &str) -> &str {
 }
 
 /// Checks an address for the CM host: `http` or `https` only, a host name,
-/// no user name, query or fragment. Returns it without a trailing slash.
+/// no user name, query or fragment, at most [`MAX_HOST_BYTES`]. Returns it
+/// without a trailing slash.
 pub fn validate_host(text: &str) -> Result<String, String> {
     let text = text.trim();
     if text.is_empty() {
         return Err("Enter the address of the CM server, such as https://cm.contoso.com.".to_owned());
     }
-    let not_valid = |why: &str| Err(format!("\u{201c}{text}\u{201d} cannot be used: {why}"));
+    let not_valid = |why: &str| Err(format!("{} cannot be used: {why}", quoted(text)));
+    if text.len() > MAX_HOST_BYTES {
+        return not_valid(&format!(
+            "at {} characters, it is far longer than a server's address.",
+            text.chars().count()
+        ));
+    }
     let Some((scheme, rest)) = text.split_once("://") else {
         return not_valid("it must start with https:// or http://.");
     };
@@ -419,6 +492,76 @@ mod tests {
         for lookalike in ["http://localhost.contoso.com", "http://127.0.0.1.contoso.com", "http://127.0.0.1.nip.io"] {
             assert_eq!(read(&format!(r#"{{"cmHost": "{lookalike}"}}"#)).problems.len(), 1, "{lookalike}");
         }
+    }
+
+    #[test]
+    fn a_very_long_host_is_refused_and_quoted_in_part() {
+        let long = format!("https://{}.contoso.com", "cm".repeat(5 * 1024 * 1024));
+        let message = validate_host(&long).unwrap_err();
+        assert_eq!(
+            message,
+            format!(
+                "\u{201c}https://{}\u{2026}\u{201d} cannot be used: at {} characters, it is far longer than a \
+                 server's address.",
+                "cm".repeat(26),
+                long.len()
+            )
+        );
+        let longest = format!("https://{}", "c".repeat(MAX_HOST_BYTES - "https://".len()));
+        assert_eq!(validate_host(&longest), Ok(longest.clone()));
+        assert!(validate_host(&format!("{longest}m")).is_err());
+    }
+
+    #[test]
+    fn a_host_kept_in_the_browser_is_checked_when_read() {
+        assert_eq!(HostOverride::read(None), HostOverride::NotSet);
+        assert_eq!(HostOverride::read(Some(" ")), HostOverride::NotSet);
+        let usable = HostOverride::read(Some("https://cm2.contoso.com/"));
+        assert_eq!(usable.address(), Some("https://cm2.contoso.com"));
+        let huge = "x".repeat(5 * 1024 * 1024);
+        for (kept, why) in [
+            ("javascript:alert(1)", "\u{201c}javascript:alert(1)\u{201d} cannot be used: it must start with https://"),
+            ("javascript://alert(1)", "only https:// and http:// addresses are allowed."),
+            ("ftp://x", "\u{201c}ftp://x\u{201d} cannot be used: only https:// and http://"),
+            ("not a url", "\u{201c}not a url\u{201d} cannot be used: it must start with https://"),
+            (&huge, "it is far longer than a server's address."),
+        ] {
+            let read = HostOverride::read(Some(kept));
+            assert_eq!(read.address(), None, "{why}");
+            let HostOverride::Ignored { why: message } = read else { panic!("{why}: not ignored") };
+            assert!(
+                message.starts_with("The CM host set earlier in this browser was not used, and has been forgotten: ")
+            );
+            assert!(message.contains(why), "{message}");
+            assert!(
+                message.ends_with("uses the host from config.json instead; you can set another one under Settings.")
+            );
+            assert!(message.len() < 400, "a long value is quoted in part only: {} bytes", message.len());
+        }
+    }
+
+    #[test]
+    fn the_page_says_which_host_the_browser_s_own_replaces() {
+        let own = HostOverride::Address("https://cm2".to_owned());
+        let origin = "https://viewer.contoso.com";
+        let configured = ConfiguredHost::Address("https://cm".to_owned());
+        assert_eq!(
+            own.notice(&configured, origin).unwrap(),
+            "Using the CM host https://cm2, set in this browser, instead of https://cm, the host set in config.json."
+        );
+        assert_eq!(
+            own.notice(&ConfiguredHost::PageOrigin, origin).unwrap(),
+            "Using the CM host https://cm2, set in this browser, instead of https://viewer.contoso.com, the server \
+             this page comes from, which config.json leaves in use."
+        );
+        assert_eq!(
+            own.notice(&ConfiguredHost::Unusable, origin).unwrap(),
+            "Using the CM host https://cm2, set in this browser, as config.json names no CM host that can be used."
+        );
+        assert_eq!(HostOverride::NotSet.notice(&configured, origin), None);
+        let ignored = HostOverride::read(Some("ftp://x"));
+        let HostOverride::Ignored { why } = &ignored else { panic!("not ignored") };
+        assert_eq!(ignored.notice(&configured, origin).as_ref(), Some(why));
     }
 
     #[test]

@@ -16,13 +16,29 @@ impl fmt::Display for Progress {
         write!(f, "{}", Size(self.received))?;
         match self.total {
             Some(total) if total > 0 => {
-                // In 128 bits: a hundred times a length a server announced may not fit in 64.
-                let percent = u128::from(self.received.min(total)) * 100 / u128::from(total);
-                write!(f, " of {} ({percent}%)", Size(total))
+                write!(f, " of {} ({}%)", Size(total), whole_percent(self.received.min(total), total))
             }
             _ => Ok(()),
         }
     }
+}
+
+/// `part` (at most `whole`) in whole percent of `whole`, rounded down, so 100
+/// only when complete. A hundred times a length a server announced may not fit
+/// in 64 bits, and 128-bit division would add its code to the app: the
+/// hundredfold is made by adding `part` a hundred times, counting each time the
+/// sum passes `whole` and keeping only what is left over, which stays below it.
+fn whole_percent(part: u64, whole: u64) -> u64 {
+    let (mut percent, mut left_over) = (0, 0);
+    for _ in 0..100 {
+        if left_over >= whole - part {
+            left_over -= whole - part;
+            percent += 1;
+        } else {
+            left_over += part;
+        }
+    }
+    percent
 }
 
 /// A byte count in the unit people read best.
@@ -67,6 +83,11 @@ mod tests {
         assert_eq!(huge(u64::MAX), "18446744073709.6 MB of 18446744073709.6 MB (100%)");
         assert!(huge(u64::MAX - 1).ends_with(" (99%)"), "{}", huge(u64::MAX - 1));
         assert!(huge(u64::MAX / 2).ends_with(" (49%)"), "{}", huge(u64::MAX / 2));
+        assert!(huge(u64::MAX / 10).ends_with(" (9%)"), "rounded down: {}", huge(u64::MAX / 10));
         assert!(huge(1_000).ends_with(" (0%)"));
+        assert_eq!(whole_percent(1, 3), 33);
+        assert_eq!(whole_percent(2, 3), 66);
+        assert_eq!(whole_percent(7, 7), 100);
+        assert_eq!(whole_percent(0, 7), 0);
     }
 }
