@@ -5,7 +5,7 @@ use crate::api::{HostSource, LoadError, Settings, load_settings};
 use crate::asking::Asking;
 use crate::choices::Choices;
 use crate::components::{
-    ColumnChooser, ConfigProblems, NarrowingPanel, QueryForm, RefreshControls, RefreshStatus, RequestDetail,
+    ColumnChooser, ConfigProblems, FailedRefresh, NarrowingPanel, QueryForm, RefreshControls, RequestDetail,
     RequestTable, SettingsPanel, StatusChart,
 };
 use crate::download::save_file;
@@ -111,8 +111,8 @@ fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
         <div class="toolbar">
             <QueryForm query />
             <RefreshControls asking refresh policy=settings.auto_refresh next_try_ms />
-            <RefreshStatus asking next_try_ms />
         </div>
+        <FailedRefresh asking next_try_ms />
         <Show when=move || asking.is_loading()>{move || loading_message(asking.progress.get())}</Show>
         {failure}
         <Show when=move || asking.on_screen.is_some()>

@@ -16,7 +16,7 @@ pub use config_problems::ConfigProblems;
 pub use narrowing_panel::NarrowingPanel;
 pub use query_form::QueryForm;
 pub use refresh_controls::RefreshControls;
-pub use refresh_status::RefreshStatus;
+pub use refresh_status::{FailedRefresh, UpdatedAt};
 pub use request_detail::RequestDetail;
 pub use request_table::RequestTable;
 pub use settings_panel::{HostNotice, SettingsPanel};
