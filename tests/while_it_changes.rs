@@ -6,6 +6,7 @@
 mod support;
 
 use fantoccini::Locator;
+use serde_json::json;
 use std::time::Duration;
 use support::{Browser, MockServer, built_app_configured};
 
@@ -207,6 +208,12 @@ async fn a_failed_refresh_keeps_the_rows_and_says_how_old_they_are() {
     assert_eq!(browser.table_cells().await, before, "the rows stay");
     assert_eq!(browser.row_count().await, 52);
     browser.screenshot("refresh-failed").await;
+    let dark = json!({ "features": [{ "name": "prefers-color-scheme", "value": "dark" }] });
+    browser.devtools("Emulation.setEmulatedMedia", dark).await;
+    browser.screenshot("refresh-failed-dark").await;
+    browser.client.set_window_size(390, 844).await.expect("a phone-sized window");
+    browser.screenshot("refresh-failed-phone-dark").await;
+    browser.client.set_window_size(1400, 900).await.expect("the usual window");
 
     // With automatic refresh on, the page says when it tries again, backing off.
     browser.client.find(Locator::Css(".refresh select")).await.unwrap().select_by_value("5").await.unwrap();
