@@ -34,6 +34,27 @@ async fn open(server: &MockServer, query: &str) -> Browser {
     browser
 }
 
+/// The app, a mock server with `flags` and a browser on it, loaded: held
+/// together, as the server serves the app's folder for as long as it lives.
+struct Opened {
+    _app: tempfile::TempDir,
+    _server: MockServer,
+    browser: Browser,
+}
+
+async fn open_app(flags: &[&str]) -> Opened {
+    let app = built_app_configured(CONFIG);
+    let server = MockServer::start(app.path(), flags);
+    let browser = open(&server, "").await;
+    Opened { _app: app, _server: server, browser }
+}
+
+/// Chooses an automatic refresh, as a person does in its list: "0" (off) or minutes.
+async fn choose_auto_refresh(browser: &Browser, minutes: &str) {
+    let choices = browser.client.find(Locator::Css(".refresh select")).await.expect("the automatic refresh list");
+    choices.select_by_value(minutes).await.expect("the choice is offered");
+}
+
 /// One thing a user does, chosen by `step`: scroll, type, sort, open a row, or ask another question.
 async fn act(browser: &Browser, step: usize) {
     match step % 6 {
@@ -71,7 +92,7 @@ async fn act(browser: &Browser, step: usize) {
                 .await;
         }
         4 => {
-            let status = if step % 4 == 0 { "Pending" } else { "" };
+            let status = if step.is_multiple_of(4) { "Pending" } else { "" };
             let select = browser.client.find(Locator::Css(".query select")).await.expect("the status list");
             select.select_by_value(status).await.expect("a status is offered");
         }
@@ -111,47 +132,44 @@ async fn assert_right_afterwards(browser: &Browser) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn working_in_the_page_while_refreshes_arrive_breaks_nothing() {
-    let app = built_app_configured(CONFIG);
-    let server = MockServer::start(app.path(), &SLOW_LIST);
-    let browser = open(&server, "").await;
+    let opened = open_app(&SLOW_LIST).await;
+    let browser = &opened.browser;
     for cycle in 0..CYCLES {
-        click_refresh(&browser).await;
+        click_refresh(browser).await;
         browser.wait_until(LOADING).await;
-        act(&browser, cycle).await;
-        act(&browser, cycle + 3).await;
+        act(browser, cycle).await;
+        act(browser, cycle + 3).await;
         browser.wait_until(LOADED).await;
         assert_eq!(browser.problems().await, Vec::<String>::new(), "cycle {cycle}");
     }
-    assert_right_afterwards(&browser).await;
-    browser.close().await;
+    assert_right_afterwards(browser).await;
+    opened.browser.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn working_in_the_page_while_automatic_refreshes_arrive_breaks_nothing() {
-    let app = built_app_configured(CONFIG);
-    let server = MockServer::start(app.path(), &SLOW_LIST);
-    let browser = open(&server, "").await;
-    browser.client.find(Locator::Css(".refresh select")).await.unwrap().select_by_value("1").await.unwrap();
+    let opened = open_app(&SLOW_LIST).await;
+    let browser = &opened.browser;
+    choose_auto_refresh(browser, "1").await;
     let mut step = 0;
     while browser.evaluate(AUTOMATIC_REFRESHES).await.as_u64().unwrap() < CYCLES as u64 {
-        act(&browser, step).await;
+        act(browser, step).await;
         step += 1;
         assert_eq!(browser.problems().await, Vec::<String>::new(), "step {step}");
         tokio::time::sleep(Duration::from_millis(150)).await;
         assert!(step < 2000, "automatic refreshes stopped coming");
     }
-    browser.client.find(Locator::Css(".refresh select")).await.unwrap().select_by_value("0").await.unwrap();
-    assert_right_afterwards(&browser).await;
-    browser.close().await;
+    choose_auto_refresh(browser, "0").await;
+    assert_right_afterwards(browser).await;
+    opened.browser.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_automatic_refresh_waits_for_the_end_of_the_load_before() {
-    let app = built_app_configured(CONFIG);
-    let server = MockServer::start(app.path(), &SLOW_LIST);
-    let browser = open(&server, "").await;
+    let opened = open_app(&SLOW_LIST).await;
+    let browser = &opened.browser;
     // Due a tenth of a second after each load ends (a compressed minute); each load takes seconds.
-    browser.client.find(Locator::Css(".refresh select")).await.unwrap().select_by_value("1").await.unwrap();
+    choose_auto_refresh(browser, "1").await;
     let unfinished = "return [performance.getEntriesByName('cm:response-start', 'mark').length \
                       - performance.getEntriesByName('cm:last-byte', 'mark').length, \
                       document.querySelector('.refresh button').disabled];";
@@ -163,7 +181,7 @@ async fn an_automatic_refresh_waits_for_the_end_of_the_load_before() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(browser.problems().await, Vec::<String>::new());
-    browser.close().await;
+    opened.browser.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -190,15 +208,14 @@ async fn a_new_question_in_the_middle_of_the_first_load_shows_only_its_answer() 
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failed_refresh_keeps_the_rows_and_says_how_old_they_are() {
-    let app = built_app_configured(CONFIG);
     // The page's first two calls (templates and list) work, then the server fails.
-    let server = MockServer::start(app.path(), &["--requests", "50", "--answer", "server-error", "--fail-after", "2"]);
-    let browser = open(&server, "").await;
+    let opened = open_app(&["--requests", "50", "--answer", "server-error", "--fail-after", "2"]).await;
+    let browser = &opened.browser;
     let before = browser.table_cells().await;
     let updated = browser.text_of(".updated").await;
     assert!(updated.starts_with("Updated at ") && updated.len() == "Updated at 10:37".len(), "{updated}");
 
-    click_refresh(&browser).await;
+    click_refresh(browser).await;
     browser.wait_for(".refresh-failed").await;
     let warning = browser.text_of(".refresh-failed").await;
     let since = updated.trim_start_matches("Updated at ");
@@ -216,21 +233,20 @@ async fn a_failed_refresh_keeps_the_rows_and_says_how_old_they_are() {
     browser.client.set_window_size(1400, 900).await.expect("the usual window");
 
     // With automatic refresh on, the page says when it tries again, backing off.
-    browser.client.find(Locator::Css(".refresh select")).await.unwrap().select_by_value("5").await.unwrap();
-    click_refresh(&browser).await;
+    choose_auto_refresh(browser, "5").await;
+    click_refresh(browser).await;
     browser
         .wait_until("return document.querySelector('.refresh-failed').textContent.includes('tries again at');")
         .await;
     assert_eq!(browser.row_count().await, 52);
     assert_eq!(browser.problems().await, Vec::<String>::new());
-    browser.close().await;
+    opened.browser.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_hidden_tab_does_not_refresh_until_it_is_shown_again() {
-    let app = built_app_configured(CONFIG);
-    let server = MockServer::start(app.path(), &["--requests", "50"]);
-    let browser = open(&server, "").await;
+    let opened = open_app(&["--requests", "50"]).await;
+    let browser = &opened.browser;
     let set_hidden = |hidden: bool| {
         format!(
             "Object.defineProperty(document, 'hidden', {{ configurable: true, get: () => {hidden} }}); \
@@ -240,8 +256,8 @@ async fn a_hidden_tab_does_not_refresh_until_it_is_shown_again() {
     browser.evaluate(&set_hidden(true)).await;
     let started = browser.evaluate(LOADS_STARTED).await;
     // Due every tenth of a second (a compressed minute), but hidden.
-    browser.client.find(Locator::Css(".refresh select")).await.unwrap().select_by_value("1").await.unwrap();
-    click_refresh(&browser).await;
+    choose_auto_refresh(browser, "1").await;
+    click_refresh(browser).await;
     browser
         .wait_until(&format!("return performance.getEntriesByName('cm:all-rows', 'mark').length > {started};"))
         .await;
@@ -257,5 +273,5 @@ async fn a_hidden_tab_does_not_refresh_until_it_is_shown_again() {
     );
     assert!(browser.becomes_true_within(&shown_again, Duration::from_secs(2)).await, "refreshes at once when shown");
     assert_eq!(browser.problems().await, Vec::<String>::new());
-    browser.close().await;
+    opened.browser.close().await;
 }
