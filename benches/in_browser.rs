@@ -15,10 +15,10 @@ mod support;
 
 use fantoccini::wd::TimeoutConfiguration;
 use serde_json::{Value, json};
-use std::io::Write;
 use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::Duration;
+use support::bundle::{BROTLI_QUALITY, Bundle, GZIP_LEVEL, Sizes};
 use support::{Browser, MockBuild, MockServer, built_app, chromium, workspace_root};
 
 /// Generated requests of each run; the mock server adds its two documented examples.
@@ -43,9 +43,6 @@ const SOAK_REFRESHES: usize = 20;
 /// Wasm memory after the soak's refreshes over after its first load: at most
 /// two answers at once (the one shown and the one arriving), and a little.
 const SOAK_GOAL: f64 = 2.2;
-/// Compression levels a server would use for static files.
-const GZIP_LEVEL: u32 = 9;
-const BROTLI_QUALITY: i32 = 11;
 
 /// The marks the app sets while loading, in the order it sets them.
 const RESPONSE_START: &str = "cm:response-start";
@@ -188,69 +185,6 @@ async fn main() -> ExitCode {
     } else {
         eprintln!("error: the app could not be measured at every size; the table's notes say why");
         ExitCode::FAILURE
-    }
-}
-
-/// Bytes of one kind of file of the built app: as stored, gzipped and brotli-compressed.
-#[derive(Default)]
-struct Sizes {
-    raw: usize,
-    gzip: usize,
-    brotli: usize,
-}
-
-impl Sizes {
-    fn of(bytes: &[u8]) -> Sizes {
-        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(GZIP_LEVEL));
-        gzip.write_all(bytes).expect("compressing in memory");
-        let gzip = gzip.finish().expect("compressing in memory").len();
-        let mut brotli = Vec::new();
-        let quality = brotli::enc::BrotliEncoderParams { quality: BROTLI_QUALITY, ..Default::default() };
-        brotli::BrotliCompress(&mut &bytes[..], &mut brotli, &quality).expect("compressing in memory");
-        Sizes { raw: bytes.len(), gzip, brotli: brotli.len() }
-    }
-
-    fn add(&mut self, other: &Sizes) {
-        self.raw += other.raw;
-        self.gzip += other.gzip;
-        self.brotli += other.brotli;
-    }
-
-    fn describe(&self) -> String {
-        format!("{} / {} / {}", kilobytes(self.raw), kilobytes(self.gzip), kilobytes(self.brotli))
-    }
-}
-
-/// The files a browser downloads to run the app, by kind.
-#[derive(Default)]
-struct Bundle {
-    wasm: Sizes,
-    js: Sizes,
-    css: Sizes,
-}
-
-impl Bundle {
-    fn of(app: &Path) -> Bundle {
-        let mut bundle = Bundle::default();
-        for entry in std::fs::read_dir(app.join("assets")).expect("the built app's assets") {
-            let path = entry.expect("a file of the built app").path();
-            let kind = match path.extension().and_then(|extension| extension.to_str()) {
-                Some("wasm") => &mut bundle.wasm,
-                Some("js") => &mut bundle.js,
-                Some("css") => &mut bundle.css,
-                _ => continue,
-            };
-            kind.add(&Sizes::of(&std::fs::read(&path).expect("a file of the built app")));
-        }
-        bundle
-    }
-
-    fn total(&self) -> Sizes {
-        let mut total = Sizes::default();
-        for kind in [&self.wasm, &self.js, &self.css] {
-            total.add(kind);
-        }
-        total
     }
 }
 
@@ -623,10 +557,6 @@ fn milliseconds(value: Option<f64>) -> String {
 /// Time taken over `bytes`, and the bytes per second that makes.
 fn with_throughput(milliseconds_taken: f64, bytes: f64) -> String {
     format!("{} ({:.1} MB/s)", milliseconds(Some(milliseconds_taken)), bytes / 1000.0 / milliseconds_taken)
-}
-
-fn kilobytes(bytes: usize) -> String {
-    format!("{:.1} kB", bytes as f64 / 1000.0)
 }
 
 fn megabytes(bytes: f64) -> String {

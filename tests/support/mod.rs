@@ -2,6 +2,8 @@
 //! headless Chromium driven through chromedriver.
 #![allow(dead_code, reason = "each test binary compiles this module and uses only part of it")]
 
+pub mod bundle;
+
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
