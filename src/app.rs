@@ -13,7 +13,7 @@ use crate::history::view_in_url;
 use crate::live_answer::{LiveAnswer, OnScreen, Outcome};
 use crate::preferences::remembered_host;
 use crate::timing::mark;
-use cm_model::ElementFailure;
+use cm_model::ElementFailures;
 use leptos::prelude::*;
 use std::sync::Arc;
 use viewer_core::export::{to_csv, to_json};
@@ -226,18 +226,17 @@ fn outcome_notes(outcome: &Outcome) -> impl IntoView + use<> {
 
 /// How many elements of a list could not be read, and why, for a partly
 /// decodable answer: the rows that did decode are shown below it.
-fn failure_note(failures: &[ElementFailure]) -> impl IntoView + use<> {
-    const LISTED: usize = 20;
-    let summary = match failures.len() {
+fn failure_note(failures: &ElementFailures) -> impl IntoView + use<> {
+    let summary = match failures.count() {
         1 => "1 request in the server's answer could not be read and is not shown.".to_owned(),
         count => format!("{count} requests in the server's answer could not be read and are not shown."),
     };
     let reasons = failures
+        .listed()
         .iter()
-        .take(LISTED)
         .map(|failure| view! { <li>{format!("Element {}: {}", failure.index, failure.reason)}</li> })
         .collect_view();
-    let more = (failures.len() > LISTED).then(|| format!("\u{2026} and {} more.", failures.len() - LISTED));
+    let more = (failures.unlisted() > 0).then(|| format!("\u{2026} and {} more.", failures.unlisted()));
     view! {
         <div class="message warning" role="alert">
             <p>{summary}</p>

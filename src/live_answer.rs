@@ -8,7 +8,7 @@
 //! what broke the page when a refresh ran while the user worked in it.
 
 use crate::api::LoadError;
-use cm_model::{ElementFailure, NameBook, Request};
+use cm_model::{ElementFailures, NameBook, Request};
 use leptos::prelude::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,7 +20,7 @@ use viewer_core::time::LocalClock;
 #[derive(Clone, Debug, Default)]
 pub struct Outcome {
     /// Elements that could not be read.
-    pub failures: Vec<ElementFailure>,
+    pub failures: ElementFailures,
     /// What is wrong with the list itself.
     pub list_problem: Option<String>,
     /// Why the body stopped before its end, after some requests had arrived.

@@ -16,6 +16,16 @@ async fn error_shown(app: &std::path::Path, flags: &[&str]) -> (MockServer, Brow
     (server, browser, message)
 }
 
+/// Opens the app against a mock started with `flags`, once the whole list is loaded.
+async fn loaded(flags: &[&str]) -> (MockServer, Browser) {
+    let server = MockServer::start(&built_app(), flags);
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url).await.expect("the app opens");
+    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    browser.wait_until("return document.querySelector('.message.loading') === null;").await;
+    (server, browser)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn forbidden_not_enabled_and_server_errors_say_what_to_do() {
     let cases = [
@@ -35,6 +45,11 @@ async fn forbidden_not_enabled_and_server_errors_say_what_to_do() {
         (
             "html",
             "The server sent an HTML page titled \u{201c}Sign in to Contoso\u{201d} instead of JSON. This is usually a sign-in page",
+        ),
+        (
+            "empty-body",
+            "The CM server answered with an empty body (HTTP status 200) instead of requests; when there are none it \
+             answers 204 (no content), so the answer was lost on its way",
         ),
     ];
     for (answer, expected) in cases {
@@ -70,15 +85,16 @@ async fn a_slow_server_times_out_as_configured() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_partly_readable_list_shows_the_good_rows_and_says_what_was_lost() {
-    let server = MockServer::start(&built_app(), &["--requests", "100", "--answer", "broken-elements"]);
-    let browser = Browser::start().await;
-    browser.client.goto(&server.url).await.expect("the app opens");
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
-    // Positions 7, 14, ..., 98 of 102 are broken.
-    let broken = (2..102).filter(|position| position % 7 == 0).count();
-    assert_eq!(browser.row_count().await, 102 - broken);
+    let (_server, browser) = loaded(&["--requests", "200", "--answer", "broken-elements"]).await;
+    // Positions 7, 14, ..., 196 of 202 are broken: more than are listed.
+    let broken = (2..202).filter(|position| position % 7 == 0).count();
+    assert_eq!(browser.row_count().await, 202 - broken);
     let note = browser.text_of(".message.warning p").await;
     assert_eq!(note, format!("{broken} requests in the server's answer could not be read and are not shown."));
+    let listed = browser.evaluate("return document.querySelectorAll('.message.warning li').length;").await;
+    assert_eq!(listed, 20, "the first reasons are listed");
+    let details = browser.evaluate("return document.querySelector('.message.warning details').textContent;").await;
+    assert!(details.as_str().unwrap().ends_with(&format!("\u{2026} and {} more.", broken - 20)), "{details}");
     let reasons = browser.text_of(".message.warning ul").await;
     assert!(reasons.contains("Element 7: invalid type: string \"Enroll\", expected i32"), "{reasons}");
     assert!(reasons.contains("Element 14: missing field `Uuid`"), "{reasons}");
@@ -142,5 +158,36 @@ async fn a_connection_dropped_mid_list_keeps_the_rows_that_arrived_and_says_so()
     assert!(summary.starts_with(&format!("{shown} of {shown} requests from")), "the count is final: {summary}");
     assert_eq!(browser.evaluate("return document.querySelectorAll('.message.loading').length;").await, 0);
     browser.screenshot("download-interrupted").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_with_a_huge_comment_is_kept_and_its_detail_says_the_comment_was_cut() {
+    // The first generated request has a 5 MB comment, five times what a request element may be.
+    let (_server, browser) = loaded(&["--requests", "20", "--answer", "oversized-comment"]).await;
+    assert_eq!(browser.row_count().await, 22, "no request is lost");
+    assert_eq!(browser.evaluate("return document.querySelectorAll('.message.warning').length;").await, 0);
+
+    let search = browser.client.find(Locator::Css(".narrowing input[type=search]")).await.expect("the search box");
+    search.send_keys("card reader log").await.unwrap();
+    browser
+        .wait_until("return document.querySelectorAll('table.requests tbody tr[aria-rowindex]').length === 1;")
+        .await;
+    browser.client.find(Locator::Css("table.requests tbody tr[aria-rowindex] a")).await.unwrap().click().await.unwrap();
+    browser.wait_for(".detail .field-note").await;
+    assert_eq!(
+        browser.text_of(".detail .field-note").await,
+        "Comment was 5.0 MB long; only its first 64.0 kB are shown."
+    );
+    let comment = browser
+        .evaluate(
+            "const dt = Array.from(document.querySelectorAll('.detail dt')).find(dt => dt.textContent === 'Comment');\
+             return dt.nextElementSibling.textContent;",
+        )
+        .await;
+    let comment = comment.as_str().expect("the comment is shown");
+    assert!(comment.starts_with("Card reader log: no error. Card reader log"), "{}", &comment[..80]);
+    assert!((64_000..64_100).contains(&comment.len()), "{} bytes of the comment shown", comment.len());
+    browser.screenshot("huge-comment-cut").await;
     browser.close().await;
 }

@@ -11,7 +11,7 @@ use leptos::wasm_bindgen::JsCast;
 use send_wrapper::SendWrapper;
 use std::sync::Arc;
 use uuid::Uuid;
-use viewer_core::detail::{AceRow, Section, sections, security};
+use viewer_core::detail::{AceRow, Section, field_notes, sections, security};
 
 /// The open request `id` (`request` when it is in the list shown). Escape or
 /// the Close button clears `open`.
@@ -67,6 +67,10 @@ pub fn RequestDetail(
 }
 
 fn details(request: &Request, names: &NameBook) -> impl IntoView + use<> {
+    let notes = field_notes(request)
+        .into_iter()
+        .map(|note| view! { <p class="message warning field-note">{note}</p> })
+        .collect_view();
     let groups = sections(request, names).into_iter().map(section_view).collect_view();
     let data_items = request
         .data_collection
@@ -89,6 +93,7 @@ fn details(request: &Request, names: &NameBook) -> impl IntoView + use<> {
     let json = serde_json::to_string_pretty(request).unwrap_or_default();
     let security = security(request, names);
     view! {
+        {notes}
         <div class="detail-groups">{groups}</div>
         <h3>"Data collection"</h3>
         {if request.data_collection.is_empty() {

@@ -17,6 +17,7 @@
 
 mod codes;
 mod date;
+mod forms;
 mod names;
 mod request;
 mod response;
@@ -25,13 +26,14 @@ mod template;
 
 pub use codes::{RequestStatus, RequestType};
 pub use date::{CmDate, datetime_text, day_text, instant_text, parse_day};
+pub use forms::JsonForm;
 /// The instant type of [`CmDate::At`].
 pub use jiff::Timestamp;
 pub use names::{FlagNames, NameBook, NameConfig, NameOrigin, Named};
-pub use request::{DataCollectionFlags, DataItem, Request, RequestFlags};
+pub use request::{DataCollectionFlags, DataItem, FieldNote, Request, RequestFlags};
 pub use response::{
-    DecodedRequests, ElementFailure, Finished, ResponseDecoder, ResponseError, decode_profile_templates,
-    decode_response, shorten,
+    DecodedRequests, ElementFailure, ElementFailures, Finished, KEPT_TEXT_BYTES, MAX_ELEMENT_BYTES, ResponseDecoder,
+    ResponseError, ResponseItem, ShortenedText, decode_profile_templates, decode_response, shorten,
 };
 pub use template::ProfileTemplate;
 

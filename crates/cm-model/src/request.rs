@@ -1,7 +1,9 @@
 //! One CM request, field by field, as the REST API sends it.
 
+use crate::forms::{JsonForm, Read, ReadFrom, Received};
+use crate::response::{ResponseItem, ShortenedText};
 use crate::{CmDate, RequestStatus, RequestType};
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -12,8 +14,10 @@ use uuid::Uuid;
 ///
 /// GUIDs that the API sends as all zeros ("none") are `None`. Fields other than
 /// the id, type and status may be missing or null; they then take their empty
-/// value rather than costing the whole request. Fields this crate does not know
-/// are kept in [`Request::unknown_fields`] so that they can still be shown.
+/// value rather than costing the whole request; a field sent in another form
+/// than documented is read as well as it can be, and noted in
+/// [`Request::field_notes`]. Fields this crate does not know are kept in
+/// [`Request::unknown_fields`] so that they can still be shown.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Request {
@@ -71,6 +75,31 @@ pub struct Request {
     /// Fields of the response that this crate does not know, as received.
     #[serde(flatten)]
     pub unknown_fields: Map<String, Value>,
+    /// The fields that are not shown exactly as the server sent them, in the
+    /// order they came; never written, as they describe the reading, not the request.
+    #[serde(skip)]
+    pub field_notes: Vec<FieldNote>,
+}
+
+/// Why a field of a request is not shown exactly as the server sent it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldNote {
+    /// `field` (its JSON key) came as `received` instead of its documented form;
+    /// what it holds is shown as read from that form.
+    OtherForm {
+        /// The field's JSON key, such as `DataCollection`.
+        field: &'static str,
+        /// The form it came in.
+        received: JsonForm,
+    },
+    /// A text of the request was too long to keep whole; only its start is kept.
+    Shortened(ShortenedText),
+}
+
+impl ResponseItem for Request {
+    fn shortened(&mut self, text: ShortenedText) {
+        self.field_notes.push(FieldNote::Shortened(text));
+    }
 }
 
 /// `Flags`: a bit set (RequestFlags). Name its bits with [`crate::NameBook::request_flags`].
@@ -139,11 +168,37 @@ fn hyphenated_guid(text: &[u8]) -> Option<Uuid> {
     let mut value = 0u128;
     for (at, &byte) in text.iter().enumerate() {
         if !HYPHENS.contains(&at) {
-            value = value << 4 | u128::from(char::from(byte).to_digit(16)?);
+            value = value << 4 | u128::from(hex_digit(byte)?);
         }
     }
     Some(Uuid::from_u128(value))
 }
+
+/// The value of an ASCII hex digit, `None` for any other byte: looked up, as
+/// tests of the digit's range cost a mispredicted branch for every other
+/// digit of a GUID (and `char::to_digit` is called, not inlined, by the
+/// size-optimised build).
+#[inline(always)]
+pub(crate) fn hex_digit(byte: u8) -> Option<u8> {
+    let value = HEX_VALUES[usize::from(byte)];
+    (value != NOT_HEX).then_some(value)
+}
+
+/// What [`HEX_VALUES`] holds for a byte that is not a hex digit.
+const NOT_HEX: u8 = u8::MAX;
+
+/// Each byte's value as a hex digit, or [`NOT_HEX`].
+static HEX_VALUES: [u8; 256] = {
+    let mut values = [NOT_HEX; 256];
+    let mut digit = 0;
+    while digit < 16 {
+        let lower = b"0123456789abcdef"[digit];
+        values[lower as usize] = digit as u8;
+        values[lower.to_ascii_uppercase() as usize] = digit as u8;
+        digit += 1;
+    }
+    values
+};
 
 /// The JSON keys of a request, in the order of [`Request`]'s fields.
 const FIELDS: [&str; 21] = [
@@ -170,34 +225,55 @@ const FIELDS: [&str; 21] = [
     "IsDataCollectionComplete",
 ];
 
-/// A key of a request object: the index of a known field, or an unknown name.
-enum Key {
+/// A key of an object: the index of a known field, or an unknown name.
+pub(crate) enum Key {
     Known(usize),
     Unknown(String),
 }
 
-impl<'de> Deserialize<'de> for Key {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Key, D::Error> {
-        struct KeyVisitor;
-        impl Visitor<'_> for KeyVisitor {
-            type Value = Key;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a field name")
-            }
-            fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
-                Ok(match FIELDS.iter().position(|known| *known == key) {
-                    Some(index) => Key::Known(index),
-                    None => Key::Unknown(key.to_owned()),
-                })
-            }
-        }
-        deserializer.deserialize_identifier(KeyVisitor)
+/// Reads a [`Key`] of an object whose known fields are these names.
+pub(crate) struct KeyAmong(pub(crate) &'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for KeyAmong {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_identifier(self)
     }
 }
 
-/// A value that may be JSON null, which then means the field's empty value.
-fn nullable<'de, A: MapAccess<'de>, T: Deserialize<'de> + Default>(map: &mut A) -> Result<T, A::Error> {
-    Ok(map.next_value::<Option<T>>()?.unwrap_or_default())
+impl Visitor<'_> for KeyAmong {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
+        Ok(match self.0.iter().position(|known| *known == key) {
+            Some(index) => Key::Known(index),
+            None => Key::Unknown(key.to_owned()),
+        })
+    }
+}
+
+/// Reads the value of the field `FIELDS[index]`, noting on `notes` when it
+/// came in another form than documented.
+fn read<'de, A: MapAccess<'de>, T: ReadFrom>(
+    map: &mut A,
+    index: usize,
+    notes: &mut Vec<FieldNote>,
+) -> Result<T, A::Error> {
+    Ok(noted(T::read_from(map.next_value::<Received<'de>>()?)?, index, notes))
+}
+
+/// The value `read`, noting on `notes` when the field `FIELDS[index]` came in
+/// another form than documented.
+fn noted<T>(read: Read<T>, index: usize, notes: &mut Vec<FieldNote>) -> T {
+    if let Some(received) = read.other_form {
+        notes.push(FieldNote::OtherForm { field: FIELDS[index], received });
+    }
+    read.value
 }
 
 /// Written by hand rather than derived: the derive cannot keep unknown fields
@@ -245,9 +321,10 @@ impl<'de> Visitor<'de> for RequestVisitor {
             is_enrollment_agent: false,
             is_data_collection_complete: false,
             unknown_fields: Map::new(),
+            field_notes: Vec::new(),
         };
         let mut seen = 0u32;
-        while let Some(key) = map.next_key::<Key>()? {
+        while let Some(key) = map.next_key_seed(KeyAmong(&FIELDS))? {
             let index = match key {
                 Key::Known(index) => index,
                 Key::Unknown(name) => {
@@ -264,28 +341,34 @@ impl<'de> Visitor<'de> for RequestVisitor {
                 return Err(de::Error::duplicate_field(FIELDS[index]));
             }
             seen |= 1 << index;
+            // The request's identity is read only in its documented form: it
+            // is what every other field belongs to.
+            let notes = &mut request.field_notes;
             match index {
                 0 => uuid = Some(map.next_value::<Guid>()?.0),
                 1 => request_type = Some(map.next_value()?),
                 2 => status = Some(map.next_value()?),
-                3 => request.flags = map.next_value()?,
-                4 => request.data_collection = nullable(&mut map)?,
-                5 => request.data_collection_flags = map.next_value()?,
+                3 => request.flags = RequestFlags(read(&mut map, index, notes)?),
+                4 => request.data_collection = noted(map.next_value()?, index, notes),
+                5 => request.data_collection_flags = DataCollectionFlags(read(&mut map, index, notes)?),
                 6 => request.originator_user_uuid = guid_or_none(&mut map)?,
                 7 => request.target_user_uuid = guid_or_none(&mut map)?,
-                8 => request.submitted = nullable(&mut map)?,
-                9 => request.completed = nullable(&mut map)?,
+                8 => request.submitted = read(&mut map, index, notes)?,
+                9 => request.completed = read(&mut map, index, notes)?,
                 10 => request.new_profile_uuid = guid_or_none(&mut map)?,
                 11 => request.old_profile_uuid = guid_or_none(&mut map)?,
                 12 => request.new_smartcard_uuid = guid_or_none(&mut map)?,
                 13 => request.old_smartcard_uuid = guid_or_none(&mut map)?,
-                14 => request.priority = map.next_value()?,
-                15 => request.comment = nullable(&mut map)?,
+                14 => request.priority = read(&mut map, index, notes)?,
+                15 => request.comment = read::<_, Option<String>>(&mut map, index, notes)?.unwrap_or_default(),
                 16 => request.profile_template_uuid = guid_or_none(&mut map)?,
-                17 => request.security_descriptor = nullable::<_, String>(&mut map)?.into(),
-                18 => request.is_smartcard = map.next_value()?,
-                19 => request.is_enrollment_agent = map.next_value()?,
-                _ => request.is_data_collection_complete = map.next_value()?,
+                17 => {
+                    request.security_descriptor =
+                        read::<_, Option<String>>(&mut map, index, notes)?.unwrap_or_default().into();
+                }
+                18 => request.is_smartcard = read(&mut map, index, notes)?,
+                19 => request.is_enrollment_agent = read(&mut map, index, notes)?,
+                _ => request.is_data_collection_complete = read(&mut map, index, notes)?,
             }
         }
         request.uuid = uuid.ok_or_else(|| de::Error::missing_field("Uuid"))?;
@@ -343,11 +426,16 @@ mod tests {
     }
 
     #[test]
-    fn nulls_of_text_lists_and_dates_are_empty() {
-        let request =
-            decode(r#","Comment":null,"DataCollection":null,"Completed":null,"SecurityDescriptor":null"#).unwrap();
+    fn nulls_are_empty_values() {
+        let request = decode(
+            r#","Comment":null,"DataCollection":null,"Completed":null,"SecurityDescriptor":null,"IsSmartcard":null,
+            "Priority":null,"Flags":null"#,
+        )
+        .unwrap();
         assert_eq!((request.comment.as_str(), request.data_collection.len()), ("", 0));
         assert_eq!(request.completed, CmDate::NotSet);
+        assert_eq!((request.is_smartcard, request.priority, request.flags), (false, 0, RequestFlags(0)));
+        assert_eq!(request.field_notes, []);
     }
 
     #[test]
@@ -360,6 +448,94 @@ mod tests {
     fn duplicate_fields_are_errors() {
         assert!(decode(r#","Status":4"#).unwrap_err().to_string().contains("duplicate field `Status`"));
         assert!(decode(r#","X":1,"X":2"#).unwrap_err().to_string().contains("duplicate field `X`"));
+    }
+
+    /// The notes of a request decoded with `extra`, each as its field and form.
+    fn other_forms(request: &Request) -> Vec<(&'static str, JsonForm)> {
+        let form = |note: &FieldNote| match note {
+            FieldNote::OtherForm { field, received } => (*field, *received),
+            FieldNote::Shortened(text) => panic!("not shortened: {text:?}"),
+        };
+        request.field_notes.iter().map(form).collect()
+    }
+
+    fn item(name: &str, value: Option<&str>) -> DataItem {
+        DataItem { name: name.into(), value: value.map(str::to_owned) }
+    }
+
+    #[test]
+    fn a_data_collection_in_another_form_keeps_the_request_and_what_it_holds() {
+        let cases = [
+            (r#""Employee number: 4711""#, vec![item("", Some("Employee number: 4711"))], Some(JsonForm::Text)),
+            (r#"{"Name":"Badge","Value":"4711"}"#, vec![item("Badge", Some("4711"))], Some(JsonForm::Object)),
+            (r#"{"Badge":4711}"#, vec![item("", Some(r#"{"Badge":4711}"#))], Some(JsonForm::Object)),
+            ("4711", vec![item("", Some("4711"))], Some(JsonForm::Number)),
+            ("-1.5", vec![item("", Some("-1.5"))], Some(JsonForm::Number)),
+            ("true", vec![item("", Some("true"))], Some(JsonForm::TrueOrFalse)),
+            ("null", vec![], None),
+            (r#"[{"Name":"Badge","Value":null}]"#, vec![item("Badge", None)], None),
+            (
+                r#"[{"Name":"Badge","Value":4711},"loose",null,[1,2],{"Value":"v"}]"#,
+                vec![
+                    item("Badge", Some("4711")),
+                    item("", Some("loose")),
+                    item("", Some("[1,2]")),
+                    item("", Some("v")),
+                ],
+                Some(JsonForm::List),
+            ),
+        ];
+        for (written, items, form) in cases {
+            let request =
+                decode(&format!(r#","DataCollection":{written}"#)).unwrap_or_else(|e| panic!("{written}: {e}"));
+            assert_eq!(request.data_collection, items, "{written}");
+            let expected: Vec<_> = form.map(|form| ("DataCollection", form)).into_iter().collect();
+            assert_eq!(other_forms(&request), expected, "{written}");
+        }
+        let duplicate = decode(r#","DataCollection":[{"Name":"a","Name":"b"}]"#).unwrap_err();
+        assert!(duplicate.to_string().contains("duplicate field `Name`"), "{duplicate}");
+    }
+
+    #[test]
+    fn texts_flags_and_numbers_in_another_form_are_read_when_they_say_the_same() {
+        let request = decode(
+            r#","Comment":42,"SecurityDescriptor":["O:BA"],"IsSmartcard":"True","IsEnrollmentAgent":0,
+            "Priority":" 3","Flags":"2","Submitted":20150707,"Completed":null"#,
+        )
+        .unwrap();
+        assert_eq!((request.comment.as_str(), &*request.security_descriptor), ("42", r#"["O:BA"]"#));
+        assert_eq!((request.is_smartcard, request.is_enrollment_agent), (true, false));
+        assert_eq!((request.priority, request.flags), (3, RequestFlags(2)));
+        assert_eq!(request.submitted, CmDate::Unreadable("20150707".into()));
+        assert_eq!(request.completed, CmDate::NotSet);
+        assert_eq!(
+            other_forms(&request),
+            [
+                ("Comment", JsonForm::Number),
+                ("SecurityDescriptor", JsonForm::List),
+                ("IsSmartcard", JsonForm::Text),
+                ("IsEnrollmentAgent", JsonForm::Number),
+                ("Priority", JsonForm::Text),
+                ("Flags", JsonForm::Text),
+                ("Submitted", JsonForm::Number),
+            ]
+        );
+        let documented = decode(r#","Comment":"c","IsSmartcard":true,"Priority":3,"DataCollection":[]"#).unwrap();
+        assert_eq!(documented.field_notes, []);
+    }
+
+    #[test]
+    fn values_that_cannot_mean_anything_for_their_field_are_still_errors() {
+        for (field, written) in [
+            ("IsSmartcard", r#""maybe""#),
+            ("IsSmartcard", "2"),
+            ("IsSmartcard", "{}"),
+            ("Priority", r#""high""#),
+            ("Flags", r#""-1""#),
+            ("Flags", "2.5"),
+        ] {
+            assert!(decode(&format!(r#","{field}":{written}"#)).is_err(), "{field}: {written}");
+        }
     }
 
     #[test]

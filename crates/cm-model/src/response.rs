@@ -5,10 +5,12 @@
 //! becomes an error worded for the person in front of the page. One broken
 //! element of an array never costs the elements that did decode.
 
+use crate::request::hex_digit;
 use crate::{ProfileTemplate, Request};
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::marker::PhantomData;
+use std::ops::Range;
 
 /// The requests that decoded, and the elements that did not.
 #[derive(Debug, Default, PartialEq)]
@@ -16,7 +18,7 @@ pub struct DecodedRequests {
     /// The requests that decoded, in the order of the response.
     pub requests: Vec<Request>,
     /// The elements that did not decode.
-    pub failures: Vec<ElementFailure>,
+    pub failures: ElementFailures,
     /// What is wrong with the list itself (cut off, or text after its end),
     /// which loses no element that arrived.
     pub list_problem: Option<String>,
@@ -29,6 +31,49 @@ pub struct ElementFailure {
     pub index: usize,
     /// Why it could not be read, in words.
     pub reason: String,
+}
+
+/// The elements of a response that could not be read: the first
+/// [`ElementFailures::LISTED`] with their reasons, and how many there were in
+/// all. A body of millions of broken elements then costs a count, not a reason each.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ElementFailures {
+    listed: Vec<ElementFailure>,
+    count: usize,
+}
+
+impl ElementFailures {
+    /// How many failures are kept with their reasons: more than a person reads.
+    pub const LISTED: usize = 20;
+
+    /// Counts the failure of element `index`; its reason is put in words only
+    /// while it is among the first ones.
+    fn record(&mut self, index: usize, reason: impl FnOnce() -> String) {
+        if self.listed.len() < Self::LISTED {
+            self.listed.push(ElementFailure { index, reason: reason() });
+        }
+        self.count += 1;
+    }
+
+    /// How many elements could not be read.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    /// Whether every element was read.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The first failures, in the order of the body, with their reasons.
+    pub fn listed(&self) -> &[ElementFailure] {
+        &self.listed
+    }
+
+    /// How many failures are counted but not listed.
+    pub fn unlisted(&self) -> usize {
+        self.count - self.listed.len()
+    }
 }
 
 /// Why a response yielded no requests at all.
@@ -54,6 +99,13 @@ pub enum ResponseError {
     /// Any other status the API does not document.
     UnexpectedStatus {
         /// The HTTP status received.
+        status: u16,
+    },
+    /// A success status other than 204 with nothing in the body (or only
+    /// whitespace): the API answers 204 when there is nothing, so this body
+    /// was lost on its way, not an empty list.
+    EmptyBody {
+        /// The HTTP status received, such as 200.
         status: u16,
     },
     /// The body is not JSON; `received` describes what it is.
@@ -103,6 +155,13 @@ impl fmt::Display for ResponseError {
             ResponseError::UnexpectedStatus { status } => {
                 write!(f, "The CM server answered with HTTP status {status}, which its API does not use.")
             }
+            ResponseError::EmptyBody { status } => write!(
+                f,
+                "The CM server answered with an empty body (HTTP status {status}) instead of requests; when \
+                 there are none it answers 204 (no content), so the answer was lost on its way, cut short by \
+                 the server or a proxy in between. Try again; if it happens again, ask an administrator to \
+                 check the CM server's log and any proxy in front of it."
+            ),
             ResponseError::NotJson { received } => write!(
                 f,
                 "The server sent {received} instead of JSON. This is usually a sign-in page or a \
@@ -119,6 +178,9 @@ impl std::error::Error for ResponseError {}
 
 /// How much of a server's own error text is kept for the page.
 const MESSAGE_LIMIT: usize = 300;
+
+/// How much of an element that is not an object its failure quotes.
+const QUOTED_ELEMENT: usize = 40;
 
 /// Decodes a whole response of the requests endpoint from its status, its
 /// `Content-Type` header and its body.
@@ -143,18 +205,52 @@ pub fn decode_profile_templates(
     Ok(templates)
 }
 
-/// The largest element accepted: a real request is about 1.3 KB, so anything
-/// near this is hostile or broken, and is refused before it is parsed.
+/// The longest element decoded as received: a real request is about 1.3 KB.
+/// A longer one is decoded with each of its texts shortened to
+/// [`KEPT_TEXT_BYTES`], so that one huge comment costs only its end; one still
+/// longer than this (millions of list items) is refused before it is parsed.
 pub const MAX_ELEMENT_BYTES: usize = 1 << 20;
+
+/// How much of each text an element longer than [`MAX_ELEMENT_BYTES`] keeps,
+/// in bytes of its JSON: far more than any comment a person types, and little
+/// enough that several such texts fit in one element.
+pub const KEPT_TEXT_BYTES: usize = 64_000;
+
+/// A text that was kept only in part, as it was in an element too long to
+/// keep whole.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShortenedText {
+    /// The field (JSON key) the text is, or is in; `None` outside any field.
+    pub field: Option<String>,
+    /// Whether the text is inside the field's value (an item of its list, say)
+    /// rather than the value itself.
+    pub inside: bool,
+    /// The text's length in the response's JSON, in bytes; its first
+    /// [`KEPT_TEXT_BYTES`] (to the end of a character) are kept.
+    pub length: usize,
+}
+
+/// What a response's elements decode to: anything serde reads from a JSON
+/// object, told of the texts shortened in an element too long to keep whole.
+pub trait ResponseItem: DeserializeOwned {
+    /// Takes note that `text` of this item is only its start.
+    fn shortened(&mut self, text: ShortenedText);
+}
+
+/// A template's name only helps to name a template: a shortened one needs no note.
+impl ResponseItem for ProfileTemplate {
+    fn shortened(&mut self, _text: ShortenedText) {}
+}
 
 /// Decodes a response body as it arrives, chunk by chunk: each element of a
 /// JSON array is decoded as soon as its last byte is in, so that the first
 /// requests can be shown long before the last byte arrives, and only the
-/// element under way is ever held. Any other body (one object, an error page, a
-/// failing status) is kept, up to 1 MiB, and decoded at the end.
+/// element under way is ever held. One object is one element, which the body's
+/// end ends; any other body (an error page, a failing status) is kept, up to
+/// 1 MiB, and read at the end.
 pub struct ResponseDecoder<T> {
     body: BodyReader,
-    failures: Vec<ElementFailure>,
+    failures: ElementFailures,
     items: PhantomData<fn() -> T>,
 }
 
@@ -162,16 +258,20 @@ pub struct ResponseDecoder<T> {
 pub struct Finished<T> {
     /// Items that only the end of the body completed.
     pub items: Vec<T>,
-    /// Every element that could not be decoded, in the order of the body.
-    pub failures: Vec<ElementFailure>,
+    /// The elements that could not be decoded.
+    pub failures: ElementFailures,
     /// What is wrong with the list itself, which loses no element that arrived.
     pub list_problem: Option<String>,
 }
 
-impl<T: DeserializeOwned> ResponseDecoder<T> {
+impl<T: ResponseItem> ResponseDecoder<T> {
     /// A decoder for a response with this status and `Content-Type`.
     pub fn new(status: u16, content_type: Option<&str>) -> ResponseDecoder<T> {
-        ResponseDecoder { body: BodyReader::new(status, content_type), failures: Vec::new(), items: PhantomData }
+        ResponseDecoder {
+            body: BodyReader::new(status, content_type),
+            failures: ElementFailures::default(),
+            items: PhantomData,
+        }
     }
 
     /// Takes the next chunk of the body; returns the items it completed.
@@ -190,14 +290,56 @@ impl<T: DeserializeOwned> ResponseDecoder<T> {
 }
 
 /// Decodes one element into `items`, or records why it failed.
-fn decode_into<T: DeserializeOwned>(items: &mut Vec<T>, failures: &mut Vec<ElementFailure>, element: Element<'_>) {
-    let decoded = element.text.and_then(|bytes| match std::str::from_utf8(bytes) {
-        Ok(text) => decode_element(text),
-        Err(_) => Err("it is not UTF-8 text".to_owned()),
+fn decode_into<T: ResponseItem>(items: &mut Vec<T>, failures: &mut ElementFailures, element: Element<'_>) {
+    let decoded = element.text.and_then(|bytes| {
+        let text = std::str::from_utf8(bytes).map_err(|_| Unreadable::NotUtf8)?;
+        // Refused before serde sees it, as a body of millions of them must cost
+        // little more than their count: serde's error alone is an allocation each.
+        if !text.starts_with('{') {
+            return Err(Unreadable::NotAnObject(text));
+        }
+        serde_json::from_str::<T>(text).map_err(Unreadable::Json)
     });
     match decoded {
-        Ok(item) => items.push(item),
-        Err(reason) => failures.push(ElementFailure { index: element.index, reason }),
+        Ok(mut item) => {
+            for text in element.shortened {
+                item.shortened(text);
+            }
+            items.push(item);
+        }
+        Err(unreadable) => failures.record(element.index, || unreadable.to_string()),
+    }
+}
+
+/// Why an element could not be read; put in words only when it is listed.
+enum Unreadable<'a> {
+    Empty,
+    NotUtf8,
+    /// Any other JSON (or not JSON) than an object: what it is.
+    NotAnObject(&'a str),
+    /// Longer than [`MAX_ELEMENT_BYTES`] even with its texts shortened.
+    TooLong {
+        bytes: usize,
+    },
+    Json(serde_json::Error),
+}
+
+impl fmt::Display for Unreadable<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unreadable::Empty => f.write_str("the element is empty"),
+            Unreadable::NotUtf8 => f.write_str("it is not UTF-8 text"),
+            Unreadable::NotAnObject(text) => {
+                write!(f, "it is \u{201c}{}\u{201d}, not an object of named fields", shorten(text, QUOTED_ELEMENT))
+            }
+            Unreadable::TooLong { bytes } => write!(
+                f,
+                "it is {} KB long, and more than {} KB even with its texts shortened, which a request never is",
+                bytes / 1024,
+                MAX_ELEMENT_BYTES / 1024
+            ),
+            Unreadable::Json(error) => write!(f, "{error}"),
+        }
     }
 }
 
@@ -215,6 +357,8 @@ enum Body {
     Undecided(Vec<u8>),
     /// A JSON array, split into elements as they complete.
     List(ListSplitter),
+    /// One JSON object: one element, which ends with the body.
+    Object(ElementUnderWay),
     /// Anything else, decoded once it is complete.
     Whole(KeptBytes),
 }
@@ -225,7 +369,7 @@ type Found<'f> = dyn FnMut(Element<'_>) + 'f;
 impl BodyReader {
     fn new(status: u16, content_type: Option<&str>) -> BodyReader {
         let declared_html = content_type.is_some_and(|value| value.to_ascii_lowercase().contains("html"));
-        // Only a successful JSON answer can be a list; everything else is read whole.
+        // Only a successful JSON answer can be requests; everything else is read whole.
         let body = match status {
             200..=299 if status != 204 && !declared_html => Body::Undecided(Vec::new()),
             _ => Body::Whole(KeptBytes::default()),
@@ -250,20 +394,29 @@ impl BodyReader {
             };
             let start = std::mem::take(start);
             let first = first + if start.starts_with(BYTE_ORDER_MARK) { BYTE_ORDER_MARK.len() } else { 0 };
-            if start[first] == b'[' {
-                let mut list = ListSplitter::default();
-                list.push(&start[first + 1..], found);
-                self.body = Body::List(list);
-            } else {
-                let mut kept = KeptBytes::default();
-                kept.push(&start);
-                self.body = Body::Whole(kept);
-            }
+            self.body = match start[first] {
+                b'[' => {
+                    let mut list = ListSplitter::default();
+                    list.push(&start[first + 1..], found);
+                    Body::List(list)
+                }
+                b'{' => {
+                    let mut object = ElementUnderWay::default();
+                    object.push(&start[first..]);
+                    Body::Object(object)
+                }
+                _ => {
+                    let mut kept = KeptBytes::default();
+                    kept.push(&start);
+                    Body::Whole(kept)
+                }
+            };
             chunk = &[];
         }
         match &mut self.body {
             Body::Undecided(_) => {}
             Body::List(list) => list.push(chunk, found),
+            Body::Object(object) => object.push(chunk),
             Body::Whole(kept) => kept.push(chunk),
         }
     }
@@ -271,9 +424,14 @@ impl BodyReader {
     /// Ends the body; returns what is wrong with the list itself, if anything.
     fn finish(self, found: &mut Found<'_>) -> Result<Option<String>, ResponseError> {
         match self.body {
-            Body::Undecided(_) => Ok(None),
+            Body::Undecided(_) => Err(ResponseError::EmptyBody { status: self.status }),
             Body::List(list) => Ok(list.finish(found)),
-            Body::Whole(kept) => read_whole(self.status, self.declared_html, &kept, found).map(|()| None),
+            Body::Object(mut object) => {
+                let (text, shortened) = object.end(&[]);
+                report_element(0, false, text, shortened, found);
+                Ok(None)
+            }
+            Body::Whole(kept) => read_whole(self.status, self.declared_html, &kept).map(|()| None),
         }
     }
 }
@@ -286,7 +444,7 @@ fn is_space(byte: u8) -> bool {
 }
 
 /// The start of a body that is read whole, up to 1 MiB: enough
-/// for one request or an error page's message; beyond it only the size counts.
+/// for an error page's message; beyond it only the size counts.
 #[derive(Default)]
 struct KeptBytes {
     bytes: Vec<u8>,
@@ -313,10 +471,10 @@ impl KeptBytes {
 
 /// The API's answer codes are the same for every endpoint: 204 is an empty
 /// list, 401, 403, 404 and 5xx are errors.
-fn read_whole(status: u16, declared_html: bool, body: &KeptBytes, found: &mut Found<'_>) -> Result<(), ResponseError> {
+fn read_whole(status: u16, declared_html: bool, body: &KeptBytes) -> Result<(), ResponseError> {
     match status {
         204 => Ok(()),
-        200..=299 => read_body(declared_html, body, found),
+        200..=299 => Err(not_requests(status, declared_html, body)),
         401 => Err(ResponseError::NotSignedIn),
         403 => Err(ResponseError::Forbidden),
         404 => Err(ResponseError::ApiNotEnabled),
@@ -325,50 +483,102 @@ fn read_whole(status: u16, declared_html: bool, body: &KeptBytes, found: &mut Fo
     }
 }
 
-/// Reads a successful body that is not a list: one item, or nothing.
-fn read_body(declared_html: bool, body: &KeptBytes, found: &mut Found<'_>) -> Result<(), ResponseError> {
+/// What a successful body that is neither a list nor an object is instead.
+fn not_requests(status: u16, declared_html: bool, body: &KeptBytes) -> ResponseError {
     let Ok(text) = body.text() else {
-        return Err(ResponseError::NotJson { received: "binary data (not UTF-8 text)".into() });
+        return ResponseError::NotJson { received: "binary data (not UTF-8 text)".into() };
     };
     let text = text.trim_start_matches('\u{feff}').trim();
     if declared_html || text.starts_with('<') {
-        return Err(ResponseError::NotJson { received: describe_markup(text) });
-    }
-    match text.as_bytes().first() {
-        None => Ok(()),
-        Some(b'{') => {
-            let element = match body.total {
-                total if total > body.bytes.len() => Err(too_long(total)),
-                _ => Ok(text.as_bytes()),
-            };
-            found(Element { index: 0, text: element });
-            Ok(())
-        }
-        Some(_) if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() => Err(ResponseError::NotRequests {
-            reason: format!("it is \u{201c}{}\u{201d}", shorten(text, MESSAGE_LIMIT)),
-        }),
-        Some(_) => Err(ResponseError::NotJson {
-            received: format!("text starting \u{201c}{}\u{201d}", shorten(text, MESSAGE_LIMIT)),
-        }),
+        ResponseError::NotJson { received: describe_markup(text) }
+    } else if text.is_empty() {
+        ResponseError::EmptyBody { status }
+    } else if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() {
+        ResponseError::NotRequests { reason: format!("it is \u{201c}{}\u{201d}", shorten(text, MESSAGE_LIMIT)) }
+    } else {
+        ResponseError::NotJson { received: format!("text starting \u{201c}{}\u{201d}", shorten(text, MESSAGE_LIMIT)) }
     }
 }
 
-fn decode_element<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-    if text.len() > MAX_ELEMENT_BYTES {
-        return Err(too_long(text.len()));
-    }
-    serde_json::from_str(text).map_err(|error| error.to_string())
-}
-
-fn too_long(bytes: usize) -> String {
-    format!("it is {} KB long; a request is never more than {} KB", bytes / 1024, MAX_ELEMENT_BYTES / 1024)
-}
-
-/// One element of a list: its bytes, or why they cannot be an element.
+/// One element of a list: its bytes, or why they cannot be an element, and
+/// the texts that were shortened in it.
 struct Element<'a> {
     /// Position in the list.
     index: usize,
-    text: Result<&'a [u8], String>,
+    text: Result<&'a [u8], Unreadable<'a>>,
+    shortened: Vec<ShortenedText>,
+}
+
+/// Reports the element at `index` as ended with `text`; `closes` when the
+/// list's `]` ended it (a list with nothing in it has no element at all).
+fn report_element(
+    index: usize,
+    closes: bool,
+    text: Result<&[u8], Unreadable<'_>>,
+    shortened: Vec<ShortenedText>,
+    found: &mut Found<'_>,
+) {
+    let text = match text.map(<[u8]>::trim_ascii) {
+        Ok([]) if closes && index == 0 => return,
+        Ok([]) => Err(Unreadable::Empty),
+        text => text,
+    };
+    found(Element { index, text, shortened });
+}
+
+/// The element that a chunk's end cut off: its bytes until they are more
+/// than [`MAX_ELEMENT_BYTES`], then only its condensed form, so that an
+/// element of any length holds bounded memory.
+#[derive(Default)]
+struct ElementUnderWay {
+    pending: Vec<u8>,
+    condensed: Option<Condenser>,
+}
+
+impl ElementUnderWay {
+    /// Takes bytes of the element, which goes on after them.
+    fn push(&mut self, bytes: &[u8]) {
+        match &mut self.condensed {
+            Some(condenser) => condenser.push(bytes),
+            None if self.pending.len() + bytes.len() > MAX_ELEMENT_BYTES => {
+                let mut condenser = Condenser::new();
+                // Its room is not kept: the condensed form takes its place.
+                condenser.push(&std::mem::take(&mut self.pending));
+                condenser.push(bytes);
+                self.condensed = Some(condenser);
+            }
+            None => self.pending.extend_from_slice(bytes),
+        }
+    }
+
+    /// Whether nothing but whitespace is under way.
+    fn is_blank(&self) -> bool {
+        self.pending.trim_ascii().is_empty() && self.condensed.as_ref().is_none_or(Condenser::is_blank)
+    }
+
+    /// Ends the element with its last bytes `last`: its text, as it lies in
+    /// `last` when the whole element is there and short enough, and the texts
+    /// shortened in it. [`ElementUnderWay::clear`] makes room for the next one.
+    fn end<'a>(&'a mut self, last: &'a [u8]) -> (Result<&'a [u8], Unreadable<'a>>, Vec<ShortenedText>) {
+        if self.condensed.is_none() && self.pending.is_empty() && last.len() <= MAX_ELEMENT_BYTES {
+            return (Ok(last), Vec::new());
+        }
+        self.push(last);
+        match self.condensed.take().map(Condenser::finish) {
+            None => (Ok(&self.pending), Vec::new()),
+            Some(Ok((condensed, shortened))) => {
+                self.pending = condensed;
+                (Ok(&self.pending), shortened)
+            }
+            Some(Err(unreadable)) => (Err(unreadable), Vec::new()),
+        }
+    }
+
+    /// Forgets the element that ended; the buffer's room serves the next one.
+    fn clear(&mut self) {
+        self.pending.clear();
+        self.condensed = None;
+    }
 }
 
 /// Splits a JSON array into its elements by bracket depth without parsing
@@ -378,15 +588,12 @@ struct Element<'a> {
 /// chunk's end cuts in two is copied, to be joined with its end.
 #[derive(Default)]
 struct ListSplitter {
-    /// The start of an element that a chunk's end cut off.
-    pending: Vec<u8>,
+    /// The element that a chunk's end cut off.
+    element: ElementUnderWay,
     depth: usize,
     in_string: bool,
     /// Inside a string, just after a backslash.
     escaped: bool,
-    /// Bytes of the element under way that were dropped because it is already
-    /// too long to be a request: it fails, but its end must still be found.
-    dropped: usize,
     /// Elements ended so far.
     ended: usize,
     /// Set once the closing `]` arrived; what follows it is kept for a message.
@@ -402,30 +609,21 @@ impl ListSplitter {
         let mut start = 0;
         while let Some(end) = self.scan_to_element_end(chunk, start) {
             let closes = chunk[end] == b']';
-            if self.pending.is_empty() {
-                self.end_element(&chunk[start..end], closes, found);
-            } else {
-                let mut joined = std::mem::take(&mut self.pending);
-                joined.extend_from_slice(&chunk[..end]);
-                self.end_element(&joined, closes, found);
-                // The buffer's room serves the next cut element.
-                joined.clear();
-                self.pending = joined;
-            }
+            let index = self.ended;
+            self.ended += 1;
+            let (text, shortened) = self.element.end(&chunk[start..end]);
+            report_element(index, closes, text, shortened, found);
+            self.element.clear();
             start = end + 1;
             if closes {
                 let mut after_end = KeptBytes::default();
                 after_end.push(&chunk[start..]);
                 self.after_end = Some(after_end);
-                self.pending = Vec::new();
+                self.element = ElementUnderWay::default();
                 return;
             }
         }
-        self.pending.extend_from_slice(&chunk[start..]);
-        if self.pending.len() > MAX_ELEMENT_BYTES {
-            self.dropped += self.pending.len();
-            self.pending.clear();
-        }
+        self.element.push(&chunk[start..]);
     }
 
     /// Scans `bytes` from `from`, carrying the string and depth state from
@@ -440,7 +638,7 @@ impl ListSplitter {
                     continue;
                 }
                 // Most of a request is string content: skip it in one step.
-                let offset = memchr::memchr2(b'"', b'\\', &bytes[at..])?;
+                let offset = find_quote_or_backslash(&bytes[at..])?;
                 at += offset + 1;
                 if bytes[at - 1] == b'"' {
                     self.in_string = false;
@@ -461,21 +659,6 @@ impl ListSplitter {
         None
     }
 
-    /// Reports `bytes` as the next element.
-    fn end_element(&mut self, bytes: &[u8], closes: bool, found: &mut Found<'_>) {
-        let index = self.ended;
-        let bytes = bytes.trim_ascii();
-        let dropped = std::mem::take(&mut self.dropped);
-        self.ended += 1;
-        let text = match (dropped, bytes.is_empty()) {
-            (0, true) if closes && index == 0 => return,
-            (0, true) => Err("the element is empty".to_owned()),
-            (0, false) => Ok(bytes),
-            (dropped, _) => Err(too_long(dropped + bytes.len())),
-        };
-        found(Element { index, text });
-    }
-
     /// Ends the body: reports the last element if the list was cut off, and
     /// what is wrong with the list itself.
     fn finish(mut self, found: &mut Found<'_>) -> Option<String> {
@@ -484,12 +667,269 @@ impl ListSplitter {
         }
         // The body ended before the closing `]`: the response was cut off. The
         // last element is still decoded, in case it is whole.
-        if self.dropped > 0 || !self.pending.trim_ascii().is_empty() {
-            let pending = std::mem::take(&mut self.pending);
-            self.end_element(&pending, false, found);
+        if !self.element.is_blank() {
+            let (text, shortened) = self.element.end(&[]);
+            report_element(self.ended, false, text, shortened, found);
         }
         Some("the list is not closed: the response was cut off".into())
     }
+}
+
+/// Where the next `"` or `\\` is: the end of a text's plain run. One caller
+/// of `memchr2` for both scanners, so that the size-optimised build still
+/// inlines it into the list splitter's loop.
+#[inline(always)]
+fn find_quote_or_backslash(bytes: &[u8]) -> Option<usize> {
+    memchr::memchr2(b'"', b'\\', bytes)
+}
+
+/// An element longer than [`MAX_ELEMENT_BYTES`], condensed as it arrives:
+/// each text cut after [`KEPT_TEXT_BYTES`] (never inside a character or an
+/// escape, nor between the two halves of a surrogate pair), each run of
+/// whitespace between values kept as its first byte, everything else as
+/// received. A request with one huge field then decodes with that field
+/// shortened, while an element whose structure alone is too long (millions of
+/// list items) stops being kept once its condensed form is too long: it only
+/// fails, with its length.
+struct Condenser {
+    kept: Vec<u8>,
+    /// Bytes of the element received so far.
+    received: usize,
+    /// Set once `kept` is longer than [`MAX_ELEMENT_BYTES`]: only `received` still counts.
+    too_long: bool,
+    /// Depth of brackets: the element's own object is at depth 1.
+    depth: usize,
+    /// At depth 1, whether the next text is a key.
+    expect_key: bool,
+    /// Whether the last byte kept outside a text is whitespace.
+    after_space: bool,
+    text: Option<TextUnderWay>,
+    /// Where in `kept` the key of the element's field under way is, without quotes.
+    field: Option<Range<usize>>,
+    shortened: Vec<Cut>,
+}
+
+/// A text of a condensed element, between its quotes.
+struct TextUnderWay {
+    /// Where its content starts in `kept`.
+    start: usize,
+    /// Bytes of content received.
+    length: usize,
+    is_key: bool,
+    escape: Escape,
+    /// Just after a `\u` escape of the first half of a surrogate pair, which
+    /// must not be parted from its second half.
+    after_high_surrogate: bool,
+    /// Past [`KEPT_TEXT_BYTES`]: the rest of its content is not kept.
+    cut: bool,
+}
+
+/// Where a text's content is in an escape.
+#[derive(Clone, Copy)]
+enum Escape {
+    None,
+    /// Just after the backslash.
+    Started,
+    /// In the hex digits of a `\u` escape: how many have come, and their value.
+    Hex {
+        digits: u8,
+        value: u16,
+    },
+}
+
+/// A text that was cut: the key of its field (a range of `kept`), whether it
+/// is inside the field's value, and its whole length.
+struct Cut {
+    field: Option<Range<usize>>,
+    inside: bool,
+    length: usize,
+}
+
+impl Condenser {
+    fn new() -> Condenser {
+        Condenser {
+            // All the room it may need: growing would double it.
+            kept: Vec::with_capacity(MAX_ELEMENT_BYTES + 1),
+            received: 0,
+            too_long: false,
+            depth: 0,
+            expect_key: false,
+            after_space: false,
+            text: None,
+            field: None,
+            shortened: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, bytes: &[u8]) {
+        self.received += bytes.len();
+        let mut at = 0;
+        while at < bytes.len() && !self.too_long {
+            at = match self.text.is_some() {
+                true => self.take_text(bytes, at),
+                false => {
+                    self.take_structure(bytes[at]);
+                    at + 1
+                }
+            };
+            if self.kept.len() > MAX_ELEMENT_BYTES {
+                self.too_long = true;
+                self.kept = Vec::new();
+                self.shortened = Vec::new();
+            }
+        }
+    }
+
+    /// Takes one byte outside any text.
+    fn take_structure(&mut self, byte: u8) {
+        if is_space(byte) {
+            if !self.after_space {
+                self.kept.push(byte);
+            }
+            self.after_space = true;
+            return;
+        }
+        self.after_space = false;
+        match byte {
+            b'"' => {
+                let is_key = self.depth == 1 && self.expect_key;
+                self.text = Some(TextUnderWay {
+                    start: self.kept.len() + 1,
+                    length: 0,
+                    is_key,
+                    escape: Escape::None,
+                    after_high_surrogate: false,
+                    cut: false,
+                });
+            }
+            b'{' => {
+                self.depth += 1;
+                if self.depth == 1 {
+                    self.expect_key = true;
+                }
+            }
+            b'[' => self.depth += 1,
+            b'}' | b']' => self.depth = self.depth.saturating_sub(1),
+            b',' if self.depth == 1 => self.expect_key = true,
+            b':' if self.depth == 1 => self.expect_key = false,
+            _ => {}
+        }
+        self.kept.push(byte);
+    }
+
+    /// Takes the text's content from `bytes[at]` on, up to its closing quote;
+    /// returns where to go on.
+    fn take_text(&mut self, bytes: &[u8], at: usize) -> usize {
+        let Some(text) = &mut self.text else { return at };
+        if text.cut {
+            // Not kept: only its end is looked for, as the list splitter does.
+            if matches!(text.escape, Escape::Started) {
+                text.escape = Escape::None;
+                text.length += 1;
+                return at + 1;
+            }
+            let Some(offset) = find_quote_or_backslash(&bytes[at..]) else {
+                text.length += bytes.len() - at;
+                return bytes.len();
+            };
+            text.length += offset;
+            if bytes[at + offset] == b'"' {
+                self.end_text();
+            } else {
+                text.length += 1;
+                text.escape = Escape::Started;
+            }
+            return at + offset + 1;
+        }
+        let byte = bytes[at];
+        match text.escape {
+            Escape::Started => {
+                text.escape = if byte == b'u' { Escape::Hex { digits: 0, value: 0 } } else { Escape::None };
+                return self.keep_text_byte(byte, at);
+            }
+            Escape::Hex { digits, value } if byte.is_ascii_hexdigit() => {
+                let value = value << 4 | u16::from(hex_digit(byte).unwrap_or_default());
+                text.escape = match digits {
+                    3 => {
+                        text.after_high_surrogate = (0xd800..0xdc00).contains(&value);
+                        Escape::None
+                    }
+                    _ => Escape::Hex { digits: digits + 1, value },
+                };
+                return self.keep_text_byte(byte, at);
+            }
+            // A `\u` escape cut short: the byte is read as the splitter reads it.
+            Escape::Hex { .. } | Escape::None => text.escape = Escape::None,
+        }
+        if byte == b'"' {
+            self.end_text();
+            return at + 1;
+        }
+        let starts_a_character = !(0x80..0xc0).contains(&byte);
+        if starts_a_character {
+            let after_high_surrogate = std::mem::take(&mut text.after_high_surrogate);
+            let full = self.kept.len() - text.start >= KEPT_TEXT_BYTES;
+            if full && !(after_high_surrogate && byte == b'\\') {
+                text.cut = true;
+                // This byte is the first one not kept.
+                return self.take_text(bytes, at);
+            }
+        }
+        if byte == b'\\' {
+            text.escape = Escape::Started;
+        }
+        self.keep_text_byte(byte, at)
+    }
+
+    /// Keeps `byte`, the text content at `at`; returns where to go on.
+    fn keep_text_byte(&mut self, byte: u8, at: usize) -> usize {
+        if let Some(text) = &mut self.text {
+            text.length += 1;
+        }
+        self.kept.push(byte);
+        at + 1
+    }
+
+    /// Ends the text under way at its closing quote.
+    fn end_text(&mut self) {
+        let Some(text) = self.text.take() else { return };
+        if text.is_key {
+            self.field = Some(text.start..self.kept.len());
+        }
+        if text.cut {
+            self.shortened.push(Cut { field: self.field.clone(), inside: self.depth > 1, length: text.length });
+        }
+        self.kept.push(b'"');
+    }
+
+    /// Whether nothing but whitespace was received.
+    fn is_blank(&self) -> bool {
+        !self.too_long && self.kept.trim_ascii().is_empty()
+    }
+
+    /// The condensed element and the texts shortened in it, or why it cannot be read.
+    fn finish(self) -> Result<(Vec<u8>, Vec<ShortenedText>), Unreadable<'static>> {
+        if self.too_long {
+            return Err(Unreadable::TooLong { bytes: self.received });
+        }
+        let shortened = self
+            .shortened
+            .iter()
+            .map(|cut| ShortenedText {
+                field: cut.field.clone().map(|key| key_text(&self.kept[key])),
+                inside: cut.inside,
+                length: cut.length,
+            })
+            .collect();
+        Ok((self.kept, shortened))
+    }
+}
+
+/// A key as text, from its JSON content between the quotes; as received
+/// where it is not a valid JSON string.
+fn key_text(content: &[u8]) -> String {
+    let received = String::from_utf8_lossy(content);
+    serde_json::from_str(&format!("\"{received}\"")).unwrap_or_else(|_| received.into_owned())
 }
 
 fn trailing_text(rest: &str) -> Option<String> {
@@ -556,10 +996,25 @@ mod tests {
     const MINIMAL: &str = r#"{"Uuid":"a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099","RequestType":1,"Status":3}"#;
 
     #[test]
-    fn no_content_and_empty_bodies_are_empty_lists() {
+    fn no_content_and_empty_lists_are_empty_lists() {
         assert_eq!(decode_response(204, None, b""), Ok(DecodedRequests::default()));
-        assert_eq!(decode_response(200, Some("application/json"), b"  \n"), Ok(DecodedRequests::default()));
+        assert_eq!(decode_response(204, Some("application/json"), b"  \n"), Ok(DecodedRequests::default()));
         assert_eq!(decode_response(200, None, b"[]"), Ok(DecodedRequests::default()));
+    }
+
+    #[test]
+    fn an_empty_body_with_a_success_status_is_a_lost_answer_not_an_empty_list() {
+        for body in ["", "  \r\n\t", "\u{feff}", "\u{feff} \n", "\u{feff}\u{feff}"] {
+            for size in [1, 2, 64] {
+                let error = decode_in_chunks(body.as_bytes(), size).unwrap_err();
+                assert_eq!(error, ResponseError::EmptyBody { status: 200 }, "{body:?} in chunks of {size}");
+            }
+        }
+        assert_eq!(decode_response(201, None, b""), Err(ResponseError::EmptyBody { status: 201 }));
+        assert_eq!(decode_profile_templates(200, None, b" "), Err(ResponseError::EmptyBody { status: 200 }));
+        let message = ResponseError::EmptyBody { status: 200 }.to_string();
+        assert!(message.starts_with("The CM server answered with an empty body (HTTP status 200)"), "{message}");
+        assert!(message.contains("204 (no content)"), "{message}");
     }
 
     #[test]
@@ -574,26 +1029,30 @@ mod tests {
         let body = format!(r#"[{MINIMAL}, {{"Uuid":"not a guid","RequestType":1,"Status":3}}, {MINIMAL}]"#);
         let decoded = decode_response(200, None, body.as_bytes()).unwrap();
         assert_eq!(decoded.requests.len(), 2);
-        assert_eq!(decoded.failures.len(), 1);
-        assert_eq!(decoded.failures[0].index, 1);
-        assert!(decoded.failures[0].reason.contains("UUID"), "{}", decoded.failures[0].reason);
+        assert_eq!(failure_reasons(&decoded).len(), 1);
+        let (index, reason) = failure_reasons(&decoded)[0];
+        assert_eq!(index, 1);
+        assert!(reason.contains("UUID"), "{reason}");
     }
 
     fn decode_ok(body: &str) -> DecodedRequests {
         decode_response(200, Some("application/json"), body.as_bytes()).unwrap()
     }
 
+    /// Each failure as its index and reason, when every failure is listed.
     fn failure_reasons(decoded: &DecodedRequests) -> Vec<(usize, &str)> {
-        decoded.failures.iter().map(|failure| (failure.index, failure.reason.as_str())).collect()
+        assert_eq!(decoded.failures.unlisted(), 0);
+        decoded.failures.listed().iter().map(|failure| (failure.index, failure.reason.as_str())).collect()
     }
 
     #[test]
     fn an_element_that_is_not_even_json_costs_only_itself() {
         let decoded = decode_ok(&format!(r#"[{MINIMAL}, {{"Uuid": tru}}, {MINIMAL}]"#));
         assert_eq!(decoded.requests.len(), 2);
-        assert_eq!(decoded.failures.len(), 1);
-        assert_eq!(decoded.failures[0].index, 1);
-        assert!(decoded.failures[0].reason.contains("expected ident"), "{:?}", decoded.failures);
+        let reasons = failure_reasons(&decoded);
+        assert_eq!(reasons.len(), 1);
+        assert_eq!(reasons[0].0, 1);
+        assert!(reasons[0].1.contains("expected ident"), "{reasons:?}");
     }
 
     #[test]
@@ -609,8 +1068,7 @@ mod tests {
         const CUT: &str = "the list is not closed: the response was cut off";
         let decoded = decode_ok(&format!(r#"[{MINIMAL},{MINIMAL},{{"Uuid":"a9b4"#));
         assert_eq!(decoded.requests.len(), 2);
-        assert_eq!(decoded.failures.len(), 1, "the cut element");
-        assert_eq!(decoded.failures[0].index, 2);
+        assert_eq!(failure_reasons(&decoded).iter().map(|(index, _)| *index).collect::<Vec<_>>(), [2], "the cut one");
         assert_eq!(decoded.list_problem.as_deref(), Some(CUT));
 
         let whole_last = decode_ok(&format!("[{MINIMAL},{MINIMAL}"));
@@ -619,7 +1077,7 @@ mod tests {
         assert_eq!(whole_last.list_problem.as_deref(), Some(CUT));
         let nothing = decode_ok("[");
         assert_eq!(
-            (nothing.requests.len(), nothing.failures.len(), nothing.list_problem.as_deref()),
+            (nothing.requests.len(), nothing.failures.count(), nothing.list_problem.as_deref()),
             (0, 0, Some(CUT))
         );
     }
@@ -629,19 +1087,26 @@ mod tests {
         assert_eq!(failure_reasons(&decode_ok(&format!("[{MINIMAL},,{MINIMAL}]"))), [(1, "the element is empty")]);
         assert_eq!(decode_ok("[ \n ]"), DecodedRequests::default());
         let trailing = decode_ok(&format!("[{MINIMAL}] <!-- cached -->"));
-        assert_eq!((trailing.requests.len(), trailing.failures.len()), (1, 0));
+        assert_eq!((trailing.requests.len(), trailing.failures.count()), (1, 0));
         assert!(trailing.list_problem.unwrap().starts_with("unexpected text after the end of the list"));
         let empty_then_text = decode_ok("[] x");
-        assert_eq!((empty_then_text.requests.len(), empty_then_text.failures.len()), (0, 0));
+        assert_eq!((empty_then_text.requests.len(), empty_then_text.failures.count()), (0, 0));
         assert!(empty_then_text.list_problem.is_some());
+    }
+
+    /// [`MINIMAL`] with `field`'s value, written as JSON, added.
+    fn minimal_with(field: &str, json: &str) -> String {
+        MINIMAL.replace(r#""Status":3"#, &format!(r#""Status":3,"{field}":{json}"#))
+    }
+
+    /// An element longer than [`MAX_ELEMENT_BYTES`] that has no long text to shorten.
+    fn huge_structure() -> String {
+        minimal_with("X", &format!("[{}0]", "0,".repeat(MAX_ELEMENT_BYTES / 2)))
     }
 
     #[test]
     fn hostile_elements_fail_alone() {
-        let huge = format!(
-            r#"{{"Uuid":"a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099","RequestType":1,"Status":3,"Comment":"{}"}}"#,
-            "x".repeat(MAX_ELEMENT_BYTES)
-        );
+        let huge = huge_structure();
         let deep = format!(
             r#"{{"Uuid":"a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099","RequestType":1,"Status":3,"X":{}{}}}"#,
             "[".repeat(100_000),
@@ -652,7 +1117,13 @@ mod tests {
         assert_eq!(decoded.requests.len(), 1);
         let reasons = failure_reasons(&decoded);
         assert_eq!(reasons.iter().map(|(index, _)| *index).collect::<Vec<_>>(), [0, 1, 2]);
-        assert!(reasons[0].1.contains("KB long"), "{}", reasons[0].1);
+        assert_eq!(
+            reasons[0].1,
+            format!(
+                "it is {} KB long, and more than 1024 KB even with its texts shortened, which a request never is",
+                huge.len() / 1024
+            )
+        );
         assert!(reasons[1].1.contains("recursion limit"), "{}", reasons[1].1);
         assert!(reasons[2].1.contains("expected i32"), "{}", reasons[2].1);
     }
@@ -684,16 +1155,69 @@ mod tests {
         }
     }
 
+    /// The request of an element with `comment`, written as JSON, and the
+    /// result of decoding it in a list and alone, whole and in chunks of
+    /// several sizes, which must all be the same.
+    fn decode_long_comment(comment: &str) -> Request {
+        let element = minimal_with("Comment", &format!("\"{comment}\""));
+        let list = format!("[{MINIMAL},{element}]");
+        for body in [&list, &element] {
+            let whole = decode_response(200, Some("application/json"), body.as_bytes());
+            for size in [3, 1000, 64 * 1024] {
+                assert_eq!(decode_in_chunks(body.as_bytes(), size), whole, "in chunks of {size}");
+            }
+        }
+        let in_list = decode_ok(&list);
+        assert_eq!(failure_reasons(&in_list), []);
+        let mut alone = decode_ok(&element);
+        assert_eq!(alone.requests, in_list.requests[1..]);
+        alone.requests.remove(0)
+    }
+
     #[test]
-    fn an_element_too_long_to_be_a_request_is_not_kept_while_it_arrives() {
-        let comment = "x".repeat(3 * MAX_ELEMENT_BYTES);
-        let huge = MINIMAL.replace(r#""Status":3"#, &format!(r#""Status":3,"Comment":"{comment}""#));
-        let body = format!("[{huge},{MINIMAL}]");
+    fn a_text_too_long_to_keep_is_cut_after_a_character_escape_or_surrogate_pair() {
+        let tail = "b".repeat(MAX_ELEMENT_BYTES);
+        let cases = [
+            ("a".repeat(KEPT_TEXT_BYTES - 1) + "é" + &tail, "a".repeat(KEPT_TEXT_BYTES - 1) + "é"),
+            ("a".repeat(KEPT_TEXT_BYTES - 1) + "\\n" + &tail, "a".repeat(KEPT_TEXT_BYTES - 1) + "\n"),
+            ("a".repeat(KEPT_TEXT_BYTES - 2) + "\\u00e9" + &tail, "a".repeat(KEPT_TEXT_BYTES - 2) + "é"),
+            ("a".repeat(KEPT_TEXT_BYTES - 6) + "\\ud83d\\ude00" + &tail, "a".repeat(KEPT_TEXT_BYTES - 6) + "\u{1f600}"),
+            ("a".repeat(KEPT_TEXT_BYTES - 1) + "\\\"" + &tail, "a".repeat(KEPT_TEXT_BYTES - 1) + "\""),
+        ];
+        for (written, kept) in cases {
+            let request = decode_long_comment(&written);
+            assert!(request.comment == kept, "kept {} bytes, not {}", request.comment.len(), kept.len());
+            let shortened = ShortenedText { field: Some("Comment".into()), inside: false, length: written.len() };
+            assert_eq!(request.field_notes, [crate::FieldNote::Shortened(shortened)]);
+        }
+    }
+
+    #[test]
+    fn an_element_too_long_to_be_a_request_keeps_its_texts_start_and_bounded_memory() {
+        // Twice the whole element in every text: each is cut, and the rest is kept.
+        let long = "x".repeat(3 * MAX_ELEMENT_BYTES);
+        let items = format!(r#"[{{"Name":"Log","Value":"{long}"}},{{"Name":"Short","Value":"kept"}}]"#);
+        let element =
+            minimal_with("DataCollection", &items).replace(r#""Uuid""#, &format!(r#""Comment":"{long}","Uuid""#));
+        let body = format!("[{element}, {}, {MINIMAL}]", huge_structure());
         let decoded = decode_in_chunks(body.as_bytes(), 64 * 1024).unwrap();
-        assert_eq!(decoded.requests.len(), 1);
+        assert_eq!(decoded.requests.len(), 2);
+        assert_eq!(failure_reasons(&decoded).iter().map(|(index, _)| *index).collect::<Vec<_>>(), [1]);
+        let request = &decoded.requests[0];
+        assert_eq!(request.comment, long[..KEPT_TEXT_BYTES]);
+        assert_eq!(request.data_collection[0].value.as_deref(), Some(&long[..KEPT_TEXT_BYTES]));
+        assert_eq!(request.data_collection[1].value.as_deref(), Some("kept"));
+        let length = long.len();
         assert_eq!(
-            failure_reasons(&decoded),
-            [(0, format!("it is {} KB long; a request is never more than 1024 KB", huge.len() / 1024).as_str())]
+            request.field_notes,
+            [
+                crate::FieldNote::Shortened(ShortenedText { field: Some("Comment".into()), inside: false, length }),
+                crate::FieldNote::Shortened(ShortenedText {
+                    field: Some("DataCollection".into()),
+                    inside: true,
+                    length
+                }),
+            ]
         );
     }
 
@@ -702,10 +1226,11 @@ mod tests {
         let long_page = format!("<html><title>Proxy</title>{}</html>", "y".repeat(2 * MAX_ELEMENT_BYTES));
         let error = decode_in_chunks(long_page.as_bytes(), 4096).unwrap_err();
         assert_eq!(error, ResponseError::NotJson { received: "an HTML page titled \u{201c}Proxy\u{201d}".into() });
-        let one_huge =
-            MINIMAL.replace(r#""Status":3"#, &format!(r#""Status":3,"Comment":"{}""#, "é".repeat(MAX_ELEMENT_BYTES)));
+        let one_huge = minimal_with("Comment", &format!("\"{}\"", "é".repeat(MAX_ELEMENT_BYTES)));
         let decoded = decode_in_chunks(one_huge.as_bytes(), 4096).unwrap();
-        assert!(failure_reasons(&decoded)[0].1.contains("KB long"), "{decoded:?}");
+        assert_eq!(decoded.requests[0].comment, "é".repeat(KEPT_TEXT_BYTES / 2));
+        let too_long = decode_in_chunks(huge_structure().as_bytes(), 4096).unwrap();
+        assert_eq!(failure_reasons(&too_long)[0].0, 0);
     }
 
     #[test]
@@ -776,7 +1301,7 @@ mod tests {
 
     #[test]
     fn json_that_is_not_requests_is_explained() {
-        assert_eq!(decode_response(200, None, b"[1]").unwrap().failures.len(), 1);
+        assert_eq!(decode_response(200, None, b"[1]").unwrap().failures.count(), 1);
         assert!(matches!(decode_response(200, None, b"\"hello\""), Err(ResponseError::NotRequests { .. })));
         assert!(matches!(decode_response(200, None, b"hello"), Err(ResponseError::NotJson { .. })));
         assert!(matches!(decode_response(200, None, &[0xff, 0xfe]), Err(ResponseError::NotJson { .. })));

@@ -3,8 +3,8 @@
 
 use cm_model::sddl::parse_sddl;
 use cm_model::{
-    CmDate, DataCollectionFlags, DataItem, DecodedRequests, Finished, Request, RequestFlags, RequestStatus,
-    RequestType, ResponseDecoder, Timestamp, decode_response,
+    CmDate, DataCollectionFlags, DataItem, DecodedRequests, FieldNote, Finished, KEPT_TEXT_BYTES, MAX_ELEMENT_BYTES,
+    Request, RequestFlags, RequestStatus, RequestType, ResponseDecoder, ResponseError, Timestamp, decode_response,
 };
 use mock_cm_server::api::{list_json, request_json};
 use proptest::prelude::*;
@@ -96,9 +96,36 @@ prop_compose! {
             is_enrollment_agent: booleans.1,
             is_data_collection_complete: booleans.2,
             unknown_fields,
+            field_notes: Vec::new(),
         }
     }
 }
+
+/// `body` decoded whole, and delivered in the pieces that `cuts` (positions in
+/// any order) make.
+fn decoded_whole_and_in_pieces(
+    body: &[u8],
+    mut cuts: Vec<usize>,
+) -> (Result<DecodedRequests, ResponseError>, Result<DecodedRequests, ResponseError>) {
+    let whole = decode_response(200, Some("application/json"), body);
+    cuts.sort();
+    let mut decoder = ResponseDecoder::new(200, Some("application/json"));
+    let mut decoded: Vec<Request> = Vec::new();
+    let mut from = 0;
+    for cut in cuts.into_iter().chain([body.len()]) {
+        decoded.extend(decoder.push(&body[from..cut]));
+        from = cut;
+    }
+    let in_pieces = decoder.finish().map(|Finished { items, failures, list_problem }| {
+        decoded.extend(items);
+        DecodedRequests { requests: decoded, failures, list_problem }
+    });
+    (whole, in_pieces)
+}
+
+/// JSON string content that a cut must never part: escapes, characters of
+/// every width in UTF-8, surrogate pairs.
+const UNPARTABLE: &str = r#"(\\u[dD]83[dD]\\u[dD][eE]0[0-9]|\\["\\/bfnrt]|\\u00[0-9a-f]{2}|é|€|😀|a){0,12}"#;
 
 proptest! {
     #[test]
@@ -137,8 +164,8 @@ proptest! {
         let body = list_json(&written.iter().map(String::as_str).collect::<Vec<_>>());
         let decoded = decode_response(200, None, body.as_bytes()).unwrap();
         prop_assert_eq!(decoded.requests, requests);
-        prop_assert_eq!(decoded.failures.len(), 1);
-        prop_assert_eq!(decoded.failures[0].index, position);
+        prop_assert_eq!(decoded.failures.count(), 1);
+        prop_assert_eq!(decoded.failures.listed()[0].index, position);
     }
 
     #[test]
@@ -149,21 +176,56 @@ proptest! {
     ) {
         let written: Vec<String> = requests.iter().map(request_json).collect();
         let body = list_json(&written.iter().map(String::as_str).collect::<Vec<_>>()) + &noise;
-        let whole = decode_response(200, Some("application/json"), body.as_bytes());
-        let mut cuts: Vec<usize> = cuts.iter().map(|cut| cut.index(body.len() + 1)).collect();
-        cuts.sort();
-        let mut decoder = ResponseDecoder::new(200, Some("application/json"));
-        let mut decoded: Vec<Request> = Vec::new();
-        let mut from = 0;
-        for cut in cuts.into_iter().chain([body.len()]) {
-            decoded.extend(decoder.push(&body.as_bytes()[from..cut]));
-            from = cut;
-        }
-        let in_chunks = decoder.finish().map(|Finished { items, failures, list_problem }| {
-            decoded.extend(items);
-            DecodedRequests { requests: decoded, failures, list_problem }
-        });
-        prop_assert_eq!(in_chunks, whole);
+        let cuts = cuts.iter().map(|cut| cut.index(body.len() + 1)).collect();
+        let (whole, in_pieces) = decoded_whole_and_in_pieces(body.as_bytes(), cuts);
+        prop_assert_eq!(in_pieces, whole);
+    }
+}
+
+proptest! {
+    // Each case decodes more than a megabyte twice.
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn a_text_too_long_to_keep_is_cut_the_same_however_the_body_is_cut(
+        requests in prop::collection::vec(request(), 2..3),
+        unpartable in UNPARTABLE,
+        before_cut in 0..24usize,
+        near_the_cut in prop::collection::vec(0..64usize, 0..4),
+        anywhere in prop::collection::vec(any::<prop::sample::Index>(), 0..4),
+    ) {
+        let content = "a".repeat(KEPT_TEXT_BYTES - before_cut) + &unpartable + &"b".repeat(MAX_ELEMENT_BYTES);
+        let long = r#"{"Uuid":"a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099","RequestType":1,"Status":3,"Comment":""#.to_owned()
+            + &content + "\"}";
+        let body = list_json(&[&request_json(&requests[0]), &long, &request_json(&requests[1])]);
+        let content_starts = body.find("aaaa").unwrap();
+        let cuts = near_the_cut.iter().map(|offset| content_starts + KEPT_TEXT_BYTES - 32 + offset)
+            .chain(anywhere.iter().map(|cut| cut.index(body.len() + 1)))
+            .collect();
+        let (whole, in_pieces) = decoded_whole_and_in_pieces(body.as_bytes(), cuts);
+        prop_assert_eq!(&in_pieces, &whole);
+        let decoded = whole.unwrap();
+        prop_assert!(decoded.failures.is_empty(), "{:?}", decoded.failures);
+        prop_assert_eq!(decoded.requests.len(), 3);
+        let shortened = &decoded.requests[1];
+        let full: String = serde_json::from_str(&format!("\"{content}\"")).unwrap();
+        prop_assert!(full.starts_with(&shortened.comment), "the start of the comment is kept");
+        prop_assert!(shortened.comment.len() >= KEPT_TEXT_BYTES - before_cut);
+        let FieldNote::Shortened(note) = &shortened.field_notes[0] else { panic!("{:?}", shortened.field_notes) };
+        prop_assert_eq!((note.field.as_deref(), note.inside, note.length), (Some("Comment"), false, content.len()));
+    }
+
+    #[test]
+    fn any_bytes_in_an_element_too_long_to_keep_never_panic_or_depend_on_chunks(
+        before in any::<Vec<u8>>(),
+        after in any::<Vec<u8>>(),
+        cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..6),
+    ) {
+        let long_text = [b"\"".as_slice(), "a".repeat(MAX_ELEMENT_BYTES).as_bytes(), b"\""].concat();
+        let body = [b"[{\"X\":".as_slice(), &before, &long_text, &after, b"}]"].concat();
+        let cuts = cuts.iter().map(|cut| cut.index(body.len() + 1)).collect();
+        let (whole, in_pieces) = decoded_whole_and_in_pieces(&body, cuts);
+        prop_assert_eq!(in_pieces, whole);
     }
 
     #[test]

@@ -51,6 +51,11 @@ pub enum Answer {
     Html,
     /// The requests, with some list elements that are not valid requests.
     BrokenElements,
+    /// 200 with an empty body, as a server or proxy that lost the answer sends.
+    EmptyBody,
+    /// The requests, the first generated one with a comment of
+    /// [`OVERSIZED_COMMENT_BYTES`], longer than a request element may be.
+    OversizedComment,
     /// 302 to an ADFS sign-in page on another host, as CM behind ADFS answers
     /// a call without its session; the host refuses connections, as one out
     /// of the browser's reach does.
@@ -77,6 +82,16 @@ pub const CORRELATION_ID: &str = "5d3c5e53-0f31-4ae4-9b1e-1c4e9c7b8a01";
 
 /// Every seventh generated request, when asked for broken elements.
 const BROKEN_EVERY: usize = 7;
+
+/// The position of the request given a huge comment, when asked for one: the
+/// first after the two documented examples.
+pub const OVERSIZED_AT: usize = 2;
+
+/// How long that comment is: a pasted log, say.
+pub const OVERSIZED_COMMENT_BYTES: usize = 5_000_000;
+
+/// What that comment is made of, over and over; the search finds it by these words.
+pub const OVERSIZED_COMMENT_LINE: &str = "Card reader log: no error. ";
 
 /// How the mock behaves, beyond its data.
 #[derive(Clone, Copy, Debug, Default)]
@@ -145,6 +160,8 @@ fn write_part(requests: &[Request], first_position: usize, answer: Answer) -> Ve
         let start = buffer.len();
         if answer == Answer::BrokenElements && position > 1 && position % BROKEN_EVERY == 0 {
             buffer.extend_from_slice(broken_json(position).as_bytes());
+        } else if answer == Answer::OversizedComment && position == OVERSIZED_AT {
+            write_request_json(&mut buffer, &Request { comment: oversized_comment(), ..request.clone() });
         } else {
             write_request_json(&mut buffer, request);
         }
@@ -164,6 +181,12 @@ fn broken_json(position: usize) -> String {
     }
 }
 
+/// [`OVERSIZED_COMMENT_LINE`] again and again, [`OVERSIZED_COMMENT_BYTES`] long.
+fn oversized_comment() -> String {
+    let lines = OVERSIZED_COMMENT_LINE.repeat(OVERSIZED_COMMENT_BYTES.div_ceil(OVERSIZED_COMMENT_LINE.len()));
+    lines[..OVERSIZED_COMMENT_BYTES].to_owned()
+}
+
 /// Waits as a slow server would, then answers as `answer` says or lets the call through.
 async fn fail_as(
     answer: Answer,
@@ -173,7 +196,8 @@ async fn fail_as(
 ) -> Response {
     tokio::time::sleep(delay).await;
     match answer {
-        Answer::Normal | Answer::BrokenElements => next.run(request).await,
+        Answer::Normal | Answer::BrokenElements | Answer::OversizedComment => next.run(request).await,
+        Answer::EmptyBody => ([(header::CONTENT_TYPE, "application/json; charset=utf-8")], "").into_response(),
         Answer::Forbidden => (StatusCode::FORBIDDEN, "Access is denied.").into_response(),
         Answer::NotEnabled => StatusCode::NOT_FOUND.into_response(),
         Answer::ServerError => {

@@ -119,9 +119,24 @@ async fn failure_switches_answer_as_failing_servers_do() {
     assert_eq!(redirect.headers()[header::LOCATION], api::SIGN_IN_PAGE);
 
     let decoded = decode(get_answered(LIST, Answer::BrokenElements).await).unwrap();
-    assert_eq!(decoded.requests.len() + decoded.failures.len(), 502);
-    assert_eq!(decoded.failures.len(), (2..502).filter(|position| position % 7 == 0).count());
-    assert!(decoded.failures.iter().all(|failure| failure.index % 7 == 0));
+    assert_eq!(decoded.requests.len() + decoded.failures.count(), 502);
+    assert_eq!(decoded.failures.count(), (2..502).filter(|position| position % 7 == 0).count());
+    assert!(decoded.failures.listed().iter().all(|failure| failure.index % 7 == 0));
+
+    let (status, _, body) = get_answered(LIST, Answer::EmptyBody).await;
+    assert_eq!((status, body.len()), (StatusCode::OK, 0));
+    assert_eq!(decode((status, None, body)), Err(ResponseError::EmptyBody { status: 200 }));
+
+    let (status, content_type, body) = get_answered(LIST, Answer::OversizedComment).await;
+    let written: Vec<serde_json::Value> = serde_json::from_slice(&body).unwrap();
+    let comment = written[api::OVERSIZED_AT]["Comment"].as_str().unwrap();
+    assert_eq!(comment.len(), api::OVERSIZED_COMMENT_BYTES);
+    assert!(comment.starts_with(api::OVERSIZED_COMMENT_LINE));
+    let decoded = decode((status, content_type, body)).unwrap();
+    assert_eq!((decoded.requests.len(), decoded.failures.count()), (502, 0));
+    let shortened = &decoded.requests[api::OVERSIZED_AT];
+    assert!(comment.starts_with(&shortened.comment) && shortened.comment.len() >= cm_model::KEPT_TEXT_BYTES);
+    assert_eq!(decoded.requests.iter().filter(|request| !request.field_notes.is_empty()).count(), 1);
 }
 
 #[tokio::test]

@@ -2,8 +2,9 @@
 //! security descriptor as a table of entries.
 
 use crate::columns::guid_text;
+use crate::progress::Size;
 use cm_model::sddl::{AceKind, Acl, ParsedSddl, Trustee, parse_sddl, rights_letters};
-use cm_model::{FlagNames, NameBook, Request};
+use cm_model::{FieldNote, FlagNames, JsonForm, KEPT_TEXT_BYTES, NameBook, Request, ShortenedText, shorten};
 use uuid::Uuid;
 
 /// A labelled value.
@@ -89,6 +90,62 @@ pub fn sections(request: &Request, names: &NameBook) -> Vec<Section> {
             ],
         },
     ]
+}
+
+/// What the detail view says about each field not shown exactly as the
+/// server sent it, one sentence each, in the order the fields came.
+pub fn field_notes(request: &Request) -> Vec<String> {
+    request.field_notes.iter().map(note_text).collect()
+}
+
+/// How much of an unknown field's name a note quotes.
+const QUOTED_FIELD: usize = 60;
+
+fn note_text(note: &FieldNote) -> String {
+    match note {
+        FieldNote::OtherForm { field, received } => {
+            format!(
+                "{field} was not {} but {}; it is shown as received.",
+                documented_form(field),
+                form_words(field, *received)
+            )
+        }
+        FieldNote::Shortened(ShortenedText { field, inside, length }) => {
+            let text = match (field, inside) {
+                (Some(field), false) => shorten(field, QUOTED_FIELD),
+                (Some(field), true) => format!("A text in {}", shorten(field, QUOTED_FIELD)),
+                (None, _) => "A text".to_owned(),
+            };
+            format!(
+                "{text} was {} long; only its first {} are shown.",
+                Size(*length as u64),
+                Size(KEPT_TEXT_BYTES as u64)
+            )
+        }
+    }
+}
+
+/// What the API documents `field` to be, in words.
+fn documented_form(field: &str) -> &'static str {
+    match field {
+        "DataCollection" => "a list of names and values",
+        "Comment" | "SecurityDescriptor" => "a text",
+        "Submitted" | "Completed" => "a date",
+        "IsSmartcard" | "IsEnrollmentAgent" | "IsDataCollectionComplete" => "true or false",
+        "Flags" | "DataCollectionFlags" | "Priority" => "a whole number",
+        _ => "in its documented form",
+    }
+}
+
+fn form_words(field: &str, form: JsonForm) -> &'static str {
+    match form {
+        JsonForm::Text => "a text",
+        JsonForm::Number => "a number",
+        JsonForm::TrueOrFalse => "true or false",
+        JsonForm::List if field == "DataCollection" => "a list of other values",
+        JsonForm::List => "a list",
+        JsonForm::Object => "an object",
+    }
 }
 
 /// One access control entry, in words.
@@ -194,6 +251,42 @@ mod tests {
         assert_eq!(value("Data collection flags"), "0x20");
         assert_eq!(value("Smart card request"), "yes");
         assert_eq!(sections.iter().map(|s| s.fields.len()).sum::<usize>(), 19);
+    }
+
+    #[test]
+    fn fields_not_shown_as_sent_are_explained() {
+        let text = |request: &str| {
+            let request: Request = serde_json::from_str(request).unwrap();
+            field_notes(&request)
+        };
+        let odd = text(
+            r#"{"Uuid":"a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099","RequestType":1,"Status":3,"DataCollection":"badge 4711",
+            "IsSmartcard":1,"Completed":{"At":"now"},"Comment":"fine","X":null}"#,
+        );
+        assert_eq!(
+            odd,
+            [
+                "DataCollection was not a list of names and values but a text; it is shown as received.",
+                "IsSmartcard was not true or false but a number; it is shown as received.",
+                "Completed was not a date but an object; it is shown as received.",
+            ]
+        );
+        assert_eq!(field_notes(&unblock()), Vec::<String>::new());
+
+        let mut shortened = unblock();
+        let note = |field: Option<&str>, inside| {
+            FieldNote::Shortened(ShortenedText { field: field.map(str::to_owned), inside, length: 5_234_567 })
+        };
+        shortened.field_notes =
+            vec![note(Some("Comment"), false), note(Some("DataCollection"), true), note(None, false)];
+        assert_eq!(
+            field_notes(&shortened),
+            [
+                "Comment was 5.2 MB long; only its first 64.0 kB are shown.",
+                "A text in DataCollection was 5.2 MB long; only its first 64.0 kB are shown.",
+                "A text was 5.2 MB long; only its first 64.0 kB are shown.",
+            ]
+        );
     }
 
     #[test]

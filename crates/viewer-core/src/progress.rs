@@ -41,8 +41,8 @@ fn whole_percent(part: u64, whole: u64) -> u64 {
     percent
 }
 
-/// A byte count in the unit people read best.
-struct Size(u64);
+/// A byte count in the unit people read best: `800 bytes`, `1.2 kB`, `5.0 MB`.
+pub struct Size(pub u64);
 
 impl fmt::Display for Size {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
