@@ -54,7 +54,7 @@ pub struct Asking {
 impl Asking {
     pub fn new(settings: Arc<Settings>) -> Asking {
         Asking {
-            on_screen: OnScreen::new(),
+            on_screen: OnScreen::default(),
             failure: RwSignal::new(None),
             progress: RwSignal::new(None),
             updated_at_ms: RwSignal::new(None),

@@ -14,7 +14,7 @@ pub mod components;
 pub mod crash;
 mod download;
 mod history;
-mod live_answer;
+pub mod live_answer;
 mod loading;
 pub mod policy_violations;
 mod preferences;

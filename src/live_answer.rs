@@ -102,15 +102,11 @@ impl LiveAnswer {
 
 /// The answer the page shows, if any: what the page's parts read. Reading
 /// through it subscribes to the answer being replaced as well as to it growing.
-#[derive(Clone, Copy)]
+/// It starts with nothing on screen, owned by the page that creates it.
+#[derive(Clone, Copy, Default)]
 pub struct OnScreen(RwSignal<Option<LiveAnswer>>);
 
 impl OnScreen {
-    /// Nothing on screen yet; owned by the page that creates it.
-    pub fn new() -> OnScreen {
-        OnScreen(RwSignal::new(None))
-    }
-
     /// Puts `answer` on screen in place of what was there.
     pub fn show(self, answer: LiveAnswer) {
         self.0.set(Some(answer));

@@ -3,13 +3,14 @@
 
 use cm_model::{CmDate, NameBook, Request, RequestType};
 use cm_request_viewer::components::RequestTable;
+use cm_request_viewer::live_answer::{LiveAnswer, OnScreen};
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::{Element, HtmlElement, window};
 use std::sync::Arc;
 use viewer_core::columns::Column;
+use viewer_core::query::ServerQuery;
 use viewer_core::sorting::SortOrder;
-use viewer_core::store::RequestStore;
 use viewer_core::time::FixedOffset;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -46,17 +47,19 @@ fn mount_table(requests: Vec<Request>) -> Element {
     document.head().unwrap().append_child(&style).unwrap();
     let host = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&host).unwrap();
-    let count = requests.len();
-    let mut store = RequestStore::new(Arc::new(NameBook::default()));
-    store.extend(requests, &FixedOffset(0));
-    let store = StoredValue::new(store);
+    let answer = LiveAnswer::new(Arc::new(NameBook::default()), ServerQuery::default());
+    answer.extend(requests, &FixedOffset(0));
+    answer.show_all();
+    let on_screen = OnScreen::default();
+    on_screen.show(answer);
     let sort = RwSignal::new(SortOrder::default());
     // As the page does: the table shows the rows in the order `sort` gives them.
-    let positions = Signal::derive(move || sort.with(|order| store.with_value(|store| store.sorted(order, count))));
+    let positions =
+        Signal::derive(move || sort.with(|order| on_screen.read(|store, shown| store.sorted(order, shown))));
     let handle = leptos::mount::mount_to(host.clone().unchecked_into(), move || {
         view! {
             <RequestTable
-                store
+                on_screen
                 positions
                 columns=Column::ALL.to_vec()
                 sort
