@@ -41,7 +41,7 @@ enum Command {
     Bench,
     /// Build the folder to deploy (dist/) and a versioned zip of it in target/.
     Release {
-        /// The CM server's origin, such as https://cm.contoso.com:8443 (no path), written into config.json
+        /// The CM server's origin, such as `https://cm.contoso.com:8443` (no path), written into config.json
         /// (cmHost) and web.config's Content-Security-Policy (connect-src). Without it, the viewer asks
         /// the server it comes from.
         #[arg(long)]

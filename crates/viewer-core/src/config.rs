@@ -362,7 +362,7 @@ pub fn origin_of(address: &str) -> &str {
 }
 
 /// Checks an address for the CM host: `http` or `https` only, a host name,
-/// no user name, query or fragment, at most [`MAX_HOST_BYTES`]. Returns it
+/// no user name, query or fragment, at most 1 KiB. Returns it
 /// without a trailing slash.
 pub fn validate_host(text: &str) -> Result<String, String> {
     let text = text.trim();
