@@ -156,7 +156,10 @@ impl NameBook {
 
     /// Adds the names of profile templates, as the server lists them.
     pub fn with_profile_templates(mut self, templates: &[ProfileTemplate]) -> NameBook {
-        self.profile_templates = templates.iter().map(|template| (template.uuid, template.name.clone())).collect();
+        // Extending inserts one entry at a time; collecting would sort first, and
+        // every sort is another copy of the sorting code in the viewer's bundle.
+        self.profile_templates.clear();
+        self.profile_templates.extend(templates.iter().map(|template| (template.uuid, template.name.clone())));
         self
     }
 
@@ -226,18 +229,18 @@ fn usable_names<N: Ord>(
     problems: &mut Vec<String>,
     number: impl Fn(&str) -> Result<N, String>,
 ) -> BTreeMap<N, String> {
-    names
-        .iter()
-        .filter_map(|(key, name)| {
-            match number(key).and_then(|number| Ok((number, checked_name(section, key, name)?))) {
-                Ok(entry) => Some(entry),
-                Err(problem) => {
-                    problems.push(problem);
-                    None
-                }
+    // Inserted one by one rather than collected: collecting sorts, and every
+    // sort is another copy of the sorting code in the viewer's bundle.
+    let mut usable = BTreeMap::new();
+    for (key, name) in names {
+        match number(key).and_then(|number| Ok((number, checked_name(section, key, name)?))) {
+            Ok((number, name)) => {
+                usable.insert(number, name);
             }
-        })
-        .collect()
+            Err(problem) => problems.push(problem),
+        }
+    }
+    usable
 }
 
 fn checked_name(section: &str, key: &str, name: &str) -> Result<String, String> {

@@ -166,13 +166,13 @@ fn column_keys(column: Column, requests: &[Request], names: &NameBook) -> Vec<u1
 fn date_keys<'a>(dates: impl Iterator<Item = &'a CmDate> + Clone) -> Vec<u128> {
     const INSTANTS: u128 = 1 << 120;
     const UNREADABLE: u128 = 2 << 120;
-    let unreadable: BTreeSet<&str> = dates
-        .clone()
-        .filter_map(|date| match date {
-            CmDate::Unreadable(text) => Some(text.as_str()),
-            _ => None,
-        })
-        .collect();
+    // Extended rather than collected: collecting sorts, and every sort is
+    // another copy of the sorting code in the app's bundle.
+    let mut unreadable = BTreeSet::new();
+    unreadable.extend(dates.clone().filter_map(|date| match date {
+        CmDate::Unreadable(text) => Some(text.as_str()),
+        _ => None,
+    }));
     let unreadable: Vec<&str> = unreadable.into_iter().collect();
     dates
         .map(|date| match date {
@@ -192,8 +192,8 @@ fn name_ranks<V: Copy + Eq + Hash>(
     name: impl Fn(V) -> String,
 ) -> Vec<u128> {
     let mut ranks: HashMap<V, u128> = requests.iter().map(|request| (value(request), 0)).collect();
-    let named: BTreeSet<(String, usize)> =
-        ranks.keys().enumerate().map(|(at, &distinct)| (name(distinct), at)).collect();
+    let mut named = BTreeSet::new();
+    named.extend(ranks.keys().enumerate().map(|(at, &distinct)| (name(distinct), at)));
     let by_name: Vec<&String> = named.iter().map(|(name, _)| name).collect();
     for (value, rank) in &mut ranks {
         let name = name(*value);
