@@ -49,7 +49,7 @@ pub struct SearchIndex {
     request_ends: Vec<u32>,
     /// The day each request was submitted, in the user's time zone, as the table shows it.
     submitted_days: Vec<Option<Date>>,
-    /// The types, statuses and templates present, which are searched by name.
+    /// The types, statuses and templates present, in order, which are searched by name.
     types: Vec<RequestType>,
     statuses: Vec<RequestStatus>,
     templates: Vec<Option<Uuid>>,
@@ -138,12 +138,12 @@ impl SearchIndex {
 
     /// The types present, in code order.
     pub fn types_present(&self) -> Vec<RequestType> {
-        sorted(&self.types)
+        self.types.clone()
     }
 
     /// The statuses present, in code order.
     pub fn statuses_present(&self) -> Vec<RequestStatus> {
-        sorted(&self.statuses)
+        self.statuses.clone()
     }
 
     /// Which distinct texts hold `word`, as a bit per text number.
@@ -173,12 +173,6 @@ impl SearchIndex {
     }
 }
 
-fn sorted<T: Copy + Ord>(values: &[T]) -> Vec<T> {
-    let mut sorted = values.to_vec();
-    sorted.sort();
-    sorted
-}
-
 /// Counts one more `value` among the few `counts`.
 fn count<T: PartialEq>(counts: &mut Vec<(T, usize)>, value: T) {
     match counts.iter_mut().find(|(counted, _)| *counted == value) {
@@ -187,10 +181,12 @@ fn count<T: PartialEq>(counts: &mut Vec<(T, usize)>, value: T) {
     }
 }
 
-/// Adds `value` to the few `values` present, unless it is there already.
-fn add_if_new<T: PartialEq>(values: &mut Vec<T>, value: T) {
-    if !values.contains(&value) {
-        values.push(value);
+/// Adds `value` to the few `values` present, unless it is there already. They
+/// are kept in order: that spares a sort, whose code the app's bundle would
+/// carry once per type.
+fn add_if_new<T: Ord>(values: &mut Vec<T>, value: T) {
+    if let Err(at) = values.binary_search(&value) {
+        values.insert(at, value);
     }
 }
 
