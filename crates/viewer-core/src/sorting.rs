@@ -5,7 +5,6 @@ use cm_model::{CmDate, NameBook, Request};
 use hashbrown::HashMap;
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
-use std::hash::Hash;
 use std::sync::OnceLock;
 
 /// Ascending or descending.
@@ -150,32 +149,40 @@ fn column_keys(column: Column, requests: &[Request], names: &NameBook) -> Vec<u1
         Column::TargetUser => {
             requests.iter().map(|request| request.target_user_uuid.map_or(0, |user| user.as_u128())).collect()
         }
-        Column::Submitted => date_keys(requests.iter().map(|request| &request.submitted)),
-        Column::Completed => date_keys(requests.iter().map(|request| &request.completed)),
+        Column::Submitted => date_keys(requests, |request| &request.submitted),
+        Column::Completed => date_keys(requests, |request| &request.completed),
         // Names, not numbers: the user sees names and expects them alphabetical.
-        Column::Type => name_ranks(requests, |request| request.request_type, |kind| names.request_type(kind).text),
-        Column::Status => name_ranks(requests, |request| request.status, |status| names.status(status).text),
-        Column::ProfileTemplate => {
-            name_ranks(requests, |request| request.profile_template_uuid, |template| names.profile_template(template))
-        }
+        Column::Type => name_ranks(requests, &|request| Some(request.request_type.code() as u128), &|request| {
+            names.request_type(request.request_type).text
+        }),
+        Column::Status => name_ranks(requests, &|request| Some(request.status.code() as u128), &|request| {
+            names.status(request.status).text
+        }),
+        Column::ProfileTemplate => name_ranks(
+            requests,
+            &|request| request.profile_template_uuid.map(|template| template.as_u128()),
+            &|request| names.profile_template(request.profile_template_uuid),
+        ),
     }
 }
 
-/// Keys in [`CmDate`]'s order: not set, then instants in time order, then
-/// unreadable text in text order.
-fn date_keys<'a>(dates: impl Iterator<Item = &'a CmDate> + Clone) -> Vec<u128> {
+/// Keys in [`CmDate`]'s order of each request's `date`: not set, then
+/// instants in time order, then unreadable text in text order. `date` is a
+/// plain function, so both date columns share one copy of this code.
+fn date_keys(requests: &[Request], date: fn(&Request) -> &CmDate) -> Vec<u128> {
     const INSTANTS: u128 = 1 << 120;
     const UNREADABLE: u128 = 2 << 120;
     // Extended rather than collected: collecting sorts, and every sort is
     // another copy of the sorting code in the app's bundle.
     let mut unreadable = BTreeSet::new();
-    unreadable.extend(dates.clone().filter_map(|date| match date {
+    unreadable.extend(requests.iter().filter_map(|request| match date(request) {
         CmDate::Unreadable(text) => Some(text.as_str()),
         _ => None,
     }));
     let unreadable: Vec<&str> = unreadable.into_iter().collect();
-    dates
-        .map(|date| match date {
+    requests
+        .iter()
+        .map(|request| match date(request) {
             CmDate::NotSet => 0,
             // Nanoseconds of any instant jiff holds lie well within ±2^100.
             CmDate::At(instant) => INSTANTS + (instant.as_nanosecond() + (1 << 100)) as u128,
@@ -184,22 +191,26 @@ fn date_keys<'a>(dates: impl Iterator<Item = &'a CmDate> + Clone) -> Vec<u128> {
         .collect()
 }
 
-/// Each request's rank by the name of its `value`; the few distinct values
-/// are named once each, not once per request.
-fn name_ranks<V: Copy + Eq + Hash>(
+/// Each request's rank by its name; the few distinct values (told apart by
+/// `value`) are named once each, not once per request. Not generic, so the
+/// three named columns share one copy of this code.
+fn name_ranks(
     requests: &[Request],
-    value: impl Fn(&Request) -> V,
-    name: impl Fn(V) -> String,
+    value: &dyn Fn(&Request) -> Option<u128>,
+    name: &dyn Fn(&Request) -> String,
 ) -> Vec<u128> {
-    let mut ranks: HashMap<V, u128> = requests.iter().map(|request| (value(request), 0)).collect();
-    let mut named = BTreeSet::new();
-    named.extend(ranks.keys().enumerate().map(|(at, &distinct)| (name(distinct), at)));
-    let by_name: Vec<&String> = named.iter().map(|(name, _)| name).collect();
-    for (value, rank) in &mut ranks {
-        let name = name(*value);
-        *rank = by_name.partition_point(|&earlier| *earlier < name) as u128;
+    // Each distinct value's name, and later its rank.
+    let mut ranks: HashMap<Option<u128>, (String, u128)> = HashMap::new();
+    for request in requests {
+        ranks.entry(value(request)).or_insert_with(|| (name(request), 0));
     }
-    requests.iter().map(|request| ranks[&value(request)]).collect()
+    let mut by_name = BTreeSet::new();
+    by_name.extend(ranks.values().map(|(name, _)| name.clone()));
+    let by_name: Vec<String> = by_name.into_iter().collect();
+    for (name, rank) in ranks.values_mut() {
+        *rank = by_name.partition_point(|earlier| earlier < name) as u128;
+    }
+    requests.iter().map(|request| ranks[&value(request)].1).collect()
 }
 
 #[cfg(test)]
