@@ -2,9 +2,10 @@
 //! value kept for a hover or a copy.
 
 use cm_model::{CmDate, Timestamp, datetime_text};
+// hashbrown's map, as elsewhere in the crate: std's would put a second hash map in the app.
+use hashbrown::HashMap;
 use jiff::tz::Offset;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 /// The user's time zone, as far as the viewer needs it: the offset from UTC
 /// at a given instant (which changes with daylight saving time).
