@@ -293,7 +293,8 @@ fn the_release_folder_has_hashed_names_and_integrity() {
     for name in &names {
         let stem = name.split('.').next().unwrap_or_default().trim_end_matches("_bg");
         let hash = stem.rsplit('-').next().unwrap_or_default();
-        assert!(hash.len() >= 16 && hash.chars().all(|c| c.is_ascii_hexdigit()), "{name} carries a content hash");
+        // trunk writes its 64-bit hash in hex without leading zeros: 16 digits, or fewer now and then.
+        assert!(hash.len() >= 12 && hash.chars().all(|c| c.is_ascii_hexdigit()), "{name} carries a content hash");
     }
     let mut referenced: Vec<_> =
         referenced_assets(&index).iter().map(|href| href["./assets/".len()..].to_owned()).collect();
