@@ -129,9 +129,14 @@ impl Pace {
                 return true;
             }
             self.revealed = true;
+            // Showing them (the whole answer's view is made) gets a task of its
+            // own: together with the decoding before, it would be a long task.
+            yield_to_browser().await;
+            if !watcher.still_wanted() {
+                return false;
+            }
             answer.show_all();
             watcher.first_rows(answer);
-            // The first rows are shown in the task that decoded them; go on in a new one.
             yield_to_browser().await;
             (self.slice_start, self.last_shown) = (now(), now());
         } else if now() - self.last_shown > self.show_every {

@@ -23,7 +23,7 @@ const ROW_HEIGHT: f64 = ROW_PIXELS as f64;
 /// already there.
 const OVERSCAN: usize = 8;
 
-/// Until the scroll area is measured: about what a laptop screen shows.
+/// Where the window cannot say: about what a laptop screen shows.
 const ASSUMED_VIEW_HEIGHT: f64 = 720.0;
 
 /// The share of the window the scroll area may take (`max-height: 75vh` in main.css).
@@ -50,7 +50,10 @@ pub fn RequestTable(
 ) -> impl IntoView {
     let scroller = NodeRef::<html::Div>::new();
     let scroll_top = RwSignal::new(0.0);
-    let view_height = RwSignal::new(ASSUMED_VIEW_HEIGHT);
+    // What the scroll area may grow to, known from the window alone: measuring
+    // the area itself as the table appears would make the browser lay out the
+    // whole new page at once, in the task that made it.
+    let view_height = RwSignal::new(largest_view_height());
     let row_count = move || positions.with(Vec::len);
     let in_view = Memo::new(move |_| rows_in_view(scroll_top.get(), view_height.get(), row_count()));
     // The row whose id gets focus once it is rendered (keyboard navigation).
@@ -58,19 +61,13 @@ pub fn RequestTable(
     let measure = move || {
         if let Some(scroller) = scroller.get_untracked() {
             scroll_top.set(f64::from(scroller.scroll_top()));
-            // At least what the scroll area may grow to (its CSS max-height): its
-            // height now depends on the rows rendered, which depend on this.
-            let window = web_sys::window().and_then(|window| window.inner_height().ok()?.as_f64());
-            let most = window.map_or(ASSUMED_VIEW_HEIGHT, |height| height * VIEW_SHARE);
-            view_height.set(f64::from(scroller.client_height()).max(most));
+            // At least what the scroll area may grow to: its height now depends
+            // on the rows rendered, which depend on this.
+            view_height.set(f64::from(scroller.client_height()).max(largest_view_height()));
         }
     };
     let on_scroll = move |_| measure();
-    // The view's height is known once the table is in the page, and changes with the window.
-    Effect::new(move |_| {
-        scroller.track();
-        measure();
-    });
+    // The view's height changes with the window.
     let resizing = window_event_listener(leptos::ev::resize, move |_| measure());
     on_cleanup(move || resizing.remove());
     let scroll_to = move |row: usize| {
@@ -124,7 +121,7 @@ pub fn RequestTable(
             && let Some(scroller) = scroller.get_untracked()
         {
             scroller.set_scroll_top(0);
-            measure();
+            scroll_top.set(0.0);
         }
         question
     });
@@ -178,6 +175,12 @@ pub fn RequestTable(
             </table>
         </div>
     }
+}
+
+/// The height the scroll area may grow to (its CSS max-height), from the window's.
+fn largest_view_height() -> f64 {
+    let window = web_sys::window().and_then(|window| window.inner_height().ok()?.as_f64());
+    window.map_or(ASSUMED_VIEW_HEIGHT, |height| height * VIEW_SHARE)
 }
 
 /// The rows to render for a view `height` pixels tall scrolled to `top`.
