@@ -15,7 +15,7 @@ use viewer_core::query::ServerQuery;
 
 /// A refresh that failed while older rows stayed on screen.
 #[derive(Clone, Debug)]
-pub struct FailedRefresh {
+pub struct RefreshFailure {
     pub error: LoadError,
     /// When it failed, in milliseconds since 1970.
     pub at_ms: f64,
@@ -42,7 +42,7 @@ pub struct Asking {
     /// When the rows on screen arrived whole, in milliseconds since 1970.
     pub updated_at_ms: RwSignal<Option<f64>>,
     /// The latest refresh failed; the rows on screen are older.
-    pub failed_refresh: RwSignal<Option<FailedRefresh>>,
+    pub failed_refresh: RwSignal<Option<RefreshFailure>>,
     pub last_end: RwSignal<Option<LoadEnded>>,
     latest_load: StoredValue<u64>,
     settings: StoredValue<Arc<Settings>>,
@@ -157,7 +157,7 @@ impl ThisLoad {
     }
 
     fn refresh_failed(&self, error: LoadError) -> bool {
-        self.asking.failed_refresh.set(Some(FailedRefresh { error, at_ms: js_sys::Date::now() }));
+        self.asking.failed_refresh.set(Some(RefreshFailure { error, at_ms: js_sys::Date::now() }));
         false
     }
 }
