@@ -39,8 +39,6 @@ pub struct Asking {
     pub failure: RwSignal<Option<LoadError>>,
     /// How much of the load under way has arrived; `None` while none runs.
     pub progress: RwSignal<Option<Progress>>,
-    /// When the rows on screen arrived whole, in milliseconds since 1970.
-    pub updated_at_ms: RwSignal<Option<f64>>,
     /// The latest refresh failed; the rows on screen are older.
     pub failed_refresh: RwSignal<Option<RefreshFailure>>,
     pub last_end: RwSignal<Option<LoadEnded>>,
@@ -57,7 +55,6 @@ impl Asking {
             on_screen: OnScreen::default(),
             failure: RwSignal::new(None),
             progress: RwSignal::new(None),
-            updated_at_ms: RwSignal::new(None),
             failed_refresh: RwSignal::new(None),
             last_end: RwSignal::new(None),
             latest_load: StoredValue::new(0),
@@ -130,7 +127,6 @@ impl ThisLoad {
                     Some(error) if self.refresh && asking.on_screen.is_some() => self.refresh_failed(error),
                     broke => {
                         self.show(answer);
-                        asking.updated_at_ms.set(Some(js_sys::Date::now()));
                         broke.is_none()
                     }
                 }
@@ -138,7 +134,6 @@ impl ThisLoad {
             Loaded::Failed(error) if self.refresh && asking.on_screen.is_some() => self.refresh_failed(error),
             Loaded::Failed(error) => {
                 asking.on_screen.clear();
-                asking.updated_at_ms.set(None);
                 asking.failed_refresh.set(None);
                 asking.failure.set(Some(error));
                 false

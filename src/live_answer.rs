@@ -25,6 +25,8 @@ pub struct Outcome {
     pub list_problem: Option<String>,
     /// Why the body stopped before its end, after some requests had arrived.
     pub interrupted: Option<LoadError>,
+    /// When the body ended, in milliseconds since 1970: how old the rows are.
+    pub ended_at_ms: f64,
 }
 
 /// The requests of one answer, as they arrive. The store grows ahead of what
@@ -135,6 +137,11 @@ impl OnScreen {
     /// Reads the answer on screen, if any.
     pub fn with<R>(self, read: impl FnOnce(&LiveAnswer) -> R) -> Option<R> {
         self.0.with(|answer| answer.as_ref().map(read))
+    }
+
+    /// When the answer on screen arrived whole, in milliseconds since 1970.
+    pub fn updated_at_ms(self) -> Option<f64> {
+        self.with(|answer| answer.with_outcome(|outcome| outcome.map(|outcome| outcome.ended_at_ms))).flatten()
     }
 
     /// Reads the store and the count shown of the answer on screen; `R`'s

@@ -184,7 +184,7 @@ impl Intake {
         let Finished { items, failures, list_problem } = self.decoder.finish()?;
         let answer = self.answer;
         answer.extend(items, &self.clock);
-        answer.finish(Outcome { failures, list_problem, interrupted });
+        answer.finish(Outcome { failures, list_problem, interrupted, ended_at_ms: js_sys::Date::now() });
         mark_loaded(LoadCost {
             decoding_ms: self.decoding_ms,
             storing_ms: self.storing_ms,

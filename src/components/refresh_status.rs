@@ -11,7 +11,7 @@ use viewer_core::time::clock_text;
 #[component]
 pub fn UpdatedAt(asking: Asking) -> impl IntoView {
     move || {
-        let at = asking.updated_at_ms.get()?;
+        let at = asking.on_screen.updated_at_ms()?;
         Some(view! { <span class="updated">{format!("Updated at {}", time_of_day(at))}</span> })
     }
 }
@@ -22,7 +22,7 @@ pub fn UpdatedAt(asking: Asking) -> impl IntoView {
 pub fn FailedRefresh(asking: Asking, next_try_ms: RwSignal<Option<f64>>) -> impl IntoView {
     move || {
         let failed = asking.failed_refresh.get()?;
-        let since = asking.updated_at_ms.get().map(time_of_day).unwrap_or_default();
+        let since = asking.on_screen.updated_at_ms().map(time_of_day).unwrap_or_default();
         let next = match next_try_ms.get() {
             Some(at) => format!("The viewer tries again at {}.", time_of_day(at)),
             None => "Refresh asks again.".to_owned(),
