@@ -18,7 +18,9 @@ const SLOW_LIST: [&str; 4] = ["--requests", "20000", "--body-chunk-delay-ms", "4
 
 const CYCLES: usize = 20;
 
-const LOADING: &str = "return document.querySelector('.message.loading') !== null;";
+/// A list under way on the page: not the message shown while `config.json` is read, before the page exists.
+const LOADING: &str = "return document.querySelector('.query select') !== null \
+                       && document.querySelector('.message.loading') !== null;";
 const LOADED: &str = "return document.querySelector('.message.loading') === null \
                       && document.querySelector('table.requests tbody tr[aria-rowindex]') !== null;";
 const LOADS_STARTED: &str = "return performance.getEntriesByName('cm:response-start', 'mark').length;";
