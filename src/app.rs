@@ -1,7 +1,7 @@
 //! The page: reads the settings, then shows what the CM server answers to the
 //! user's question, or says why it cannot.
 
-use crate::api::{HostSource, LoadError, Settings, load_settings};
+use crate::api::LoadError;
 use crate::asking::Asking;
 use crate::choices::Choices;
 use crate::components::{
@@ -12,6 +12,7 @@ use crate::download::save_file;
 use crate::history::view_in_url;
 use crate::live_answer::{LiveAnswer, OnScreen, Outcome};
 use crate::preferences::remembered_host;
+use crate::settings::{HostSource, Settings, load_settings};
 use crate::timing::mark;
 use cm_model::ElementFailures;
 use leptos::prelude::*;

@@ -3,9 +3,10 @@
 //! refresh of the question on screen replaces the rows in one step once its
 //! answer is whole, and when it fails the rows stay, saying how old they are.
 
-use crate::api::{LoadError, Settings, fetch_profile_templates};
+use crate::api::{LoadError, fetch_profile_templates};
 use crate::live_answer::{LiveAnswer, OnScreen};
 use crate::loading::{LoadWatcher, Loaded, load_requests};
+use crate::settings::Settings;
 use cm_model::ProfileTemplate;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

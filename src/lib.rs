@@ -2,7 +2,7 @@
 //!
 //! Components are thin: they wire signals to the plain-Rust logic of
 //! `viewer-core` and `cm-model` and render the result. [`api`] is the only
-//! module that talks HTTP.
+//! module that talks to the CM host; `settings` reads `config.json`.
 
 pub mod api;
 mod app;
@@ -18,6 +18,7 @@ pub mod live_answer;
 mod loading;
 pub mod policy_violations;
 mod preferences;
+mod settings;
 mod timing;
 
 pub use app::App;

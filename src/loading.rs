@@ -2,9 +2,10 @@
 //! the answer's store at once, the page can show the first rows long before
 //! the last byte, and the browser gets the main thread back between slices of work.
 
-use crate::api::{Download, LoadError, Settings, request_list};
+use crate::api::{Download, LoadError, request_list};
 use crate::browser_clock::BrowserClock;
 use crate::live_answer::{LiveAnswer, Outcome};
+use crate::settings::Settings;
 use crate::timing::{LoadCost, mark, mark_loaded, now, yield_to_browser};
 use cm_model::{Finished, NameBook, Request, ResponseDecoder, ResponseError};
 use std::sync::Arc;

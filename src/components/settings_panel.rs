@@ -1,8 +1,9 @@
 //! Which CM server the viewer asks: shown, changeable in this browser, testable;
 //! and, above the page, when this browser's own host is in use or was ignored.
 
-use crate::api::{HostSource, Settings, test_connection};
+use crate::api::test_connection;
 use crate::preferences::remember_host;
+use crate::settings::{HostSource, Settings};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
