@@ -172,4 +172,8 @@ impl LoadWatcher for ThisLoad {
             self.show(answer.clone());
         }
     }
+
+    fn replacing(&self) -> Option<LiveAnswer> {
+        if self.refresh { self.asking.on_screen.get_untracked() } else { None }
+    }
 }

@@ -42,11 +42,16 @@ pub struct LiveAnswer {
 }
 
 impl LiveAnswer {
-    /// An empty answer to `question`, its requests named by `names`.
-    pub fn new(names: Arc<NameBook>, question: ServerQuery) -> LiveAnswer {
+    /// An empty answer to `question`, its requests named by `names`, with
+    /// room for as many as the answer it is to replace holds, if any.
+    pub fn new(names: Arc<NameBook>, question: ServerQuery, replacing: Option<&LiveAnswer>) -> LiveAnswer {
         static GENERATIONS: AtomicU64 = AtomicU64::new(0);
+        let store = match replacing {
+            Some(old) => old.store.with_value(|old| RequestStore::with_room_of(names, old)),
+            None => RequestStore::new(names),
+        };
         LiveAnswer {
-            store: ArcStoredValue::new(RequestStore::new(names)),
+            store: ArcStoredValue::new(store),
             shown: ArcRwSignal::new(0),
             outcome: ArcRwSignal::new(None),
             question,
@@ -71,6 +76,7 @@ impl LiveAnswer {
 
     /// Records how the load ended, and shows everything.
     pub fn finish(&self, outcome: Outcome) {
+        self.store.update_value(RequestStore::shrink_to_fit);
         self.outcome.set(Some(outcome));
         self.show_all();
     }
@@ -127,6 +133,11 @@ impl OnScreen {
     /// Whether the answer on screen is the one numbered `generation`, without subscribing.
     pub fn shows(self, generation: u64) -> bool {
         self.0.with_untracked(|answer| answer.as_ref().is_some_and(|answer| answer.generation == generation))
+    }
+
+    /// The answer on screen, without subscribing.
+    pub fn get_untracked(self) -> Option<LiveAnswer> {
+        self.0.get_untracked()
     }
 
     /// The question the answer on screen answers, without subscribing.

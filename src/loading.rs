@@ -36,6 +36,9 @@ pub trait LoadWatcher {
     fn received(&self, progress: Progress);
     /// The answer has its first rows, shown; the rest is still arriving.
     fn first_rows(&self, answer: &LiveAnswer);
+    /// The answer this load's answer is to replace, if any: the new one is
+    /// made with room for as much, so that it never grows by doubling beside it.
+    fn replacing(&self) -> Option<LiveAnswer>;
 }
 
 /// How a load ended.
@@ -72,7 +75,7 @@ pub async fn load_requests(
     };
     let mut intake = Intake {
         decoder: ResponseDecoder::new(download.status, download.content_type.as_deref()),
-        answer: LiveAnswer::new(names, *query),
+        answer: LiveAnswer::new(names, *query, watcher.replacing().as_ref()),
         clock: OncePerDay::new(BrowserClock),
         decoding_ms: 0.0,
         storing_ms: 0.0,

@@ -47,7 +47,7 @@ fn mount_table(requests: Vec<Request>) -> Element {
     document.head().unwrap().append_child(&style).unwrap();
     let host = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&host).unwrap();
-    let answer = LiveAnswer::new(Arc::new(NameBook::default()), ServerQuery::default());
+    let answer = LiveAnswer::new(Arc::new(NameBook::default()), ServerQuery::default(), None);
     answer.extend(requests, &FixedOffset(0));
     answer.show_all();
     let on_screen = OnScreen::default();

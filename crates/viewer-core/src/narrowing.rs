@@ -101,6 +101,29 @@ impl SearchIndex {
             self.submitted_days.push(local_day(&request.submitted, clock));
         }
     }
+    /// An empty index with room for as much as `like` holds, so that building
+    /// it never doubles a buffer (for a while holding both halves) beside `like`.
+    /// The table of common texts is left to grow: it is small, and its code is not.
+    pub fn with_room_of(like: &SearchIndex) -> SearchIndex {
+        SearchIndex {
+            texts: String::with_capacity(like.texts.len()),
+            text_starts: Vec::with_capacity(like.text_starts.len()),
+            request_texts: Vec::with_capacity(like.request_texts.len()),
+            request_ends: Vec::with_capacity(like.request_ends.len()),
+            submitted_days: Vec::with_capacity(like.submitted_days.len()),
+            ..SearchIndex::default()
+        }
+    }
+
+    /// Gives back the room kept for requests that are not coming.
+    pub fn shrink_to_fit(&mut self) {
+        self.texts.shrink_to_fit();
+        self.text_starts.shrink_to_fit();
+        self.request_texts.shrink_to_fit();
+        self.request_ends.shrink_to_fit();
+        self.submitted_days.shrink_to_fit();
+    }
+
 
     /// Records that the request being indexed holds `text`, already lowercase.
     fn add_text(&mut self, text: &str, sharing: Sharing) {
@@ -345,6 +368,22 @@ mod tests {
         assert_eq!(search("sample data item"), [1], "data collection names");
         assert_eq!(search("0c96d73f"), [1], "request ids");
         assert_eq!(search("17cf063d-e337"), [1], "smart card ids");
+    #[test]
+    fn an_index_with_room_of_another_fills_it_without_growing_and_searches_alike() {
+        let requests = requests();
+        let mut first = index(&requests, 0);
+        first.shrink_to_fit();
+        assert_eq!(first.texts.capacity(), first.texts.len(), "a whole index keeps no room to grow");
+        let mut second = SearchIndex::with_room_of(&first);
+        let room = (second.texts.capacity(), second.request_texts.capacity());
+        assert_eq!(room, (first.texts.len(), first.request_texts.len()));
+        second.add(&requests, &crate::time::FixedOffset(0));
+        assert_eq!((second.texts.capacity(), second.request_texts.capacity()), room);
+        let lost = Narrowing { text: "lost".into(), ..Narrowing::default() };
+        let names = NameBook::default();
+        assert_eq!(lost.apply(&requests, &second, &names), lost.apply(&requests, &first, &names));
+    }
+
         assert_eq!(search("2015-07-07"), [0, 1], "dates as shown");
         assert_eq!(search("2020-03-04 23:59"), [2], "local dates (UTC in this test)");
         assert_eq!(

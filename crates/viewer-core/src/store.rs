@@ -25,6 +25,26 @@ impl RequestStore {
         RequestStore { names, ..RequestStore::default() }
     }
 
+    /// An empty store named by `names`, with room for as much as `like` holds:
+    /// a refresh's answer is most often the size of the one it replaces, and
+    /// growing by doubling would hold up to three times that beside it for a while.
+    pub fn with_room_of(names: Arc<NameBook>, like: &RequestStore) -> RequestStore {
+        RequestStore {
+            requests: Vec::with_capacity(like.requests.len()),
+            // The few distinct descriptors' table is left to grow: its code costs more than its room.
+            descriptors: HashSet::new(),
+            index: SearchIndex::with_room_of(&like.index),
+            sort_keys: SortKeys::default(),
+            names,
+        }
+    }
+
+    /// Gives back the room kept for requests that are not coming: the answer is whole.
+    pub fn shrink_to_fit(&mut self) {
+        self.requests.shrink_to_fit();
+        self.index.shrink_to_fit();
+    }
+
     /// Adds `requests` after those already stored; dates are searched as they
     /// show in the time of `clock`.
     pub fn extend(&mut self, requests: Vec<Request>, clock: &dyn LocalClock) {
@@ -120,6 +140,25 @@ mod tests {
         assert_eq!((requests.len(), store.descriptors.len()), (4, 2));
         assert!(Arc::ptr_eq(&requests[0].security_descriptor, &requests[2].security_descriptor));
         assert_eq!(requests[2], examples()[0], "sharing changes no value");
+    }
+
+    #[test]
+    fn a_store_with_room_of_another_never_grows_to_hold_as_much() {
+        let mut first = RequestStore::default();
+        for _ in 0..5 {
+            first.extend(examples(), &FixedOffset(0));
+        }
+        first.shrink_to_fit();
+        assert_eq!(first.requests.capacity(), first.len(), "a whole answer keeps no room to grow");
+        let mut second = RequestStore::with_room_of(first.names().clone(), &first);
+        let room = second.requests.capacity();
+        assert_eq!(room, 10);
+        for _ in 0..5 {
+            second.extend(examples(), &FixedOffset(0));
+        }
+        assert_eq!(second.requests.capacity(), room);
+        let everything = Narrowing::default();
+        assert_eq!(second.narrow(&everything, 10), first.narrow(&everything, 10));
     }
 
     #[test]
