@@ -8,8 +8,9 @@ use wasm_bindgen::prelude::*;
 /// Shows every panic in the page (and in the console, for developers).
 pub fn report_panics_in_the_page() {
     std::panic::set_hook(Box::new(|info| {
-        console_error_panic_hook::hook(info);
-        show_crash_panel(&info.to_string());
+        let details = info.to_string();
+        leptos::leptos_dom::logging::console_error(&details);
+        show_crash_panel(&details);
     }));
 }
 

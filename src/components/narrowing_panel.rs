@@ -18,13 +18,13 @@ pub fn NarrowingPanel(
     let type_names = names.clone();
     let type_choices = choices(
         move || types.get().into_iter().map(|kind| (kind, type_names.request_type(kind).text)).collect(),
-        move |kind| narrowed.with(|narrowed| narrowed.type_counts.get(&kind).copied().unwrap_or(0)),
+        move |kind| narrowed.with(|narrowed| narrowed.type_counts.of(kind)),
         narrowing,
         Chosen { read: |narrowing| &narrowing.types, write: |narrowing| &mut narrowing.types },
     );
     let status_choices = choices(
         move || statuses.get().into_iter().map(|status| (status, names.status(status).text)).collect(),
-        move |status| narrowed.with(|narrowed| narrowed.status_counts.get(&status).copied().unwrap_or(0)),
+        move |status| narrowed.with(|narrowed| narrowed.status_counts.of(status)),
         narrowing,
         Chosen { read: |narrowing| &narrowing.statuses, write: |narrowing| &mut narrowing.statuses },
     );

@@ -12,12 +12,11 @@ use viewer_core::narrowing::Narrowed;
 pub fn StatusChart(narrowed: Memo<Narrowed>, names: Arc<NameBook>) -> impl IntoView {
     let bars = move || {
         narrowed.with(|narrowed| {
-            let total = narrowed.status_counts.values().sum::<usize>().max(1);
+            let total = narrowed.status_counts.total().max(1);
             narrowed
                 .status_counts
                 .iter()
-                .filter(|(_, count)| **count > 0)
-                .map(|(&status, &count)| {
+                .map(|(status, count)| {
                     // In thousandths, written with integers: float formatting is large in wasm.
                     let thousandths = count * 1000 / total;
                     let width = format!("{}.{}%", thousandths / 10, thousandths % 10);

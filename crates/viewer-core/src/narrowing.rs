@@ -8,7 +8,6 @@ use hashbrown::{DefaultHashBuilder, HashTable};
 /// The day type of the date range.
 pub use jiff::civil::Date;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::hash::BuildHasher;
 use uuid::Uuid;
 
@@ -101,6 +100,7 @@ impl SearchIndex {
             self.submitted_days.push(local_day(&request.submitted, clock));
         }
     }
+
     /// An empty index with room for as much as `like` holds, so that building
     /// it never doubles a buffer (for a while holding both halves) beside `like`.
     /// The table of common texts is left to grow: it is small, and its code is not.
@@ -123,7 +123,6 @@ impl SearchIndex {
         self.request_ends.shrink_to_fit();
         self.submitted_days.shrink_to_fit();
     }
-
 
     /// Records that the request being indexed holds `text`, already lowercase.
     fn add_text(&mut self, text: &str, sharing: Sharing) {
@@ -196,14 +195,6 @@ impl SearchIndex {
     }
 }
 
-/// Counts one more `value` among the few `counts`.
-fn count<T: PartialEq>(counts: &mut Vec<(T, usize)>, value: T) {
-    match counts.iter_mut().find(|(counted, _)| *counted == value) {
-        Some((_, count)) => *count += 1,
-        None => counts.push((value, 1)),
-    }
-}
-
 /// Adds `value` to the few `values` present, unless it is there already. They
 /// are kept in order: that spares a sort, whose code the app's bundle would
 /// carry once per type.
@@ -268,9 +259,45 @@ pub struct Narrowed {
     /// Positions of the requests that remain, in their original order.
     pub positions: Vec<usize>,
     /// For each type present: how many rows remain if only the type choice changes.
-    pub type_counts: BTreeMap<RequestType, usize>,
+    pub type_counts: Counts<RequestType>,
     /// For each status present: how many rows remain if only the status choice changes.
-    pub status_counts: BTreeMap<RequestStatus, usize>,
+    pub status_counts: Counts<RequestStatus>,
+}
+
+/// How many rows each of a few values has, in the values' order: a short
+/// sorted list, which beats a map for a dozen values and, unlike a map of
+/// each value type, adds little to the app's bundle.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Counts<T>(Vec<(T, usize)>);
+
+impl<T> Default for Counts<T> {
+    fn default() -> Self {
+        Counts(Vec::new())
+    }
+}
+
+impl<T: Ord + Copy> Counts<T> {
+    fn add(&mut self, value: T) {
+        match self.0.binary_search_by(|(counted, _)| counted.cmp(&value)) {
+            Ok(at) => self.0[at].1 += 1,
+            Err(at) => self.0.insert(at, (value, 1)),
+        }
+    }
+
+    /// How many rows `value` has; 0 for a value none has.
+    pub fn of(&self, value: T) -> usize {
+        self.0.iter().find(|(counted, _)| *counted == value).map_or(0, |&(_, count)| count)
+    }
+
+    /// Every value with rows, and how many, in the values' order.
+    pub fn iter(&self) -> impl Iterator<Item = (T, usize)> + '_ {
+        self.0.iter().copied()
+    }
+
+    /// How many rows all values have together.
+    pub fn total(&self) -> usize {
+        self.0.iter().map(|&(_, count)| count).sum()
+    }
 }
 
 impl Narrowing {
@@ -279,9 +306,7 @@ impl Narrowing {
     pub fn apply(&self, requests: &[Request], index: &SearchIndex, names: &NameBook) -> Narrowed {
         let words: Vec<Word> =
             self.text.split_whitespace().map(|word| Word::new(&word.to_lowercase(), index, names)).collect();
-        let mut positions = Vec::new();
-        // Short lists while counting, which beat a map for a dozen values.
-        let (mut type_counts, mut status_counts) = (Vec::new(), Vec::new());
+        let mut narrowed = Narrowed::default();
         for (position, request) in requests.iter().enumerate() {
             let texts = index.texts_of(position);
             if !words.iter().all(|word| word.in_request(request, texts))
@@ -292,20 +317,15 @@ impl Narrowing {
             let type_chosen = self.types.is_empty() || self.types.contains(&request.request_type);
             let status_chosen = self.statuses.is_empty() || self.statuses.contains(&request.status);
             if status_chosen {
-                count(&mut type_counts, request.request_type);
+                narrowed.type_counts.add(request.request_type);
             }
             if type_chosen {
-                count(&mut status_counts, request.status);
+                narrowed.status_counts.add(request.status);
             }
             if type_chosen && status_chosen {
-                positions.push(position);
+                narrowed.positions.push(position);
             }
         }
-        // Extending inserts one entry at a time; collecting would sort first, and
-        // every sort is another copy of the sorting code in the app's bundle.
-        let mut narrowed = Narrowed { positions, ..Narrowed::default() };
-        narrowed.type_counts.extend(type_counts);
-        narrowed.status_counts.extend(status_counts);
         narrowed
     }
 
@@ -349,26 +369,6 @@ mod tests {
     }
 
     #[test]
-    fn nothing_narrowed_keeps_everything_with_counts() {
-        let all = narrowed(Narrowing::default());
-        assert_eq!(all.positions, [0, 1, 2]);
-        assert_eq!(
-            all.type_counts,
-            BTreeMap::from([(RequestType::Enroll, 1), (RequestType::Unblock, 1), (RequestType::Renew, 1)])
-        );
-        assert_eq!(all.status_counts, BTreeMap::from([(RequestStatus::Approved, 2), (RequestStatus::Denied, 1)]));
-    }
-
-    #[test]
-    fn every_word_must_appear_in_some_decoded_field() {
-        let search = |text: &str| narrowed(Narrowing { text: text.into(), ..Narrowing::default() }).positions;
-        assert_eq!(search("lost card"), [2], "comment, any case, any order");
-        assert_eq!(search("unblock"), [1], "type names");
-        assert_eq!(search("DENIED"), [2], "status names");
-        assert_eq!(search("sample data item"), [1], "data collection names");
-        assert_eq!(search("0c96d73f"), [1], "request ids");
-        assert_eq!(search("17cf063d-e337"), [1], "smart card ids");
-    #[test]
     fn an_index_with_room_of_another_fills_it_without_growing_and_searches_alike() {
         let requests = requests();
         let mut first = index(&requests, 0);
@@ -384,6 +384,30 @@ mod tests {
         assert_eq!(lost.apply(&requests, &second, &names), lost.apply(&requests, &first, &names));
     }
 
+    #[test]
+    fn nothing_narrowed_keeps_everything_with_counts() {
+        let all = narrowed(Narrowing::default());
+        assert_eq!(all.positions, [0, 1, 2]);
+        assert_eq!(
+            all.type_counts.iter().collect::<Vec<_>>(),
+            [(RequestType::Enroll, 1), (RequestType::Renew, 1), (RequestType::Unblock, 1)]
+        );
+        assert_eq!(
+            all.status_counts.iter().collect::<Vec<_>>(),
+            [(RequestStatus::Approved, 2), (RequestStatus::Denied, 1)]
+        );
+        assert_eq!((all.status_counts.total(), all.status_counts.of(RequestStatus::Pending)), (3, 0));
+    }
+
+    #[test]
+    fn every_word_must_appear_in_some_decoded_field() {
+        let search = |text: &str| narrowed(Narrowing { text: text.into(), ..Narrowing::default() }).positions;
+        assert_eq!(search("lost card"), [2], "comment, any case, any order");
+        assert_eq!(search("unblock"), [1], "type names");
+        assert_eq!(search("DENIED"), [2], "status names");
+        assert_eq!(search("sample data item"), [1], "data collection names");
+        assert_eq!(search("0c96d73f"), [1], "request ids");
+        assert_eq!(search("17cf063d-e337"), [1], "smart card ids");
         assert_eq!(search("2015-07-07"), [0, 1], "dates as shown");
         assert_eq!(search("2020-03-04 23:59"), [2], "local dates (UTC in this test)");
         assert_eq!(
@@ -430,8 +454,11 @@ mod tests {
         let approved = narrowed(Narrowing { statuses: vec![RequestStatus::Approved], ..Narrowing::default() });
         assert_eq!(approved.positions, [0, 1]);
         // Types counted among approved requests; statuses counted among all types.
-        assert_eq!(approved.type_counts, BTreeMap::from([(RequestType::Enroll, 1), (RequestType::Unblock, 1)]));
-        assert_eq!(approved.status_counts[&RequestStatus::Denied], 1);
+        assert_eq!(
+            approved.type_counts.iter().collect::<Vec<_>>(),
+            [(RequestType::Enroll, 1), (RequestType::Unblock, 1)]
+        );
+        assert_eq!(approved.status_counts.of(RequestStatus::Denied), 1);
 
         let both = Narrowing {
             types: vec![RequestType::Renew, RequestType::Enroll],

@@ -204,11 +204,15 @@ fn name_ranks(
     for request in requests {
         ranks.entry(value(request)).or_insert_with(|| (name(request), 0));
     }
+    // A set of `&str`, as in `date_keys`: one copy of the set's code serves both.
     let mut by_name = BTreeSet::new();
-    by_name.extend(ranks.values().map(|(name, _)| name.clone()));
-    let by_name: Vec<String> = by_name.into_iter().collect();
-    for (name, rank) in ranks.values_mut() {
-        *rank = by_name.partition_point(|earlier| earlier < name) as u128;
+    by_name.extend(ranks.values().map(|(name, _)| name.as_str()));
+    let by_name: Vec<&str> = by_name.into_iter().collect();
+    let found: Vec<u128> =
+        ranks.values().map(|(name, _)| by_name.partition_point(|earlier| *earlier < name.as_str()) as u128).collect();
+    // An unchanged table yields its values in the same order every time.
+    for ((_, rank), found) in ranks.values_mut().zip(found) {
+        *rank = found;
     }
     requests.iter().map(|request| ranks[&value(request)].1).collect()
 }
