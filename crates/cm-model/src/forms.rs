@@ -8,7 +8,7 @@
 //! beside it. A value that cannot mean anything for its field (a flag that is
 //! `"maybe"`) still fails the request: nothing is guessed.
 
-use crate::request::{Key, KeyAmong};
+use crate::request::{Fields, Key, KeyAmong};
 use crate::{CmDate, DataItem};
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Unexpected, Visitor};
@@ -306,8 +306,23 @@ fn one_item_of(received: Received<'_>) -> Read<Vec<DataItem>> {
     Read { value: vec![item_of_text(received.into_text())], other_form }
 }
 
-/// The keys of a data item: its name and its value.
-const ITEM_FIELDS: [&str; 2] = ["Name", "Value"];
+/// The documented fields of a data item: its name and its value.
+#[derive(Clone, Copy)]
+enum ItemField {
+    Name,
+    Value,
+}
+
+impl Fields for ItemField {
+    const ALL: &'static [ItemField] = &[ItemField::Name, ItemField::Value];
+
+    fn key(self) -> &'static str {
+        match self {
+            ItemField::Name => "Name",
+            ItemField::Value => "Value",
+        }
+    }
+}
 
 /// One item from an object: its name and value as texts, what else it holds
 /// ignored, as in the documented form; an object with neither is kept whole
@@ -317,16 +332,17 @@ fn item_of_object<'de, A: MapAccess<'de>>(mut map: A) -> Result<Read<DataItem>, 
     let mut parts: [Option<Option<String>>; 2] = [None, None];
     let mut others = Map::new();
     let mut other_form = None;
-    while let Some(key) = map.next_key_seed(KeyAmong(&ITEM_FIELDS))? {
-        let index = match key {
-            Key::Known(index) => index,
+    while let Some(key) = map.next_key_seed(KeyAmong::<ItemField>::new())? {
+        let field = match key {
+            Key::Known(field) => field,
             Key::Unknown(key) => {
                 others.insert(key, map.next_value()?);
                 continue;
             }
         };
+        let index = field as usize;
         if parts[index].is_some() {
-            return Err(de::Error::duplicate_field(ITEM_FIELDS[index]));
+            return Err(de::Error::duplicate_field(field.key()));
         }
         let read = map.next_value::<Read<Option<String>>>()?;
         other_form = other_form.or(read.other_form);

@@ -7,6 +7,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visi
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -200,78 +201,144 @@ static HEX_VALUES: [u8; 256] = {
     values
 };
 
-/// The JSON keys of a request, in the order of [`Request`]'s fields.
-const FIELDS: [&str; 21] = [
-    "Uuid",
-    "RequestType",
-    "Status",
-    "Flags",
-    "DataCollection",
-    "DataCollectionFlags",
-    "OriginatorUserUuid",
-    "TargetUserUuid",
-    "Submitted",
-    "Completed",
-    "NewProfileUuid",
-    "OldProfileUuid",
-    "NewSmartcardUuid",
-    "OldSmartcardUuid",
-    "Priority",
-    "Comment",
-    "ProfileTemplateUuid",
-    "SecurityDescriptor",
-    "IsSmartcard",
-    "IsEnrollmentAgent",
-    "IsDataCollectionComplete",
-];
+/// A documented field of a request, named as its JSON key is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Field {
+    Uuid,
+    RequestType,
+    Status,
+    Flags,
+    DataCollection,
+    DataCollectionFlags,
+    OriginatorUserUuid,
+    TargetUserUuid,
+    Submitted,
+    Completed,
+    NewProfileUuid,
+    OldProfileUuid,
+    NewSmartcardUuid,
+    OldSmartcardUuid,
+    Priority,
+    Comment,
+    ProfileTemplateUuid,
+    SecurityDescriptor,
+    IsSmartcard,
+    IsEnrollmentAgent,
+    IsDataCollectionComplete,
+}
 
-/// A key of an object: the index of a known field, or an unknown name.
-pub(crate) enum Key {
-    Known(usize),
+impl Fields for Field {
+    const ALL: &'static [Field] = &[
+        Field::Uuid,
+        Field::RequestType,
+        Field::Status,
+        Field::Flags,
+        Field::DataCollection,
+        Field::DataCollectionFlags,
+        Field::OriginatorUserUuid,
+        Field::TargetUserUuid,
+        Field::Submitted,
+        Field::Completed,
+        Field::NewProfileUuid,
+        Field::OldProfileUuid,
+        Field::NewSmartcardUuid,
+        Field::OldSmartcardUuid,
+        Field::Priority,
+        Field::Comment,
+        Field::ProfileTemplateUuid,
+        Field::SecurityDescriptor,
+        Field::IsSmartcard,
+        Field::IsEnrollmentAgent,
+        Field::IsDataCollectionComplete,
+    ];
+
+    fn key(self) -> &'static str {
+        match self {
+            Field::Uuid => "Uuid",
+            Field::RequestType => "RequestType",
+            Field::Status => "Status",
+            Field::Flags => "Flags",
+            Field::DataCollection => "DataCollection",
+            Field::DataCollectionFlags => "DataCollectionFlags",
+            Field::OriginatorUserUuid => "OriginatorUserUuid",
+            Field::TargetUserUuid => "TargetUserUuid",
+            Field::Submitted => "Submitted",
+            Field::Completed => "Completed",
+            Field::NewProfileUuid => "NewProfileUuid",
+            Field::OldProfileUuid => "OldProfileUuid",
+            Field::NewSmartcardUuid => "NewSmartcardUuid",
+            Field::OldSmartcardUuid => "OldSmartcardUuid",
+            Field::Priority => "Priority",
+            Field::Comment => "Comment",
+            Field::ProfileTemplateUuid => "ProfileTemplateUuid",
+            Field::SecurityDescriptor => "SecurityDescriptor",
+            Field::IsSmartcard => "IsSmartcard",
+            Field::IsEnrollmentAgent => "IsEnrollmentAgent",
+            Field::IsDataCollectionComplete => "IsDataCollectionComplete",
+        }
+    }
+}
+
+/// The documented fields of one kind of object, as a named enum whose
+/// variants are listed in `ALL` in declaration order.
+pub(crate) trait Fields: Copy + 'static {
+    /// Every field, each at the place of its variant.
+    const ALL: &'static [Self];
+    /// The field's JSON key.
+    fn key(self) -> &'static str;
+}
+
+/// A key of an object: one of its documented fields, or another, by name.
+pub(crate) enum Key<F> {
+    Known(F),
     Unknown(String),
 }
 
-/// Reads a [`Key`] of an object whose known fields are these names.
-pub(crate) struct KeyAmong(pub(crate) &'static [&'static str]);
+/// Reads a [`Key`] of an object whose documented fields are `F`.
+pub(crate) struct KeyAmong<F>(PhantomData<F>);
 
-impl<'de> DeserializeSeed<'de> for KeyAmong {
-    type Value = Key;
+impl<F> KeyAmong<F> {
+    pub(crate) fn new() -> KeyAmong<F> {
+        KeyAmong(PhantomData)
+    }
+}
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+impl<'de, F: Fields> DeserializeSeed<'de> for KeyAmong<F> {
+    type Value = Key<F>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key<F>, D::Error> {
         deserializer.deserialize_identifier(self)
     }
 }
 
-impl Visitor<'_> for KeyAmong {
-    type Value = Key;
+impl<F: Fields> Visitor<'_> for KeyAmong<F> {
+    type Value = Key<F>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a field name")
     }
 
-    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
-        Ok(match self.0.iter().position(|known| *known == key) {
-            Some(index) => Key::Known(index),
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key<F>, E> {
+        Ok(match F::ALL.iter().find(|known| known.key() == key) {
+            Some(&field) => Key::Known(field),
             None => Key::Unknown(key.to_owned()),
         })
     }
 }
 
-/// Reads the value of the field `FIELDS[index]`, noting on `notes` when it
-/// came in another form than documented.
+/// Reads the value of `field`, noting on `notes` when it came in another form than documented.
 fn read<'de, A: MapAccess<'de>, T: ReadFrom>(
     map: &mut A,
-    index: usize,
+    field: Field,
     notes: &mut Vec<FieldNote>,
 ) -> Result<T, A::Error> {
-    Ok(noted(T::read_from(map.next_value::<Received<'de>>()?)?, index, notes))
+    Ok(noted(T::read_from(map.next_value::<Received<'de>>()?)?, field, notes))
 }
 
-/// The value `read`, noting on `notes` when the field `FIELDS[index]` came in
-/// another form than documented.
-fn noted<T>(read: Read<T>, index: usize, notes: &mut Vec<FieldNote>) -> T {
+/// The value `read`, noting on `notes` when `field` came in another form than documented.
+fn noted<T>(read: Read<T>, field: Field, notes: &mut Vec<FieldNote>) -> T {
     if let Some(received) = read.other_form {
-        notes.push(FieldNote::OtherForm { field: FIELDS[index], received });
+        notes.push(FieldNote::OtherForm { field: field.key(), received });
     }
     read.value
 }
@@ -298,7 +365,73 @@ impl<'de> Visitor<'de> for RequestVisitor {
         let mut uuid = None;
         let mut request_type = None;
         let mut status = None;
-        let mut request = Request {
+        let mut request = Request::default();
+        let mut seen = 0u32;
+        while let Some(key) = map.next_key_seed(KeyAmong::<Field>::new())? {
+            let field = match key {
+                Key::Known(field) => field,
+                Key::Unknown(name) => {
+                    if request.unknown_fields.contains_key(&name) {
+                        map.next_value::<IgnoredAny>()?;
+                        return Err(de::Error::custom(format_args!("duplicate field `{name}`")));
+                    }
+                    let value = map.next_value()?;
+                    request.unknown_fields.insert(name, value);
+                    continue;
+                }
+            };
+            if seen & (1 << field as u32) != 0 {
+                return Err(de::Error::duplicate_field(field.key()));
+            }
+            seen |= 1 << field as u32;
+            // The request's identity is read only in its documented form: it
+            // is what every other field belongs to.
+            let notes = &mut request.field_notes;
+            match field {
+                Field::Uuid => uuid = Some(map.next_value::<Guid>()?.0),
+                Field::RequestType => request_type = Some(map.next_value()?),
+                Field::Status => status = Some(map.next_value()?),
+                Field::Flags => request.flags = RequestFlags(read(&mut map, field, notes)?),
+                Field::DataCollection => request.data_collection = noted(map.next_value()?, field, notes),
+                Field::DataCollectionFlags => {
+                    request.data_collection_flags = DataCollectionFlags(read(&mut map, field, notes)?);
+                }
+                Field::OriginatorUserUuid => request.originator_user_uuid = guid_or_none(&mut map)?,
+                Field::TargetUserUuid => request.target_user_uuid = guid_or_none(&mut map)?,
+                Field::Submitted => request.submitted = read(&mut map, field, notes)?,
+                Field::Completed => request.completed = read(&mut map, field, notes)?,
+                Field::NewProfileUuid => request.new_profile_uuid = guid_or_none(&mut map)?,
+                Field::OldProfileUuid => request.old_profile_uuid = guid_or_none(&mut map)?,
+                Field::NewSmartcardUuid => request.new_smartcard_uuid = guid_or_none(&mut map)?,
+                Field::OldSmartcardUuid => request.old_smartcard_uuid = guid_or_none(&mut map)?,
+                Field::Priority => request.priority = read(&mut map, field, notes)?,
+                Field::Comment => {
+                    request.comment = read::<_, Option<String>>(&mut map, field, notes)?.unwrap_or_default();
+                }
+                Field::ProfileTemplateUuid => request.profile_template_uuid = guid_or_none(&mut map)?,
+                Field::SecurityDescriptor => {
+                    request.security_descriptor =
+                        read::<_, Option<String>>(&mut map, field, notes)?.unwrap_or_default().into();
+                }
+                Field::IsSmartcard => request.is_smartcard = read(&mut map, field, notes)?,
+                Field::IsEnrollmentAgent => request.is_enrollment_agent = read(&mut map, field, notes)?,
+                Field::IsDataCollectionComplete => {
+                    request.is_data_collection_complete = read(&mut map, field, notes)?;
+                }
+            }
+        }
+        request.uuid = uuid.ok_or_else(|| de::Error::missing_field("Uuid"))?;
+        request.request_type = request_type.ok_or_else(|| de::Error::missing_field("RequestType"))?;
+        request.status = status.ok_or_else(|| de::Error::missing_field("Status"))?;
+        Ok(request)
+    }
+}
+
+/// An empty request: the nil id, type and status 0 (which have no name), and
+/// every other field empty or not set, as a field missing from the JSON is.
+impl Default for Request {
+    fn default() -> Request {
+        Request {
             uuid: Uuid::nil(),
             request_type: RequestType::Unknown(0),
             status: RequestStatus::Unknown(0),
@@ -322,65 +455,29 @@ impl<'de> Visitor<'de> for RequestVisitor {
             is_data_collection_complete: false,
             unknown_fields: Map::new(),
             field_notes: Vec::new(),
-        };
-        let mut seen = 0u32;
-        while let Some(key) = map.next_key_seed(KeyAmong(&FIELDS))? {
-            let index = match key {
-                Key::Known(index) => index,
-                Key::Unknown(name) => {
-                    if request.unknown_fields.contains_key(&name) {
-                        map.next_value::<IgnoredAny>()?;
-                        return Err(de::Error::custom(format_args!("duplicate field `{name}`")));
-                    }
-                    let value = map.next_value()?;
-                    request.unknown_fields.insert(name, value);
-                    continue;
-                }
-            };
-            if seen & (1 << index) != 0 {
-                return Err(de::Error::duplicate_field(FIELDS[index]));
-            }
-            seen |= 1 << index;
-            // The request's identity is read only in its documented form: it
-            // is what every other field belongs to.
-            let notes = &mut request.field_notes;
-            match index {
-                0 => uuid = Some(map.next_value::<Guid>()?.0),
-                1 => request_type = Some(map.next_value()?),
-                2 => status = Some(map.next_value()?),
-                3 => request.flags = RequestFlags(read(&mut map, index, notes)?),
-                4 => request.data_collection = noted(map.next_value()?, index, notes),
-                5 => request.data_collection_flags = DataCollectionFlags(read(&mut map, index, notes)?),
-                6 => request.originator_user_uuid = guid_or_none(&mut map)?,
-                7 => request.target_user_uuid = guid_or_none(&mut map)?,
-                8 => request.submitted = read(&mut map, index, notes)?,
-                9 => request.completed = read(&mut map, index, notes)?,
-                10 => request.new_profile_uuid = guid_or_none(&mut map)?,
-                11 => request.old_profile_uuid = guid_or_none(&mut map)?,
-                12 => request.new_smartcard_uuid = guid_or_none(&mut map)?,
-                13 => request.old_smartcard_uuid = guid_or_none(&mut map)?,
-                14 => request.priority = read(&mut map, index, notes)?,
-                15 => request.comment = read::<_, Option<String>>(&mut map, index, notes)?.unwrap_or_default(),
-                16 => request.profile_template_uuid = guid_or_none(&mut map)?,
-                17 => {
-                    request.security_descriptor =
-                        read::<_, Option<String>>(&mut map, index, notes)?.unwrap_or_default().into();
-                }
-                18 => request.is_smartcard = read(&mut map, index, notes)?,
-                19 => request.is_enrollment_agent = read(&mut map, index, notes)?,
-                _ => request.is_data_collection_complete = read(&mut map, index, notes)?,
-            }
         }
-        request.uuid = uuid.ok_or_else(|| de::Error::missing_field("Uuid"))?;
-        request.request_type = request_type.ok_or_else(|| de::Error::missing_field("RequestType"))?;
-        request.status = status.ok_or_else(|| de::Error::missing_field("Status"))?;
-        Ok(request)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_field_is_listed_once_in_its_place_and_read_by_its_key() {
+        assert_eq!(Field::ALL.len(), Field::IsDataCollectionComplete as usize + 1);
+        for (place, &field) in Field::ALL.iter().enumerate() {
+            assert_eq!(field as usize, place, "{field:?}");
+            let read = KeyAmong::<Field>::new().visit_str::<de::value::Error>(field.key()).unwrap();
+            assert!(matches!(read, Key::Known(known) if known == field), "{field:?}");
+        }
+        let serialized: Value = serde_json::to_value(Request::default()).unwrap();
+        let keys: Vec<&str> = Field::ALL.iter().map(|field| field.key()).collect();
+        assert_eq!(serialized.as_object().unwrap().len(), keys.len());
+        for key in keys {
+            assert!(serialized.get(key).is_some(), "{key} is the key Request is written with");
+        }
+    }
 
     const MINIMAL: &str = r#"{"Uuid":"a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099","RequestType":1,"Status":3"#;
 
