@@ -12,6 +12,7 @@ use viewer_core::columns::Column;
 use viewer_core::query::ServerQuery;
 use viewer_core::sorting::SortOrder;
 use viewer_core::time::FixedOffset;
+use viewer_core::virtual_rows::ROW_PIXELS;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -38,7 +39,7 @@ fn many_requests(count: usize) -> Vec<Request> {
 
 /// The page's own rules for the table's scroll area and rows, which this test page lacks.
 const TABLE_STYLE: &str = ".table-scroll { overflow: auto; max-height: 400px } \
-    table.requests tbody tr { height: 36px } td { white-space: nowrap; padding: 0 }";
+    table.requests tbody tr { height: var(--row-height) } td { white-space: nowrap; padding: 0 }";
 
 fn mount_table(requests: Vec<Request>) -> Element {
     let document = window().unwrap().document().unwrap();
@@ -151,7 +152,7 @@ async fn a_row_still_in_view_keeps_the_focus_when_the_table_scrolls() {
     let link: HtmlElement = table.query_selector("tbody tr[aria-rowindex='12'] a").unwrap().unwrap().unchecked_into();
     link.focus().unwrap();
     let scroller: HtmlElement = table.query_selector(".table-scroll").unwrap().unwrap().unchecked_into();
-    scroller.set_scroll_top(36 * 3);
+    scroller.set_scroll_top(ROW_PIXELS as i32 * 3);
     scroller.dispatch_event(&leptos::web_sys::Event::new("scroll").unwrap()).unwrap();
     leptos::task::tick().await;
     let focused = window().unwrap().document().unwrap().active_element().unwrap();

@@ -5,6 +5,7 @@ mod support;
 
 use fantoccini::Locator;
 use support::{Browser, MockServer, built_app, built_app_configured};
+use viewer_core::virtual_rows::ROW_PIXELS;
 
 /// Opens the app against a mock started with `flags` and returns the error message shown.
 async fn error_shown(app: &std::path::Path, flags: &[&str]) -> (MockServer, Browser, String) {
@@ -128,8 +129,16 @@ async fn progress_counts_the_bytes_as_they_arrive() {
     browser.wait_until("return document.querySelector('.message.loading') === null;").await;
     assert_eq!(browser.row_count().await, 1502);
     let filled = "const view = document.querySelector('.table-scroll');\
-        return view.querySelectorAll('tbody tr[aria-rowindex]').length * 36 >= view.clientHeight;";
+        const rows = view.querySelectorAll('tbody tr[aria-rowindex]'); \
+        return rows.length * rows[0].getBoundingClientRect().height >= view.clientHeight;";
     assert_eq!(browser.evaluate(filled).await, true, "the rows fill the view, which grew with the list");
+    let row_height =
+        "return document.querySelector('table.requests tbody tr[aria-rowindex]').getBoundingClientRect().height;";
+    assert_eq!(
+        browser.evaluate(row_height).await.as_f64(),
+        Some(ROW_PIXELS as f64),
+        "rows are as tall as the rendering of the rows in view counts on"
+    );
     browser.close().await;
 }
 

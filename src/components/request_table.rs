@@ -8,20 +8,11 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_bindgen::JsCast;
-use std::ops::Range;
 use uuid::Uuid;
 use viewer_core::columns::{Column, status_badge_class};
 use viewer_core::query::ServerQuery;
 use viewer_core::sorting::{Direction, SortOrder};
-
-/// Height of a body row in CSS pixels; every row has it, which is what lets
-/// the table render only the rows in view.
-const ROW_PIXELS: usize = 36;
-const ROW_HEIGHT: f64 = ROW_PIXELS as f64;
-
-/// Rows rendered beyond each edge of the view, so that scrolling shows rows
-/// already there.
-const OVERSCAN: usize = 8;
+use viewer_core::virtual_rows::{ROW_PIXELS, row_after_key, rows_in_view, scroll_top_showing, spacer_pixels};
 
 /// Where the window cannot say: about what a laptop screen shows.
 const ASSUMED_VIEW_HEIGHT: f64 = 720.0;
@@ -76,15 +67,7 @@ pub fn RequestTable(
         // The sticky header covers the top of the view.
         let header =
             scroller.query_selector("thead").ok().flatten().map_or(0.0, |head| f64::from(head.client_height()));
-        let row_top = row as f64 * ROW_HEIGHT;
-        let target = if row_top < top {
-            row_top
-        } else if row_top + ROW_HEIGHT + header > top + height {
-            row_top + ROW_HEIGHT + header - height
-        } else {
-            top
-        };
-        scroller.set_scroll_top(target as i32);
+        scroller.set_scroll_top(scroll_top_showing(row, top, height, header) as i32);
         scroll_top.set(f64::from(scroller.scroll_top()));
         view_height.set(height);
     };
@@ -99,16 +82,8 @@ pub fn RequestTable(
     });
     let on_key = move |event: leptos::ev::KeyboardEvent| {
         let Some(current) = row_of(&event) else { return };
-        let page = ((view_height.get_untracked() / ROW_HEIGHT).floor() as usize).saturating_sub(1).max(1);
-        let last = row_count().saturating_sub(1);
-        let target = match event.key().as_str() {
-            "ArrowDown" => (current + 1).min(last),
-            "ArrowUp" => current.saturating_sub(1),
-            "PageDown" => (current + page).min(last),
-            "PageUp" => current.saturating_sub(page),
-            "Home" => 0,
-            "End" => last,
-            _ => return,
+        let Some(target) = row_after_key(&event.key(), current, row_count(), view_height.get_untracked()) else {
+            return;
         };
         event.prevent_default();
         scroll_to(target);
@@ -152,14 +127,15 @@ pub fn RequestTable(
     // Whole pixels, written with integers: float formatting is large in wasm.
     // Set through `style:` (the CSSOM), which a Content-Security-Policy without
     // 'unsafe-inline' allows, where a `style` attribute would be refused.
-    let space_above = move || format!("{}px", in_view.get().start * ROW_PIXELS);
-    let space_below = move || format!("{}px", row_count().saturating_sub(in_view.get().end) * ROW_PIXELS);
+    let spacers = move || spacer_pixels(&in_view.get(), row_count());
+    let space_above = move || format!("{}px", spacers().0);
+    let space_below = move || format!("{}px", spacers().1);
     let column_span = move || columns.with(Vec::len);
     let headers =
         move || columns.get().into_iter().map(|column| view! { <SortableHeader column order /> }).collect_view();
     view! {
         <div class="table-scroll" role="region" aria-label="Requests" tabindex="0" node_ref=scroller on:scroll=on_scroll>
-            <table class="requests" aria-rowcount=move || row_count() + 1>
+            <table class="requests" aria-rowcount=move || row_count() + 1 style:--row-height=format!("{ROW_PIXELS}px")>
                 <thead>
                     <tr aria-rowindex="1">{headers}</tr>
                 </thead>
@@ -181,13 +157,6 @@ pub fn RequestTable(
 fn largest_view_height() -> f64 {
     let window = web_sys::window().and_then(|window| window.inner_height().ok()?.as_f64());
     window.map_or(ASSUMED_VIEW_HEIGHT, |height| height * VIEW_SHARE)
-}
-
-/// The rows to render for a view `height` pixels tall scrolled to `top`.
-fn rows_in_view(top: f64, height: f64, rows: usize) -> Range<usize> {
-    let first = ((top / ROW_HEIGHT).floor().max(0.0) as usize).min(rows);
-    let visible = (height / ROW_HEIGHT).ceil() as usize + 1;
-    first.saturating_sub(OVERSCAN)..(first + visible + OVERSCAN).min(rows)
 }
 
 /// The row (0 for the first body row) of the element a key event came from.

@@ -15,6 +15,7 @@
 //! - [`progress`]: how much of a response has arrived.
 //! - [`store`]: the requests of one answer as they arrive, indexed for search and sorting.
 //! - [`time`]: dates in the user's time zone.
+//! - [`virtual_rows`]: which rows of a long table are in the page, and where keys move.
 
 pub mod auto_refresh;
 pub mod columns;
@@ -28,3 +29,4 @@ pub mod query;
 pub mod sorting;
 pub mod store;
 pub mod time;
+pub mod virtual_rows;
