@@ -1,0 +1,135 @@
+//! The crate rules of ARCHITECTURE.md, read from `cargo metadata`: the logic
+//! crates know nothing of the browser, and each crate depends only on the
+//! crates of ours below it.
+#![cfg(not(target_arch = "wasm32"))]
+
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::Command;
+
+/// Crates that only make sense in a browser.
+const WEB_CRATES: [&str; 9] = [
+    "leptos",
+    "tachys",
+    "reactive_graph",
+    "web-sys",
+    "js-sys",
+    "wasm-bindgen",
+    "wasm-bindgen-futures",
+    "gloo-net",
+    "send_wrapper",
+];
+
+/// Each crate of ours, and the crates of ours it may depend on.
+const ALLOWED: [(&str, &[&str]); 4] = [
+    ("cm-model", &[]),
+    ("viewer-core", &["cm-model"]),
+    ("mock-cm-server", &["cm-model"]),
+    ("cm-request-viewer", &["cm-model", "viewer-core"]),
+];
+
+/// The crates that must run natively and be tested there, without a browser.
+const NATIVE_LOGIC: [&str; 2] = ["cm-model", "viewer-core"];
+
+/// `cargo metadata` of the workspace, for the machine the tests run on.
+fn metadata() -> Value {
+    let host = host_triple();
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["metadata", "--format-version", "1", "--offline", "--filter-platform", &host])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo runs");
+    assert!(output.status.success(), "cargo metadata: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("cargo metadata writes JSON")
+}
+
+fn host_triple() -> String {
+    let output = Command::new("rustc").arg("-vV").output().expect("rustc runs");
+    let text = String::from_utf8(output.stdout).expect("rustc writes text");
+    text.lines().find_map(|line| line.strip_prefix("host: ")).expect("rustc names its host").to_owned()
+}
+
+/// Package ids by name, and the names of each package's normal (not dev, not build) dependencies.
+struct Graph {
+    names: BTreeMap<String, String>,
+    normal_dependencies: BTreeMap<String, Vec<String>>,
+}
+
+impl Graph {
+    fn read() -> Graph {
+        let metadata = metadata();
+        let names = metadata["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|package| (package["id"].as_str().unwrap().to_owned(), package["name"].as_str().unwrap().to_owned()))
+            .collect();
+        let normal_dependencies = metadata["resolve"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|node| {
+                let normal = node["deps"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|dependency| {
+                        dependency["dep_kinds"].as_array().unwrap().iter().any(|kind| kind["kind"].is_null())
+                    })
+                    .map(|dependency| dependency["pkg"].as_str().unwrap().to_owned())
+                    .collect();
+                (node["id"].as_str().unwrap().to_owned(), normal)
+            })
+            .collect();
+        Graph { names, normal_dependencies }
+    }
+
+    fn id_of(&self, name: &str) -> &str {
+        self.names
+            .iter()
+            .find(|(_, known)| *known == name)
+            .map(|(id, _)| id.as_str())
+            .unwrap_or_else(|| panic!("{name}"))
+    }
+
+    /// The names of the crates `name` depends on directly.
+    fn direct(&self, name: &str) -> BTreeSet<&str> {
+        self.normal_dependencies[self.id_of(name)].iter().map(|id| self.names[id].as_str()).collect()
+    }
+
+    /// The names of every crate `name` needs to build, itself excluded.
+    fn needed(&self, name: &str) -> BTreeSet<&str> {
+        let mut seen = BTreeSet::new();
+        let mut to_visit = vec![self.id_of(name)];
+        while let Some(id) = to_visit.pop() {
+            for dependency in &self.normal_dependencies[id] {
+                if seen.insert(self.names[dependency].as_str()) {
+                    to_visit.push(dependency);
+                }
+            }
+        }
+        seen
+    }
+}
+
+#[test]
+fn each_crate_depends_only_on_the_crates_of_ours_below_it() {
+    let graph = Graph::read();
+    let ours: BTreeSet<&str> = ALLOWED.iter().map(|(name, _)| *name).collect();
+    for (name, allowed) in ALLOWED {
+        let of_ours: BTreeSet<&str> = graph.direct(name).intersection(&ours).copied().collect();
+        let allowed: BTreeSet<&str> = allowed.iter().copied().collect();
+        assert!(of_ours.is_subset(&allowed), "{name} depends on {of_ours:?}, but may only on {allowed:?}");
+    }
+}
+
+#[test]
+fn the_logic_crates_need_nothing_of_the_browser() {
+    let graph = Graph::read();
+    for name in NATIVE_LOGIC {
+        let web: Vec<&str> = graph.needed(name).into_iter().filter(|needed| WEB_CRATES.contains(needed)).collect();
+        assert!(web.is_empty(), "{name} needs {web:?}, which only run in a browser");
+    }
+    let app = graph.needed("cm-request-viewer");
+    assert!(app.contains("leptos") && app.contains("web-sys"), "the check would see a web crate: {app:?}");
+}
