@@ -39,7 +39,7 @@ fn many_requests(count: usize) -> Vec<Request> {
 
 /// The page's own rules for the table's scroll area and rows, which this test page lacks.
 const TABLE_STYLE: &str = ".table-scroll { overflow: auto; max-height: 400px } \
-    table.requests tbody tr { height: var(--row-height) } td { white-space: nowrap; padding: 0 }";
+    table.requests tbody tr { height: 36px } td { white-space: nowrap; padding: 0 }";
 
 fn mount_table(requests: Vec<Request>) -> Element {
     let document = window().unwrap().document().unwrap();

@@ -4,8 +4,8 @@
 
 use std::ops::Range;
 
-/// Height of a body row in CSS pixels: the page's style takes it from here
-/// (the table's `--row-height`), so the two cannot disagree.
+/// Height of a body row in CSS pixels, as the page's style sets it (an
+/// end-to-end test checks that the two agree).
 pub const ROW_PIXELS: usize = 36;
 const ROW_HEIGHT: f64 = ROW_PIXELS as f64;
 
