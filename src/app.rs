@@ -152,18 +152,18 @@ fn Answer(on_screen: OnScreen, host: String, choices: Choices) -> impl IntoView 
         marked
     });
     let summary = move || {
-        let shown = narrowed.with(|narrowed| narrowed.positions.len());
+        let kept = narrowed.with(|narrowed| narrowed.positions.len());
         match complete() {
-            true => format!("{shown} of {} requests from {host}", total()),
-            false => format!("{shown} of {} requests so far from {host}; more are arriving", total()),
+            true => format!("{kept} of {} requests from {host}", total()),
+            false => format!("{kept} of {} requests so far from {host}; more are arriving", total()),
         }
     };
     let export_csv = move |_| {
-        let csv = arranged.with(|shown| on_screen.read(|store, _| to_csv(store.requests(), shown, store.names())));
+        let csv = arranged.with(|rows| on_screen.read(|store, _| to_csv(store.requests(), rows, store.names())));
         save_file("cm-requests.csv", "text/csv", &csv);
     };
     let export_json = move |_| {
-        let json = arranged.with(|shown| on_screen.read(|store, _| to_json(store.requests(), shown)));
+        let json = arranged.with(|rows| on_screen.read(|store, _| to_json(store.requests(), rows)));
         save_file("cm-requests.json", "application/json", &json);
     };
     let detail = {

@@ -168,7 +168,7 @@ fn row_of(event: &leptos::ev::KeyboardEvent) -> Option<usize> {
 
 #[component]
 fn SortableHeader(column: Column, order: RwSignal<SortOrder>) -> impl IntoView {
-    let rank = move || order.with(|order| (order.rank_of(column), order.keys().len()));
+    let rank = move || order.with(|order| (order.rank_of(column), order.criteria().len()));
     let indicator = move || match rank() {
         (Some((rank, direction)), keys) => {
             let arrow = if direction == Direction::Ascending { "\u{25b2}" } else { "\u{25bc}" };

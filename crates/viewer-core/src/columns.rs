@@ -28,8 +28,8 @@ impl Column {
         Column::ProfileTemplate,
     ];
 
-    /// The column's name in links (`?sort=submitted-desc`).
-    pub fn key(self) -> &'static str {
+    /// The column's name in links (`?sort=submitted-desc`) and in the stored column choice.
+    pub fn url_name(self) -> &'static str {
         match self {
             Column::RequestId => "id",
             Column::Type => "type",
@@ -41,9 +41,9 @@ impl Column {
         }
     }
 
-    /// The column whose [`Column::key`] is `key`.
-    pub fn from_key(key: &str) -> Option<Column> {
-        Column::ALL.into_iter().find(|column| column.key() == key)
+    /// The column whose [`Column::url_name`] is `name`.
+    pub fn from_url_name(name: &str) -> Option<Column> {
+        Column::ALL.into_iter().find(|column| column.url_name() == name)
     }
 
     /// The header text.
@@ -143,7 +143,7 @@ pub(crate) fn guid_text(guid: Option<Uuid>) -> String {
 /// separated by commas. Unknown keys are ignored; nothing valid means all.
 /// The request id is always shown: its link is how a row opens from the keyboard.
 pub fn columns_from_storage(text: &str) -> Vec<Column> {
-    let chosen: Vec<Column> = text.split(',').filter_map(Column::from_key).collect();
+    let chosen: Vec<Column> = text.split(',').filter_map(Column::from_url_name).collect();
     if chosen.is_empty() {
         return Column::ALL.to_vec();
     }
@@ -152,7 +152,7 @@ pub fn columns_from_storage(text: &str) -> Vec<Column> {
 
 /// `columns` as [`columns_from_storage`] reads them.
 pub fn columns_to_storage(columns: &[Column]) -> String {
-    columns.iter().map(|column| column.key()).collect::<Vec<_>>().join(",")
+    columns.iter().map(|column| column.url_name()).collect::<Vec<_>>().join(",")
 }
 
 #[cfg(test)]

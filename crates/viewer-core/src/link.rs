@@ -11,7 +11,7 @@
 use crate::columns::Column;
 use crate::narrowing::Narrowing;
 use crate::query::ServerQuery;
-use crate::sorting::{Direction, SortKey, SortOrder};
+use crate::sorting::{Direction, SortCriterion, SortOrder};
 use cm_model::{RequestStatus, RequestType, day_text, parse_day};
 use uuid::Uuid;
 
@@ -73,13 +73,13 @@ impl ViewState {
             out.append_pair("to", &day_text(to));
         }
         if self.sort != SortOrder::default() {
-            let keys: Vec<String> = self
+            let criteria: Vec<String> = self
                 .sort
-                .keys()
+                .criteria()
                 .iter()
-                .map(|key| format!("{}-{}", key.column.key(), direction_key(key.direction)))
+                .map(|criterion| format!("{}-{}", criterion.column.url_name(), direction_url_name(criterion.direction)))
                 .collect();
-            out.append_pair("sort", &keys.join(","));
+            out.append_pair("sort", &criteria.join(","));
         }
         if let Some(open) = self.open {
             out.append_pair("open", &open.to_string());
@@ -173,7 +173,7 @@ fn parse_codes<T: Copy + From<i32> + PartialEq>(
     codes
 }
 
-fn direction_key(direction: Direction) -> &'static str {
+fn direction_url_name(direction: Direction) -> &'static str {
     match direction {
         Direction::Ascending => "asc",
         Direction::Descending => "desc",
@@ -181,7 +181,7 @@ fn direction_key(direction: Direction) -> &'static str {
 }
 
 fn parse_sort(text: &str) -> Option<SortOrder> {
-    let keys = text
+    let criteria = text
         .split(',')
         .map(|part| {
             let (column, direction) = part.rsplit_once('-')?;
@@ -190,10 +190,10 @@ fn parse_sort(text: &str) -> Option<SortOrder> {
                 "desc" => Direction::Descending,
                 _ => return None,
             };
-            Some(SortKey { column: Column::from_key(column)?, direction })
+            Some(SortCriterion { column: Column::from_url_name(column)?, direction })
         })
         .collect::<Option<Vec<_>>>()?;
-    SortOrder::from_keys(keys)
+    SortOrder::from_criteria(criteria)
 }
 
 #[cfg(test)]

@@ -31,9 +31,9 @@ impl Direction {
     }
 }
 
-/// One column of the sort order and its direction.
+/// One criterion of the sort order: a column and its direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SortKey {
+pub struct SortCriterion {
     pub column: Column,
     pub direction: Direction,
 }
@@ -41,84 +41,91 @@ pub struct SortKey {
 /// The columns the table is sorted by, most significant first; never empty.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SortOrder {
-    keys: Vec<SortKey>,
+    criteria: Vec<SortCriterion>,
 }
 
 impl Default for SortOrder {
     /// Newest first: what someone looking for a recent request wants.
     fn default() -> Self {
-        SortOrder { keys: vec![SortKey { column: Column::Submitted, direction: Direction::Descending }] }
+        SortOrder { criteria: vec![SortCriterion { column: Column::Submitted, direction: Direction::Descending }] }
     }
 }
 
 impl SortOrder {
-    /// The keys, most significant first.
-    pub fn keys(&self) -> &[SortKey] {
-        &self.keys
+    /// The criteria, most significant first.
+    pub fn criteria(&self) -> &[SortCriterion] {
+        &self.criteria
     }
 
-    /// An order of `keys`; `None` if there are none or a column appears twice.
-    pub fn from_keys(keys: Vec<SortKey>) -> Option<SortOrder> {
-        let unique = keys.iter().enumerate().all(|(at, key)| keys[..at].iter().all(|k| k.column != key.column));
-        (!keys.is_empty() && unique).then_some(SortOrder { keys })
+    /// An order of `criteria`; `None` if there are none or a column appears twice.
+    pub fn from_criteria(criteria: Vec<SortCriterion>) -> Option<SortOrder> {
+        let unique = criteria
+            .iter()
+            .enumerate()
+            .all(|(at, criterion)| criteria[..at].iter().all(|earlier| earlier.column != criterion.column));
+        (!criteria.is_empty() && unique).then_some(SortOrder { criteria })
     }
 
     /// The order after a click on `column`'s header. A plain click sorts by that
-    /// column alone (reversing it if it already was the first key); with Shift
-    /// it adds the column as the next key, or reverses it if it is one already.
+    /// column alone (reversing it if it already was the first criterion); with
+    /// Shift it adds the column as the next criterion, or reverses it if it is one already.
     pub fn after_click(&self, column: Column, adding: bool) -> SortOrder {
-        let existing = self.keys.iter().position(|key| key.column == column);
-        let mut keys = self.keys.clone();
+        let existing = self.criteria.iter().position(|criterion| criterion.column == column);
+        let mut criteria = self.criteria.clone();
         match (adding, existing) {
-            (true, Some(at)) => keys[at].direction = keys[at].direction.reversed(),
-            (true, None) => keys.push(SortKey { column, direction: Direction::Ascending }),
-            (false, Some(0)) => keys = vec![SortKey { column, direction: keys[0].direction.reversed() }],
-            (false, _) => keys = vec![SortKey { column, direction: Direction::Ascending }],
+            (true, Some(at)) => criteria[at].direction = criteria[at].direction.reversed(),
+            (true, None) => criteria.push(SortCriterion { column, direction: Direction::Ascending }),
+            (false, Some(0)) => criteria = vec![SortCriterion { column, direction: criteria[0].direction.reversed() }],
+            (false, _) => criteria = vec![SortCriterion { column, direction: Direction::Ascending }],
         }
-        SortOrder { keys }
+        SortOrder { criteria }
     }
 
-    /// `aria-sort` for `column`'s header: only the first key carries it.
+    /// `aria-sort` for `column`'s header: only the first criterion carries it.
     pub fn aria_sort_of(&self, column: Column) -> Option<&'static str> {
-        let first = self.keys[0];
+        let first = self.criteria[0];
         (first.column == column).then(|| first.direction.aria_sort())
     }
 
-    /// Where `column` stands in the order (1 for the first key) and its direction.
+    /// Where `column` stands in the order (1 for the first criterion) and its direction.
     pub fn rank_of(&self, column: Column) -> Option<(usize, Direction)> {
-        self.keys.iter().position(|key| key.column == column).map(|at| (at + 1, self.keys[at].direction))
+        let at = self.criteria.iter().position(|criterion| criterion.column == column)?;
+        Some((at + 1, self.criteria[at].direction))
     }
 
     /// Sorts `positions` (indexes into `requests`) in this order, comparing
-    /// the `keys` of `requests`, with type, status and template ordered by their
-    /// names in `names`. The sort is stable: rows that compare equal keep their order.
+    /// the sort `numbers` of `requests`, with type, status and template ordered
+    /// by their names in `names`. The sort is stable: rows that compare equal keep their order.
     pub fn arrange(
         &self,
         requests: &[Request],
         names: &NameBook,
-        keys: &SortKeys,
+        numbers: &SortNumbers,
         positions: Vec<usize>,
     ) -> Vec<usize> {
-        let keys: Vec<(&[u128], Direction)> =
-            self.keys.iter().map(|key| (keys.of(key.column, requests, names), key.direction)).collect();
-        let oriented = |(keys, direction): (&[u128], Direction), position: usize| match direction {
-            Direction::Ascending => keys[position],
-            Direction::Descending => !keys[position],
+        let by_criterion: Vec<(&[u128], Direction)> = self
+            .criteria
+            .iter()
+            .map(|criterion| (numbers.of(criterion.column, requests, names), criterion.direction))
+            .collect();
+        let oriented = |(numbers, direction): (&[u128], Direction), position: usize| match direction {
+            Direction::Ascending => numbers[position],
+            Direction::Descending => !numbers[position],
         };
-        // The first key sits beside each row, so most comparisons touch no other memory;
+        // The first number sits beside each row, so most comparisons touch no other memory;
         // the row's place in `positions` breaks ties, which keeps the sort stable
         // while letting it be the faster unstable one.
         let mut rows: Vec<(u128, usize, usize)> = positions
             .into_iter()
             .enumerate()
-            .map(|(place, position)| (oriented(keys[0], position), place, position))
+            .map(|(place, position)| (oriented(by_criterion[0], position), place, position))
             .collect();
         rows.sort_unstable_by(|a, b| {
             a.0.cmp(&b.0)
                 .then_with(|| {
-                    keys[1..]
+                    by_criterion[1..]
                         .iter()
-                        .map(|&key| oriented(key, a.2).cmp(&oriented(key, b.2)))
+                        .map(|&numbers| oriented(numbers, a.2).cmp(&oriented(numbers, b.2)))
                         .find(|ordering| ordering.is_ne())
                         .unwrap_or(Ordering::Equal)
                 })
@@ -128,29 +135,29 @@ impl SortOrder {
     }
 }
 
-/// Each column's sort key for every request, computed once, on first use: a
+/// Each column's sort number for every request, computed once, on first use: a
 /// number whose order is the column's order, so that a sort compares numbers,
 /// never text. Belongs to one list of requests and one set of names.
 #[derive(Default)]
-pub struct SortKeys {
+pub struct SortNumbers {
     by_column: [OnceLock<Vec<u128>>; Column::ALL.len()],
 }
 
-impl SortKeys {
+impl SortNumbers {
     fn of(&self, column: Column, requests: &[Request], names: &NameBook) -> &[u128] {
-        self.by_column[column as usize].get_or_init(|| column_keys(column, requests, names))
+        self.by_column[column as usize].get_or_init(|| column_numbers(column, requests, names))
     }
 }
 
-fn column_keys(column: Column, requests: &[Request], names: &NameBook) -> Vec<u128> {
+fn column_numbers(column: Column, requests: &[Request], names: &NameBook) -> Vec<u128> {
     match column {
         // A GUID's bytes in order are its number; "none" (never a nil GUID) comes first.
         Column::RequestId => requests.iter().map(|request| request.uuid.as_u128()).collect(),
         Column::TargetUser => {
             requests.iter().map(|request| request.target_user_uuid.map_or(0, |user| user.as_u128())).collect()
         }
-        Column::Submitted => date_keys(requests, |request| &request.submitted),
-        Column::Completed => date_keys(requests, |request| &request.completed),
+        Column::Submitted => date_numbers(requests, |request| &request.submitted),
+        Column::Completed => date_numbers(requests, |request| &request.completed),
         // Names, not numbers: the user sees names and expects them alphabetical.
         Column::Type => name_ranks(requests, &|request| Some(request.request_type.code() as u128), &|request| {
             names.request_type(request.request_type).text
@@ -169,7 +176,7 @@ fn column_keys(column: Column, requests: &[Request], names: &NameBook) -> Vec<u1
 /// Keys in [`CmDate`]'s order of each request's `date`: not set, then
 /// instants in time order, then unreadable text in text order. `date` is a
 /// plain function, so both date columns share one copy of this code.
-fn date_keys(requests: &[Request], date: fn(&Request) -> &CmDate) -> Vec<u128> {
+fn date_numbers(requests: &[Request], date: fn(&Request) -> &CmDate) -> Vec<u128> {
     const INSTANTS: u128 = 1 << 120;
     const UNREADABLE: u128 = 2 << 120;
     // Extended rather than collected: collecting sorts, and every sort is
@@ -204,7 +211,7 @@ fn name_ranks(
     for request in requests {
         ranks.entry(value(request)).or_insert_with(|| (name(request), 0));
     }
-    // A set of `&str`, as in `date_keys`: one copy of the set's code serves both.
+    // A set of `&str`, as in `date_numbers`: one copy of the set's code serves both.
     let mut by_name = BTreeSet::new();
     by_name.extend(ranks.values().map(|(name, _)| name.as_str()));
     let by_name: Vec<&str> = by_name.into_iter().collect();
@@ -240,7 +247,7 @@ mod tests {
     }
 
     fn arranged(order: &SortOrder) -> Vec<usize> {
-        order.arrange(&requests(), &NameBook::default(), &SortKeys::default(), (0..5).collect())
+        order.arrange(&requests(), &NameBook::default(), &SortNumbers::default(), (0..5).collect())
     }
 
     #[test]
@@ -251,16 +258,16 @@ mod tests {
     #[test]
     fn clicking_a_new_column_sorts_ascending_and_again_reverses() {
         let by_status = SortOrder::default().after_click(Column::Status, false);
-        assert_eq!(by_status.keys(), [SortKey { column: Column::Status, direction: Direction::Ascending }]);
+        assert_eq!(by_status.criteria(), [SortCriterion { column: Column::Status, direction: Direction::Ascending }]);
         // Approved ×3 in their original order, Completed, Pending: the sort is stable.
         assert_eq!(arranged(&by_status), [1, 3, 4, 0, 2]);
         let reversed = by_status.after_click(Column::Status, false);
-        assert_eq!(reversed.keys()[0].direction, Direction::Descending);
+        assert_eq!(reversed.criteria()[0].direction, Direction::Descending);
         assert_eq!(arranged(&reversed), [2, 0, 1, 3, 4]);
     }
 
     #[test]
-    fn shift_click_adds_and_reverses_secondary_keys() {
+    fn shift_click_adds_and_reverses_secondary_criteria() {
         let by_status = SortOrder::default().after_click(Column::Status, false);
         let then_type = by_status.after_click(Column::Type, true);
         assert_eq!(then_type.rank_of(Column::Type), Some((2, Direction::Ascending)));
@@ -269,7 +276,7 @@ mod tests {
         let type_reversed = then_type.after_click(Column::Type, true);
         assert_eq!(arranged(&type_reversed), [4, 1, 3, 0, 2]);
         let plain = type_reversed.after_click(Column::Type, false);
-        assert_eq!(plain.keys(), [SortKey { column: Column::Type, direction: Direction::Ascending }]);
+        assert_eq!(plain.criteria(), [SortCriterion { column: Column::Type, direction: Direction::Ascending }]);
     }
 
     #[test]
@@ -282,14 +289,14 @@ mod tests {
     }
 
     #[test]
-    fn keys_order_every_column_as_its_values_do() {
+    fn sort_numbers_order_every_column_as_its_values_do() {
         let mut requests = requests();
         requests[1].submitted = CmDate::Unreadable("yesterday".into());
         requests[3].submitted = CmDate::Unreadable("soon".into());
         requests[2].target_user_uuid = None;
         requests[4].request_type = RequestType::from(77);
         let names = NameBook::default();
-        let keys = SortKeys::default();
+        let numbers = SortNumbers::default();
         for column in Column::ALL {
             for (a, b) in (0..5).flat_map(|a| (0..5).map(move |b| (a, b))) {
                 let (first, second) = (&requests[a], &requests[b]);
@@ -300,8 +307,8 @@ mod tests {
                     Column::TargetUser => first.target_user_uuid.cmp(&second.target_user_uuid),
                     _ => column.cell_text(first, &names).cmp(&column.cell_text(second, &names)),
                 };
-                let by_keys = keys.of(column, &requests, &names);
-                assert_eq!(by_keys[a].cmp(&by_keys[b]), expected, "{column:?} of rows {a} and {b}");
+                let by_numbers = numbers.of(column, &requests, &names);
+                assert_eq!(by_numbers[a].cmp(&by_numbers[b]), expected, "{column:?} of rows {a} and {b}");
             }
         }
     }
@@ -309,7 +316,7 @@ mod tests {
     #[test]
     fn only_the_given_positions_are_arranged() {
         let arranged =
-            SortOrder::default().arrange(&requests(), &NameBook::default(), &SortKeys::default(), vec![4, 1]);
+            SortOrder::default().arrange(&requests(), &NameBook::default(), &SortNumbers::default(), vec![4, 1]);
         assert_eq!(arranged, [1, 4]);
     }
 }

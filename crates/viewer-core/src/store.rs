@@ -2,7 +2,7 @@
 //! descriptor stored once, indexed for search, with sort keys made on demand.
 
 use crate::narrowing::{Narrowed, Narrowing, SearchIndex};
-use crate::sorting::{SortKeys, SortOrder};
+use crate::sorting::{SortNumbers, SortOrder};
 use crate::time::LocalClock;
 use cm_model::{NameBook, Request, RequestStatus, RequestType};
 use hashbrown::HashSet;
@@ -15,7 +15,7 @@ pub struct RequestStore {
     /// Every distinct security descriptor: requests of one user and template share one.
     descriptors: HashSet<Arc<str>>,
     index: SearchIndex,
-    sort_keys: SortKeys,
+    sort_numbers: SortNumbers,
     names: Arc<NameBook>,
 }
 
@@ -34,7 +34,7 @@ impl RequestStore {
             // The few distinct descriptors' table is left to grow: its code costs more than its room.
             descriptors: HashSet::new(),
             index: SearchIndex::with_room_of(&like.index),
-            sort_keys: SortKeys::default(),
+            sort_numbers: SortNumbers::default(),
             names,
         }
     }
@@ -52,7 +52,7 @@ impl RequestStore {
             return;
         }
         self.index.add(&requests, clock);
-        self.sort_keys = SortKeys::default();
+        self.sort_numbers = SortNumbers::default();
         self.requests.reserve(requests.len());
         for mut request in requests {
             request.security_descriptor = match self.descriptors.get(&request.security_descriptor) {
@@ -106,7 +106,7 @@ impl RequestStore {
     /// The positions of the first `count` requests, in `order`.
     pub fn sorted(&self, order: &SortOrder, count: usize) -> Vec<usize> {
         let positions = (0..count.min(self.requests.len())).collect();
-        order.arrange(&self.requests, &self.names, &self.sort_keys, positions)
+        order.arrange(&self.requests, &self.names, &self.sort_numbers, positions)
     }
 }
 
