@@ -14,7 +14,7 @@ use crate::live_answer::{LiveAnswer, OnScreen, Outcome};
 use crate::preferences::remembered_host;
 use crate::settings::{HostSource, Settings, load_settings};
 use crate::timing::mark;
-use cm_model::ElementFailures;
+use cm_model::{ElementFailures, ListProblem};
 use leptos::prelude::*;
 use std::sync::Arc;
 use viewer_core::export::{to_csv, to_json};
@@ -210,14 +210,15 @@ fn outcome_notes(outcome: &Outcome) -> impl IntoView + use<> {
         }
     });
     // A stopped download leaves the list unclosed: saying so again would only repeat it.
-    let list_problem = outcome.list_problem.clone().filter(|_| outcome.interrupted.is_none()).map(|problem| {
+    let repeated = |problem: &ListProblem| *problem == ListProblem::NotClosed && outcome.interrupted.is_some();
+    let list_problem = outcome.list_end.problem.clone().filter(|problem| !repeated(problem)).map(|problem| {
         view! {
             <p class="message warning" role="alert">
                 {format!("The server's answer is damaged ({problem}); the requests that arrived whole are shown.")}
             </p>
         }
     });
-    let failures = (!outcome.failures.is_empty()).then(|| failure_note(&outcome.failures));
+    let failures = (!outcome.list_end.failures.is_empty()).then(|| failure_note(&outcome.list_end.failures));
     view! {
         {interrupted}
         {list_problem}

@@ -8,7 +8,7 @@
 //! what broke the page when a refresh ran while the user worked in it.
 
 use crate::api::LoadError;
-use cm_model::{ElementFailures, NameBook, Request};
+use cm_model::{ListEnd, NameBook, Request};
 use leptos::prelude::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,10 +19,8 @@ use viewer_core::time::LocalClock;
 /// How a load ended, beyond the requests it stored.
 #[derive(Clone, Debug, Default)]
 pub struct Outcome {
-    /// Elements that could not be read.
-    pub failures: ElementFailures,
-    /// What is wrong with the list itself.
-    pub list_problem: Option<String>,
+    /// The elements that could not be read, and what is wrong with the list itself.
+    pub list_end: ListEnd,
     /// Why the body stopped before its end, after some requests had arrived.
     pub interrupted: Option<LoadError>,
     /// When the body ended, in milliseconds since 1970: how old the rows are.

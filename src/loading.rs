@@ -7,7 +7,7 @@ use crate::browser_clock::BrowserClock;
 use crate::live_answer::{LiveAnswer, Outcome};
 use crate::settings::Settings;
 use crate::timing::{LoadCost, mark, mark_loaded, now, yield_to_browser};
-use cm_model::{Finished, NameBook, Request, ResponseDecoder, ResponseError};
+use cm_model::{Decoded, NameBook, Request, ResponseDecoder, ResponseError};
 use std::sync::Arc;
 use viewer_core::progress::Progress;
 use viewer_core::query::ServerQuery;
@@ -185,10 +185,10 @@ impl Intake {
 
     /// Stores what the body's end completed, shows everything and marks the load's cost.
     fn finish(self, interrupted: Option<LoadError>, download: &Download) -> Result<LiveAnswer, ResponseError> {
-        let Finished { items, failures, list_problem } = self.decoder.finish()?;
+        let Decoded { items, end } = self.decoder.finish()?;
         let answer = self.answer;
         answer.extend(items, &self.clock);
-        answer.finish(Outcome { failures, list_problem, interrupted, ended_at_ms: js_sys::Date::now() });
+        answer.finish(Outcome { list_end: end, interrupted, ended_at_ms: js_sys::Date::now() });
         mark_loaded(LoadCost {
             decoding_ms: self.decoding_ms,
             storing_ms: self.storing_ms,

@@ -9,7 +9,7 @@ fuzz_target!(|input: &[u8]| {
     let status = [200, 204, 403, 404, 500, 302][usize::from(selector) % 6];
     let content_type = (selector & 0x80 != 0).then_some("text/html");
     if let Ok(decoded) = cm_model::decode_response(status, content_type, body) {
-        for failure in decoded.failures.listed() {
+        for failure in decoded.end.failures.listed() {
             assert!(!failure.reason.is_empty());
         }
     }

@@ -26,7 +26,7 @@ fn main() {
 fn typed_requests(bencher: Bencher) {
     bencher.counter(BytesCount::of_slice(&*BODY)).bench(|| {
         let decoded = decode_response(200, Some("application/json"), black_box(&BODY)).unwrap();
-        assert_eq!(decoded.requests.len(), REQUESTS);
+        assert_eq!(decoded.items.len(), REQUESTS);
         decoded
     });
 }

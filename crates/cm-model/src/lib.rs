@@ -32,8 +32,8 @@ pub use jiff::Timestamp;
 pub use names::{FlagNames, NameBook, NameConfig, NameOrigin, Named};
 pub use request::{DataCollectionFlags, DataItem, FieldNote, Request, RequestFlags};
 pub use response::{
-    DecodedRequests, ElementFailure, ElementFailures, Finished, KEPT_TEXT_BYTES, MAX_ELEMENT_BYTES, ResponseDecoder,
-    ResponseError, ResponseItem, ShortenedText, decode_profile_templates, decode_response, shorten,
+    Decoded, ElementFailure, ElementFailures, KEPT_TEXT_BYTES, ListEnd, ListProblem, MAX_ELEMENT_BYTES,
+    ResponseDecoder, ResponseError, ResponseItem, ShortenedText, decode_profile_templates, decode_response, shorten,
 };
 pub use template::ProfileTemplate;
 

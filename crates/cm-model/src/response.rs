@@ -12,16 +12,50 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::ops::Range;
 
-/// The requests that decoded, and the elements that did not.
-#[derive(Debug, Default, PartialEq)]
-pub struct DecodedRequests {
-    /// The requests that decoded, in the order of the response.
-    pub requests: Vec<Request>,
+/// What a body decoded into: its items, in the order of the response, and
+/// what its end tells beyond them.
+#[derive(Debug, PartialEq)]
+pub struct Decoded<T> {
+    /// The items that decoded.
+    pub items: Vec<T>,
+    /// The elements that did not, and what is wrong with the list itself.
+    pub end: ListEnd,
+}
+
+impl<T> Default for Decoded<T> {
+    fn default() -> Self {
+        Decoded { items: Vec::new(), end: ListEnd::default() }
+    }
+}
+
+/// What the end of a list tells beyond its items: the elements that could
+/// not be read, and what is wrong with the list itself.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListEnd {
     /// The elements that did not decode.
     pub failures: ElementFailures,
-    /// What is wrong with the list itself (cut off, or text after its end),
-    /// which loses no element that arrived.
-    pub list_problem: Option<String>,
+    /// What is wrong with the list itself, which loses no element that arrived.
+    pub problem: Option<ListProblem>,
+}
+
+/// What can be wrong with a list itself, beyond its elements.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ListProblem {
+    /// The body ended before the list's closing `]`: the response was cut off.
+    NotClosed,
+    /// Text follows the list's end; its start, quoted.
+    TextAfterEnd(String),
+}
+
+impl fmt::Display for ListProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ListProblem::NotClosed => f.write_str("the list is not closed: the response was cut off"),
+            ListProblem::TextAfterEnd(text) => {
+                write!(f, "unexpected text after the end of the list: \u{201c}{text}\u{201d}")
+            }
+        }
+    }
 }
 
 /// An element of the response that could not be read as a request.
@@ -184,12 +218,12 @@ const QUOTED_ELEMENT: usize = 40;
 
 /// Decodes a whole response of the requests endpoint from its status, its
 /// `Content-Type` header and its body.
-pub fn decode_response(status: u16, content_type: Option<&str>, body: &[u8]) -> Result<DecodedRequests, ResponseError> {
-    let mut decoder = ResponseDecoder::new(status, content_type);
-    let mut requests = decoder.push(body);
-    let Finished { items, failures, list_problem } = decoder.finish()?;
-    requests.extend(items);
-    Ok(DecodedRequests { requests, failures, list_problem })
+pub fn decode_response(
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<Decoded<Request>, ResponseError> {
+    decode_whole(status, content_type, body)
 }
 
 /// Decodes a response of the profile templates endpoint. Templates that cannot
@@ -199,10 +233,20 @@ pub fn decode_profile_templates(
     content_type: Option<&str>,
     body: &[u8],
 ) -> Result<Vec<ProfileTemplate>, ResponseError> {
+    Ok(decode_whole(status, content_type, body)?.items)
+}
+
+/// Decodes a whole body as [`ResponseDecoder`] decodes one chunk by chunk.
+fn decode_whole<T: ResponseItem>(
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<Decoded<T>, ResponseError> {
     let mut decoder = ResponseDecoder::new(status, content_type);
-    let mut templates = decoder.push(body);
-    templates.extend(decoder.finish()?.items);
-    Ok(templates)
+    let mut items = decoder.push(body);
+    let Decoded { items: completed_by_the_end, end } = decoder.finish()?;
+    items.extend(completed_by_the_end);
+    Ok(Decoded { items, end })
 }
 
 /// The longest element decoded as received: a real request is about 1.3 KB.
@@ -254,16 +298,6 @@ pub struct ResponseDecoder<T> {
     items: PhantomData<fn() -> T>,
 }
 
-/// What is left to report once the body is complete.
-pub struct Finished<T> {
-    /// Items that only the end of the body completed.
-    pub items: Vec<T>,
-    /// The elements that could not be decoded.
-    pub failures: ElementFailures,
-    /// What is wrong with the list itself, which loses no element that arrived.
-    pub list_problem: Option<String>,
-}
-
 impl<T: ResponseItem> ResponseDecoder<T> {
     /// A decoder for a response with this status and `Content-Type`.
     pub fn new(status: u16, content_type: Option<&str>) -> ResponseDecoder<T> {
@@ -281,11 +315,12 @@ impl<T: ResponseItem> ResponseDecoder<T> {
         items
     }
 
-    /// Ends the body: decodes what was kept, or the list's last element.
-    pub fn finish(mut self) -> Result<Finished<T>, ResponseError> {
+    /// Ends the body: decodes what was kept, or the list's last element. The
+    /// items are those only the end completed: [`ResponseDecoder::push`] gave the others.
+    pub fn finish(mut self) -> Result<Decoded<T>, ResponseError> {
         let mut items = Vec::new();
-        let list_problem = self.body.finish(&mut |element| decode_into(&mut items, &mut self.failures, element))?;
-        Ok(Finished { items, failures: self.failures, list_problem })
+        let problem = self.body.finish(&mut |element| decode_into(&mut items, &mut self.failures, element))?;
+        Ok(Decoded { items, end: ListEnd { failures: self.failures, problem } })
     }
 }
 
@@ -422,7 +457,7 @@ impl BodyReader {
     }
 
     /// Ends the body; returns what is wrong with the list itself, if anything.
-    fn finish(self, found: &mut Found<'_>) -> Result<Option<String>, ResponseError> {
+    fn finish(self, found: &mut Found<'_>) -> Result<Option<ListProblem>, ResponseError> {
         match self.body {
             Body::Undecided(_) => Err(ResponseError::EmptyBody { status: self.status }),
             Body::List(list) => Ok(list.finish(found)),
@@ -661,7 +696,7 @@ impl ListSplitter {
 
     /// Ends the body: reports the last element if the list was cut off, and
     /// what is wrong with the list itself.
-    fn finish(mut self, found: &mut Found<'_>) -> Option<String> {
+    fn finish(mut self, found: &mut Found<'_>) -> Option<ListProblem> {
         if let Some(after_end) = &self.after_end {
             return trailing_text(&String::from_utf8_lossy(&after_end.bytes));
         }
@@ -671,7 +706,7 @@ impl ListSplitter {
             let (text, shortened) = self.element.end(&[]);
             report_element(self.ended, false, text, shortened, found);
         }
-        Some("the list is not closed: the response was cut off".into())
+        Some(ListProblem::NotClosed)
     }
 }
 
@@ -932,10 +967,9 @@ fn key_text(content: &[u8]) -> String {
     serde_json::from_str(&format!("\"{received}\"")).unwrap_or_else(|_| received.into_owned())
 }
 
-fn trailing_text(rest: &str) -> Option<String> {
+fn trailing_text(rest: &str) -> Option<ListProblem> {
     let rest = rest.trim();
-    (!rest.is_empty())
-        .then(|| format!("unexpected text after the end of the list: \u{201c}{}\u{201d}", shorten(rest, MESSAGE_LIMIT)))
+    (!rest.is_empty()).then(|| ListProblem::TextAfterEnd(shorten(rest, MESSAGE_LIMIT)))
 }
 
 /// What a failing server said: ASP.NET Web API answers `{"Message": ...}`, other
@@ -997,9 +1031,9 @@ mod tests {
 
     #[test]
     fn no_content_and_empty_lists_are_empty_lists() {
-        assert_eq!(decode_response(204, None, b""), Ok(DecodedRequests::default()));
-        assert_eq!(decode_response(204, Some("application/json"), b"  \n"), Ok(DecodedRequests::default()));
-        assert_eq!(decode_response(200, None, b"[]"), Ok(DecodedRequests::default()));
+        assert_eq!(decode_response(204, None, b""), Ok(Decoded::default()));
+        assert_eq!(decode_response(204, Some("application/json"), b"  \n"), Ok(Decoded::default()));
+        assert_eq!(decode_response(200, None, b"[]"), Ok(Decoded::default()));
     }
 
     #[test]
@@ -1020,35 +1054,35 @@ mod tests {
     #[test]
     fn one_object_is_a_list_of_one() {
         let decoded = decode_response(200, Some("application/json"), MINIMAL.as_bytes()).unwrap();
-        assert_eq!(decoded.requests.len(), 1);
-        assert!(decoded.failures.is_empty());
+        assert_eq!(decoded.items.len(), 1);
+        assert!(decoded.end.failures.is_empty());
     }
 
     #[test]
     fn a_broken_element_costs_only_itself() {
         let body = format!(r#"[{MINIMAL}, {{"Uuid":"not a guid","RequestType":1,"Status":3}}, {MINIMAL}]"#);
         let decoded = decode_response(200, None, body.as_bytes()).unwrap();
-        assert_eq!(decoded.requests.len(), 2);
+        assert_eq!(decoded.items.len(), 2);
         assert_eq!(failure_reasons(&decoded).len(), 1);
         let (index, reason) = failure_reasons(&decoded)[0];
         assert_eq!(index, 1);
         assert!(reason.contains("UUID"), "{reason}");
     }
 
-    fn decode_ok(body: &str) -> DecodedRequests {
+    fn decode_ok(body: &str) -> Decoded<Request> {
         decode_response(200, Some("application/json"), body.as_bytes()).unwrap()
     }
 
     /// Each failure as its index and reason, when every failure is listed.
-    fn failure_reasons(decoded: &DecodedRequests) -> Vec<(usize, &str)> {
-        assert_eq!(decoded.failures.unlisted(), 0);
-        decoded.failures.listed().iter().map(|failure| (failure.index, failure.reason.as_str())).collect()
+    fn failure_reasons(decoded: &Decoded<Request>) -> Vec<(usize, &str)> {
+        assert_eq!(decoded.end.failures.unlisted(), 0);
+        decoded.end.failures.listed().iter().map(|failure| (failure.index, failure.reason.as_str())).collect()
     }
 
     #[test]
     fn an_element_that_is_not_even_json_costs_only_itself() {
         let decoded = decode_ok(&format!(r#"[{MINIMAL}, {{"Uuid": tru}}, {MINIMAL}]"#));
-        assert_eq!(decoded.requests.len(), 2);
+        assert_eq!(decoded.items.len(), 2);
         let reasons = failure_reasons(&decoded);
         assert_eq!(reasons.len(), 1);
         assert_eq!(reasons[0].0, 1);
@@ -1060,38 +1094,37 @@ mod tests {
         let tricky = MINIMAL.replace(r#""Status":3"#, r#""Status":3,"Comment":"a],{\"b\\""#);
         let decoded = decode_ok(&format!("[{tricky},{MINIMAL}]"));
         assert_eq!(failure_reasons(&decoded), []);
-        assert_eq!(decoded.requests[0].comment, "a],{\"b\\");
+        assert_eq!(decoded.items[0].comment, "a],{\"b\\");
     }
 
     #[test]
     fn a_cut_off_list_keeps_what_arrived_and_says_so() {
-        const CUT: &str = "the list is not closed: the response was cut off";
+        const CUT: Option<ListProblem> = Some(ListProblem::NotClosed);
         let decoded = decode_ok(&format!(r#"[{MINIMAL},{MINIMAL},{{"Uuid":"a9b4"#));
-        assert_eq!(decoded.requests.len(), 2);
+        assert_eq!(decoded.items.len(), 2);
         assert_eq!(failure_reasons(&decoded).iter().map(|(index, _)| *index).collect::<Vec<_>>(), [2], "the cut one");
-        assert_eq!(decoded.list_problem.as_deref(), Some(CUT));
+        assert_eq!(decoded.end.problem, CUT);
 
         let whole_last = decode_ok(&format!("[{MINIMAL},{MINIMAL}"));
-        assert_eq!(whole_last.requests.len(), 2);
+        assert_eq!(whole_last.items.len(), 2);
         assert_eq!(failure_reasons(&whole_last), [], "every element that arrived was whole");
-        assert_eq!(whole_last.list_problem.as_deref(), Some(CUT));
+        assert_eq!(whole_last.end.problem, CUT);
         let nothing = decode_ok("[");
-        assert_eq!(
-            (nothing.requests.len(), nothing.failures.count(), nothing.list_problem.as_deref()),
-            (0, 0, Some(CUT))
-        );
+        assert_eq!((nothing.items.len(), nothing.end.failures.count(), nothing.end.problem), (0, 0, CUT));
     }
 
     #[test]
     fn the_list_itself_can_be_malformed() {
         assert_eq!(failure_reasons(&decode_ok(&format!("[{MINIMAL},,{MINIMAL}]"))), [(1, "the element is empty")]);
-        assert_eq!(decode_ok("[ \n ]"), DecodedRequests::default());
+        assert_eq!(decode_ok("[ \n ]"), Decoded::default());
         let trailing = decode_ok(&format!("[{MINIMAL}] <!-- cached -->"));
-        assert_eq!((trailing.requests.len(), trailing.failures.count()), (1, 0));
-        assert!(trailing.list_problem.unwrap().starts_with("unexpected text after the end of the list"));
+        assert_eq!((trailing.items.len(), trailing.end.failures.count()), (1, 0));
+        let problem = trailing.end.problem.unwrap();
+        assert_eq!(problem, ListProblem::TextAfterEnd("<!-- cached -->".into()));
+        assert_eq!(problem.to_string(), "unexpected text after the end of the list: \u{201c}<!-- cached -->\u{201d}");
         let empty_then_text = decode_ok("[] x");
-        assert_eq!((empty_then_text.requests.len(), empty_then_text.failures.count()), (0, 0));
-        assert!(empty_then_text.list_problem.is_some());
+        assert_eq!((empty_then_text.items.len(), empty_then_text.end.failures.count()), (0, 0));
+        assert_eq!(empty_then_text.end.problem, Some(ListProblem::TextAfterEnd("x".into())));
     }
 
     /// [`MINIMAL`] with `field`'s value, written as JSON, added.
@@ -1114,7 +1147,7 @@ mod tests {
         );
         let out_of_range = MINIMAL.replace(r#""Status":3"#, r#""Status":4294967296"#) + "}";
         let decoded = decode_ok(&format!("[{huge},{deep},{out_of_range},{MINIMAL}]"));
-        assert_eq!(decoded.requests.len(), 1);
+        assert_eq!(decoded.items.len(), 1);
         let reasons = failure_reasons(&decoded);
         assert_eq!(reasons.iter().map(|(index, _)| *index).collect::<Vec<_>>(), [0, 1, 2]);
         assert_eq!(
@@ -1129,12 +1162,12 @@ mod tests {
     }
 
     /// Decodes `body` delivered `size` bytes at a time.
-    fn decode_in_chunks(body: &[u8], size: usize) -> Result<DecodedRequests, ResponseError> {
+    fn decode_in_chunks(body: &[u8], size: usize) -> Result<Decoded<Request>, ResponseError> {
         let mut decoder = ResponseDecoder::new(200, Some("application/json"));
         let mut requests: Vec<Request> = body.chunks(size).flat_map(|chunk| decoder.push(chunk)).collect();
-        let Finished { items, failures, list_problem } = decoder.finish()?;
+        let Decoded { items, end } = decoder.finish()?;
         requests.extend(items);
-        Ok(DecodedRequests { requests, failures, list_problem })
+        Ok(Decoded { items: requests, end })
     }
 
     #[test]
@@ -1170,8 +1203,8 @@ mod tests {
         let in_list = decode_ok(&list);
         assert_eq!(failure_reasons(&in_list), []);
         let mut alone = decode_ok(&element);
-        assert_eq!(alone.requests, in_list.requests[1..]);
-        alone.requests.remove(0)
+        assert_eq!(alone.items, in_list.items[1..]);
+        alone.items.remove(0)
     }
 
     #[test]
@@ -1201,9 +1234,9 @@ mod tests {
             minimal_with("DataCollection", &items).replace(r#""Uuid""#, &format!(r#""Comment":"{long}","Uuid""#));
         let body = format!("[{element}, {}, {MINIMAL}]", huge_structure());
         let decoded = decode_in_chunks(body.as_bytes(), 64 * 1024).unwrap();
-        assert_eq!(decoded.requests.len(), 2);
+        assert_eq!(decoded.items.len(), 2);
         assert_eq!(failure_reasons(&decoded).iter().map(|(index, _)| *index).collect::<Vec<_>>(), [1]);
-        let request = &decoded.requests[0];
+        let request = &decoded.items[0];
         assert_eq!(request.comment, long[..KEPT_TEXT_BYTES]);
         assert_eq!(request.data_collection[0].value.as_deref(), Some(&long[..KEPT_TEXT_BYTES]));
         assert_eq!(request.data_collection[1].value.as_deref(), Some("kept"));
@@ -1228,14 +1261,14 @@ mod tests {
         assert_eq!(error, ResponseError::NotJson { received: "an HTML page titled \u{201c}Proxy\u{201d}".into() });
         let one_huge = minimal_with("Comment", &format!("\"{}\"", "é".repeat(MAX_ELEMENT_BYTES)));
         let decoded = decode_in_chunks(one_huge.as_bytes(), 4096).unwrap();
-        assert_eq!(decoded.requests[0].comment, "é".repeat(KEPT_TEXT_BYTES / 2));
+        assert_eq!(decoded.items[0].comment, "é".repeat(KEPT_TEXT_BYTES / 2));
         let too_long = decode_in_chunks(huge_structure().as_bytes(), 4096).unwrap();
         assert_eq!(failure_reasons(&too_long)[0].0, 0);
     }
 
     #[test]
     fn a_byte_order_mark_is_ignored() {
-        assert_eq!(decode_ok(&format!("\u{feff}[{MINIMAL}]")).requests.len(), 1);
+        assert_eq!(decode_ok(&format!("\u{feff}[{MINIMAL}]")).items.len(), 1);
     }
 
     #[test]
@@ -1301,7 +1334,7 @@ mod tests {
 
     #[test]
     fn json_that_is_not_requests_is_explained() {
-        assert_eq!(decode_response(200, None, b"[1]").unwrap().failures.count(), 1);
+        assert_eq!(decode_response(200, None, b"[1]").unwrap().end.failures.count(), 1);
         assert!(matches!(decode_response(200, None, b"\"hello\""), Err(ResponseError::NotRequests { .. })));
         assert!(matches!(decode_response(200, None, b"hello"), Err(ResponseError::NotJson { .. })));
         assert!(matches!(decode_response(200, None, &[0xff, 0xfe]), Err(ResponseError::NotJson { .. })));

@@ -2,7 +2,7 @@
 //! that counts what is held: millions of broken elements cost a count, and an
 //! element of any length costs at most about twice the element limit.
 
-use cm_model::{ElementFailures, Finished, MAX_ELEMENT_BYTES, Request, ResponseDecoder};
+use cm_model::{Decoded, ElementFailures, MAX_ELEMENT_BYTES, Request, ResponseDecoder};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -33,7 +33,7 @@ static ALLOCATOR: Counting = Counting;
 
 /// What decoding `chunks` chunk by chunk ends with, and the most memory it
 /// held at once beyond what was held before it.
-fn decode_measured<'a>(chunks: impl Iterator<Item = &'a [u8]>) -> (Finished<Request>, usize, usize) {
+fn decode_measured<'a>(chunks: impl Iterator<Item = &'a [u8]>) -> (Decoded<Request>, usize, usize) {
     let before = HELD.load(Ordering::SeqCst);
     MOST_HELD.store(before, Ordering::SeqCst);
     let mut decoder = ResponseDecoder::<Request>::new(200, Some("application/json"));
@@ -59,7 +59,7 @@ fn memory_stays_bounded_whatever_the_body() {
     // the same memory, in ten times the time.)
     let zeros = "0,".repeat(32 * 1024);
     let (finished, decoded, most_held) = decode_measured(body(b"[", zeros.as_bytes(), 160, b"0]"));
-    let failures = finished.failures;
+    let failures = finished.end.failures;
     assert_eq!(decoded + finished.items.len(), 0);
     assert_eq!(failures.count(), 160 * 32 * 1024 + 1);
     assert_eq!(failures.listed().len(), ElementFailures::LISTED);
@@ -72,12 +72,12 @@ fn memory_stays_bounded_whatever_the_body() {
     let start = format!(r#"[{{{MINIMAL},"Comment":""#);
     let (finished, decoded, most_held) = decode_measured(body(start.as_bytes(), comment.as_bytes(), 320, br#""}]"#));
     assert_eq!(decoded + finished.items.len(), 1);
-    assert!(finished.failures.is_empty());
+    assert!(finished.end.failures.is_empty());
     assert!(most_held < 3 * MAX_ELEMENT_BYTES, "{most_held} bytes held for a long comment");
 
     // 20 MB of list items in one element: refused without being kept.
     let start = format!(r#"[{{{MINIMAL},"X":["#);
     let (finished, decoded, most_held) = decode_measured(body(start.as_bytes(), zeros.as_bytes(), 320, b"0]}]"));
-    assert_eq!((decoded, finished.failures.count()), (0, 1));
+    assert_eq!((decoded, finished.end.failures.count()), (0, 1));
     assert!(most_held < 3 * MAX_ELEMENT_BYTES, "{most_held} bytes held for a long element");
 }

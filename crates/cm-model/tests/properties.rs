@@ -3,8 +3,8 @@
 
 use cm_model::sddl::parse_sddl;
 use cm_model::{
-    CmDate, DataCollectionFlags, DataItem, DecodedRequests, FieldNote, Finished, KEPT_TEXT_BYTES, MAX_ELEMENT_BYTES,
-    Request, RequestFlags, RequestStatus, RequestType, ResponseDecoder, ResponseError, Timestamp, decode_response,
+    CmDate, DataCollectionFlags, DataItem, Decoded, FieldNote, KEPT_TEXT_BYTES, MAX_ELEMENT_BYTES, Request,
+    RequestFlags, RequestStatus, RequestType, ResponseDecoder, ResponseError, Timestamp, decode_response,
 };
 use mock_cm_server::api::{list_json, request_json};
 use proptest::prelude::*;
@@ -106,7 +106,7 @@ prop_compose! {
 fn decoded_whole_and_in_pieces(
     body: &[u8],
     mut cuts: Vec<usize>,
-) -> (Result<DecodedRequests, ResponseError>, Result<DecodedRequests, ResponseError>) {
+) -> (Result<Decoded<Request>, ResponseError>, Result<Decoded<Request>, ResponseError>) {
     let whole = decode_response(200, Some("application/json"), body);
     cuts.sort();
     let mut decoder = ResponseDecoder::new(200, Some("application/json"));
@@ -116,9 +116,9 @@ fn decoded_whole_and_in_pieces(
         decoded.extend(decoder.push(&body[from..cut]));
         from = cut;
     }
-    let in_pieces = decoder.finish().map(|Finished { items, failures, list_problem }| {
+    let in_pieces = decoder.finish().map(|Decoded { items, end }| {
         decoded.extend(items);
-        DecodedRequests { requests: decoded, failures, list_problem }
+        Decoded { items: decoded, end }
     });
     (whole, in_pieces)
 }
@@ -132,8 +132,8 @@ proptest! {
     fn one_request_round_trips_through_the_mock_server(request in request()) {
         let body = request_json(&request);
         let decoded = decode_response(200, Some("application/json"), body.as_bytes()).unwrap();
-        prop_assert!(decoded.failures.is_empty(), "{:?}", decoded.failures);
-        prop_assert_eq!(decoded.requests, vec![request]);
+        prop_assert!(decoded.end.failures.is_empty(), "{:?}", decoded.end.failures);
+        prop_assert_eq!(decoded.items, vec![request]);
     }
 
     #[test]
@@ -141,8 +141,8 @@ proptest! {
         let written: Vec<String> = requests.iter().map(request_json).collect();
         let body = list_json(&written.iter().map(String::as_str).collect::<Vec<_>>());
         let decoded = decode_response(200, Some("application/json"), body.as_bytes()).unwrap();
-        prop_assert!(decoded.failures.is_empty(), "{:?}", decoded.failures);
-        prop_assert_eq!(decoded.requests, requests);
+        prop_assert!(decoded.end.failures.is_empty(), "{:?}", decoded.end.failures);
+        prop_assert_eq!(decoded.items, requests);
     }
 
     #[test]
@@ -163,9 +163,9 @@ proptest! {
         written.insert(position, format!("{{\"Broken\":\"{}\"}}", broken.replace(['"', '\\'], "")));
         let body = list_json(&written.iter().map(String::as_str).collect::<Vec<_>>());
         let decoded = decode_response(200, None, body.as_bytes()).unwrap();
-        prop_assert_eq!(decoded.requests, requests);
-        prop_assert_eq!(decoded.failures.count(), 1);
-        prop_assert_eq!(decoded.failures.listed()[0].index, position);
+        prop_assert_eq!(decoded.items, requests);
+        prop_assert_eq!(decoded.end.failures.count(), 1);
+        prop_assert_eq!(decoded.end.failures.listed()[0].index, position);
     }
 
     #[test]
@@ -205,9 +205,9 @@ proptest! {
         let (whole, in_pieces) = decoded_whole_and_in_pieces(body.as_bytes(), cuts);
         prop_assert_eq!(&in_pieces, &whole);
         let decoded = whole.unwrap();
-        prop_assert!(decoded.failures.is_empty(), "{:?}", decoded.failures);
-        prop_assert_eq!(decoded.requests.len(), 3);
-        let shortened = &decoded.requests[1];
+        prop_assert!(decoded.end.failures.is_empty(), "{:?}", decoded.end.failures);
+        prop_assert_eq!(decoded.items.len(), 3);
+        let shortened = &decoded.items[1];
         let full: String = serde_json::from_str(&format!("\"{content}\"")).unwrap();
         prop_assert!(full.starts_with(&shortened.comment), "the start of the comment is kept");
         prop_assert!(shortened.comment.len() >= KEPT_TEXT_BYTES - before_cut);

@@ -15,9 +15,9 @@ const DOMAIN: &str = "S-1-5-21-2127521184-1604012920-1887927527";
 
 fn decode_one(body: &str) -> Request {
     let mut decoded = decode_response(200, Some("application/json"), body.as_bytes()).unwrap();
-    assert!(decoded.failures.is_empty(), "{:?}", decoded.failures);
-    assert_eq!(decoded.requests.len(), 1);
-    decoded.requests.remove(0)
+    assert!(decoded.end.failures.is_empty(), "{:?}", decoded.end.failures);
+    assert_eq!(decoded.items.len(), 1);
+    decoded.items.remove(0)
 }
 
 fn sddl(aces: &[(&str, &str, &str)], padding: usize) -> std::sync::Arc<str> {
@@ -136,6 +136,6 @@ fn examples_round_trip_through_serialisation() {
 fn both_examples_decode_from_one_list() {
     let body = format!("[{ENROLL},{UNBLOCK}]");
     let decoded = decode_response(200, None, body.as_bytes()).unwrap();
-    let types: Vec<String> = decoded.requests.iter().map(|r| r.request_type.to_string()).collect();
+    let types: Vec<String> = decoded.items.iter().map(|r| r.request_type.to_string()).collect();
     assert_eq!(types, ["Enroll", "Unblock"]);
 }

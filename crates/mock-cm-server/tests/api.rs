@@ -41,8 +41,8 @@ async fn get_answered(path: &str, answer: Answer) -> (StatusCode, Option<String>
 async fn get_requests(path: &str) -> Vec<cm_model::Request> {
     let (status, content_type, body) = get(path).await;
     let decoded = decode_response(status.as_u16(), content_type.as_deref(), &body).unwrap();
-    assert!(decoded.failures.is_empty());
-    decoded.requests
+    assert!(decoded.end.failures.is_empty());
+    decoded.items
 }
 
 #[tokio::test]
@@ -119,9 +119,9 @@ async fn failure_switches_answer_as_failing_servers_do() {
     assert_eq!(redirect.headers()[header::LOCATION], api::SIGN_IN_PAGE);
 
     let decoded = decode(get_answered(LIST, Answer::BrokenElements).await).unwrap();
-    assert_eq!(decoded.requests.len() + decoded.failures.count(), 502);
-    assert_eq!(decoded.failures.count(), (2..502).filter(|position| position % 7 == 0).count());
-    assert!(decoded.failures.listed().iter().all(|failure| failure.index % 7 == 0));
+    assert_eq!(decoded.items.len() + decoded.end.failures.count(), 502);
+    assert_eq!(decoded.end.failures.count(), (2..502).filter(|position| position % 7 == 0).count());
+    assert!(decoded.end.failures.listed().iter().all(|failure| failure.index % 7 == 0));
 
     let (status, _, body) = get_answered(LIST, Answer::EmptyBody).await;
     assert_eq!((status, body.len()), (StatusCode::OK, 0));
@@ -133,10 +133,10 @@ async fn failure_switches_answer_as_failing_servers_do() {
     assert_eq!(comment.len(), api::OVERSIZED_COMMENT_BYTES);
     assert!(comment.starts_with(api::OVERSIZED_COMMENT_LINE));
     let decoded = decode((status, content_type, body)).unwrap();
-    assert_eq!((decoded.requests.len(), decoded.failures.count()), (502, 0));
-    let shortened = &decoded.requests[api::OVERSIZED_AT];
+    assert_eq!((decoded.items.len(), decoded.end.failures.count()), (502, 0));
+    let shortened = &decoded.items[api::OVERSIZED_AT];
     assert!(comment.starts_with(&shortened.comment) && shortened.comment.len() >= cm_model::KEPT_TEXT_BYTES);
-    assert_eq!(decoded.requests.iter().filter(|request| !request.field_notes.is_empty()).count(), 1);
+    assert_eq!(decoded.items.iter().filter(|request| !request.field_notes.is_empty()).count(), 1);
 }
 
 #[tokio::test]
