@@ -19,6 +19,8 @@ pub enum NameOrigin {
     BuiltIn,
     /// From the viewer's configuration.
     Configured,
+    /// From the CM server, as it lists its profile templates.
+    Server,
     /// Nobody has named this number: the text shows the number itself.
     Unknown,
 }
@@ -163,11 +165,15 @@ impl NameBook {
         self
     }
 
-    /// The template's name when the server gave it, otherwise its GUID; `none` for no template.
-    pub fn profile_template(&self, template: Option<Uuid>) -> String {
+    /// The template's name when the server gave it, otherwise its GUID (with
+    /// [`NameOrigin::Unknown`]); `none` for no template.
+    pub fn profile_template(&self, template: Option<Uuid>) -> Named {
         match template {
-            None => "none".to_owned(),
-            Some(guid) => self.profile_templates.get(&guid).cloned().unwrap_or_else(|| guid.to_string()),
+            None => Named { text: "none".to_owned(), origin: NameOrigin::BuiltIn },
+            Some(guid) => match self.profile_templates.get(&guid) {
+                Some(name) => Named { text: name.clone(), origin: NameOrigin::Server },
+                None => Named { text: guid.to_string(), origin: NameOrigin::Unknown },
+            },
         }
     }
 
@@ -345,10 +351,17 @@ mod tests {
             is_virtual_smartcard_profile_template: false,
         };
         let names = NameBook::default().with_profile_templates(&[template]);
-        assert_eq!(names.profile_template(Some(known)), "Smart Card User");
+        assert_eq!(
+            names.profile_template(Some(known)),
+            Named { text: "Smart Card User".into(), origin: NameOrigin::Server }
+        );
         let other = uuid::uuid!("5d1c2a77-0f0e-4c1b-9e43-8b8f4a6c2d10");
-        assert_eq!(names.profile_template(Some(other)), "5d1c2a77-0f0e-4c1b-9e43-8b8f4a6c2d10");
-        assert_eq!(names.profile_template(None), "none");
+        let unnamed = names.profile_template(Some(other));
+        assert_eq!(
+            (unnamed.text.as_str(), unnamed.origin),
+            ("5d1c2a77-0f0e-4c1b-9e43-8b8f4a6c2d10", NameOrigin::Unknown)
+        );
+        assert_eq!(names.profile_template(None).text, "none");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The columns of the requests table.
 
 use crate::time::{LocalClock, local_text};
-use cm_model::{NameBook, Request};
+use cm_model::{NameBook, NameOrigin, Request};
 use uuid::Uuid;
 
 /// A column of the requests table.
@@ -69,7 +69,7 @@ impl Column {
             Column::Submitted => request.submitted.to_string(),
             Column::Completed => request.completed.to_string(),
             Column::TargetUser => guid_text(request.target_user_uuid),
-            Column::ProfileTemplate => names.profile_template(request.profile_template_uuid),
+            Column::ProfileTemplate => names.profile_template(request.profile_template_uuid).text,
         }
     }
 }
@@ -112,8 +112,8 @@ impl Column {
             Column::ProfileTemplate => {
                 let named = names.profile_template(request.profile_template_uuid);
                 match request.profile_template_uuid {
-                    Some(guid) if named != guid.to_string() => {
-                        Cell { text: named, full: Some(guid.to_string()), copy: Some(guid.to_string()) }
+                    Some(guid) if named.origin == NameOrigin::Server => {
+                        Cell { text: named.text, full: Some(guid.to_string()), copy: Some(guid.to_string()) }
                     }
                     guid => Cell::guid(guid),
                 }

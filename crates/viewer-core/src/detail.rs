@@ -4,7 +4,9 @@
 use crate::columns::guid_text;
 use crate::progress::Size;
 use cm_model::sddl::{AceKind, Acl, ParsedSddl, Trustee, parse_sddl, rights_letters};
-use cm_model::{FieldNote, FlagNames, JsonForm, KEPT_TEXT_BYTES, NameBook, Request, ShortenedText, shorten};
+use cm_model::{
+    FieldNote, FlagNames, JsonForm, KEPT_TEXT_BYTES, NameBook, NameOrigin, Request, ShortenedText, shorten,
+};
 use uuid::Uuid;
 
 /// A labelled value.
@@ -29,8 +31,8 @@ fn field(label: &'static str, value: impl Into<String>) -> Field {
 fn template(value: Option<Uuid>, names: &NameBook) -> String {
     let name = names.profile_template(value);
     match value {
-        Some(guid) if name != guid.to_string() => format!("{name} ({guid})"),
-        _ => name,
+        Some(guid) if name.origin == NameOrigin::Server => format!("{name} ({guid})"),
+        _ => name.text,
     }
 }
 

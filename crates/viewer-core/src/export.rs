@@ -89,7 +89,7 @@ fn row(request: &Request, names: &NameBook) -> Vec<String> {
         guid(request.target_user_uuid),
         guid(request.originator_user_uuid),
         guid(request.profile_template_uuid),
-        names.profile_template(request.profile_template_uuid),
+        names.profile_template(request.profile_template_uuid).text,
         request.priority.to_string(),
         request.comment.clone(),
         names.request_flags(request.flags.0).to_string(),

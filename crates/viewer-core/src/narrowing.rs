@@ -239,7 +239,7 @@ impl Word {
                 .templates
                 .iter()
                 .copied()
-                .filter(|&template| holding(names.profile_template(template)))
+                .filter(|&template| holding(names.profile_template(template).text))
                 .collect(),
         }
     }

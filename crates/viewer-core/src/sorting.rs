@@ -168,7 +168,7 @@ fn column_numbers(column: Column, requests: &[Request], names: &NameBook) -> Vec
         Column::ProfileTemplate => name_ranks(
             requests,
             &|request| request.profile_template_uuid.map(|template| template.as_u128()),
-            &|request| names.profile_template(request.profile_template_uuid),
+            &|request| names.profile_template(request.profile_template_uuid).text,
         ),
     }
 }
