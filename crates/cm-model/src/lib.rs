@@ -8,7 +8,7 @@
 //! - [`RequestStatus`] and [`RequestType`] turn the API's integers into names,
 //!   keeping numbers nobody has named yet.
 //! - [`CmDate`] reads the API's .NET date strings.
-//! - [`NameBook`] names numbers and bits, built in or from configuration.
+//! - [`NameBook`] names numbers and bits, built in or as an administrator named them.
 //! - [`sddl::parse_sddl`] decodes the security descriptor.
 //! - [`decode_response`] turns an HTTP response into requests, or an error
 //!   worded for the person looking at the page.
@@ -29,7 +29,7 @@ pub use date::{CmDate, datetime_text, day_text, instant_text, parse_day};
 pub use forms::JsonForm;
 /// The instant type of [`CmDate::At`].
 pub use jiff::Timestamp;
-pub use names::{FlagNames, NameBook, NameConfig, NameOrigin, Named};
+pub use names::{ConfiguredNames, FlagNames, NameBook, NameOrigin, Named};
 pub use request::{DataCollectionFlags, DataItem, FieldNote, Request, RequestFlags};
 pub use response::{
     Decoded, ElementFailure, ElementFailures, KEPT_TEXT_BYTES, ListEnd, ListProblem, MAX_ELEMENT_BYTES,

@@ -7,7 +7,8 @@
 //! default can stand in for a host an administrator meant to set.
 
 use crate::auto_refresh::{INTERVAL_CHOICES, LONGEST_SHORTEST_MINUTES, RefreshPolicy};
-use cm_model::{NameBook, NameConfig};
+use crate::name_config::NameConfig;
+use cm_model::NameBook;
 use serde_json::{Map, Value};
 
 /// The keys of `config.json`.
@@ -260,9 +261,9 @@ fn read_names(value: &Value, problems: &mut Vec<String>) -> NameBook {
             }
         }
     }
-    let (names, name_problems) = NameBook::from_config(&config);
+    let (names, name_problems) = config.usable();
     problems.extend(name_problems.into_iter().map(|problem| format!("{problem}; that name is not used.")));
-    names
+    NameBook::configured(names)
 }
 
 /// A key nobody reads: most often a misspelt one, so the likely one is named.

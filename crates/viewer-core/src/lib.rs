@@ -6,7 +6,7 @@
 //! - [`auto_refresh`]: when the page asks again by itself, and how it backs off.
 //! - [`columns`]: the table's columns, their headers and cell text.
 //! - [`sorting`]: the sort order a user chose and the row order it gives.
-//! - [`config`]: the runtime `config.json`.
+//! - [`config`]: the runtime `config.json`; [`name_config`]: its `names` section.
 //! - [`detail`]: one request's fields in groups, and its security descriptor in words.
 //! - [`export`]: the rows shown as CSV or JSON.
 //! - [`link`]: the whole view as the page URL's query string.
@@ -23,6 +23,7 @@ pub mod config;
 pub mod detail;
 pub mod export;
 pub mod link;
+pub mod name_config;
 pub mod narrowing;
 pub mod progress;
 pub mod query;
