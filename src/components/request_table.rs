@@ -8,6 +8,7 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_bindgen::JsCast;
+use std::ops::Range;
 use uuid::Uuid;
 use viewer_core::columns::{Column, status_badge_class};
 use viewer_core::query::ServerQuery;
@@ -39,91 +40,23 @@ pub fn RequestTable(
     #[prop(name = "sort")] order: RwSignal<SortOrder>,
     open: RwSignal<Option<Uuid>>,
 ) -> impl IntoView {
-    let scroller = NodeRef::<html::Div>::new();
-    let scroll_top = RwSignal::new(0.0);
-    // What the scroll area may grow to, known from the window alone: measuring
-    // the area itself as the table appears would make the browser lay out the
-    // whole new page at once, in the task that made it.
-    let view_height = RwSignal::new(largest_view_height());
+    let area = ScrollArea::new();
     let row_count = move || positions.with(Vec::len);
-    let in_view = Memo::new(move |_| rows_in_view(scroll_top.get(), view_height.get(), row_count()));
-    // The row whose id gets focus once it is rendered (keyboard navigation).
-    let focus_row = RwSignal::new(None::<usize>);
-    let measure = move || {
-        if let Some(scroller) = scroller.get_untracked() {
-            scroll_top.set(f64::from(scroller.scroll_top()));
-            // At least what the scroll area may grow to: its height now depends
-            // on the rows rendered, which depend on this.
-            view_height.set(f64::from(scroller.client_height()).max(largest_view_height()));
-        }
-    };
-    let on_scroll = move |_| measure();
+    let in_view = Memo::new(move |_| area.rows_in_view(row_count()));
+    let on_scroll = move |_| area.measure();
     // The view's height changes with the window.
-    let resizing = window_event_listener(leptos::ev::resize, move |_| measure());
+    let resizing = window_event_listener(leptos::ev::resize, move |_| area.measure());
     on_cleanup(move || resizing.remove());
-    let scroll_to = move |row: usize| {
-        let Some(scroller) = scroller.get() else { return };
-        let (top, height) = (f64::from(scroller.scroll_top()), f64::from(scroller.client_height()));
-        // The sticky header covers the top of the view.
-        let header =
-            scroller.query_selector("thead").ok().flatten().map_or(0.0, |head| f64::from(head.client_height()));
-        scroller.set_scroll_top(scroll_top_showing(row, top, height, header) as i32);
-        scroll_top.set(f64::from(scroller.scroll_top()));
-        view_height.set(height);
-    };
-    Effect::new(move |_| {
-        let (Some(row), Some(scroller)) = (focus_row.get(), scroller.get()) else { return };
-        in_view.track();
-        let selector = format!("tr[aria-rowindex=\"{}\"] a", row + 2);
-        if let Ok(Some(link)) = scroller.query_selector(&selector) {
-            let _ = link.unchecked_into::<web_sys::HtmlElement>().focus();
-            focus_row.set(None);
-        }
-    });
-    let on_key = move |event: leptos::ev::KeyboardEvent| {
-        let Some(current) = row_of(&event) else { return };
-        let Some(target) = row_after_key(&event.key(), current, row_count(), view_height.get_untracked()) else {
-            return;
-        };
-        event.prevent_default();
-        scroll_to(target);
-        focus_row.set(Some(target));
-    };
+    let on_key = keys_move_between_rows(area, in_view, positions);
     // A new question starts at its first row; a refresh keeps the place.
     Effect::new(move |asked: Option<Option<ServerQuery>>| {
         let question = on_screen.with(|answer| answer.question());
-        if asked.is_some_and(|asked| asked != question)
-            && let Some(scroller) = scroller.get_untracked()
-        {
-            scroller.set_scroll_top(0);
-            scroll_top.set(0.0);
+        if asked.is_some_and(|asked| asked != question) {
+            area.to_top();
         }
         question
     });
-    // Each row in view: its answer, the request's position in it, and the row's place in the table.
-    let in_view_rows = move || {
-        let range = in_view.get();
-        let generation = on_screen.with(LiveAnswer::generation);
-        positions.with(|positions| {
-            let in_view = positions.get(range.clone()).unwrap_or_default().iter().copied().zip(range);
-            in_view.map(|(position, row)| (generation, position, row)).collect::<Vec<_>>()
-        })
-    };
-    // Keyed, so that a row still in view keeps its elements (and the focus in
-    // them) when the view scrolls or more requests arrive; a stored request
-    // never changes, but another answer's request at the same position is another.
-    // Other columns make every row anew.
-    let rows = move || {
-        let columns = columns.get();
-        let names = on_screen.read(|store, _| store.names().clone());
-        let row = move |(_, position, row): (Option<u64>, usize, usize)| {
-            on_screen.read(|store, _| {
-                let request = store.requests().get(position)?;
-                Some(request_row(request, row, &names, &columns, open))
-            })
-        };
-        view! { <For each=in_view_rows key=|&in_view_row| in_view_row children=row /> }
-    };
+    let rows = move || rows_in_view_of(on_screen, positions, in_view, columns, open);
     // Whole pixels, written with integers: float formatting is large in wasm.
     // Set through `style:` (the CSSOM), which a Content-Security-Policy without
     // 'unsafe-inline' allows, where a `style` attribute would be refused.
@@ -134,7 +67,7 @@ pub fn RequestTable(
     let headers =
         move || columns.get().into_iter().map(|column| view! { <SortableHeader column order /> }).collect_view();
     view! {
-        <div class="table-scroll" role="region" aria-label="Requests" tabindex="0" node_ref=scroller on:scroll=on_scroll>
+        <div class="table-scroll" role="region" aria-label="Requests" tabindex="0" node_ref=area.element on:scroll=on_scroll>
             <table class="requests" aria-rowcount=move || row_count() + 1>
                 <thead>
                     <tr aria-rowindex="1">{headers}</tr>
@@ -151,6 +84,117 @@ pub fn RequestTable(
             </table>
         </div>
     }
+}
+
+/// The table's scroll area: its element, where it is scrolled to and how tall it is.
+#[derive(Clone, Copy)]
+struct ScrollArea {
+    element: NodeRef<html::Div>,
+    top: RwSignal<f64>,
+    height: RwSignal<f64>,
+}
+
+impl ScrollArea {
+    fn new() -> ScrollArea {
+        // What the scroll area may grow to, known from the window alone: measuring
+        // the area itself as the table appears would make the browser lay out the
+        // whole new page at once, in the task that made it.
+        ScrollArea { element: NodeRef::new(), top: RwSignal::new(0.0), height: RwSignal::new(largest_view_height()) }
+    }
+
+    /// The rows of `rows` to render where the area is scrolled to.
+    fn rows_in_view(self, rows: usize) -> Range<usize> {
+        rows_in_view(self.top.get(), self.height.get(), rows)
+    }
+
+    /// Reads where the area is scrolled to and how tall it is, after a scroll or a resize.
+    fn measure(self) {
+        if let Some(element) = self.element.get_untracked() {
+            self.top.set(f64::from(element.scroll_top()));
+            // At least what the scroll area may grow to: its height now depends
+            // on the rows rendered, which depend on this.
+            self.height.set(f64::from(element.client_height()).max(largest_view_height()));
+        }
+    }
+
+    /// Scrolls as little as it takes to show `row` wholly.
+    fn show_row(self, row: usize) {
+        let Some(element) = self.element.get() else { return };
+        let (top, height) = (f64::from(element.scroll_top()), f64::from(element.client_height()));
+        // The sticky header covers the top of the view.
+        let header = element.query_selector("thead").ok().flatten().map_or(0.0, |head| f64::from(head.client_height()));
+        element.set_scroll_top(scroll_top_showing(row, top, height, header) as i32);
+        self.top.set(f64::from(element.scroll_top()));
+        self.height.set(height);
+    }
+
+    /// Back to the first row.
+    fn to_top(self) {
+        if let Some(element) = self.element.get_untracked() {
+            element.set_scroll_top(0);
+            self.top.set(0.0);
+        }
+    }
+}
+
+/// What arrow, page, Home and End keys do on a row: move the focus to the id of
+/// the row they lead to, scrolling it into view, once it is rendered.
+fn keys_move_between_rows(
+    area: ScrollArea,
+    in_view: Memo<Range<usize>>,
+    positions: Signal<Vec<usize>>,
+) -> impl Fn(leptos::ev::KeyboardEvent) + Copy {
+    let focus_row = RwSignal::new(None::<usize>);
+    Effect::new(move |_| {
+        let (Some(row), Some(element)) = (focus_row.get(), area.element.get()) else { return };
+        in_view.track();
+        let selector = format!("tr[aria-rowindex=\"{}\"] a", row + 2);
+        if let Ok(Some(link)) = element.query_selector(&selector) {
+            let _ = link.unchecked_into::<web_sys::HtmlElement>().focus();
+            focus_row.set(None);
+        }
+    });
+    move |event: leptos::ev::KeyboardEvent| {
+        let Some(current) = row_of(&event) else { return };
+        let height = area.height.get_untracked();
+        let rows = positions.with_untracked(Vec::len);
+        let Some(target) = row_after_key(&event.key(), current, rows, height) else { return };
+        event.prevent_default();
+        area.show_row(target);
+        focus_row.set(Some(target));
+    }
+}
+
+/// The rows in view of the answer on screen, at `positions`, with the chosen `columns`.
+fn rows_in_view_of(
+    on_screen: OnScreen,
+    positions: Signal<Vec<usize>>,
+    in_view: Memo<Range<usize>>,
+    columns: Signal<Vec<Column>>,
+    open: RwSignal<Option<Uuid>>,
+) -> impl IntoView {
+    // Each row in view: its answer, the request's position in it, and the row's place in the table.
+    let in_view_rows = move || {
+        let range = in_view.get();
+        let generation = on_screen.with(LiveAnswer::generation);
+        positions.with(|positions| {
+            let in_view = positions.get(range.clone()).unwrap_or_default().iter().copied().zip(range);
+            in_view.map(|(position, row)| (generation, position, row)).collect::<Vec<_>>()
+        })
+    };
+    // Keyed, so that a row still in view keeps its elements (and the focus in
+    // them) when the view scrolls or more requests arrive; a stored request
+    // never changes, but another answer's request at the same position is another.
+    // Other columns make every row anew.
+    let columns = columns.get();
+    let names = on_screen.read(|store, _| store.names().clone());
+    let row = move |(_, position, row): (Option<u64>, usize, usize)| {
+        on_screen.read(|store, _| {
+            let request = store.requests().get(position)?;
+            Some(request_row(request, row, &names, &columns, open))
+        })
+    };
+    view! { <For each=in_view_rows key=|&in_view_row| in_view_row children=row /> }
 }
 
 /// The height the scroll area may grow to (its CSS max-height), from the window's.
