@@ -158,10 +158,11 @@ pub fn columns_to_storage(columns: &[Column]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::seed_examples;
     use cm_model::{CmDate, RequestStatus, RequestType};
 
     fn request() -> Request {
-        serde_json::from_str(include_str!("../../../tests/fixtures/seed-enroll.json")).unwrap()
+        seed_examples::enroll()
     }
 
     #[test]

@@ -225,9 +225,10 @@ fn ace_row(ace: &cm_model::sddl::Ace, names: &NameBook) -> AceRow {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::seed_examples;
 
     fn unblock() -> Request {
-        serde_json::from_str(include_str!("../../../tests/fixtures/seed-unblock.json")).unwrap()
+        seed_examples::unblock()
     }
 
     #[test]

@@ -131,10 +131,10 @@ pub fn to_json(requests: &[Request], positions: &[usize]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::seed_examples;
 
     fn requests() -> Vec<Request> {
-        let enroll: Request = serde_json::from_str(include_str!("../../../tests/fixtures/seed-enroll.json")).unwrap();
-        let unblock: Request = serde_json::from_str(include_str!("../../../tests/fixtures/seed-unblock.json")).unwrap();
+        let (enroll, unblock) = (seed_examples::enroll(), seed_examples::unblock());
         let hostile = Request {
             comment: "=HYPERLINK(\"http://evil\",\"click\"), then \"quote\"\nnew line".into(),
             uuid: uuid::uuid!("11111111-2222-4333-8444-555555555555"),

@@ -27,6 +27,8 @@ pub mod name_config;
 pub mod narrowing;
 pub mod progress;
 pub mod query;
+#[cfg(test)]
+mod seed_examples;
 pub mod sorting;
 pub mod store;
 pub mod time;

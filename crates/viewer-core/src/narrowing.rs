@@ -341,11 +341,11 @@ impl Narrowing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::seed_examples;
     use cm_model::CmDate;
 
     fn requests() -> Vec<Request> {
-        let enroll: Request = serde_json::from_str(include_str!("../../../tests/fixtures/seed-enroll.json")).unwrap();
-        let unblock: Request = serde_json::from_str(include_str!("../../../tests/fixtures/seed-unblock.json")).unwrap();
+        let (enroll, unblock) = (seed_examples::enroll(), seed_examples::unblock());
         let denied_renewal = Request {
             request_type: RequestType::Renew,
             status: RequestStatus::Denied,

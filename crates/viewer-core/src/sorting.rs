@@ -227,10 +227,11 @@ fn name_ranks(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::seed_examples;
     use cm_model::{CmDate, RequestStatus, RequestType};
 
     fn requests() -> Vec<Request> {
-        let enroll: Request = serde_json::from_str(include_str!("../../../tests/fixtures/seed-enroll.json")).unwrap();
+        let enroll = seed_examples::enroll();
         let make = |status: i32, kind: i32, submitted: &str| Request {
             status: RequestStatus::from(status),
             request_type: RequestType::from(kind),

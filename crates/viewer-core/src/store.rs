@@ -123,12 +123,11 @@ pub fn keep_narrowed(sorted: &[usize], narrowed: &Narrowed) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::seed_examples;
     use crate::time::FixedOffset;
 
     fn examples() -> Vec<Request> {
-        let enroll: Request = serde_json::from_str(include_str!("../../../tests/fixtures/seed-enroll.json")).unwrap();
-        let unblock: Request = serde_json::from_str(include_str!("../../../tests/fixtures/seed-unblock.json")).unwrap();
-        vec![enroll, unblock]
+        vec![seed_examples::enroll(), seed_examples::unblock()]
     }
 
     #[test]
