@@ -4,28 +4,26 @@
 mod support;
 
 use fantoccini::Locator;
-use support::{Browser, MockServer, built_app};
+use support::{Browser, MockServer, REQUEST_ROWS, built_app};
 
 const CURRENT_USER: &str = "8f1590dc-d932-4b66-8e68-2e91c5880780";
-const STATUS_COLUMN: usize = 2;
-const TARGET_USER_COLUMN: usize = 5;
 
-/// Every row's cell in `column`, once the table shows rows that all satisfy `check`.
-async fn column_when(browser: &Browser, column: usize, check: &str) -> Vec<String> {
+/// Every row's cell in the column headed `header`, once the table shows rows that all satisfy `check`.
+async fn column_when(browser: &Browser, header: &str, check: &str) -> Vec<String> {
+    let column = browser.column_at(header).await;
     browser
         .wait_until(&format!(
-            "const rows = Array.from(document.querySelectorAll('table.requests tbody tr[aria-rowindex]'));\
+            "const rows = Array.from(document.querySelectorAll('{REQUEST_ROWS}'));\
              return rows.length > 0 && rows.every(row => {{ const value = row.cells[{column}].querySelector('.value');\
              const cell = value && value.title ? value.title : row.cells[{column}].textContent; return {check}; }});"
         ))
         .await;
-    browser.table_cells().await.into_iter().map(|row| row[column].clone()).collect()
+    browser.column(header).await
 }
 
 async fn open(server: &MockServer) -> Browser {
     let browser = Browser::start().await;
-    browser.client.goto(&server.url).await.expect("the app opens");
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    browser.open_showing_rows(&server.url).await;
     browser
 }
 
@@ -37,14 +35,14 @@ async fn status_and_my_requests_ask_the_server() {
 
     let select = browser.client.find(Locator::Css(".query select")).await.expect("the status list");
     select.select_by_value("Pending").await.expect("Pending is offered");
-    let pending = column_when(&browser, STATUS_COLUMN, "cell === 'Pending'").await;
+    let pending = column_when(&browser, "Status", "cell === 'Pending'").await;
     let count = browser.row_count().await;
     assert!(!pending.is_empty() && count < everything, "{count} of {everything}");
     assert!(browser.text_of(".summary").await.starts_with(&format!("{count} of {count} requests")));
 
     select.select_by_value("").await.expect("All statuses is offered");
     browser.client.find(Locator::Css(".query input[type=checkbox]")).await.unwrap().click().await.unwrap();
-    column_when(&browser, TARGET_USER_COLUMN, &format!("cell === '{CURRENT_USER}'")).await;
+    column_when(&browser, "Target user", &format!("cell === '{CURRENT_USER}'")).await;
     let mine = browser.row_count().await;
     assert!(mine >= 2 && mine < everything, "the seed's two and some generated: {mine}");
     browser.close().await;

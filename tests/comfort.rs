@@ -5,7 +5,7 @@ mod support;
 
 use fantoccini::Locator;
 use fantoccini::key::Key;
-use support::{Browser, MockServer, built_app};
+use support::{Browser, MockServer, REQUEST_ROWS, built_app};
 
 const UNBLOCK_ID: &str = "0c96d73f-967b-420e-854a-43ad2a1504bc";
 
@@ -16,7 +16,7 @@ async fn refresh_keeps_choices_scroll_and_the_open_request() {
     let link = format!("?sort=type-asc&open={UNBLOCK_ID}");
     browser.client.goto(&format!("{}{link}", server.url)).await.unwrap();
     browser.wait_for(".detail").await;
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    browser.wait_for(REQUEST_ROWS).await;
     let before = browser.table_cells().await;
     browser.evaluate("window.scrollTo(0, 400);").await;
     let scrolled = browser.evaluate("return window.scrollY;").await;
@@ -34,7 +34,7 @@ async fn refresh_keeps_choices_scroll_and_the_open_request() {
 
     browser.client.find(Locator::Css(".refresh select")).await.unwrap().select_by_value("5").await.unwrap();
     browser.client.refresh().await.unwrap();
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    browser.wait_for(REQUEST_ROWS).await;
     assert_eq!(browser.evaluate("return document.querySelector('.refresh select').value;").await, "5", "remembered");
     browser.close().await;
 }
@@ -77,7 +77,7 @@ async fn a_phone_sized_window_never_scrolls_the_page_sideways() {
     let browser = Browser::start().await;
     browser.client.set_window_size(390, 844).await.unwrap();
     browser.client.goto(&server.url).await.unwrap();
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    browser.wait_for(REQUEST_ROWS).await;
     let fits = browser.evaluate("return document.documentElement.scrollWidth <= window.innerWidth;").await;
     assert_eq!(fits, true, "only the table scrolls sideways");
     assert_eq!(browser.text_of(".page-footer").await, format!("CM Request Viewer {}", env!("CARGO_PKG_VERSION")));
@@ -91,13 +91,13 @@ async fn a_dark_system_theme_gives_a_dark_page() {
     let background = "return getComputedStyle(document.documentElement).backgroundColor;";
     let light = Browser::start().await;
     light.client.goto(&server.url).await.unwrap();
-    light.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    light.wait_for(REQUEST_ROWS).await;
     assert_eq!(light.evaluate(background).await, "rgb(255, 255, 255)");
     light.close().await;
 
     let dark = Browser::start_with("UTC", &["--force-dark-mode"]).await;
     dark.client.goto(&server.url).await.unwrap();
-    dark.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    dark.wait_for(REQUEST_ROWS).await;
     assert_eq!(dark.evaluate(background).await, "rgb(13, 17, 23)");
     dark.screenshot("dark-theme").await;
     dark.close().await;

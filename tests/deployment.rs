@@ -22,7 +22,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::{Browser, KillOnDrop, MockServer, built_app, built_app_configured, free_port, workspace_root};
+use support::{
+    Browser, KillOnDrop, MockServer, REQUEST_ROWS, built_app, built_app_configured, free_port, workspace_root,
+};
 
 const SUB_PATH: &str = "/tools/cm-viewer/";
 /// The cookie the mock API requires, standing in for Windows authentication.
@@ -452,7 +454,7 @@ async fn the_release_works_from_a_static_server_under_a_sub_path_with_the_api_el
     // The plain HTTP address leads to HTTPS, where the viewer loads and lists, under the policy, with
     // credentials across origins.
     browser.client.goto(&format!("{}{SUB_PATH}", site.plain_origin)).await.unwrap();
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    browser.wait_for(REQUEST_ROWS).await;
     assert_eq!(browser.client.current_url().await.unwrap().as_str(), site.page(""));
     assert_eq!(
         browser.evaluate("return document.querySelector('table.requests').getAttribute('aria-rowcount');").await,
@@ -487,7 +489,7 @@ async fn the_release_works_from_a_static_server_under_a_sub_path_with_the_api_el
         )
     );
     browser.client.find(Locator::XPath("//button[.='Use the configured host']")).await.unwrap().click().await.unwrap();
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    browser.wait_for(REQUEST_ROWS).await;
 
     // Without the sign-in, the CM server's 401 is explained.
     browser.devtools("Network.clearBrowserCookies", json!({})).await;
@@ -583,7 +585,7 @@ async fn a_cm_host_over_plain_http_is_asked_with_a_warning_in_the_page() {
              https:// address."
         )
     );
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    browser.wait_for(REQUEST_ROWS).await;
     assert_eq!(browser.row_count().await, 7, "the host is still asked");
     browser.screenshot("cm-host-over-plain-http").await;
     browser.close().await;

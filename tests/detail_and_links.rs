@@ -5,14 +5,13 @@ mod support;
 
 use fantoccini::Locator;
 use fantoccini::key::Key;
-use support::{Browser, MockServer, built_app};
+use support::{Browser, MockServer, REQUEST_ROWS, built_app};
 
 const UNBLOCK_ID: &str = "0c96d73f-967b-420e-854a-43ad2a1504bc";
 
 async fn open(server: &MockServer, search: &str) -> Browser {
     let browser = Browser::start().await;
-    browser.client.goto(&format!("{}{search}", server.url)).await.expect("the app opens");
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    browser.open_showing_rows(&format!("{}{search}", server.url)).await;
     browser
 }
 
@@ -102,8 +101,9 @@ async fn a_link_restores_the_whole_view() {
         "unblock"
     );
     assert_eq!(browser.evaluate("return document.querySelector('th[aria-sort]').textContent;").await, "Type\u{25b2}");
-    let rows = browser.table_cells().await;
-    assert!(!rows.is_empty() && rows.iter().all(|row| row[1] == "Unblock" && row[2] == "Approved"));
+    let (types, statuses) = (browser.column("Type").await, browser.column("Status").await);
+    assert!(!types.is_empty() && types.iter().all(|kind| kind == "Unblock"), "{types:?}");
+    assert!(statuses.iter().all(|status| status == "Approved"), "{statuses:?}");
     assert_eq!(url_search(&browser).await, link.replace(",", "%2C"));
     browser.close().await;
 }
@@ -138,8 +138,8 @@ async fn links_work_under_a_sub_path_without_rewrite_rules() {
     let page = format!("{}tools/cm-viewer/", server.url);
     browser.client.goto(&format!("{page}?q=unblock&open={UNBLOCK_ID}")).await.unwrap();
     browser.wait_for(".detail").await;
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
-    assert!(browser.table_cells().await.iter().all(|row| row[1] == "Unblock"));
+    browser.wait_for(REQUEST_ROWS).await;
+    assert!(browser.column("Type").await.iter().all(|kind| kind == "Unblock"));
     browser
         .client
         .find(Locator::XPath("//section[@class='detail']//button[.='Close']"))

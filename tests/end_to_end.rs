@@ -4,11 +4,10 @@
 mod support;
 
 use fantoccini::Locator;
-use support::{Browser, MockServer, built_app, built_app_configured};
+use support::{Browser, MockServer, REQUEST_ROWS, built_app, built_app_configured};
 
 const ENROLL_ID: &str = "a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099";
 const UNBLOCK_ID: &str = "0c96d73f-967b-420e-854a-43ad2a1504bc";
-const TYPE_COLUMN: usize = 1;
 
 fn row_of<'a>(rows: &'a [Vec<String>], id: &str) -> &'a [String] {
     rows.iter().find(|row| row[0] == id).unwrap_or_else(|| panic!("no row for {id}"))
@@ -31,9 +30,9 @@ async fn sorted_header(browser: &Browser) -> (String, String) {
 async fn types_top_and_bottom(browser: &Browser) -> Vec<String> {
     browser.evaluate("document.querySelector('.table-scroll').scrollTop = 0;").await;
     browser.wait_for("table.requests tbody tr[aria-rowindex='2']").await;
-    let mut types: Vec<String> = browser.table_cells().await.into_iter().map(|row| row[TYPE_COLUMN].clone()).collect();
+    let mut types = browser.column("Type").await;
     browser.scroll_table_to_end().await;
-    types.extend(browser.table_cells().await.into_iter().map(|row| row[TYPE_COLUMN].clone()));
+    types.extend(browser.column("Type").await);
     types
 }
 
@@ -42,8 +41,7 @@ async fn the_documented_requests_appear_decoded_and_headers_sort() {
     let server = MockServer::start(&built_app(), &["--requests", "300"]);
     let browser = Browser::start().await;
     // Oldest first: the documented examples (2015) are then among the rows in view.
-    browser.client.goto(&format!("{}?sort=submitted-asc", server.url)).await.expect("the app opens");
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    browser.open_showing_rows(&format!("{}?sort=submitted-asc", server.url)).await;
 
     assert_eq!(browser.row_count().await, 302, "the two examples and the generated requests");
     let rows = browser.table_cells().await;
@@ -111,7 +109,7 @@ async fn without_template_names_the_guid_shows_and_nothing_complains() {
         let server = MockServer::start(&built_app(), &["--requests", "20", "--profile-templates", answer]);
         let browser = Browser::start().await;
         browser.client.goto(&server.url).await.expect("the app opens");
-        browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+        browser.wait_for(REQUEST_ROWS).await;
         let texts = browser.table_texts().await;
         let enroll = texts.iter().find(|row| row[0] == "a9b4b42c\u{2026}").expect("the enroll row");
         assert_eq!(enroll[6], "a039b4d0\u{2026}", "{answer}");
@@ -127,7 +125,7 @@ async fn dates_show_in_the_users_time_zone_with_utc_on_hover() {
     let server = MockServer::start(&built_app(), &["--requests", "10"]);
     let browser = Browser::start_in_time_zone("America/New_York").await;
     browser.client.goto(&server.url).await.expect("the app opens");
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    browser.wait_for(REQUEST_ROWS).await;
     let texts = browser.table_texts().await;
     let enroll = texts.iter().find(|row| row[0] == "a9b4b42c\u{2026}").expect("the enroll row");
     // 23:36 UTC on 7 July 2015 is 19:36 in New York (daylight saving time).

@@ -4,7 +4,7 @@
 mod support;
 
 use fantoccini::Locator;
-use support::{Browser, MockServer, built_app, built_app_configured};
+use support::{Browser, MockServer, REQUEST_ROWS, built_app, built_app_configured};
 use viewer_core::virtual_rows::ROW_PIXELS;
 
 /// Opens the app against a mock started with `flags` and returns the error message shown.
@@ -22,7 +22,7 @@ async fn loaded(flags: &[&str]) -> (MockServer, Browser) {
     let server = MockServer::start(&built_app(), flags);
     let browser = Browser::start().await;
     browser.client.goto(&server.url).await.expect("the app opens");
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    browser.wait_for(REQUEST_ROWS).await;
     browser.wait_until("return document.querySelector('.message.loading') === null;").await;
     (server, browser)
 }
@@ -70,7 +70,7 @@ async fn try_again_asks_again_after_a_passing_failure() {
         error_shown(&built_app(), &["--answer", "server-error", "--fail-times", "2"]).await;
     assert!(message.contains("(500)"));
     browser.client.find(Locator::XPath("//button[.='Try again']")).await.unwrap().click().await.unwrap();
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    browser.wait_for(REQUEST_ROWS).await;
     assert_eq!(browser.evaluate("return document.querySelectorAll('.message.error').length;").await, 0);
     browser.close().await;
 }
@@ -120,7 +120,7 @@ async fn progress_counts_the_bytes_as_they_arrive() {
     let progress = browser.text_of(".message.loading").await;
     assert!(progress.starts_with("Loading requests\u{2026} "), "{progress}");
     // The first rows show while the rest is still arriving.
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    browser.wait_for(REQUEST_ROWS).await;
     assert_eq!(browser.evaluate("return document.querySelectorAll('.message.loading').length;").await, 1);
     let early = browser.row_count().await;
     assert!(early < 1502, "{early} rows shown before the last byte");

@@ -4,17 +4,12 @@
 mod support;
 
 use fantoccini::Locator;
-use support::{Browser, MockServer, built_app};
-
-const TYPE: usize = 1;
-const STATUS: usize = 2;
-const SUBMITTED: usize = 3;
+use support::{Browser, MockServer, REQUEST_ROWS, built_app};
 
 async fn open_with_requests(generated: usize) -> (MockServer, Browser) {
     let server = MockServer::start(&built_app(), &["--requests", &generated.to_string()]);
     let browser = Browser::start().await;
-    browser.client.goto(&server.url).await.expect("the app opens");
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    browser.open_showing_rows(&server.url).await;
     (server, browser)
 }
 
@@ -33,10 +28,6 @@ async fn shown_of(browser: &Browser, total: usize) -> usize {
     summary.split(' ').next().and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("no count in {summary}"))
 }
 
-async fn column(browser: &Browser, index: usize) -> Vec<String> {
-    browser.table_cells().await.into_iter().map(|row| row[index].clone()).collect()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn search_finds_any_decoded_field_and_counts_what_it_shows() {
     let (_server, browser) = open_with_requests(400).await;
@@ -53,8 +44,8 @@ async fn search_finds_any_decoded_field_and_counts_what_it_shows() {
     browser.wait_until("return document.querySelector('.summary').textContent.startsWith('1 of') === false;").await;
     let shown = shown_of(&browser, 402).await;
     assert!(shown > 0 && shown < 402);
-    assert!(column(&browser, TYPE).await.iter().all(|t| t == "Unblock"));
-    assert!(column(&browser, STATUS).await.iter().all(|s| s == "Pending"));
+    assert!(browser.column("Type").await.iter().all(|t| t == "Unblock"));
+    assert!(browser.column("Status").await.iter().all(|s| s == "Pending"));
     browser.close().await;
 }
 
@@ -70,7 +61,7 @@ async fn type_status_and_date_choices_narrow_with_counts() {
     let count: usize = pending_label.trim_start_matches("Pending (").trim_end_matches(')').parse().expect("a count");
     pending.find(Locator::Css("input")).await.unwrap().click().await.unwrap();
     assert_eq!(shown_of(&browser, 402).await, count);
-    assert!(column(&browser, STATUS).await.iter().all(|s| s == "Pending"));
+    assert!(browser.column("Status").await.iter().all(|s| s == "Pending"));
     assert_eq!(browser.row_count().await, count);
     let chart = browser
         .evaluate("return Array.from(document.querySelectorAll('.status-chart li')).map(li => [li.querySelector('.label').textContent, Number(li.querySelector('.count').textContent)]);")
@@ -86,7 +77,7 @@ async fn type_status_and_date_choices_narrow_with_counts() {
     browser
         .wait_until(&format!("return !document.querySelector('.summary').textContent.startsWith('{count} of');"))
         .await;
-    let dates = column(&browser, SUBMITTED).await;
+    let dates = browser.column("Submitted").await;
     assert!(dates.iter().all(|d| d.as_str() >= "2026-01-01"), "{dates:?}");
     browser.close().await;
 }
@@ -107,7 +98,8 @@ async fn shift_click_sorts_by_a_second_column() {
     let mut rows = browser.table_cells().await;
     browser.scroll_table_to_end().await;
     rows.extend(browser.table_cells().await);
-    let keys: Vec<(String, String)> = rows.iter().map(|row| (row[STATUS].clone(), row[TYPE].clone())).collect();
+    let (status, kind) = (browser.column_at("Status").await, browser.column_at("Type").await);
+    let keys: Vec<(String, String)> = rows.iter().map(|row| (row[status].clone(), row[kind].clone())).collect();
     assert!(keys.is_sorted(), "rows at the top, then at the end, are ordered by status, then type");
     let statuses: Vec<&String> = keys.iter().map(|(status, _)| status).collect();
     assert!(statuses.first() != statuses.last());
@@ -119,7 +111,7 @@ async fn exports_hold_the_rows_shown_in_the_order_shown() {
     let (_server, browser) = open_with_requests(200).await;
     search(&browser, "unblock").await;
     browser.wait_until("return !document.querySelector('.summary').textContent.startsWith('202 of');").await;
-    let shown: Vec<String> = column(&browser, 0).await;
+    let shown = browser.column("Request ID").await;
 
     browser.client.find(Locator::XPath("//button[.='Export CSV']")).await.unwrap().click().await.unwrap();
     let csv = browser.downloaded("cm-requests.csv").await;
@@ -155,7 +147,7 @@ async fn hidden_columns_stay_hidden_after_a_reload_until_reset() {
     assert_eq!(browser.table_cells().await[0].len(), 6);
 
     browser.client.goto(&server.url).await.unwrap();
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    browser.wait_for(REQUEST_ROWS).await;
     assert_eq!(browser.evaluate("return document.querySelectorAll('table.requests th').length;").await, 6);
     browser.client.find(Locator::Css(".column-chooser summary")).await.unwrap().click().await.unwrap();
     browser.client.find(Locator::XPath("//button[.='Show all columns']")).await.unwrap().click().await.unwrap();
@@ -179,7 +171,7 @@ async fn narrowing_while_requests_still_arrive_counts_them_as_they_come() {
     let server = MockServer::start(&built_app(), &["--requests", "1500", "--body-chunk-delay-ms", "150"]);
     let browser = Browser::start().await;
     browser.client.goto(&server.url).await.expect("the app opens");
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    browser.wait_for(REQUEST_ROWS).await;
     search(&browser, "lost").await;
     assert!(browser.text_of(".summary").await.ends_with("more are arriving"), "typed while the list still loads");
     browser.wait_until("return document.querySelector('.message.loading') === null;").await;

@@ -4,7 +4,7 @@
 mod support;
 
 use fantoccini::Locator;
-use support::{Browser, MockServer, built_app, built_app_configured};
+use support::{Browser, MockServer, REQUEST_ROWS, built_app, built_app_configured};
 
 async fn set_host(browser: &Browser, host: &str) {
     let input = browser.client.find(Locator::Css(".settings input[type=url]")).await.expect("the host box");
@@ -24,7 +24,7 @@ async fn the_host_can_be_checked_tested_changed_and_reset() {
     let server = MockServer::start(&built_app(), &["--requests", "20"]);
     let browser = Browser::start().await;
     browser.client.goto(&server.url).await.unwrap();
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    browser.wait_for(REQUEST_ROWS).await;
     browser.client.find(Locator::Css(".settings summary")).await.unwrap().click().await.unwrap();
     let own = server.url.trim_end_matches('/');
     assert_eq!(
@@ -55,7 +55,7 @@ async fn the_host_can_be_checked_tested_changed_and_reset() {
     browser.screenshot("settings-unreachable-host").await;
 
     browser.client.find(Locator::XPath("//button[.='Use the configured host']")).await.unwrap().click().await.unwrap();
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    browser.wait_for(REQUEST_ROWS).await;
     browser.close().await;
 }
 
@@ -70,7 +70,7 @@ async fn a_wrong_config_json_is_listed_key_by_key_and_the_rest_still_counts() {
     let server = MockServer::start(app.path(), &["--requests", "20"]);
     let browser = Browser::start().await;
     browser.client.goto(&server.url).await.unwrap();
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    browser.wait_for(REQUEST_ROWS).await;
     let problems = browser
         .evaluate("return Array.from(document.querySelectorAll('.config-problems li'), li => li.textContent);")
         .await;
@@ -92,7 +92,7 @@ async fn a_wrong_config_json_is_listed_key_by_key_and_the_rest_still_counts() {
     assert_eq!(browser.evaluate(auto_refresh).await, "5");
     browser.client.find(Locator::Css(".refresh select")).await.unwrap().select_by_value("0").await.unwrap();
     browser.client.refresh().await.unwrap();
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    browser.wait_for(REQUEST_ROWS).await;
     assert_eq!(browser.evaluate(auto_refresh).await, "0", "the user's own choice wins over config.json's");
 
     // A host that cannot be used: nothing is asked, and a user can set one for this browser.
@@ -109,7 +109,7 @@ async fn a_wrong_config_json_is_listed_key_by_key_and_the_rest_still_counts() {
     assert_eq!(browser.text_of(".host-in-use").await, "CM host in use: none (cmHost in config.json cannot be used)");
     assert_eq!(browser.evaluate("return document.querySelector('details.settings').open;").await, true);
     set_host(&browser, &server.url).await;
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    browser.wait_for(REQUEST_ROWS).await;
     assert_eq!(browser.evaluate("return document.querySelectorAll('.config-problems li').length;").await, 1);
 
     // Not JSON at all: the same, said so.
@@ -140,7 +140,7 @@ async fn a_host_kept_in_this_browser_is_checked_when_read_and_shown_while_in_use
     let other_host = other.url.trim_end_matches('/');
     let browser = Browser::start().await;
     browser.client.goto(&server.url).await.unwrap();
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    browser.wait_for(REQUEST_ROWS).await;
     assert_eq!(browser.evaluate("return document.querySelector('.host-notice');").await, serde_json::Value::Null);
     let keep = |script: &str| format!("localStorage.setItem('{KEY}', {script}); return true;");
     let kept = format!("return localStorage.getItem('{KEY}');");
@@ -164,7 +164,7 @@ async fn a_host_kept_in_this_browser_is_checked_when_read_and_shown_while_in_use
         assert!(notice.len() < 400, "a long value is quoted in part only");
         let button_shown = "return document.querySelector('.host-notice button').checkVisibility();";
         assert_eq!(browser.evaluate(button_shown).await, false, "nothing to go back from");
-        browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+        browser.wait_for(REQUEST_ROWS).await;
         assert_eq!(browser.row_count().await, 22, "the configured host (this page's server) is asked");
         assert_eq!(browser.evaluate(&kept).await, serde_json::Value::Null, "{stored}: forgotten");
     }
@@ -185,7 +185,7 @@ async fn a_host_kept_in_this_browser_is_checked_when_read_and_shown_while_in_use
              from, which config.json leaves in use. Use the configured host"
         )
     );
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    browser.wait_for(REQUEST_ROWS).await;
     assert_eq!(browser.row_count().await, 7, "the host set in this browser is asked");
     browser.screenshot("host-kept-in-use").await;
     browser.client.find(Locator::Css(".host-notice button")).await.unwrap().click().await.unwrap();
@@ -197,7 +197,7 @@ async fn a_host_kept_in_this_browser_is_checked_when_read_and_shown_while_in_use
         format!("CM host in use: {own} (the server this page comes from)")
     );
     browser.client.refresh().await.unwrap();
-    browser.wait_for("table.requests tbody tr[aria-rowindex]").await;
+    browser.wait_for(REQUEST_ROWS).await;
     assert_eq!(browser.row_count().await, 22, "still the configured host after a reload");
     assert_eq!(browser.evaluate("return document.querySelector('.host-notice');").await, serde_json::Value::Null);
     browser.close().await;

@@ -198,7 +198,7 @@ async fn a_new_question_in_the_middle_of_the_first_load_shows_only_its_answer() 
         let select = browser.client.find(Locator::Css(".query select")).await.expect("the status list");
         select.select_by_value("Pending").await.expect("Pending is offered");
         browser.wait_until(LOADED).await;
-        let statuses: Vec<String> = browser.table_cells().await.into_iter().map(|row| row[2].clone()).collect();
+        let statuses = browser.column("Status").await;
         assert!(statuses.iter().all(|status| status == "Pending"), "{asked_when}: {statuses:?}");
         let summary = browser.text_of(".summary").await;
         let pending = summary.split(" of ").nth(1).and_then(|rest| rest.split(' ').next()).unwrap().to_owned();

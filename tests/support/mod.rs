@@ -16,6 +16,9 @@ use std::time::{Duration, Instant};
 /// How long a page may take to show what a test waits for.
 pub const PAGE_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The requests table's rows that show a request (not its spacers).
+pub const REQUEST_ROWS: &str = "table.requests tbody tr[aria-rowindex]";
+
 /// The workspace root, which is this package's folder.
 pub fn workspace_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -287,6 +290,26 @@ impl Browser {
         .await
     }
 
+    /// Opens the app at `url` and waits until it shows requests.
+    pub async fn open_showing_rows(&self, url: &str) {
+        self.client.goto(url).await.expect("the app opens");
+        self.wait_for(REQUEST_ROWS).await;
+    }
+
+    /// Where the column headed `header` stands among the columns shown, from 0.
+    pub async fn column_at(&self, header: &str) -> usize {
+        let script = "return Array.from(document.querySelectorAll('table.requests thead th button'))\
+                      .findIndex(button => button.firstChild.textContent === arguments[0]);";
+        let at = self.evaluate_with(script, vec![json!(header)]).await;
+        at.as_u64().unwrap_or_else(|| panic!("no column headed {header}: {at}")) as usize
+    }
+
+    /// The column headed `header` of [`Browser::table_cells`].
+    pub async fn column(&self, header: &str) -> Vec<String> {
+        let at = self.column_at(header).await;
+        self.table_cells().await.into_iter().map(|mut row| row.swap_remove(at)).collect()
+    }
+
     /// How many rows the requests table has, rendered or not (it renders only
     /// the rows in view): its `aria-rowcount`, less the header row.
     pub async fn row_count(&self) -> usize {
@@ -315,7 +338,7 @@ impl Browser {
 
     async fn cells(&self, read_cell: &str) -> Vec<Vec<String>> {
         let script = format!(
-            "return Array.from(document.querySelectorAll('table.requests tbody tr[aria-rowindex]'))\
+            "return Array.from(document.querySelectorAll('{REQUEST_ROWS}'))\
              .map(row => Array.from(row.cells).map(cell => {{ {read_cell} }}));"
         );
         serde_json::from_value(self.evaluate(&script).await).expect("rows of strings")
