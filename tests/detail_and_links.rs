@@ -169,3 +169,22 @@ async fn a_hand_written_link_keeps_its_history_entries() {
     browser.wait_until("return document.querySelector('.query select').value === 'Completed';").await;
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn markup_in_a_request_is_shown_as_text_in_the_table_search_and_detail() {
+    // The mock server writes a comment of markup (an image whose error handler
+    // would rename the page) into some of its generated requests.
+    let server = MockServer::start(&built_app(), &["--requests", "300"]);
+    let browser = open(&server, "?q=onerror").await;
+    assert!(browser.row_count().await > 0, "the search finds the markup as text");
+    browser.evaluate(&format!("document.querySelector('{REQUEST_ROWS} a').click();")).await;
+    browser.wait_for(".detail").await;
+    let comment = detail_value(&browser, "Comment").await;
+    assert!(comment.starts_with("<img src=x onerror=") && comment.contains("<b>urgent</b>"), "{comment}");
+    let json = browser.text_of(".detail pre").await;
+    assert!(json.contains(r#"<img src=x onerror=\"document.title='pwned'\">"#), "the JSON shows it as sent: {json}");
+    let elements = "return document.querySelectorAll('img, [onerror], .detail b, table.requests b').length;";
+    assert_eq!(browser.evaluate(elements).await, 0, "no element was made of it");
+    assert_eq!(browser.evaluate("return document.title;").await, "CM Request Viewer", "no handler ran");
+    browser.close().await;
+}

@@ -115,14 +115,19 @@ const STATUS_WEIGHTS: [(RequestStatus, u32); 8] = [
     (RequestStatus::None, 1),
 ];
 
-const COMMENTS: [&str; 6] = [
+const COMMENTS: [&str; 7] = [
     "Card lost on the train, replacement needed",
     "PIN locked after travel",
     "New starter, badge issued by reception",
     "Renewal before certificate expiry",
     "User left the company",
     "Approved by manager by phone",
+    // People paste anything into a comment: the viewer must show this as text.
+    HOSTILE_COMMENT,
 ];
+
+/// A comment written as markup, which a page that rendered it as HTML would run.
+pub const HOSTILE_COMMENT: &str = "<img src=x onerror=\"document.title='pwned'\"> <b>urgent</b>, call back";
 
 /// Seconds since the Unix epoch of 2018-01-01 and 2026-11-01: the span of generated submissions.
 const FIRST_SUBMISSION: i64 = 1_514_764_800;
