@@ -6,6 +6,7 @@
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
+use std::sync::LazyLock;
 
 /// Crates that only make sense in a browser.
 const WEB_CRATES: [&str; 9] = [
@@ -54,6 +55,9 @@ struct Graph {
     names: BTreeMap<String, String>,
     normal_dependencies: BTreeMap<String, Vec<String>>,
 }
+
+/// The workspace's graph, read once for every test here.
+static GRAPH: LazyLock<Graph> = LazyLock::new(Graph::read);
 
 impl Graph {
     fn read() -> Graph {
@@ -114,7 +118,7 @@ impl Graph {
 
 #[test]
 fn each_crate_depends_only_on_the_crates_of_ours_below_it() {
-    let graph = Graph::read();
+    let graph = &*GRAPH;
     let ours: BTreeSet<&str> = ALLOWED.iter().map(|(name, _)| *name).collect();
     for (name, allowed) in ALLOWED {
         let of_ours: BTreeSet<&str> = graph.direct(name).intersection(&ours).copied().collect();
@@ -125,7 +129,7 @@ fn each_crate_depends_only_on_the_crates_of_ours_below_it() {
 
 #[test]
 fn the_logic_crates_need_nothing_of_the_browser() {
-    let graph = Graph::read();
+    let graph = &*GRAPH;
     for name in NATIVE_LOGIC {
         let web: Vec<&str> = graph.needed(name).into_iter().filter(|needed| WEB_CRATES.contains(needed)).collect();
         assert!(web.is_empty(), "{name} needs {web:?}, which only run in a browser");

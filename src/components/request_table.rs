@@ -42,7 +42,7 @@ pub fn RequestTable(
 ) -> impl IntoView {
     let area = ScrollArea::new();
     let row_count = move || positions.with(Vec::len);
-    let in_view = Memo::new(move |_| area.rows_in_view(row_count()));
+    let in_view = Memo::new(move |_| area.rows_to_render(row_count()));
     let on_scroll = move |_| area.measure();
     // The view's height changes with the window.
     let resizing = window_event_listener(leptos::ev::resize, move |_| area.measure());
@@ -103,7 +103,7 @@ impl ScrollArea {
     }
 
     /// The rows of `rows` to render where the area is scrolled to.
-    fn rows_in_view(self, rows: usize) -> Range<usize> {
+    fn rows_to_render(self, rows: usize) -> Range<usize> {
         rows_in_view(self.top.get(), self.height.get(), rows)
     }
 

@@ -277,8 +277,13 @@ impl<T> Default for Counts<T> {
 }
 
 impl<T: Ord + Copy> Counts<T> {
+    /// Where `value` is in the list, or where it would go.
+    fn place_of(&self, value: T) -> Result<usize, usize> {
+        self.0.binary_search_by(|(counted, _)| counted.cmp(&value))
+    }
+
     fn add(&mut self, value: T) {
-        match self.0.binary_search_by(|(counted, _)| counted.cmp(&value)) {
+        match self.place_of(value) {
             Ok(at) => self.0[at].1 += 1,
             Err(at) => self.0.insert(at, (value, 1)),
         }
@@ -286,7 +291,7 @@ impl<T: Ord + Copy> Counts<T> {
 
     /// How many rows `value` has; 0 for a value none has.
     pub fn of(&self, value: T) -> usize {
-        self.0.iter().find(|(counted, _)| *counted == value).map_or(0, |&(_, count)| count)
+        self.place_of(value).map_or(0, |at| self.0[at].1)
     }
 
     /// Every value with rows, and how many, in the values' order.
