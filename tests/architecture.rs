@@ -1,6 +1,6 @@
-//! The crate rules of ARCHITECTURE.md, read from `cargo metadata`: the logic
-//! crates know nothing of the browser, and each crate depends only on the
-//! crates of ours below it.
+//! The rules of ARCHITECTURE.md that code can check: from `cargo metadata`,
+//! the logic crates know nothing of the browser and each crate depends only
+//! on the crates of ours below it; from the app's source, no text becomes markup.
 #![cfg(not(target_arch = "wasm32"))]
 
 use serde_json::Value;
@@ -136,4 +136,28 @@ fn the_logic_crates_need_nothing_of_the_browser() {
     }
     let app = graph.needed("cm-request-viewer");
     assert!(app.contains("leptos") && app.contains("web-sys"), "the check would see a web crate: {app:?}");
+}
+
+/// Ways to turn text into markup. The bundle's JavaScript imports
+/// `innerHTML`, because Leptos clones the page's fixed markup through a
+/// template and offers an `inner_html` attribute; no code of ours may use
+/// either, so that text from the CM server only ever becomes text nodes.
+const MARKUP_SINKS: [&str; 6] =
+    ["inner_html", "innerHTML", "outer_html", "outerHTML", "insertAdjacentHTML", "document.write"];
+
+#[test]
+fn no_code_of_the_app_turns_text_into_markup() {
+    let mut files = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")];
+    let mut found = Vec::new();
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).expect("a folder").map(|entry| entry.expect("an entry").path()));
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("a source file");
+        for sink in MARKUP_SINKS.iter().filter(|sink| text.contains(*sink)) {
+            found.push(format!("{} uses {sink}", path.display()));
+        }
+    }
+    assert!(found.is_empty(), "{found:?}");
 }
