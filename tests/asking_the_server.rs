@@ -64,9 +64,7 @@ async fn a_pasted_id_looks_up_one_request_and_nonsense_is_refused() {
     input.clear().await.unwrap();
     input.send_keys(" {0C96D73F-967B-420E-854A-43AD2A1504BC} ").await.unwrap();
     input.send_keys("\u{E007}").await.unwrap(); // Enter submits the form.
-    browser
-        .wait_until("return document.querySelectorAll('table.requests tbody tr[aria-rowindex]').length === 1;")
-        .await;
+    browser.wait_for_rendered_rows(1).await;
     let row = &browser.table_cells().await[0];
     assert_eq!(row[..3], ["0c96d73f-967b-420e-854a-43ad2a1504bc", "Unblock", "Approved"]);
     assert_eq!(browser.text_of("#lookup-error").await, "");

@@ -44,9 +44,7 @@ async fn the_keyboard_reaches_and_opens_a_request() {
     let server = MockServer::start(&built_app(), &["--requests", "5"]);
     let browser = Browser::start().await;
     browser.client.goto(&format!("{}?q=0c96d73f", server.url)).await.unwrap();
-    browser
-        .wait_until("return document.querySelectorAll('table.requests tbody tr[aria-rowindex]').length === 1;")
-        .await;
+    browser.wait_for_rendered_rows(1).await;
     let link = format!("a[title='{UNBLOCK_ID}']");
     // Tab until the request's link has the focus, as a keyboard user would.
     for _ in 0..80 {

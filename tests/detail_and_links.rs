@@ -19,6 +19,14 @@ async fn url_search(browser: &Browser) -> String {
     browser.evaluate("return location.search;").await.as_str().unwrap().to_owned()
 }
 
+/// A script true when `test` (an `every` or `some` call) holds for the
+/// statuses the rows show in column `status_at`.
+fn statuses_are(test: &str, status_at: usize) -> String {
+    format!(
+        "return Array.from(document.querySelectorAll('{REQUEST_ROWS}'), row => row.cells[{status_at}].textContent).{test};"
+    )
+}
+
 /// The value shown for `label` in the detail view.
 async fn detail_value(browser: &Browser, label: &str) -> String {
     let script = format!(
@@ -114,7 +122,9 @@ async fn back_and_forward_step_through_choices() {
     let browser = open(&server, "").await;
     browser.client.find(Locator::Css(".query select")).await.unwrap().select_by_value("Completed").await.unwrap();
     browser.wait_until("return location.search === '?status=Completed';").await;
-    browser.wait_until("return Array.from(document.querySelectorAll('table.requests tbody tr[aria-rowindex]')).every(r => r.cells[2].textContent === 'Completed');").await;
+    browser
+        .wait_until(&statuses_are("every(status => status === 'Completed')", browser.column_at("Status").await))
+        .await;
     let first_id = browser.table_cells().await[0][0].clone();
     browser.client.find(Locator::Css(&format!("a[title='{first_id}']"))).await.unwrap().click().await.unwrap();
     browser.wait_for(".detail").await;
@@ -125,7 +135,9 @@ async fn back_and_forward_step_through_choices() {
     assert_eq!(url_search(&browser).await, "?status=Completed");
     browser.client.back().await.unwrap();
     browser.wait_until("return document.querySelector('.query select').value === '';").await;
-    browser.wait_until("return Array.from(document.querySelectorAll('table.requests tbody tr[aria-rowindex]')).some(r => r.cells[2].textContent !== 'Completed');").await;
+    browser
+        .wait_until(&statuses_are("some(status => status !== 'Completed')", browser.column_at("Status").await))
+        .await;
     browser.client.forward().await.unwrap();
     browser.wait_until("return document.querySelector('.query select').value === 'Completed';").await;
     browser.close().await;

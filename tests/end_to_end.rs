@@ -29,7 +29,7 @@ async fn sorted_header(browser: &Browser) -> (String, String) {
 /// end: the table renders only the rows in view.
 async fn types_top_and_bottom(browser: &Browser) -> Vec<String> {
     browser.evaluate("document.querySelector('.table-scroll').scrollTop = 0;").await;
-    browser.wait_for("table.requests tbody tr[aria-rowindex='2']").await;
+    browser.wait_for(&format!("{REQUEST_ROWS}[aria-rowindex='2']")).await;
     let mut types = browser.column("Type").await;
     browser.scroll_table_to_end().await;
     types.extend(browser.column("Type").await);
@@ -97,7 +97,7 @@ async fn a_slow_server_shows_a_loading_message_until_the_rows_arrive() {
     browser.wait_for(".message.loading").await;
     assert_eq!(browser.text_of(".message.loading").await, "Loading requests\u{2026}");
     assert_eq!(browser.evaluate("return document.querySelectorAll('table').length;").await, 0);
-    browser.wait_until("return document.querySelectorAll('table.requests tbody tr[aria-rowindex]').length > 0;").await;
+    browser.wait_for(REQUEST_ROWS).await;
     assert_eq!(browser.table_cells().await.len(), 12);
     assert_eq!(browser.evaluate("return document.querySelectorAll('.message.loading').length;").await, 0);
     browser.close().await;

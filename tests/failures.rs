@@ -4,6 +4,7 @@
 mod support;
 
 use fantoccini::Locator;
+use serde_json::json;
 use support::{Browser, MockServer, REQUEST_ROWS, built_app, built_app_configured};
 use viewer_core::virtual_rows::ROW_PIXELS;
 
@@ -129,11 +130,15 @@ async fn progress_counts_the_bytes_as_they_arrive() {
     browser.wait_until("return document.querySelector('.message.loading') === null;").await;
     assert_eq!(browser.row_count().await, 1502);
     let filled = "const view = document.querySelector('.table-scroll');\
-        const rows = view.querySelectorAll('tbody tr[aria-rowindex]'); \
+        const rows = view.querySelectorAll(arguments[0]); \
         return rows.length * rows[0].getBoundingClientRect().height >= view.clientHeight;";
-    assert_eq!(browser.evaluate(filled).await, true, "the rows fill the view, which grew with the list");
+    assert_eq!(
+        browser.evaluate_with(filled, vec![json!(REQUEST_ROWS)]).await,
+        true,
+        "the rows fill the view, which grew with the list"
+    );
     let row_height =
-        "return document.querySelector('table.requests tbody tr[aria-rowindex]').getBoundingClientRect().height;";
+        concat!("return document.querySelector('", crate::request_rows!(), "').getBoundingClientRect().height;");
     assert_eq!(
         browser.evaluate(row_height).await.as_f64(),
         Some(ROW_PIXELS as f64),
@@ -179,10 +184,8 @@ async fn a_request_with_a_huge_comment_is_kept_and_its_detail_says_the_comment_w
 
     let search = browser.client.find(Locator::Css(".narrowing input[type=search]")).await.expect("the search box");
     search.send_keys("card reader log").await.unwrap();
-    browser
-        .wait_until("return document.querySelectorAll('table.requests tbody tr[aria-rowindex]').length === 1;")
-        .await;
-    browser.client.find(Locator::Css("table.requests tbody tr[aria-rowindex] a")).await.unwrap().click().await.unwrap();
+    browser.wait_for_rendered_rows(1).await;
+    browser.client.find(Locator::Css(&format!("{REQUEST_ROWS} a"))).await.unwrap().click().await.unwrap();
     browser.wait_for(".detail .field-note").await;
     assert_eq!(
         browser.text_of(".detail .field-note").await,

@@ -34,9 +34,7 @@ async fn search_finds_any_decoded_field_and_counts_what_it_shows() {
     assert_eq!(shown_of(&browser, 402).await, 402);
 
     search(&browser, "0C96D73F").await;
-    browser
-        .wait_until("return document.querySelectorAll('table.requests tbody tr[aria-rowindex]').length === 1;")
-        .await;
+    browser.wait_for_rendered_rows(1).await;
     assert_eq!(browser.table_cells().await[0][0], "0c96d73f-967b-420e-854a-43ad2a1504bc");
     assert_eq!(shown_of(&browser, 402).await, 1);
 

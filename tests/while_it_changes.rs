@@ -21,8 +21,11 @@ const CYCLES: usize = 20;
 /// A list under way on the page: not the message shown while `config.json` is read, before the page exists.
 const LOADING: &str = "return document.querySelector('.query select') !== null \
                        && document.querySelector('.message.loading') !== null;";
-const LOADED: &str = "return document.querySelector('.message.loading') === null \
-                      && document.querySelector('table.requests tbody tr[aria-rowindex]') !== null;";
+const LOADED: &str = concat!(
+    "return document.querySelector('.message.loading') === null && document.querySelector('",
+    crate::request_rows!(),
+    "') !== null;"
+);
 const LOADS_STARTED: &str = "return performance.getEntriesByName('cm:response-start', 'mark').length;";
 const AUTOMATIC_REFRESHES: &str = "return performance.getEntriesByName('cm:auto-refresh', 'mark').length;";
 
@@ -87,10 +90,11 @@ async fn act(browser: &Browser, step: usize) {
         }
         3 => {
             browser
-                .evaluate(
-                    "const links = document.querySelectorAll('table.requests tbody tr[aria-rowindex] a'); \
-                     if (links.length > 0) links[links.length >> 1].click();",
-                )
+                .evaluate(concat!(
+                    "const links = document.querySelectorAll('",
+                    crate::request_rows!(),
+                    " a'); if (links.length > 0) links[links.length >> 1].click();"
+                ))
                 .await;
         }
         4 => {

@@ -16,8 +16,17 @@ use std::time::{Duration, Instant};
 /// How long a page may take to show what a test waits for.
 pub const PAGE_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The requests table's rows that show a request (not its spacers), as a
+/// literal for `concat!` in the scripts the tests run.
+#[macro_export]
+macro_rules! request_rows {
+    () => {
+        "table.requests tbody tr[aria-rowindex]"
+    };
+}
+
 /// The requests table's rows that show a request (not its spacers).
-pub const REQUEST_ROWS: &str = "table.requests tbody tr[aria-rowindex]";
+pub const REQUEST_ROWS: &str = request_rows!();
 
 /// The workspace root, which is this package's folder.
 pub fn workspace_root() -> &'static Path {
@@ -296,6 +305,11 @@ impl Browser {
         self.wait_for(REQUEST_ROWS).await;
     }
 
+    /// Waits until the requests table renders exactly `count` rows.
+    pub async fn wait_for_rendered_rows(&self, count: usize) {
+        self.wait_until(&format!("return document.querySelectorAll('{REQUEST_ROWS}').length === {count};")).await;
+    }
+
     /// Where the column headed `header` stands among the columns shown, from 0.
     pub async fn column_at(&self, header: &str) -> usize {
         let script = "return Array.from(document.querySelectorAll('table.requests thead th button'))\
@@ -326,7 +340,7 @@ impl Browser {
         )
         .await;
         self.wait_until(&format!(
-            "return document.querySelector('table.requests tbody tr[aria-rowindex=\"{last_row}\"]') !== null;"
+            "return document.querySelector('{REQUEST_ROWS}[aria-rowindex=\"{last_row}\"]') !== null;"
         ))
         .await;
     }
