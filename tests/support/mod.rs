@@ -11,6 +11,7 @@ use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// How long a page may take to show what a test waits for.
@@ -27,6 +28,46 @@ macro_rules! request_rows {
 
 /// The requests table's rows that show a request (not its spacers).
 pub const REQUEST_ROWS: &str = request_rows!();
+
+/// The colour scheme a system setting asks pages for (`prefers-color-scheme`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorScheme {
+    Light,
+    Dark,
+}
+
+impl ColorScheme {
+    pub const BOTH: [ColorScheme; 2] = [ColorScheme::Light, ColorScheme::Dark];
+
+    /// The scheme's name in CSS, which also names screenshots.
+    pub fn name(self) -> &'static str {
+        match self {
+            ColorScheme::Light => "light",
+            ColorScheme::Dark => "dark",
+        }
+    }
+}
+
+/// The size of the browser's window, which headless Chromium gives the page whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WindowSize {
+    pub width: u32,
+    pub height: u32,
+}
+
+impl WindowSize {
+    /// A desktop window, the size every browser of the tests starts with.
+    pub const DESKTOP: WindowSize = WindowSize { width: 1400, height: 900 };
+    /// A common laptop screen.
+    pub const LAPTOP: WindowSize = WindowSize { width: 1366, height: 768 };
+    /// A phone held upright.
+    pub const PHONE: WindowSize = WindowSize { width: 390, height: 844 };
+}
+
+/// The axe-core rules the page is checked against: WCAG 2.0, 2.1 and 2.2 at
+/// levels A and AA, and axe-core's best practices.
+pub const ACCESSIBILITY_RULE_TAGS: [&str; 6] =
+    ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
 
 /// The workspace root, which is this package's folder.
 pub fn workspace_root() -> &'static Path {
@@ -188,7 +229,7 @@ impl Browser {
                 "args": [
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--window-size=1400,900",
+                    format!("--window-size={},{}", WindowSize::DESKTOP.width, WindowSize::DESKTOP.height),
                 ],
             }
         });
@@ -267,6 +308,58 @@ impl Browser {
         let value = char::from(key);
         let keys = KeyActions::new("keyboard".into()).then(KeyAction::Down { value }).then(KeyAction::Up { value });
         self.client.perform_actions(keys).await.expect("the key is pressed");
+    }
+
+    /// Presses and releases `key` with Shift held, as Shift+Tab.
+    pub async fn press_with_shift(&self, key: fantoccini::key::Key) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let (shift, value) = (char::from(fantoccini::key::Key::Shift), char::from(key));
+        let keys = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: shift })
+            .then(KeyAction::Down { value })
+            .then(KeyAction::Up { value })
+            .then(KeyAction::Up { value: shift });
+        self.client.perform_actions(keys).await.expect("the keys are pressed");
+    }
+
+    /// Gives the window `size` and waits until the page has it.
+    pub async fn resize(&self, size: WindowSize) {
+        self.client.set_window_size(size.width, size.height).await.expect("the window is resized");
+        self.wait_until(&format!("return window.innerWidth === {};", size.width)).await;
+    }
+
+    /// Makes the page see `scheme` as the system's colour scheme, from now on
+    /// and in the pages opened after.
+    pub async fn emulate_color_scheme(&self, scheme: ColorScheme) {
+        let features = json!([{ "name": "prefers-color-scheme", "value": scheme.name() }]);
+        self.devtools("Emulation.setEmulatedMedia", json!({ "features": features })).await;
+        let dark = scheme == ColorScheme::Dark;
+        self.wait_until(&format!("return matchMedia('(prefers-color-scheme: dark)').matches === {dark};")).await;
+    }
+
+    /// What axe-core finds wrong with the page as it is now against
+    /// [`ACCESSIBILITY_RULE_TAGS`], one line per rule broken: its id, impact,
+    /// what it asks for and the elements that break it.
+    pub async fn accessibility_violations(&self) -> Vec<String> {
+        if self.evaluate("return typeof window.axe === 'undefined';").await == true {
+            // Run as WebDriver runs scripts, outside the page's Content-Security-Policy.
+            self.evaluate(axe_core_script()).await;
+        }
+        // axe reads computed colours: a transition under way would be judged half done.
+        // An endless animation never settles, hence the limit.
+        let settled = "return document.getAnimations().every(animation => animation.playState !== 'running');";
+        self.becomes_true_within(settled, Duration::from_secs(2)).await;
+        let script = "const [tags, listed] = arguments;\
+                      const options = { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] };\
+                      return axe.run(document, options).then(results => results.violations.map(rule => {\
+                        const targets = rule.nodes.map(node => node.target.flat().join(' >>> '));\
+                        const more = targets.length > listed ? `, \u{2026} and ${targets.length - listed} more` : '';\
+                        const first = (rule.nodes[0].failureSummary || '').replace(/\\s+/g, ' ').trim();\
+                        return `${rule.id} (${rule.impact}): ${rule.help}; ${targets.length} element(s): `\
+                          + `${targets.slice(0, listed).join(', ')}${more}; first: ${first}`;\
+                      }));";
+        let lines = self.evaluate_with(script, vec![json!(ACCESSIBILITY_RULE_TAGS), json!(10)]).await;
+        serde_json::from_value(lines).expect("a line per violation")
     }
 
     /// Runs the Chrome DevTools Protocol command `command` with `params` (as
@@ -408,6 +501,19 @@ impl Browser {
     pub async fn close(self) {
         self.client.close().await.expect("the browser session closes");
     }
+}
+
+/// The text of axe-core's `axe.min.js`, from the file `AXE_CORE_JS` names.
+fn axe_core_script() -> &'static str {
+    static SCRIPT: OnceLock<String> = OnceLock::new();
+    SCRIPT.get_or_init(|| {
+        let path = std::env::var_os("AXE_CORE_JS").map(PathBuf::from).unwrap_or_else(|| {
+            panic!("AXE_CORE_JS is not set: run `cargo xtask test`, which installs axe-core and sets it to axe.min.js")
+        });
+        std::fs::read_to_string(&path).unwrap_or_else(|error| {
+            panic!("{} (AXE_CORE_JS) cannot be read: {error}; `cargo xtask test` installs it", path.display())
+        })
+    })
 }
 
 /// A loopback port nobody listens on now.

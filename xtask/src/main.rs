@@ -57,9 +57,11 @@ fn main() -> ExitCode {
         Command::Test => test(),
         Command::Bench => bench(),
         Command::Release { cm_host } => release(cm_host.as_deref()),
-        Command::Setup => {
-            tools::ensure_build_tools().and(tools::ensure_browser()).and(tools::ensure_nginx()).map(|_| ())
-        }
+        Command::Setup => tools::ensure_build_tools()
+            .and(tools::ensure_browser())
+            .and(tools::ensure_nginx())
+            .and(tools::ensure_axe_core())
+            .map(|_| ()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -84,6 +86,7 @@ fn test() -> Result<(), String> {
     let build_tools = tools::ensure_build_tools()?;
     let browser = tools::ensure_browser()?;
     let nginx = tools::ensure_nginx()?;
+    let axe_core = tools::ensure_axe_core()?;
     cargo(&["fmt", "--all", "--check"]).succeeds()?;
     cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]).succeeds()?;
     cargo(&[
@@ -101,7 +104,11 @@ fn test() -> Result<(), String> {
     cargo(&["doc", "--workspace", "--no-deps", "--quiet"]).env("RUSTDOCFLAGS", "-D warnings").succeeds()?;
     // The end-to-end tests serve the release build, so it is built before the native tests run.
     build_app(&build_tools)?;
-    cargo(&["test", "--workspace"]).envs(browser.environment()).env("NGINX", nginx).succeeds()?;
+    cargo(&["test", "--workspace"])
+        .envs(browser.environment())
+        .env("NGINX", nginx)
+        .env("AXE_CORE_JS", axe_core)
+        .succeeds()?;
     cargo(&["test", "--package", "cm-request-viewer", "--target", tools::WASM_TARGET])
         .env("CHROMEDRIVER", &browser.chromedriver)
         .succeeds()?;

@@ -14,6 +14,8 @@ const TRUNK_VERSION: &str = "0.21.14";
 /// wasm-opt from the npm registry: Debian bookworm's binaryen (108) emits wasm
 /// that fails to start with current wasm-bindgen output.
 const BINARYEN_VERSION: &str = "132.0.0";
+/// The accessibility rules the end-to-end tests check the page against.
+const AXE_CORE_VERSION: &str = "4.14.1";
 
 /// What `trunk build` needs beyond cargo: a `PATH` on which it finds wasm-opt.
 pub struct BuildTools {
@@ -42,7 +44,8 @@ pub fn ensure_build_tools() -> Result<BuildTools, String> {
     ensure_cargo_tool("trunk", "trunk", TRUNK_VERSION, &["--locked"])?;
     // `--locked` would ask for a dependency version the registry may not have.
     ensure_cargo_tool("wasm-bindgen-cli", "wasm-bindgen", &locked_wasm_bindgen_version()?, &[])?;
-    let wasm_opt_folder = ensure_wasm_opt()?;
+    let wasm_opt = ensure_npm_package("binaryen", BINARYEN_VERSION, ".bin/wasm-opt")?;
+    let wasm_opt_folder = wasm_opt.parent().expect("wasm-opt is in a folder").to_path_buf();
     let path = std::env::var_os("PATH").unwrap_or_default();
     let path = std::env::join_paths(std::iter::once(wasm_opt_folder).chain(std::env::split_paths(&path)))
         .map_err(|error| format!("PATH cannot be extended: {error}"))?;
@@ -89,21 +92,28 @@ fn locked_wasm_bindgen_version() -> Result<String, String> {
         .ok_or_else(|| "Cargo.lock names no wasm-bindgen version".into())
 }
 
-/// Installs binaryen's npm package under `target/tools/` and returns the folder holding `wasm-opt`.
-fn ensure_wasm_opt() -> Result<PathBuf, String> {
-    let prefix = workspace_root().join("target").join("tools").join(format!("binaryen-{BINARYEN_VERSION}"));
-    let folder = prefix.join("node_modules").join(".bin");
-    if folder.join("wasm-opt").is_file() {
-        return Ok(folder);
+/// axe-core's `axe.min.js`, which the end-to-end tests inject into the page.
+pub fn ensure_axe_core() -> Result<PathBuf, String> {
+    ensure_npm_package("axe-core", AXE_CORE_VERSION, "axe-core/axe.min.js")
+}
+
+/// Installs npm's `package` at `version` in a folder of its own under
+/// `target/tools/` and returns the path of `file`, one of its files (relative
+/// to `node_modules`), which tells whether it is there already.
+fn ensure_npm_package(package: &str, version: &str, file: &str) -> Result<PathBuf, String> {
+    let prefix = workspace_root().join("target").join("tools").join(format!("{package}-{version}"));
+    let wanted = prefix.join("node_modules").join(file);
+    if wanted.is_file() {
+        return Ok(wanted);
     }
     ensure_system_package("npm", "npm")?;
     std::fs::create_dir_all(&prefix).map_err(|error| format!("{} cannot be created: {error}", prefix.display()))?;
     command("npm")
         .args(["install", "--no-audit", "--no-fund", "--prefix"])
         .arg(&prefix)
-        .arg(format!("binaryen@{BINARYEN_VERSION}"))
+        .arg(format!("{package}@{version}"))
         .succeeds()?;
-    Ok(folder)
+    if wanted.is_file() { Ok(wanted) } else { Err(format!("{package} {version} has no {file}")) }
 }
 
 /// Installs Debian's `package` when `binary` is missing: here when running as
