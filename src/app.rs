@@ -4,9 +4,10 @@
 use crate::api::LoadError;
 use crate::asking::Asking;
 use crate::choices::Choices;
+use crate::components::icon::{DOWNLOAD, INBOX, WARNING, icon};
 use crate::components::{
     ColumnChooser, ConfigProblems, FailedRefresh, NarrowingPanel, QueryForm, RefreshControls, RequestDetail,
-    RequestTable, SettingsPanel, StatusChart,
+    RequestTable, SettingsPanel, StatusChart, menus_close_like_menus,
 };
 use crate::download::save_file;
 use crate::history::view_in_url;
@@ -29,8 +30,9 @@ pub fn App() -> impl IntoView {
         async move { Arc::new(load_settings(chosen).await) }
     });
     let settings_panel = move || settings.get().map(|settings| view! { <SettingsPanel settings chosen_host /> });
+    menus_close_like_menus();
     view! {
-        <header class="page-header">
+        <header class="app-bar">
             <h1>"CM Request Viewer"</h1>
             {settings_panel}
         </header>
@@ -56,9 +58,6 @@ pub fn App() -> impl IntoView {
                 }}
             </Suspense>
         </main>
-        <footer class="page-footer">
-            {concat!("CM Request Viewer ", env!("CARGO_PKG_VERSION"))}
-        </footer>
     }
 }
 
@@ -67,7 +66,12 @@ fn loading_message(progress: Option<Progress>) -> impl IntoView {
         Some(progress) if progress != Progress::default() => format!("Loading requests\u{2026} {progress} received"),
         _ => "Loading requests\u{2026}".to_owned(),
     };
-    view! { <p class="message loading" role="status">{text}</p> }
+    view! {
+        <p class="message loading" role="status">
+            <span class="spinner" aria-hidden="true"></span>
+            {text}
+        </p>
+    }
 }
 
 /// Why nothing is asked while `config.json` names no usable host, and what a user can do meanwhile.
@@ -76,9 +80,8 @@ fn no_host_message() -> impl IntoView {
                            above). Meanwhile, you can set the CM host for this browser under Settings.";
     view! {
         <div class="message error" role="alert">
-            <p>
-                {NO_HOST}
-            </p>
+            {icon(WARNING)}
+            <p>{NO_HOST}</p>
         </div>
     }
 }
@@ -87,8 +90,11 @@ fn no_host_message() -> impl IntoView {
 fn error_message<Retry: Fn() + 'static>(error: &LoadError, retry: Retry) -> impl IntoView + use<Retry> {
     view! {
         <div class="message error" role="alert">
+            {icon(WARNING)}
             <p>{error.to_string()}</p>
-            <button type="button" on:click=move |_| retry()>"Try again"</button>
+            <button type="button" class="primary" on:click=move |_| retry()>
+                "Try again"
+            </button>
         </div>
     }
 }
@@ -109,7 +115,7 @@ fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
     let next_try_ms = RwSignal::new(None);
     let failure = move || asking.failure.get().map(|error| error_message(&error, move || refresh.run(())));
     view! {
-        <div class="toolbar">
+        <div class="command-bar">
             <QueryForm query />
             <RefreshControls asking refresh policy=settings.auto_refresh next_try_ms />
         </div>
@@ -178,24 +184,39 @@ fn Answer(on_screen: OnScreen, host: String, choices: Choices) -> impl IntoView 
     let nothing = move || complete() && total() == 0;
     view! {
         {outcome_notes}
-        <Show when=move || !nothing() fallback=|| view! { <p class="message">"No requests match."</p> }>
+        <Show when=move || !nothing() fallback=no_requests>
             <NarrowingPanel narrowing narrowed types statuses names=names.clone() />
-            <StatusChart narrowed names=names.clone() />
-            {detail.clone()}
             <div class="list-header">
                 <p class="summary" aria-live="polite">
                     {summary.clone()}
                 </p>
+                <StatusChart narrowed names=names.clone() />
+                <ColumnChooser columns />
                 <button type="button" on:click=export_csv>
+                    {icon(DOWNLOAD)}
                     "Export CSV"
                 </button>
                 <button type="button" on:click=export_json>
+                    {icon(DOWNLOAD)}
                     "Export JSON"
                 </button>
-                <ColumnChooser columns />
             </div>
             <RequestTable on_screen positions=arranged columns sort open />
+            {detail.clone()}
         </Show>
+    }
+}
+
+/// An answer without requests: said as a state of the page, not as a failure.
+fn no_requests() -> impl IntoView {
+    view! {
+        <div class="empty-state" role="status">
+            {icon(INBOX)}
+            <p>
+                <strong>"No requests match."</strong>
+            </p>
+            <p>"The server has no requests for this question. Choose another status, or show more than your own."</p>
+        </div>
     }
 }
 

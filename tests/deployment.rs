@@ -467,6 +467,8 @@ async fn the_release_works_from_a_static_server_under_a_sub_path_with_the_api_el
     browser.client.goto(&site.page(&format!("?open={ENROLL_ID}"))).await.unwrap();
     browser.wait_for(".detail").await;
     assert!(browser.text_of(".detail").await.contains(ENROLL_ID));
+    browser.press(fantoccini::key::Key::Escape).await;
+    browser.wait_until("return document.querySelector('.detail') === null;").await;
     // Saving a file goes through a blob: address, which the policy must not stop either.
     browser.client.find(Locator::XPath("//button[.='Export CSV']")).await.unwrap().click().await.unwrap();
     assert!(browser.downloaded("cm-requests.csv").await.contains(ENROLL_ID));

@@ -73,6 +73,7 @@ async fn act(browser: &Browser, step: usize) {
                 .await;
         }
         1 => {
+            close_the_open_request(browser).await;
             let search = browser.client.find(Locator::Css(".search input")).await.expect("the search box");
             let text = if step % 4 == 1 { "a9" } else { "" };
             search.clear().await.expect("the search box clears");
@@ -98,6 +99,7 @@ async fn act(browser: &Browser, step: usize) {
                 .await;
         }
         4 => {
+            close_the_open_request(browser).await;
             let status = if step.is_multiple_of(4) { "Pending" } else { "" };
             let select = browser.client.find(Locator::Css(".query select")).await.expect("the status list");
             select.select_by_value(status).await.expect("a status is offered");
@@ -105,6 +107,15 @@ async fn act(browser: &Browser, step: usize) {
         _ => {
             browser.evaluate("const view = document.querySelector('.table-scroll'); view.scrollTop += 1000;").await;
         }
+    }
+}
+
+/// Closes the request open beside the table, if one is, as a person does
+/// before working in the page behind it.
+async fn close_the_open_request(browser: &Browser) {
+    if browser.evaluate("return document.querySelector('dialog.detail') !== null;").await == true {
+        browser.press(fantoccini::key::Key::Escape).await;
+        browser.wait_until("return document.querySelector('dialog.detail') === null;").await;
     }
 }
 

@@ -1,5 +1,7 @@
 //! Showing and hiding the table's columns.
 
+use super::icon::{COLUMNS, icon};
+use super::menu::menu;
 use leptos::prelude::*;
 use viewer_core::columns::Column;
 
@@ -28,15 +30,14 @@ pub fn ColumnChooser(columns: RwSignal<Vec<Column>>) -> impl IntoView {
             }
         })
         .collect_view();
-    view! {
-        <details class="column-chooser">
-            <summary>"Columns"</summary>
-            <div class="choices">
-                {choices}
-                <button type="button" on:click=move |_| columns.set(Column::ALL.to_vec())>
-                    "Show all columns"
-                </button>
-            </div>
-        </details>
-    }
+    let panel = view! {
+        <fieldset class="choices">
+            <legend>"Columns shown"</legend>
+            {choices}
+        </fieldset>
+        <button type="button" on:click=move |_| columns.set(Column::ALL.to_vec())>
+            "Show all columns"
+        </button>
+    };
+    menu!("column-chooser", (icon(COLUMNS), "Columns"), panel)
 }

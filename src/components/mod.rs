@@ -2,6 +2,8 @@
 
 mod column_chooser;
 mod config_problems;
+pub mod icon;
+mod menu;
 mod narrowing_panel;
 mod query_form;
 mod refresh_controls;
@@ -13,6 +15,7 @@ mod status_chart;
 
 pub use column_chooser::ColumnChooser;
 pub use config_problems::ConfigProblems;
+pub use menu::menus_close_like_menus;
 pub use narrowing_panel::NarrowingPanel;
 pub use query_form::QueryForm;
 pub use refresh_controls::RefreshControls;

@@ -1,5 +1,7 @@
 //! Narrowing the fetched requests in the page: search, types, statuses, dates.
 
+use super::icon::{SEARCH, icon};
+use super::menu::menu;
 use cm_model::{NameBook, RequestStatus, RequestType, day_text, parse_day};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -28,25 +30,32 @@ pub fn NarrowingPanel(
         narrowing,
         Chosen { read: |narrowing| &narrowing.statuses, write: |narrowing| &mut narrowing.statuses },
     );
+    let chosen_types = move || narrowing.with(|narrowing| narrowing.types.len());
+    let chosen_statuses = move || narrowing.with(|narrowing| narrowing.statuses.len());
+    let type_menu = menu!(
+        "type-choices",
+        ("Type", move || chosen_badge(chosen_types())),
+        view! { <fieldset><legend>"Type"</legend>{type_choices}</fieldset> }
+    );
+    let status_menu = menu!(
+        "status-choices",
+        ("Status", move || chosen_badge(chosen_statuses())),
+        view! { <fieldset><legend>"Status"</legend>{status_choices}</fieldset> }
+    );
     view! {
         <section class="narrowing" aria-label="Narrow the list">
             <label class="search">
-                "Search "
+                {icon(SEARCH)}
+                <span class="visually-hidden">"Search"</span>
                 <input
                     type="search"
-                    placeholder="id, name, comment, data item\u{2026}"
+                    placeholder="Search id, user, comment, data item\u{2026}"
                     prop:value=move || narrowing.with(|narrowing| narrowing.text.clone())
                     on:input=move |event| narrowing.update(|narrowing| narrowing.text = event_target_value(&event))
                 />
             </label>
-            <fieldset>
-                <legend>"Type"</legend>
-                {type_choices}
-            </fieldset>
-            <fieldset>
-                <legend>"Status"</legend>
-                {status_choices}
-            </fieldset>
+            {type_menu}
+            {status_menu}
             <fieldset class="dates">
                 <legend>"Submitted"</legend>
                 <DayInput label="from " narrowing day=Day { read: |n| n.submitted_from, write: |n| &mut n.submitted_from } />
@@ -54,6 +63,11 @@ pub fn NarrowingPanel(
             </fieldset>
         </section>
     }
+}
+
+/// How many values of a choice are chosen, on its button; nothing when none is.
+fn chosen_badge(chosen: usize) -> Option<impl IntoView> {
+    (chosen > 0).then(|| view! { <span class="chosen">{chosen} <span class="visually-hidden">" chosen"</span></span> })
 }
 
 /// Which list of a [`Narrowing`] a set of checkboxes fills.

@@ -4,6 +4,7 @@
 
 use crate::asking::Asking;
 use crate::components::UpdatedAt;
+use crate::components::icon::{REFRESH, icon};
 use crate::preferences::{remember_auto_refresh, remembered_auto_refresh};
 use crate::timing::mark;
 use leptos::prelude::*;
@@ -54,7 +55,13 @@ pub fn RefreshControls(
     });
     view! {
         <div class="refresh">
-            <button type="button" disabled=move || asking.is_loading() on:click=move |_| refresh.run(())>
+            <button
+                type="button"
+                class:busy=move || asking.is_loading()
+                disabled=move || asking.is_loading()
+                on:click=move |_| refresh.run(())
+            >
+                {icon(REFRESH)}
                 {move || if asking.is_loading() { "Refreshing\u{2026}" } else { "Refresh" }}
             </button>
             {choices}

@@ -2,6 +2,7 @@
 //! its security descriptor as a table, anything unknown, and its JSON.
 
 use crate::clipboard::copy_text;
+use crate::components::icon::{CLOSE, icon};
 use crate::download::save_file;
 use cm_model::{NameBook, Request};
 use leptos::html;
@@ -13,8 +14,10 @@ use std::sync::Arc;
 use uuid::Uuid;
 use viewer_core::detail::{AceRow, Section, field_notes, sections, security};
 
-/// The open request `id` (`request` when it is in the list shown). Escape or
-/// the Close button clears `open`.
+/// The open request `id` (`request` when it is in the list shown), in a
+/// modal panel beside the table (over it on a phone), so the table never
+/// moves. The browser's modal dialog keeps the focus in the panel and closes
+/// it on Escape; closing it, or the Close button, clears `open`.
 #[component]
 pub fn RequestDetail(
     id: Uuid,
@@ -22,12 +25,14 @@ pub fn RequestDetail(
     names: Arc<NameBook>,
     open: RwSignal<Option<Uuid>>,
 ) -> impl IntoView {
+    let panel = NodeRef::<html::Dialog>::new();
     let heading = NodeRef::<html::H2>::new();
-    // Move focus into the panel so that keyboard and screen-reader users land on
-    // it, and give it back to where it was (the row's link) when the panel closes.
+    // Focus lands on the heading, so that screen readers start with what the
+    // panel shows, and goes back to where it was (the row's link) when it closes.
     let focused_before = SendWrapper::new(document().active_element());
     Effect::new(move |_| {
-        if let Some(heading) = heading.get() {
+        if let (Some(panel), Some(heading)) = (panel.get(), heading.get()) {
+            let _ = panel.show_modal();
             let _ = heading.focus();
         }
     });
@@ -37,8 +42,16 @@ pub fn RequestDetail(
             let _ = element.focus();
         }
     });
-    let escape = move |event: leptos::ev::KeyboardEvent| {
-        if event.key() == "Escape" {
+    let keep_focus = move |event: leptos::ev::KeyboardEvent| {
+        if let (true, Some(panel)) = (event.key() == "Tab", panel.get_untracked())
+            && focus_wraps_around(&panel, event.shift_key())
+        {
+            event.prevent_default();
+        }
+    };
+    // Escape closes the dialog itself; only this request's panel may clear `open`.
+    let closed = move |_| {
+        if open.get_untracked() == Some(id) {
             open.set(None);
         }
     };
@@ -52,18 +65,37 @@ pub fn RequestDetail(
         .into_any(),
     };
     view! {
-        <section class="detail" role="region" aria-labelledby="detail-heading" on:keydown=escape>
+        <dialog class="detail" aria-labelledby="detail-heading" node_ref=panel on:close=closed on:keydown=keep_focus>
             <header>
                 <h2 id="detail-heading" tabindex="-1" node_ref=heading>
                     {format!("Request {id}")}
                 </h2>
-                <button type="button" on:click=move |_| open.set(None)>
-                    "Close"
+                <button type="button" class="close" aria-label="Close" title="Close (Esc)" on:click=move |_| open.set(None)>
+                    {icon(CLOSE)}
                 </button>
             </header>
-            {body}
-        </section>
+            <div class="detail-body">{body}</div>
+        </dialog>
     }
+}
+
+/// Moves the focus from the last control of `panel` to its first (from the
+/// first, or the heading, to the last `backwards`), as Tab and Shift+Tab do in
+/// a modal panel; the browser's own modal dialog would let it leave for the
+/// address bar. Says whether it did.
+fn focus_wraps_around(panel: &web_sys::HtmlDialogElement, backwards: bool) -> bool {
+    let Ok(stops) = panel.query_selector_all("button, a[href], input, select, summary") else { return false };
+    let (Some(first), Some(last)) = (stops.item(0), stops.item(stops.length().saturating_sub(1))) else {
+        return false;
+    };
+    let focused = document().active_element();
+    let is_focused = |node: &web_sys::Node| focused.as_ref().is_some_and(|focused| node.is_same_node(Some(focused)));
+    let at_start = is_focused(&first) || focused.as_ref().is_some_and(|focused| focused.tag_name() == "H2");
+    let (leaving, next) = if backwards { (at_start, last) } else { (is_focused(&last), first) };
+    if leaving {
+        let _ = next.unchecked_into::<web_sys::HtmlElement>().focus();
+    }
+    leaving
 }
 
 fn details(request: &Request, names: &NameBook) -> impl IntoView + use<> {

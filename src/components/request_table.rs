@@ -2,6 +2,7 @@
 
 use crate::browser_clock::BrowserClock;
 use crate::clipboard::copy_text;
+use crate::components::icon::{ARROW_DOWN, ARROW_UP, CHECK, CLOSE, COPY, icon};
 use crate::live_answer::{LiveAnswer, OnScreen};
 use cm_model::{NameBook, Request};
 use leptos::html;
@@ -17,9 +18,6 @@ use viewer_core::virtual_rows::{row_after_key, rows_in_view, scroll_top_showing,
 
 /// Where the window cannot say: about what a laptop screen shows.
 const ASSUMED_VIEW_HEIGHT: f64 = 720.0;
-
-/// The share of the window the scroll area may take (`max-height: 75vh` in main.css).
-const VIEW_SHARE: f64 = 0.75;
 
 /// A `<table>` of the requests on screen at `positions`, in that order, with
 /// numbers named by the answer's names. Only the rows in view (and a few
@@ -197,10 +195,11 @@ fn rows_in_view_of(
     view! { <For each=in_view_rows key=|&in_view_row| in_view_row children=row /> }
 }
 
-/// The height the scroll area may grow to (its CSS max-height), from the window's.
+/// The height the scroll area may grow to: it fills what the page leaves of
+/// the window, so never more than the window.
 fn largest_view_height() -> f64 {
     let window = web_sys::window().and_then(|window| window.inner_height().ok()?.as_f64());
-    window.map_or(ASSUMED_VIEW_HEIGHT, |height| height * VIEW_SHARE)
+    window.unwrap_or(ASSUMED_VIEW_HEIGHT)
 }
 
 /// The row (0 for the first body row) of the element a key event came from.
@@ -213,12 +212,10 @@ fn row_of(event: &leptos::ev::KeyboardEvent) -> Option<usize> {
 #[component]
 fn SortableHeader(column: Column, order: RwSignal<SortOrder>) -> impl IntoView {
     let rank = move || order.with(|order| (order.rank_of(column), order.criteria().len()));
-    let indicator = move || match rank() {
-        (Some((rank, direction)), keys) => {
-            let arrow = if direction == Direction::Ascending { "\u{25b2}" } else { "\u{25bc}" };
-            if keys > 1 { format!("{arrow}{rank}") } else { arrow.to_owned() }
-        }
-        (None, _) => String::new(),
+    let indicator = move || {
+        let (Some((rank, direction)), keys) = rank() else { return None };
+        let arrow = if direction == Direction::Ascending { ARROW_UP } else { ARROW_DOWN };
+        Some((icon(arrow), (keys > 1).then_some(rank)))
     };
     // The first key is announced through aria-sort; later keys need words.
     let secondary = move || match rank() {
@@ -252,10 +249,11 @@ fn request_row(
     open: RwSignal<Option<Uuid>>,
 ) -> impl IntoView + use<> {
     let id = request.uuid;
+    let now = cm_model::Timestamp::from_millisecond(js_sys::Date::now() as i64).unwrap_or_default();
     let cells = columns
         .iter()
         .map(|&column| {
-            let cell = column.cell(request, names, &BrowserClock);
+            let cell = column.cell(request, names, &BrowserClock, now);
             let copy = cell.copy.clone().map(|value| view! { <CopyButton value what=column.label() /> });
             let value = match column {
                 Column::RequestId => view! {
@@ -303,13 +301,13 @@ fn CopyButton(value: String, what: &'static str) -> impl IntoView {
         Some(Err(problem)) => problem,
     };
     let sign = move || match outcome.get() {
-        None => "\u{29c9}",
-        Some(Ok(())) => "\u{2713}",
-        Some(Err(_)) => "\u{2715}",
+        None => COPY,
+        Some(Ok(())) => CHECK,
+        Some(Err(_)) => CLOSE,
     };
     view! {
         <button type="button" class="copy" aria-label=label title=title on:click=copy>
-            <span aria-hidden="true">{sign}</span>
+            {move || icon(sign())}
         </button>
     }
 }

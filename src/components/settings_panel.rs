@@ -1,6 +1,8 @@
 //! Which CM server the viewer asks: shown, changeable in this browser, testable;
 //! and, above the page, when this browser's own host is in use or was ignored.
 
+use super::icon::{SETTINGS, icon};
+use super::menu::menu;
 use crate::api::test_connection;
 use crate::preferences::remember_host;
 use crate::settings::{HostSource, Settings};
@@ -73,46 +75,45 @@ pub fn SettingsPanel(settings: Arc<Settings>, chosen_host: RwSignal<HostOverride
             });
         }
     };
-    view! {
-        // Open while there is no host: setting one here is what a user can do.
-        <details class="settings" open=!has_host>
-            <summary>"Settings"</summary>
-            <p class="host-in-use">
-                "CM host in use: " <strong>{host_in_use}</strong> {format!(" ({source})")}
-            </p>
-            <form on:submit=save>
-                <label>
-                    "CM host "
-                    <input
-                        type="url"
-                        name="cm-host"
-                        aria-describedby="host-problem"
-                        prop:value=typed
-                        on:input=move |event| typed.set(event_target_value(&event))
-                    />
-                </label>
-                <button type="submit">"Use this host"</button>
-                {has_host
-                    .then(|| {
-                        view! {
-                            <button type="button" on:click=test>
-                                "Test connection"
-                            </button>
-                        }
-                    })}
-            </form>
-            <p id="host-problem" class="field-error" role="alert">
-                {move || problem.get()}
-            </p>
-            <p class="test-result" role="status">
-                {move || {
-                    test_result
-                        .get()
-                        .map(|(good, text)| {
-                            view! { <span class=if good { "good" } else { "bad" }>{text}</span> }
-                        })
-                }}
-            </p>
-        </details>
-    }
+    let panel = view! {
+        <p class="host-in-use">
+            "CM host in use: " <strong>{host_in_use}</strong> {format!(" ({source})")}
+        </p>
+        <form on:submit=save>
+            <label>
+                "CM host "
+                <input
+                    type="url"
+                    name="cm-host"
+                    aria-describedby="host-problem"
+                    prop:value=typed
+                    on:input=move |event| typed.set(event_target_value(&event))
+                />
+            </label>
+            <button type="submit">"Use this host"</button>
+            {has_host
+                .then(|| {
+                    view! {
+                        <button type="button" on:click=test>
+                            "Test connection"
+                        </button>
+                    }
+                })}
+        </form>
+        <p id="host-problem" class="field-error" role="alert">
+            {move || problem.get()}
+        </p>
+        <p class="test-result" role="status">
+            {move || {
+                test_result
+                    .get()
+                    .map(|(good, text)| {
+                        view! { <span class=if good { "good" } else { "bad" }>{text}</span> }
+                    })
+            }}
+        </p>
+        <p class="version">{concat!("CM Request Viewer ", env!("CARGO_PKG_VERSION"))}</p>
+    };
+    // Open while there is no host: setting one here is what a user can do.
+    menu!("settings", (icon(SETTINGS), "Settings"), panel, open = !has_host)
 }

@@ -1,5 +1,7 @@
 //! Counts by status of the rows shown, as labelled bars.
 
+use super::icon::{CHART, icon};
+use super::menu::menu;
 use cm_model::NameBook;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -8,6 +10,8 @@ use viewer_core::narrowing::Narrowed;
 
 /// One bar per status, its length the share of the rows shown; each bar is
 /// labelled with the status name and count, so colour is never the only sign.
+/// It opens over the page from a button: the counts are also in the status
+/// choices, and the table needs the room more.
 #[component]
 pub fn StatusChart(narrowed: Memo<Narrowed>, names: Arc<NameBook>) -> impl IntoView {
     let bars = move || {
@@ -34,10 +38,11 @@ pub fn StatusChart(narrowed: Memo<Narrowed>, names: Arc<NameBook>) -> impl IntoV
                 .collect_view()
         })
     };
-    view! {
+    let chart = view! {
         <figure class="status-chart">
             <figcaption>"Requests by status"</figcaption>
             <ul>{bars}</ul>
         </figure>
-    }
+    };
+    menu!("chart", (icon(CHART), "Chart"), chart)
 }

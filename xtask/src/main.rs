@@ -5,6 +5,8 @@
 //! - `cargo xtask test`: installs what is missing and runs every check and test.
 //! - `cargo xtask bench`: installs what is missing, builds the app in release
 //!   mode and measures it in headless Chromium at 1,000 to 100,000 requests.
+//! - `cargo xtask screenshots`: installs what is missing, builds the app and
+//!   takes the README's screenshots again (the list and an open request).
 //! - `cargo xtask release`: installs what is missing, builds the folder to
 //!   deploy (`dist/`) and a versioned zip of it.
 
@@ -39,6 +41,8 @@ enum Command {
     /// Build the app and measure it in headless Chromium at 1,000, 10,000 and 100,000 requests;
     /// prints a table and writes it to docs/performance.md.
     Bench,
+    /// Build the app and take the README's screenshots again (docs/screenshots/).
+    Screenshots,
     /// Build the folder to deploy (dist/) and a versioned zip of it in target/.
     Release {
         /// The CM server's origin, such as `https://cm.contoso.com:8443` (no path), written into config.json
@@ -56,6 +60,7 @@ fn main() -> ExitCode {
         Command::Demo { port, requests } => demo(port, requests),
         Command::Test => test(),
         Command::Bench => bench(),
+        Command::Screenshots => screenshots(),
         Command::Release { cm_host } => release(cm_host.as_deref()),
         Command::Setup => tools::ensure_build_tools()
             .and(tools::ensure_browser())
@@ -124,6 +129,26 @@ fn bench() -> Result<(), String> {
     cargo(&["bench", "--package", "cm-request-viewer", "--bench", "in_browser"]).envs(browser.environment()).succeeds()
 }
 
+/// The screenshots `tests/layout.rs` takes at 1366x768 that the README shows, by their names there.
+const README_SCREENSHOTS: [(&str, &str); 2] = [("readme-list", "list"), ("readme-detail", "detail")];
+
+fn screenshots() -> Result<(), String> {
+    let build_tools = tools::ensure_build_tools()?;
+    let browser = tools::ensure_browser()?;
+    build_app(&build_tools)?;
+    cargo(&["test", "--package", "cm-request-viewer", "--test", "layout"]).envs(browser.environment()).succeeds()?;
+    let taken = workspace_root().join("target").join("screenshots");
+    let shown = workspace_root().join("docs").join("screenshots");
+    std::fs::create_dir_all(&shown).map_err(|error| format!("cannot create {}: {error}", shown.display()))?;
+    for (name, readme_name) in README_SCREENSHOTS {
+        let (from, to) = (taken.join(format!("{name}.png")), shown.join(format!("{readme_name}.png")));
+        std::fs::copy(&from, &to)
+            .map_err(|error| format!("cannot copy {} to {}: {error}", from.display(), to.display()))?;
+    }
+    println!("The README's screenshots are in {}; every state's are in {}.", shown.display(), taken.display());
+    Ok(())
+}
+
 fn release(cm_host: Option<&str>) -> Result<(), String> {
     build_app(&tools::ensure_build_tools()?)?;
     let dist = workspace_root().join("dist");
@@ -140,5 +165,5 @@ fn release(cm_host: Option<&str>) -> Result<(), String> {
 
 /// `trunk build --release` into `dist/`, never downloading anything.
 fn build_app(tools: &tools::BuildTools) -> Result<(), String> {
-    run::command("trunk").args(["build", "--release", "--offline"]).env("PATH", &tools.path).succeeds()
+    run::command("trunk").args(["build", "--release", "--offline"]).envs(tools.environment()).succeeds()
 }

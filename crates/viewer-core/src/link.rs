@@ -250,6 +250,16 @@ mod tests {
     }
 
     #[test]
+    fn every_column_sorts_through_a_link() {
+        for column in Column::ALL {
+            let state = ViewState { sort: SortOrder::default().after_click(column, false), ..ViewState::default() };
+            assert_eq!(ViewState::from_query_string(&state.to_query_string()), state, "{column:?}");
+        }
+        let longest_waiting_first = ViewState::from_query_string("sort=waiting-desc").sort;
+        assert_eq!(longest_waiting_first, SortOrder::default().after_click(Column::Waiting, false));
+    }
+
+    #[test]
     fn nonsense_in_a_link_is_ignored() {
         let state = ViewState::from_query_string(
             "status=Sideways&mine=yes&id=nope&type=Enroll,Enroll,Bogus&from=2024-13-01&sort=status-up&open=x&utm_source=mail",

@@ -1,6 +1,6 @@
 //! The order of the table's rows: one or more columns, each ascending or descending.
 
-use crate::columns::Column;
+use crate::columns::{Column, waiting_since};
 use cm_model::{CmDate, NameBook, Request};
 use hashbrown::HashMap;
 use std::cmp::Ordering;
@@ -69,14 +69,17 @@ impl SortOrder {
     /// The order after a click on `column`'s header. A plain click sorts by that
     /// column alone (reversing it if it already was the first criterion); with
     /// Shift it adds the column as the next criterion, or reverses it if it is one already.
+    /// A column new to the order comes ascending, except [`Column::Waiting`]:
+    /// longest waiting first, what a help desk looks for.
     pub fn after_click(&self, column: Column, adding: bool) -> SortOrder {
         let existing = self.criteria.iter().position(|criterion| criterion.column == column);
         let mut criteria = self.criteria.clone();
+        let first = if column == Column::Waiting { Direction::Descending } else { Direction::Ascending };
         match (adding, existing) {
             (true, Some(at)) => criteria[at].direction = criteria[at].direction.reversed(),
-            (true, None) => criteria.push(SortCriterion { column, direction: Direction::Ascending }),
+            (true, None) => criteria.push(SortCriterion { column, direction: first }),
             (false, Some(0)) => criteria = vec![SortCriterion { column, direction: criteria[0].direction.reversed() }],
-            (false, _) => criteria = vec![SortCriterion { column, direction: Direction::Ascending }],
+            (false, _) => criteria = vec![SortCriterion { column, direction: first }],
         }
         SortOrder { criteria }
     }
@@ -103,15 +106,21 @@ impl SortOrder {
         numbers: &SortNumbers,
         positions: Vec<usize>,
     ) -> Vec<usize> {
-        let by_criterion: Vec<(&[u128], Direction)> = self
+        // Descending flips a number's bits; for the waiting time all but the
+        // top one, so that requests not waiting stay last either way.
+        let by_criterion: Vec<(&[u128], u128)> = self
             .criteria
             .iter()
-            .map(|criterion| (numbers.of(criterion.column, requests, names), criterion.direction))
+            .map(|criterion| {
+                let flip = match criterion.direction {
+                    Direction::Ascending => 0,
+                    Direction::Descending if criterion.column == Column::Waiting => NOT_WAITING - 1,
+                    Direction::Descending => u128::MAX,
+                };
+                (numbers.of(criterion.column, requests, names), flip)
+            })
             .collect();
-        let oriented = |(numbers, direction): (&[u128], Direction), position: usize| match direction {
-            Direction::Ascending => numbers[position],
-            Direction::Descending => !numbers[position],
-        };
+        let oriented = |(numbers, flip): (&[u128], u128), position: usize| numbers[position] ^ flip;
         // The first number sits beside each row, so most comparisons touch no other memory;
         // the row's place in `positions` breaks ties, which keeps the sort stable
         // while letting it be the faster unstable one.
@@ -149,6 +158,10 @@ impl SortNumbers {
     }
 }
 
+/// The waiting time's number of a request not waiting (closed, or without a
+/// readable submitted date): after every wait, in either direction (see `arrange`).
+const NOT_WAITING: u128 = 1 << 127;
+
 fn column_numbers(column: Column, requests: &[Request], names: &NameBook) -> Vec<u128> {
     match column {
         // A GUID's bytes in order are its number; "none" (never a nil GUID) comes first.
@@ -156,6 +169,14 @@ fn column_numbers(column: Column, requests: &[Request], names: &NameBook) -> Vec
         Column::TargetUser => {
             requests.iter().map(|request| request.target_user_uuid.map_or(0, |user| user.as_u128())).collect()
         }
+        // Shortest wait first: the later a request was submitted, the smaller its
+        // number. Nothing here depends on the time now: the order of waits does not change.
+        Column::Waiting => requests
+            .iter()
+            .map(|request| {
+                waiting_since(request).map_or(NOT_WAITING, |since| ((1 << 100) - since.as_nanosecond()) as u128)
+            })
+            .collect(),
         Column::Submitted => date_numbers(requests, |request| &request.submitted),
         Column::Completed => date_numbers(requests, |request| &request.completed),
         // Names, not numbers: the user sees names and expects them alphabetical.
@@ -306,12 +327,44 @@ mod tests {
                     Column::Submitted => first.submitted.cmp(&second.submitted),
                     Column::Completed => first.completed.cmp(&second.completed),
                     Column::TargetUser => first.target_user_uuid.cmp(&second.target_user_uuid),
-                    _ => column.cell_text(first, &names).cmp(&column.cell_text(second, &names)),
+                    // Shortest wait first, requests not waiting last.
+                    Column::Waiting => match (waiting_since(first), waiting_since(second)) {
+                        (Some(first), Some(second)) => second.cmp(&first),
+                        (first, second) => second.is_some().cmp(&first.is_some()),
+                    },
+                    _ => {
+                        let now = jiff::Timestamp::UNIX_EPOCH;
+                        column.cell_text(first, &names, now).cmp(&column.cell_text(second, &names, now))
+                    }
                 };
                 let by_numbers = numbers.of(column, &requests, &names);
                 assert_eq!(by_numbers[a].cmp(&by_numbers[b]), expected, "{column:?} of rows {a} and {b}");
             }
         }
+    }
+
+    #[test]
+    fn waits_sort_longest_first_on_a_first_click_and_requests_not_waiting_stay_last_either_way() {
+        // Waiting: 1 (approved, 2019), 2 (pending, 2021), 4 (approved, 2018);
+        // not waiting: 0 (completed) and 3 (approved, submitted not set).
+        let longest_first = SortOrder::default().after_click(Column::Waiting, false);
+        assert_eq!(
+            longest_first.criteria(),
+            [SortCriterion { column: Column::Waiting, direction: Direction::Descending }]
+        );
+        assert_eq!(longest_first.aria_sort_of(Column::Waiting), Some("descending"));
+        assert_eq!(arranged(&longest_first), [4, 1, 2, 0, 3]);
+        let shortest_first = longest_first.after_click(Column::Waiting, false);
+        assert_eq!(shortest_first.aria_sort_of(Column::Waiting), Some("ascending"));
+        assert_eq!(arranged(&shortest_first), [2, 1, 4, 0, 3]);
+        // Requests not waiting tie, so a further criterion orders them, in either direction.
+        let then_status = shortest_first.after_click(Column::Status, true);
+        assert_eq!(arranged(&then_status), [2, 1, 4, 3, 0]);
+        assert_eq!(arranged(&then_status.after_click(Column::Waiting, true)), [4, 1, 2, 3, 0]);
+        assert_eq!(
+            SortOrder::default().after_click(Column::Waiting, true).rank_of(Column::Waiting),
+            Some((2, Direction::Descending))
+        );
     }
 
     #[test]
