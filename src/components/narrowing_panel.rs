@@ -2,10 +2,10 @@
 
 use super::icon::{SEARCH, icon};
 use super::menu::menu;
-use cm_model::{NameBook, RequestStatus, RequestType, day_text, parse_day};
+use cm_model::{NameBook, RequestStatus, RequestType};
 use leptos::prelude::*;
 use std::sync::Arc;
-use viewer_core::narrowing::{Date, Narrowed, Narrowing};
+use viewer_core::narrowing::{Date, Narrowed, Narrowing, date_input_text, parse_date_input};
 
 /// The controls that change `narrowing`; `types` and `statuses` are the values
 /// present in the requests fetched so far, shown with their counts from `narrowed`.
@@ -151,9 +151,9 @@ fn DayInput(label: &'static str, narrowing: RwSignal<Narrowing>, day: Day) -> im
             {label}
             <input
                 type="date"
-                prop:value=move || narrowing.with(|narrowing| (day.read)(narrowing).map(day_text).unwrap_or_default())
+                prop:value=move || narrowing.with(|narrowing| (day.read)(narrowing).map(date_input_text).unwrap_or_default())
                 on:change=move |event| {
-                    narrowing.update(|narrowing| *(day.write)(narrowing) = parse_day(&event_target_value(&event)))
+                    narrowing.update(|narrowing| *(day.write)(narrowing) = parse_date_input(&event_target_value(&event)))
                 }
             />
         </label>

@@ -91,15 +91,8 @@ fn parse_instant(text: &str) -> Option<Timestamp> {
     offset.to_timestamp(civil::DateTime::from_parts(date, time)).ok()
 }
 
-/// A day as people and date inputs write it: `2024-01-31`.
-pub fn parse_day(text: &str) -> Option<civil::Date> {
-    let mut reader = Reader(text.as_bytes());
-    let day = reader.day()?;
-    reader.0.is_empty().then_some(day)
-}
-
-/// `2024-01-31`.
-pub fn day_text(day: civil::Date) -> String {
+/// `2024-01-31`: the day part of the texts below.
+fn day_text(day: civil::Date) -> String {
     format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day())
 }
 
@@ -258,14 +251,6 @@ mod tests {
         ] {
             assert_eq!(CmDate::parse(near_miss), CmDate::Unreadable(near_miss.into()), "{near_miss}");
         }
-    }
-
-    #[test]
-    fn days_are_read_and_written_as_date_inputs_hold_them() {
-        let day = parse_day("2024-02-29").unwrap();
-        assert_eq!(day_text(day), "2024-02-29");
-        assert_eq!(parse_day("2023-02-29"), None);
-        assert_eq!(parse_day("2024-02-29T00:00:00"), None);
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub mod sddl;
 mod template;
 
 pub use codes::{RequestStatus, RequestType};
-pub use date::{CmDate, datetime_text, day_text, instant_text, parse_day};
+pub use date::{CmDate, datetime_text, instant_text};
 pub use forms::JsonForm;
 /// The instant type of [`CmDate::At`].
 pub use jiff::Timestamp;

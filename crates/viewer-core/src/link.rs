@@ -12,7 +12,8 @@ use crate::columns::Column;
 use crate::narrowing::Narrowing;
 use crate::query::ServerQuery;
 use crate::sorting::{Direction, SortCriterion, SortOrder};
-use cm_model::{RequestStatus, RequestType, day_text, parse_day};
+use crate::narrowing::{date_input_text, parse_date_input};
+use cm_model::{RequestStatus, RequestType};
 use uuid::Uuid;
 
 /// The longest query string read; what lies past it is ignored. A link the
@@ -67,10 +68,10 @@ impl ViewState {
             out.append_pair("state", &join_codes(narrowing.statuses.iter().map(|s| (s.known_name(), s.code()))));
         }
         if let Some(from) = narrowing.submitted_from {
-            out.append_pair("from", &day_text(from));
+            out.append_pair("from", &date_input_text(from));
         }
         if let Some(to) = narrowing.submitted_to {
-            out.append_pair("to", &day_text(to));
+            out.append_pair("to", &date_input_text(to));
         }
         if self.sort != SortOrder::default() {
             let criteria: Vec<String> = self
@@ -105,8 +106,8 @@ impl ViewState {
                 "state" => {
                     state.narrowing.statuses = parse_codes(&value, RequestStatus::KNOWN, RequestStatus::known_name)
                 }
-                "from" => state.narrowing.submitted_from = parse_day(&value),
-                "to" => state.narrowing.submitted_to = parse_day(&value),
+                "from" => state.narrowing.submitted_from = parse_date_input(&value),
+                "to" => state.narrowing.submitted_to = parse_date_input(&value),
                 "sort" => state.sort = parse_sort(&value).unwrap_or_default(),
                 "open" => state.open = Uuid::try_parse(&value).ok(),
                 _ => {}

@@ -7,6 +7,7 @@ use cm_model::{CmDate, NameBook, Request, RequestStatus, RequestType};
 use hashbrown::{DefaultHashBuilder, HashTable};
 /// The day type of the date range.
 pub use jiff::civil::Date;
+use jiff::tz::Offset;
 use std::borrow::Cow;
 use std::hash::BuildHasher;
 use uuid::Uuid;
@@ -343,11 +344,37 @@ impl Narrowing {
     }
 }
 
+/// A day as date inputs hold it and links write it: `2024-01-31`.
+pub fn date_input_text(day: Date) -> String {
+    format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day())
+}
+
+/// The day a date input holds (`2024-01-31`), if the text is one: read as
+/// that day's midnight by the reader of the API's dates, which knows which
+/// days exist.
+pub fn parse_date_input(text: &str) -> Option<Date> {
+    let is_a_day_alone = text.len() == 10 && !text.contains('T');
+    match CmDate::parse(&format!("{text}T00:00:00")) {
+        CmDate::At(midnight) if is_a_day_alone => Some(Offset::UTC.to_datetime(midnight).date()),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::seed_examples;
     use cm_model::CmDate;
+
+    #[test]
+    fn days_are_read_and_written_as_date_inputs_hold_them() {
+        let day = parse_date_input("2024-02-29").unwrap();
+        assert_eq!(date_input_text(day), "2024-02-29");
+        assert_eq!(date_input_text(parse_date_input("0999-12-31").unwrap()), "0999-12-31");
+        for not_a_day in ["2023-02-29", "2024-02-29T00:00:00", "2024-2-29", "2024-02-2x", "T024-02-29", "", "tomorrow"] {
+            assert_eq!(parse_date_input(not_a_day), None, "{not_a_day}");
+        }
+    }
 
     fn requests() -> Vec<Request> {
         let (enroll, unblock) = (seed_examples::enroll(), seed_examples::unblock());
