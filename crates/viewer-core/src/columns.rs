@@ -155,22 +155,18 @@ pub fn waiting_since(request: &Request) -> Option<Timestamp> {
 /// is "waiting under a minute". Whole seconds, integers only.
 pub fn waiting_text(since: Timestamp, now: Timestamp) -> String {
     const DAY: i64 = 86_400;
-    // Each unit: the wait it is used below, and its length, in seconds.
-    const UNITS: [(i64, i64, &str); 5] = [
-        (3600, 60, "minute"),
-        (2 * DAY, 3600, "hour"),
-        (60 * DAY, DAY, "day"),
-        (730 * DAY, 30 * DAY, "month"),
-        (i64::MAX, 365 * DAY, "year"),
-    ];
     let seconds = now.as_second() - since.as_second();
-    match UNITS.into_iter().find(|&(below, ..)| seconds < below) {
-        Some((_, length, unit)) if seconds >= 60 => {
-            let count = seconds / length;
-            format!("waiting {count} {unit}{}", if count == 1 { "" } else { "s" })
-        }
-        _ => "waiting under a minute".to_owned(),
-    }
+    // Each unit's length in seconds, for the waits it is used for.
+    let (length, unit) = match seconds {
+        ..60 => return "waiting under a minute".to_owned(),
+        60..3600 => (60, "minute"),
+        3600..172_800 => (3600, "hour"),              // under two days
+        172_800..5_184_000 => (DAY, "day"),           // under 60 days
+        5_184_000..63_072_000 => (30 * DAY, "month"), // under 730 days
+        _ => (365 * DAY, "year"),
+    };
+    let count = seconds / length;
+    format!("waiting {count} {unit}{}", if count == 1 { "" } else { "s" })
 }
 
 /// The CSS class of a status badge. The badge always shows the status name as
