@@ -10,9 +10,9 @@
 
 use crate::columns::Column;
 use crate::narrowing::Narrowing;
+use crate::narrowing::{date_input_text, parse_date_input};
 use crate::query::ServerQuery;
 use crate::sorting::{Direction, SortCriterion, SortOrder};
-use crate::narrowing::{date_input_text, parse_date_input};
 use cm_model::{RequestStatus, RequestType};
 use uuid::Uuid;
 

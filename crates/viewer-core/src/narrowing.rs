@@ -371,7 +371,8 @@ mod tests {
         let day = parse_date_input("2024-02-29").unwrap();
         assert_eq!(date_input_text(day), "2024-02-29");
         assert_eq!(date_input_text(parse_date_input("0999-12-31").unwrap()), "0999-12-31");
-        for not_a_day in ["2023-02-29", "2024-02-29T00:00:00", "2024-2-29", "2024-02-2x", "T024-02-29", "", "tomorrow"] {
+        for not_a_day in ["2023-02-29", "2024-02-29T00:00:00", "2024-2-29", "2024-02-2x", "T024-02-29", "", "tomorrow"]
+        {
             assert_eq!(parse_date_input(not_a_day), None, "{not_a_day}");
         }
     }
