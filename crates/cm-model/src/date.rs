@@ -37,7 +37,7 @@ impl CmDate {
     /// kept as [`CmDate::Unreadable`].
     pub fn parse(text: &str) -> CmDate {
         match parse_instant(text) {
-            Some(instant) if is_dotnet_min_value(instant) => CmDate::NotSet,
+            Some(_) if is_dotnet_min_value(text) => CmDate::NotSet,
             Some(instant) => CmDate::At(instant),
             None => CmDate::Unreadable(text.to_owned()),
         }
@@ -52,8 +52,16 @@ impl CmDate {
     }
 }
 
-fn is_dotnet_min_value(instant: Timestamp) -> bool {
-    Offset::UTC.to_datetime(instant) == civil::date(1, 1, 1).at(0, 0, 0, 0)
+/// `DateTime.MinValue` of any kind: unspecified, UTC (`Z`) or local (with
+/// the server's offset, `+01:00`), whose instant is then not even in year 1.
+fn is_dotnet_min_value(text: &str) -> bool {
+    // Compared in place: every date read passes here.
+    let (day, time) = DOTNET_MIN_VALUE.split_at(10);
+    let bytes = text.as_bytes();
+    text.starts_with(day)
+        && matches!(bytes.get(10), Some(b'T' | b' '))
+        && text.get(11..19) == Some(&time[1..])
+        && matches!(bytes.get(19), None | Some(b'Z' | b'+' | b'-'))
 }
 
 /// `2015-07-07T23:36:21.93Z`, `2015-07-07T23:36:21` (UTC) or
@@ -212,6 +220,9 @@ mod tests {
     fn dotnet_min_value_means_not_set() {
         assert_eq!(CmDate::parse("0001-01-01T00:00:00"), CmDate::NotSet);
         assert_eq!(CmDate::parse("0001-01-01T00:00:00Z"), CmDate::NotSet);
+        assert_eq!(CmDate::parse("0001-01-01T00:00:00+01:00"), CmDate::NotSet, "a local MinValue");
+        assert_eq!(CmDate::parse("0001-01-01T00:00:00-05:00"), CmDate::NotSet, "a local MinValue");
+        assert!(matches!(CmDate::parse("0001-01-01T00:00:00.5Z"), CmDate::At(_)), "half a second after it");
         assert_eq!(CmDate::NotSet.to_string(), "not set");
     }
 
