@@ -89,23 +89,35 @@ fn assert_none_found(found: &[String]) {
 
 const WIDTHS_CHECKED: [WindowSize; 2] = [WindowSize::DESKTOP, WindowSize::PHONE];
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_list_a_detail_the_settings_and_a_narrowed_list_meet_wcag_in_both_themes_at_both_widths() {
-    let server = MockServer::start(&built_app(), &["--requests", "300"]);
-    let browser = Browser::start().await;
+/// What axe-core finds in every look of the page: at both widths, in both
+/// colour schemes, where `visit` brings the page into the states it checks,
+/// naming their screenshots after the look (`dark-390`).
+async fn found_in_every_look(browser: &Browser, visit: impl AsyncFn(&Browser, &str) -> Vec<String>) -> Vec<String> {
     let mut found = Vec::new();
     for size in WIDTHS_CHECKED {
         browser.resize(size).await;
         for scheme in ColorScheme::BOTH {
             browser.emulate_color_scheme(scheme).await;
-            for state in PageState::ALL {
-                open_loaded(&browser, &server.url).await;
-                state.enter(&browser).await;
-                let name = format!("a11y-{}-{}-{}", state.name(), scheme.name(), size.width);
-                found.extend(checked(&browser, &name).await);
-            }
+            found.extend(visit(browser, &format!("{}-{}", scheme.name(), size.width)).await);
         }
     }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_list_a_detail_the_settings_and_a_narrowed_list_meet_wcag_in_both_themes_at_both_widths() {
+    let server = MockServer::start(&built_app(), &["--requests", "300"]);
+    let browser = Browser::start().await;
+    let found = found_in_every_look(&browser, async |browser, look| {
+        let mut found = Vec::new();
+        for state in PageState::ALL {
+            open_loaded(browser, &server.url).await;
+            state.enter(browser).await;
+            found.extend(checked(browser, &format!("a11y-{}-{look}", state.name())).await);
+        }
+        found
+    })
+    .await;
     browser.close().await;
     assert_none_found(&found);
 }
@@ -114,16 +126,12 @@ async fn the_list_a_detail_the_settings_and_a_narrowed_list_meet_wcag_in_both_th
 async fn a_refusal_by_the_server_meets_wcag_in_both_themes_at_both_widths() {
     let server = MockServer::start(&built_app(), &["--answer", "forbidden"]);
     let browser = Browser::start().await;
-    let mut found = Vec::new();
-    for size in WIDTHS_CHECKED {
-        browser.resize(size).await;
-        for scheme in ColorScheme::BOTH {
-            browser.emulate_color_scheme(scheme).await;
-            browser.client.goto(&server.url).await.expect("the app opens");
-            browser.wait_for(".message.error").await;
-            found.extend(checked(&browser, &format!("a11y-error-{}-{}", scheme.name(), size.width)).await);
-        }
-    }
+    let found = found_in_every_look(&browser, async |browser, look| {
+        browser.client.goto(&server.url).await.expect("the app opens");
+        browser.wait_for(".message.error").await;
+        checked(browser, &format!("a11y-error-{look}")).await.into_iter().collect()
+    })
+    .await;
     browser.close().await;
     assert_none_found(&found);
 }

@@ -41,19 +41,17 @@ async fn rows_in_sight(browser: &Browser) -> u64 {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_laptop_screen_shows_ten_requests_or_more_and_a_phone_screen_the_first() {
     let server = MockServer::start(&built_app(), &["--requests", "300"]);
-    let laptop = open_at(&server, WindowSize::LAPTOP).await;
-    let shown = rows_in_sight(&laptop).await;
-    println!("requests in sight at 1366x768: {shown}");
-    assert!(shown >= 10, "{shown} requests in sight at 1366x768");
-    laptop.screenshot("readme-list").await;
-    laptop.close().await;
-
-    let phone = open_at(&server, WindowSize::PHONE).await;
-    let shown = rows_in_sight(&phone).await;
-    println!("requests in sight at 390x844: {shown}");
-    assert!(shown >= 1, "no request in the first screen of a phone");
-    phone.screenshot("phone-first-screen").await;
-    phone.close().await;
+    // The fewest requests each window must show at once, and its screenshot.
+    for (size, fewest, screenshot) in
+        [(WindowSize::LAPTOP, 10, "readme-list"), (WindowSize::PHONE, 1, "phone-first-screen")]
+    {
+        let browser = open_at(&server, size).await;
+        let shown = rows_in_sight(&browser).await;
+        println!("requests in sight at {}x{}: {shown}", size.width, size.height);
+        assert!(shown >= fewest, "{shown} requests in sight at {}x{}", size.width, size.height);
+        browser.screenshot(screenshot).await;
+        browser.close().await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
