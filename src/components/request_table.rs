@@ -14,7 +14,7 @@ use uuid::Uuid;
 use viewer_core::columns::{Column, status_badge_class};
 use viewer_core::query::ServerQuery;
 use viewer_core::sorting::{Direction, SortOrder};
-use viewer_core::virtual_rows::{row_after_key, rows_in_view, scroll_top_showing, spacer_pixels};
+use viewer_core::virtual_rows::{ROW_PIXELS, row_after_key, rows_in_view, scroll_top_showing, spacer_pixels};
 
 /// Where the window cannot say: about what a laptop screen shows.
 const ASSUMED_VIEW_HEIGHT: f64 = 720.0;
@@ -66,7 +66,8 @@ pub fn RequestTable(
         move || columns.get().into_iter().map(|column| view! { <SortableHeader column order /> }).collect_view();
     view! {
         <div class="table-scroll" role="region" aria-label="Requests" tabindex="0" node_ref=area.element on:scroll=on_scroll>
-            <table class="requests" aria-rowcount=move || row_count() + 1>
+            // The rows' height is the one the rendering counts on (main.css reads it).
+            <table class="requests" aria-rowcount=move || row_count() + 1 style:--row-height=format!("{ROW_PIXELS}px")>
                 <thead>
                     <tr aria-rowindex="1">{headers}</tr>
                 </thead>
