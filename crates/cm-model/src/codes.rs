@@ -114,6 +114,19 @@ integer_code_enum! {
     }
 }
 
+integer_code_enum! {
+    /// `Status` of a smart card, and of a profile (CM's `sc_status` table
+    /// serves both). 0 to 3 are confirmed by the SQL API's reference; Retired
+    /// (6) only by one example of the REST API.
+    CardStatus {
+        New = 0,
+        Assigned = 1,
+        Active = 2,
+        Disabled = 3,
+        Retired = 6,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,6 +167,15 @@ mod tests {
         assert_eq!(RequestType::from(1).to_string(), "Enroll");
         assert_eq!(RequestType::from(5).to_string(), "Unblock");
         assert_eq!(RequestType::from(11).to_string(), "TemporaryCardEnroll");
+    }
+
+    #[test]
+    fn card_statuses_have_the_sc_status_numbers() {
+        let statuses: Vec<String> = (0..8).map(|n| CardStatus::from(n).to_string()).collect();
+        assert_eq!(
+            statuses,
+            ["New", "Assigned", "Active", "Disabled", "Unknown (4)", "Unknown (5)", "Retired", "Unknown (7)"]
+        );
     }
 
     #[test]

@@ -9,31 +9,39 @@
 //!   keeping numbers nobody has named yet.
 //! - [`CmDate`] reads the API's .NET date strings.
 //! - [`NameBook`] names numbers and bits, built in or as an administrator named them.
+//! - [`SmartCard`], [`Profile`], [`CardCertificate`] and [`Policy`]: what
+//!   a help desk looks up beside a request, read leniently.
 //! - [`sddl::parse_sddl`] decodes the security descriptor.
 //! - [`decode_response`] turns an HTTP response into requests, or an error
 //!   worded for the person looking at the page.
 
 #![warn(missing_docs)]
 
+mod cards;
 mod codes;
 mod date;
 mod forms;
+mod lenient;
 mod names;
+mod policy;
 mod request;
 mod response;
 pub mod sddl;
 mod template;
 
-pub use codes::{RequestStatus, RequestType};
+pub use cards::{CardCertificate, Profile, SmartCard};
+pub use codes::{CardStatus, RequestStatus, RequestType};
 pub use date::{CmDate, datetime_text, instant_text};
 pub use forms::JsonForm;
 /// The instant type of [`CmDate::At`].
 pub use jiff::Timestamp;
 pub use names::{ConfiguredNames, FlagNames, NameBook, NameOrigin, Named};
+pub use policy::{Policy, PolicyMatch, policy_type};
 pub use request::{DataCollectionFlags, DataItem, FieldNote, Request, RequestFlags};
 pub use response::{
     Decoded, ElementFailure, ElementFailures, KEPT_TEXT_BYTES, ListEnd, ListProblem, MAX_ELEMENT_BYTES,
-    ResponseDecoder, ResponseError, ResponseItem, ShortenedText, decode_profile_templates, decode_response, shorten,
+    ResponseDecoder, ResponseError, ResponseItem, ShortenedText, decode_items, decode_one, decode_operations, decode_profile_templates,
+    decode_response, shorten,
 };
 pub use template::ProfileTemplate;
 
@@ -42,3 +50,9 @@ pub const REQUESTS_PATH: &str = "/CertificateManagement/api/v1.0/requests";
 
 /// Path of the profile templates endpoint, relative to the CM host.
 pub const PROFILE_TEMPLATES_PATH: &str = "/CertificateManagement/api/v1.0/profiletemplates";
+
+/// Path of the smart cards endpoint, relative to the CM host.
+pub const SMARTCARDS_PATH: &str = "/CertificateManagement/api/v1.0/smartcards";
+
+/// Path of the profiles endpoint, relative to the CM host.
+pub const PROFILES_PATH: &str = "/CertificateManagement/api/v1.0/profiles";

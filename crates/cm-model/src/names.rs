@@ -7,7 +7,7 @@
 //! every name says where it came from.
 
 use crate::sddl::RIGHT_BITS;
-use crate::{ProfileTemplate, RequestStatus, RequestType};
+use crate::{CardStatus, ProfileTemplate, RequestStatus, RequestType};
 use std::collections::BTreeMap;
 use std::fmt;
 use uuid::Uuid;
@@ -87,6 +87,8 @@ pub struct ConfiguredNames {
     pub data_collection_flags: BTreeMap<u32, String>,
     /// CM's names of SDDL rights bits.
     pub access_rights: BTreeMap<u32, String>,
+    /// Names of smart card and profile `Status` codes.
+    pub card_status: BTreeMap<i32, String>,
 }
 
 /// The one documented request flag: every smart-card example has `Flags: 2`.
@@ -106,6 +108,11 @@ impl NameBook {
     /// The name of a `RequestType`: configured, else built in, else `Unknown (n)`.
     pub fn request_type(&self, request_type: RequestType) -> Named {
         code_name(&self.configured.request_type, request_type.code(), request_type.known_name())
+    }
+
+    /// The name of a smart card's or profile's `Status`: configured, else built in, else `Unknown (n)`.
+    pub fn card_status(&self, status: CardStatus) -> Named {
+        code_name(&self.configured.card_status, status.code(), status.known_name())
     }
 
     /// The bits of `Flags`, named: configured names, else the built-in `Smartcard` (`0x2`).
@@ -200,7 +207,11 @@ mod tests {
         configured.data_collection_flags.insert(32, "SubscriberProvided".into());
         configured.request_flags.insert(1, "EnrollmentAgent".into());
         configured.access_rights.insert(0x2_0000, "Read".into());
+        configured.card_status.insert(4, "Suspended".into());
         let names = NameBook::configured(configured);
+        assert_eq!(names.card_status(CardStatus::from(4)).text, "Suspended");
+        assert_eq!(names.card_status(CardStatus::Active).origin, NameOrigin::BuiltIn);
+        assert_eq!(names.card_status(CardStatus::from(5)).text, "Unknown (5)");
         assert_eq!(
             names.request_type(RequestType::from(12)),
             Named { text: "OfflineUnblock".into(), origin: NameOrigin::Configured }

@@ -124,7 +124,7 @@ pub struct DataItem {
 }
 
 /// The all-zero GUID is how the API says "none".
-fn nil_for_none<S: serde::Serializer>(guid: &Option<Uuid>, serializer: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn nil_for_none<S: serde::Serializer>(guid: &Option<Uuid>, serializer: S) -> Result<S::Ok, S::Error> {
     guid.unwrap_or_default().serialize(serializer)
 }
 

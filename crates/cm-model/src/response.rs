@@ -223,7 +223,7 @@ pub fn decode_response(
     content_type: Option<&str>,
     body: &[u8],
 ) -> Result<Decoded<Request>, ResponseError> {
-    decode_whole(status, content_type, body)
+    decode_items(status, content_type, body)
 }
 
 /// Decodes a response of the profile templates endpoint. Templates that cannot
@@ -233,11 +233,12 @@ pub fn decode_profile_templates(
     content_type: Option<&str>,
     body: &[u8],
 ) -> Result<Vec<ProfileTemplate>, ResponseError> {
-    Ok(decode_whole(status, content_type, body)?.items)
+    Ok(decode_items(status, content_type, body)?.items)
 }
 
-/// Decodes a whole body as [`ResponseDecoder`] decodes one chunk by chunk.
-fn decode_whole<T: ResponseItem>(
+/// Decodes a whole body as [`ResponseDecoder`] decodes one chunk by chunk:
+/// the items of a list (or the one object) that decode, and those that do not.
+pub fn decode_items<T: ResponseItem>(
     status: u16,
     content_type: Option<&str>,
     body: &[u8],
@@ -247,6 +248,39 @@ fn decode_whole<T: ResponseItem>(
     let Decoded { items: completed_by_the_end, end } = decoder.finish()?;
     items.extend(completed_by_the_end);
     Ok(Decoded { items, end })
+}
+
+/// Decodes an answer that is one object (`.../smartcards/{id}`): `None` for
+/// 204, or for a list with nothing in it; the first item of a list. An object
+/// that does not decode is an error, as nothing else is there to show.
+pub fn decode_one<T: ResponseItem>(
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<Option<T>, ResponseError> {
+    let Decoded { items, end } = decode_items(status, content_type, body)?;
+    match (items.into_iter().next(), end.failures.listed().first()) {
+        (None, Some(failure)) => Err(ResponseError::NotRequests { reason: failure.reason.clone() }),
+        (item, _) => Ok(item),
+    }
+}
+
+/// Decodes a list of words (`.../smartcards/{id}/operations`: `["renew","unblock"]`);
+/// anything in the list that is not a text is left out.
+pub fn decode_operations(status: u16, content_type: Option<&str>, body: &[u8]) -> Result<Vec<String>, ResponseError> {
+    let mut reader = BodyReader::new(status, content_type);
+    let (mut words, mut others) = (Vec::new(), 0);
+    let mut read = |element: Element<'_>| match element.text.map(serde_json::from_slice::<String>) {
+        Ok(Ok(word)) => words.push(word),
+        _ => others += 1,
+    };
+    reader.push(body, &mut read);
+    let problem = reader.finish(&mut read)?;
+    match (problem, words.is_empty() && others > 0) {
+        (Some(problem), _) => Err(ResponseError::NotRequests { reason: problem.to_string() }),
+        (None, true) => Err(ResponseError::NotRequests { reason: "it holds no words".to_owned() }),
+        (None, false) => Ok(words),
+    }
 }
 
 /// The longest element decoded as received: a real request is about 1.3 KB.

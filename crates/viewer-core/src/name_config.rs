@@ -22,11 +22,14 @@ pub struct NameConfig {
     pub data_collection_flags: BTreeMap<String, String>,
     /// `accessRights`: CM's names of SDDL rights bits, one bit per key.
     pub access_rights: BTreeMap<String, String>,
+    /// `cardStatus`: names of smart card and profile `Status` numbers.
+    pub card_status: BTreeMap<String, String>,
 }
 
 impl NameConfig {
     /// The sections' keys, as `config.json` spells them.
-    pub const SECTIONS: [&str; 5] = ["status", "requestType", "requestFlags", "dataCollectionFlags", "accessRights"];
+    pub const SECTIONS: [&str; 6] =
+        ["status", "requestType", "requestFlags", "dataCollectionFlags", "accessRights", "cardStatus"];
 
     /// The section `key` (one of [`NameConfig::SECTIONS`]), to fill.
     pub fn section_mut(&mut self, key: &str) -> Option<&mut BTreeMap<String, String>> {
@@ -36,6 +39,7 @@ impl NameConfig {
             "requestFlags" => Some(&mut self.request_flags),
             "dataCollectionFlags" => Some(&mut self.data_collection_flags),
             "accessRights" => Some(&mut self.access_rights),
+            "cardStatus" => Some(&mut self.card_status),
             _ => None,
         }
     }
@@ -52,6 +56,7 @@ impl NameConfig {
             request_flags: bit_names("requestFlags", &self.request_flags, &mut problems),
             data_collection_flags: bit_names("dataCollectionFlags", &self.data_collection_flags, &mut problems),
             access_rights: bit_names("accessRights", &self.access_rights, &mut problems),
+            card_status: code_names("cardStatus", &self.card_status, &mut problems),
         };
         (names, problems)
     }
