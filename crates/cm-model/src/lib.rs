@@ -40,8 +40,8 @@ pub use policy::{Policy, PolicyMatch, policy_type};
 pub use request::{DataCollectionFlags, DataItem, FieldNote, Request, RequestFlags};
 pub use response::{
     Decoded, ElementFailure, ElementFailures, KEPT_TEXT_BYTES, ListEnd, ListProblem, MAX_ELEMENT_BYTES,
-    ResponseDecoder, ResponseError, ResponseItem, ShortenedText, decode_items, decode_one, decode_operations, decode_profile_templates,
-    decode_response, shorten,
+    ResponseDecoder, ResponseError, ResponseItem, ShortenedText, decode_items, decode_one, decode_operations,
+    decode_profile_templates, decode_response, shorten,
 };
 pub use template::ProfileTemplate;
 

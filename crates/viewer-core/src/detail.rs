@@ -14,6 +14,8 @@ use uuid::Uuid;
 pub struct Field {
     pub label: &'static str,
     pub value: String,
+    /// A smart card the value names, which the page links to its lookup.
+    pub card: Option<Uuid>,
 }
 
 /// A titled group of fields.
@@ -23,12 +25,17 @@ pub struct Section {
     pub fields: Vec<Field>,
 }
 
-fn field(label: &'static str, value: impl Into<String>) -> Field {
-    Field { label, value: value.into() }
+pub(crate) fn field(label: &'static str, value: impl Into<String>) -> Field {
+    Field { label, value: value.into(), card: None }
+}
+
+/// A field naming a smart card, linked to its lookup; `none` without one.
+pub(crate) fn card_field(label: &'static str, card: Option<Uuid>) -> Field {
+    Field { card, ..field(label, guid_text(card)) }
 }
 
 /// The template's name with its GUID, or the GUID alone when it has no known name.
-fn template(value: Option<Uuid>, names: &NameBook) -> String {
+pub(crate) fn template(value: Option<Uuid>, names: &NameBook) -> String {
     let name = names.profile_template(value);
     match value {
         Some(guid) if name.origin == NameOrigin::Server => format!("{name} ({guid})"),
@@ -36,7 +43,7 @@ fn template(value: Option<Uuid>, names: &NameBook) -> String {
     }
 }
 
-fn yes_no(value: bool) -> &'static str {
+pub(crate) fn yes_no(value: bool) -> &'static str {
     if value { "yes" } else { "no" }
 }
 
@@ -78,8 +85,8 @@ pub fn sections(request: &Request, names: &NameBook) -> Vec<Section> {
                 field("Smart card request", yes_no(request.is_smartcard)),
                 field("Old profile", guid_text(request.old_profile_uuid)),
                 field("New profile", guid_text(request.new_profile_uuid)),
-                field("Old smart card", guid_text(request.old_smartcard_uuid)),
-                field("New smart card", guid_text(request.new_smartcard_uuid)),
+                card_field("Old smart card", request.old_smartcard_uuid),
+                card_field("New smart card", request.new_smartcard_uuid),
             ],
         },
         Section {
@@ -184,7 +191,12 @@ pub struct SecurityView {
 
 /// Decodes `request`'s security descriptor for display.
 pub fn security(request: &Request, names: &NameBook) -> SecurityView {
-    let ParsedSddl { descriptor, error } = parse_sddl(&request.security_descriptor);
+    descriptor_view(&request.security_descriptor, names)
+}
+
+/// Decodes a security descriptor (SDDL) for display.
+pub fn descriptor_view(sddl: &str, names: &NameBook) -> SecurityView {
+    let ParsedSddl { descriptor, error } = parse_sddl(sddl);
     let trustee = |trustee: Option<Trustee>| trustee.map_or_else(|| "not given".to_owned(), |t| t.to_string());
     let rows = |acl: &Option<Acl>| acl.iter().flat_map(|acl| acl.aces.iter()).map(|ace| ace_row(ace, names)).collect();
     let dacl_flags =

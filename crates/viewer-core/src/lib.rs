@@ -8,6 +8,8 @@
 //! - [`sorting`]: the sort order a user chose and the row order it gives.
 //! - [`config`]: the runtime `config.json`; [`name_config`]: its `names` section.
 //! - [`detail`]: one request's fields in groups, and its security descriptor in words.
+//! - [`related`]: the smart cards, profiles and policy shown beside a request.
+//! - [`card_lookup`]: finding a card by its serial number or GUID, and its requests.
 //! - [`export`]: the rows shown as CSV or JSON.
 //! - [`link`]: the whole view as the page URL's query string.
 //! - [`query`]: what is asked of the CM server, and the URL it makes.
@@ -18,6 +20,7 @@
 //! - [`virtual_rows`]: which rows of a long table are in the page, and where keys move.
 
 pub mod auto_refresh;
+pub mod card_lookup;
 pub mod columns;
 pub mod config;
 pub mod detail;
@@ -27,6 +30,7 @@ pub mod name_config;
 pub mod narrowing;
 pub mod progress;
 pub mod query;
+pub mod related;
 #[cfg(test)]
 mod seed_examples;
 pub mod sorting;

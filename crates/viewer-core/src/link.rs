@@ -8,6 +8,7 @@
 //!
 //! `?status=Pending&mine=1&q=lost+card&type=Enroll,5&from=2024-01-01&sort=status-asc,type-desc&open=<guid>`
 
+use crate::card_lookup::CardLookup;
 use crate::columns::Column;
 use crate::narrowing::Narrowing;
 use crate::narrowing::{date_input_text, parse_date_input};
@@ -42,6 +43,8 @@ pub struct ViewState {
     pub sort: SortOrder,
     /// The request whose details are open.
     pub open: Option<Uuid>,
+    /// The smart card looked up, whose requests are shown.
+    pub card: Option<CardLookup>,
 }
 
 impl ViewState {
@@ -85,6 +88,9 @@ impl ViewState {
         if let Some(open) = self.open {
             out.append_pair("open", &open.to_string());
         }
+        if let Some(card) = &self.card {
+            out.append_pair("card", card.text());
+        }
         let query = out.finish();
         if query.is_empty() { query } else { format!("?{query}") }
     }
@@ -110,6 +116,7 @@ impl ViewState {
                 "to" => state.narrowing.submitted_to = parse_date_input(&value),
                 "sort" => state.sort = parse_sort(&value).unwrap_or_default(),
                 "open" => state.open = Uuid::try_parse(&value).ok(),
+                "card" => state.card = CardLookup::parse(&value).ok(),
                 _ => {}
             }
         }
@@ -216,6 +223,7 @@ mod tests {
                 .after_click(Column::Type, true)
                 .after_click(Column::Type, true),
             open: Some(uuid::uuid!("0c96d73f-967b-420e-854a-43ad2a1504bc")),
+            card: CardLookup::parse("{d1ef 5b8a}").ok(),
         }
     }
 
@@ -233,7 +241,7 @@ mod tests {
         assert_eq!(
             link,
             "?status=Pending&mine=1&q=lost+card+%26+more&type=Enroll%2C12&state=Denied&from=2024-01-01&to=2024-12-31\
-             &sort=status-asc%2Ctype-desc&open=0c96d73f-967b-420e-854a-43ad2a1504bc"
+             &sort=status-asc%2Ctype-desc&open=0c96d73f-967b-420e-854a-43ad2a1504bc&card=%7Bd1ef+5b8a%7D"
         );
         assert_eq!(ViewState::from_query_string(&link), state);
     }

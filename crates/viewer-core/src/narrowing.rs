@@ -310,12 +310,25 @@ impl Narrowing {
     /// Applies this narrowing to `requests`, indexed by `index`, with type,
     /// status and template names from `names`.
     pub fn apply(&self, requests: &[Request], index: &SearchIndex, names: &NameBook) -> Narrowed {
+        self.apply_where(requests, index, names, |_| true)
+    }
+
+    /// Applies this narrowing to the requests that `also` keeps as well: the
+    /// counts of the choices are then those of the requests it keeps.
+    pub fn apply_where(
+        &self,
+        requests: &[Request],
+        index: &SearchIndex,
+        names: &NameBook,
+        also: impl Fn(&Request) -> bool,
+    ) -> Narrowed {
         let words: Vec<Word> =
             self.text.split_whitespace().map(|word| Word::new(&word.to_lowercase(), index, names)).collect();
         let mut narrowed = Narrowed::default();
         for (position, request) in requests.iter().enumerate() {
             let texts = index.texts_of(position);
-            if !words.iter().all(|word| word.in_request(request, texts))
+            if !also(request)
+                || !words.iter().all(|word| word.in_request(request, texts))
                 || !self.submitted_in_range(index.submitted_days[position])
             {
                 continue;

@@ -4,7 +4,8 @@
 //! (`targetuser=current`), or returns one request by id (`/requests/{id}`).
 //! Anything else is narrowed in the page.
 
-use cm_model::{PROFILE_TEMPLATES_PATH, REQUESTS_PATH, RequestStatus, shorten};
+use crate::related::Holder;
+use cm_model::{PROFILE_TEMPLATES_PATH, PROFILES_PATH, REQUESTS_PATH, RequestStatus, SMARTCARDS_PATH, shorten};
 use uuid::Uuid;
 
 /// One question to the requests endpoint.
@@ -50,20 +51,46 @@ pub fn profile_templates_url(host: &str) -> String {
 /// Reads a request id as people paste it: with or without braces, spaces or
 /// line breaks, in either case. Anything else is refused with a message.
 pub fn parse_request_id(text: &str) -> Result<Uuid, String> {
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    if compact.is_empty() {
+    if text.trim().is_empty() {
         return Err("Enter a request id.".to_owned());
     }
-    let bare = compact.strip_prefix('{').and_then(|inner| inner.strip_suffix('}')).unwrap_or(&compact);
-    let is_guid_text = bare.len() == 36 || bare.len() == 32;
-    match Uuid::try_parse(bare) {
-        Ok(id) if is_guid_text => Ok(id),
-        _ => Err(format!(
+    pasted_guid(text).ok_or_else(|| {
+        format!(
             "\u{201c}{}\u{201d} is not a request id. A request id is a GUID such as \
              a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099.",
             shorten(text, 60)
-        )),
-    }
+        )
+    })
+}
+
+/// A GUID as people paste it: with or without braces, spaces or line breaks, in either case.
+pub fn pasted_guid(text: &str) -> Option<Uuid> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let bare = compact.strip_prefix('{').and_then(|inner| inner.strip_suffix('}')).unwrap_or(&compact);
+    let is_guid_text = bare.len() == 36 || bare.len() == 32;
+    Uuid::try_parse(bare).ok().filter(|_| is_guid_text)
+}
+
+/// The URL of a smart card or profile on `host`, or of one of its parts
+/// (`certificates`, `operations`) when `part` is not empty.
+pub fn holder_url(host: &str, holder: Holder, id: Uuid, part: &str) -> String {
+    let path = match holder {
+        Holder::SmartCard => SMARTCARDS_PATH,
+        Holder::Profile => PROFILES_PATH,
+    };
+    let part = if part.is_empty() { String::new() } else { format!("/{part}") };
+    format!("{}{path}/{id}{part}", host.trim_end_matches('/'))
+}
+
+/// The URL that finds smart cards by the physical card's id (`cardid`: its serial number).
+pub fn card_search_url(host: &str, card_id: &str) -> String {
+    let card_id: String = form_urlencoded::byte_serialize(card_id.as_bytes()).collect();
+    format!("{}{SMARTCARDS_PATH}?cardid={card_id}", host.trim_end_matches('/'))
+}
+
+/// The URL of `template`'s policy for requests of the policy type `policy_type`.
+pub fn policy_url(host: &str, template: Uuid, policy_type: &str) -> String {
+    format!("{}/{template}/policies/{policy_type}", profile_templates_url(host))
 }
 
 #[cfg(test)]
@@ -99,6 +126,18 @@ mod tests {
             profile_templates_url(HOST),
             "https://cm.contoso.com/CertificateManagement/api/v1.0/profiletemplates"
         );
+    }
+
+    #[test]
+    fn cards_profiles_and_policies_live_beside_the_requests() {
+        let api = "https://cm.contoso.com/CertificateManagement/api/v1.0";
+        assert_eq!(holder_url(HOST, Holder::SmartCard, ID, ""), format!("{api}/smartcards/{ID}"));
+        assert_eq!(holder_url(HOST, Holder::Profile, ID, "operations"), format!("{api}/profiles/{ID}/operations"));
+        assert_eq!(
+            card_search_url(HOST, "{D1EF 5B8A}&x=1"),
+            format!("{api}/smartcards?cardid=%7BD1EF+5B8A%7D%26x%3D1")
+        );
+        assert_eq!(policy_url(HOST, ID, "enroll"), format!("{api}/profiletemplates/{ID}/policies/enroll"));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use crate::time::LocalClock;
 use cm_model::{NameBook, Request, RequestStatus, RequestType};
 use hashbrown::HashSet;
 use std::sync::Arc;
+use uuid::Uuid;
 
 /// The requests of one answer, in the order the server sent them.
 #[derive(Default)]
@@ -103,6 +104,15 @@ impl RequestStore {
         narrowing.apply(&self.requests[..count.min(self.requests.len())], &self.index, &self.names)
     }
 
+    /// [`RequestStore::narrow`], keeping only requests that name one of
+    /// `cards` as their new or old smart card.
+    pub fn narrow_to_cards(&self, narrowing: &Narrowing, cards: &[Uuid], count: usize) -> Narrowed {
+        let names_a_card = |request: &Request| {
+            [request.new_smartcard_uuid, request.old_smartcard_uuid].iter().flatten().any(|card| cards.contains(card))
+        };
+        narrowing.apply_where(&self.requests[..count.min(self.requests.len())], &self.index, &self.names, names_a_card)
+    }
+
     /// The positions of the first `count` requests, in `order`.
     pub fn sorted(&self, order: &SortOrder, count: usize) -> Vec<usize> {
         let positions = (0..count.min(self.requests.len())).collect();
@@ -128,6 +138,22 @@ mod tests {
 
     fn examples() -> Vec<Request> {
         vec![seed_examples::enroll(), seed_examples::unblock()]
+    }
+
+    #[test]
+    fn a_card_keeps_the_requests_that_name_it_new_or_old() {
+        let mut store = RequestStore::default();
+        let mut renewal = seed_examples::unblock();
+        let card = renewal.old_smartcard_uuid.unwrap();
+        renewal.old_smartcard_uuid = Some(Uuid::from_u128(9));
+        renewal.new_smartcard_uuid = Some(card);
+        store.extend(vec![seed_examples::enroll(), seed_examples::unblock(), renewal], &FixedOffset(0));
+        let kept = |cards: &[Uuid]| store.narrow_to_cards(&Narrowing::default(), cards, 3).positions;
+        assert_eq!(kept(&[card]), [1, 2]);
+        assert_eq!(kept(&[Uuid::from_u128(9)]), [2]);
+        assert_eq!(kept(&[]), Vec::<usize>::new());
+        let narrowed = store.narrow_to_cards(&Narrowing::default(), &[Uuid::from_u128(9)], 3);
+        assert_eq!(narrowed.status_counts.total(), 1, "the counts are those of the card's requests");
     }
 
     #[test]
