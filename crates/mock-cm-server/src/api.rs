@@ -1,5 +1,7 @@
 //! The requests endpoint: `GET /requests` with `status` and `targetuser`, and `GET /requests/{id}`;
-//! and, on demand, the ways a real CM server fails.
+//! the profile templates, the smart cards and profiles requests name (with their certificates and
+//! operations) and the templates' policies; the card secrets as traps ([`secrets`](crate::secrets));
+//! and, on demand, the ways a real CM server fails, for all calls or for one kind of call.
 //!
 //! Each request is written as JSON once, when the router is made. Answers are
 //! streamed in chunks of about [`CHUNK_BYTES`] with their exact length
@@ -7,6 +9,8 @@
 //! never held whole in memory, and clients can show progress.
 
 use crate::dataset::{CURRENT_USER, profile_templates};
+use crate::related::{Holder, PolicyType, Related, policy};
+use crate::secrets;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
@@ -15,21 +19,29 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use cm_model::{Request, RequestStatus};
 use futures_util::StreamExt;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::iter::Peekable;
+use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use uuid::Uuid;
 
-/// The requests, each kept with its JSON so that answers are only joined, not re-encoded.
+/// The requests, each kept with its JSON so that answers are only joined, not re-encoded, and
+/// the index of the cards and profiles they name.
 struct Store {
-    requests: Vec<(Request, Bytes)>,
+    requests: Vec<Request>,
+    /// The JSON of each of `requests`, in their order.
+    written: Vec<Bytes>,
+    related: Related,
     /// Pause between body chunks, as a slow network would make.
     chunk_delay: Duration,
     /// Drop the connection after this many chunks of a body.
     break_after_chunks: Option<usize>,
 }
+
+/// The content type of every JSON answer, as CM's Web API writes it.
+pub(crate) const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 
 /// About how much of a body is sent at once: big enough that a long list is
 /// not thousands of tiny frames, small enough that no answer is held whole.
@@ -112,25 +124,160 @@ pub struct Behaviour {
     pub break_after_chunks: Option<usize>,
     /// How to answer for profile templates.
     pub templates: TemplatesAnswer,
+    /// How to answer for cards, profiles and policies, beyond `answer`.
+    pub related: RelatedBehaviour,
+}
+
+/// A kind of call about what requests name, which can be made to fail on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum RelatedEndpoint {
+    /// Everything under `/smartcards`, the lookup by `cardid` included.
+    Smartcards,
+    /// Everything under `/profiles`.
+    Profiles,
+    /// The certificates of cards and profiles.
+    Certificates,
+    /// The operations of cards and profiles.
+    Operations,
+    /// `/profiletemplates/{id}/policies/{type}`.
+    Policies,
+}
+
+/// How many kinds of [`RelatedEndpoint`] there are: one past the last.
+const RELATED_ENDPOINTS: usize = RelatedEndpoint::Policies as usize + 1;
+
+/// How one kind of call about what requests name answers when switched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum RelatedAnswer {
+    /// 403, as for a user allowed to read requests but not cards.
+    Forbidden,
+    /// 404 without a body.
+    NotFound,
+    /// 500 with a JSON message carrying a correlation ID, as `--answer server-error`.
+    ServerError,
+    /// 200 with an HTML sign-in page, as `--answer html`.
+    Html,
+    /// Normally, after [`SLOW_RELATED`].
+    Slow,
+}
+
+/// How long a call switched to [`RelatedAnswer::Slow`] waits before it is answered.
+pub const SLOW_RELATED: Duration = Duration::from_millis(1500);
+
+impl RelatedAnswer {
+    /// The answer for all calls that fails in the same way, if this one fails.
+    fn failure(self) -> Option<Answer> {
+        match self {
+            RelatedAnswer::Forbidden => Some(Answer::Forbidden),
+            RelatedAnswer::NotFound => Some(Answer::NotEnabled),
+            RelatedAnswer::ServerError => Some(Answer::ServerError),
+            RelatedAnswer::Html => Some(Answer::Html),
+            RelatedAnswer::Slow => None,
+        }
+    }
+}
+
+/// `ENDPOINT=ANSWER`: how one kind of call about what requests name answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RelatedSwitch {
+    pub endpoint: RelatedEndpoint,
+    pub answer: RelatedAnswer,
+}
+
+impl FromStr for RelatedSwitch {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let Some((endpoint, answer)) = text.split_once('=') else {
+            return Err(format!("expected ENDPOINT=ANSWER, such as smartcards=forbidden, not \"{text}\""));
+        };
+        Ok(RelatedSwitch { endpoint: choice(endpoint, "endpoint")?, answer: choice(answer, "answer")? })
+    }
+}
+
+/// The value of `T` written `text`, or a message naming the values there are.
+fn choice<T: clap::ValueEnum>(text: &str, what: &str) -> Result<T, String> {
+    T::from_str(text, false).map_err(|_| {
+        let names: Vec<String> = T::value_variants()
+            .iter()
+            .filter_map(|value| Some(value.to_possible_value()?.get_name().to_owned()))
+            .collect();
+        format!("no {what} \"{text}\": one of {}", names.join(", "))
+    })
+}
+
+/// How calls about cards, profiles and policies answer, beyond the answer for all calls.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RelatedBehaviour {
+    /// The switched answer of each [`RelatedEndpoint`], by its place in the enum.
+    answers: [Option<RelatedAnswer>; RELATED_ENDPOINTS],
+    /// Wait before answering any of them.
+    delay: Duration,
+}
+
+impl RelatedBehaviour {
+    /// Calls answering as `switches` say (the last for an endpoint counts), after `delay`.
+    pub fn new(switches: &[RelatedSwitch], delay: Duration) -> RelatedBehaviour {
+        let mut answers = [None; RELATED_ENDPOINTS];
+        for switch in switches {
+            answers[switch.endpoint as usize] = Some(switch.answer);
+        }
+        RelatedBehaviour { answers, delay }
+    }
+
+    /// The answer of the first of `endpoints`, from the most specific, that is switched.
+    fn answer_for(&self, endpoints: &[RelatedEndpoint]) -> Option<RelatedAnswer> {
+        endpoints.iter().find_map(|endpoint| self.answers[*endpoint as usize])
+    }
 }
 
 /// The API routes, below the `/CertificateManagement/api/v1.0` prefix.
 pub fn router(requests: Vec<Request>, behaviour: Behaviour) -> Router {
-    let Behaviour { answer, fail_times, fail_after, delay, chunk_delay, break_after_chunks, templates } = behaviour;
+    let Behaviour { answer, fail_times, fail_after, delay, chunk_delay, break_after_chunks, templates, related } =
+        behaviour;
     let calls = Arc::new(AtomicUsize::new(0));
-    let written = write_elements(&requests, answer);
-    let requests = requests.into_iter().zip(written).collect();
+    // The index is made beside the JSON, which keeps every core busy for longer.
+    let (written, related_index) = std::thread::scope(|scope| {
+        let index = scope.spawn(|| Related::new(&requests));
+        (write_elements(&requests, answer), index.join().expect("indexing does not panic"))
+    });
+    // Each route about what requests name answers as the switch of its most specific endpoint.
+    let switched = |endpoints: &'static [RelatedEndpoint]| {
+        axum::middleware::from_fn(move |request, next| answer_related(related, endpoints, request, next))
+    };
+    use RelatedEndpoint::{Certificates, Operations, Policies, Profiles, Smartcards};
     Router::new()
         .route("/requests", get(list_requests))
         .route("/requests/{id}", get(one_request))
         .route("/profiletemplates", get(move |state| list_templates(state, templates)))
+        .route("/profiletemplates/{id}/policies/{type}", get(template_policy).layer(switched(&[Policies])))
+        .route("/smartcards", get(smart_card_with_serial).layer(switched(&[Smartcards])))
+        .route("/smartcards/{id}", get(smart_card).layer(switched(&[Smartcards])))
+        .route(
+            "/smartcards/{id}/certificates",
+            get(|state, id| certificates(state, Holder::SmartCard, id)).layer(switched(&[Certificates, Smartcards])),
+        )
+        .route(
+            "/smartcards/{id}/operations",
+            get(|state, id| operations(state, Holder::SmartCard, id)).layer(switched(&[Operations, Smartcards])),
+        )
+        .route("/profiles/{id}", get(profile).layer(switched(&[Profiles])))
+        .route(
+            "/profiles/{id}/certificates",
+            get(|state, id| certificates(state, Holder::Profile, id)).layer(switched(&[Certificates, Profiles])),
+        )
+        .route(
+            "/profiles/{id}/operations",
+            get(|state, id| operations(state, Holder::Profile, id)).layer(switched(&[Operations, Profiles])),
+        )
+        .merge(secrets::traps())
         .layer(axum::middleware::from_fn(move |request, next| {
             let call = calls.fetch_add(1, Ordering::SeqCst);
             let failing = fail_times.is_none_or(|times| call < times) && fail_after.is_none_or(|after| call >= after);
             let answer = if failing { answer } else { Answer::Normal };
             fail_as(answer, delay, request, next)
         }))
-        .with_state(Arc::new(Store { requests, chunk_delay, break_after_chunks }))
+        .with_state(Arc::new(Store { requests, written, related: related_index, chunk_delay, break_after_chunks }))
 }
 
 /// Each request's JSON as list elements, or broken text in place of some when
@@ -195,16 +342,42 @@ async fn fail_as(
     next: axum::middleware::Next,
 ) -> Response {
     tokio::time::sleep(delay).await;
-    match answer {
-        Answer::Normal | Answer::BrokenElements | Answer::OversizedComment => next.run(request).await,
-        Answer::EmptyBody => ([(header::CONTENT_TYPE, "application/json; charset=utf-8")], "").into_response(),
+    match failing(answer) {
+        Some(failure) => failure,
+        None => next.run(request).await,
+    }
+}
+
+/// Waits [`RelatedBehaviour::delay`], then answers a call about what requests
+/// name as the switch of the first of `endpoints` that has one says, or lets it through.
+async fn answer_related(
+    related: RelatedBehaviour,
+    endpoints: &'static [RelatedEndpoint],
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    tokio::time::sleep(related.delay).await;
+    let switched = related.answer_for(endpoints);
+    if switched == Some(RelatedAnswer::Slow) {
+        tokio::time::sleep(SLOW_RELATED).await;
+    }
+    match switched.and_then(RelatedAnswer::failure).and_then(failing) {
+        Some(failure) => failure,
+        None => next.run(request).await,
+    }
+}
+
+/// The answer of a server failing as `answer` says; `None` when `answer` lets calls through.
+fn failing(answer: Answer) -> Option<Response> {
+    Some(match answer {
+        Answer::Normal | Answer::BrokenElements | Answer::OversizedComment => return None,
+        Answer::EmptyBody => ([(header::CONTENT_TYPE, JSON_CONTENT_TYPE)], "").into_response(),
         Answer::Forbidden => (StatusCode::FORBIDDEN, "Access is denied.").into_response(),
         Answer::NotEnabled => StatusCode::NOT_FOUND.into_response(),
         Answer::ServerError => {
             let message = format!("An error has occurred. Correlation ID: {CORRELATION_ID}");
             let body = serde_json::json!({ "Message": message }).to_string();
-            (StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], body)
-                .into_response()
+            (StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, JSON_CONTENT_TYPE)], body).into_response()
         }
         Answer::SignInRedirect => (StatusCode::FOUND, [(header::LOCATION, SIGN_IN_PAGE)]).into_response(),
         Answer::Html => (
@@ -212,7 +385,7 @@ async fn fail_as(
             "<!DOCTYPE html><html><head><title>Sign in to Contoso</title></head><body><form>...</form></body></html>",
         )
             .into_response(),
-    }
+    })
 }
 
 #[derive(Deserialize)]
@@ -236,6 +409,7 @@ async fn list_requests(State(store): State<Arc<Store>>, Query(query): Query<List
     let matching: Vec<Bytes> = store
         .requests
         .iter()
+        .zip(&store.written)
         .filter(|(request, _)| status.is_none_or(|s| request.status == s))
         .filter(|(request, _)| target.is_none_or(|t| request.target_user_uuid == Some(t)))
         .map(|(_, json)| json.clone())
@@ -248,13 +422,60 @@ async fn list_requests(State(store): State<Arc<Store>>, Query(query): Query<List
 }
 
 async fn one_request(State(store): State<Arc<Store>>, Path(id): Path<String>) -> Response {
-    let Ok(id) = Uuid::parse_str(&id) else {
-        return (StatusCode::BAD_REQUEST, "the request id is not a GUID").into_response();
-    };
-    match store.requests.iter().find(|(request, _)| request.uuid == id) {
-        Some((_, json)) => store.json_response(json.clone()),
+    with_guid(&id, "request", |id| match store.requests.iter().position(|request| request.uuid == id) {
+        Some(position) => store.json_response(store.written[position].clone()),
         None => StatusCode::NO_CONTENT.into_response(),
+    })
+}
+
+/// The answer for the GUID `text` of a path, or the 400 that refuses a path
+/// naming the `what` by something else.
+fn with_guid(text: &str, what: &str, answer: impl FnOnce(Uuid) -> Response) -> Response {
+    match Uuid::parse_str(text) {
+        Ok(id) => answer(id),
+        Err(_) => (StatusCode::BAD_REQUEST, format!("the {what} id is not a GUID")).into_response(),
     }
+}
+
+async fn smart_card(State(store): State<Arc<Store>>, Path(id): Path<String>) -> Response {
+    with_guid(&id, "smart card", |id| store.json_or_no_content(store.related.smart_card(&store.requests, id)))
+}
+
+#[derive(Deserialize)]
+struct CardQuery {
+    cardid: Option<String>,
+}
+
+/// `GET /smartcards?cardid=X`: the cards whose serial number is X, as a list.
+async fn smart_card_with_serial(State(store): State<Arc<Store>>, Query(query): Query<CardQuery>) -> Response {
+    let Some(serial) = query.cardid else {
+        return (StatusCode::BAD_REQUEST, "the mock lists smart cards only by cardid").into_response();
+    };
+    let found = store.related.smart_card_with_serial(&store.requests, &serial);
+    store.json_or_no_content(found.map(|card| [card]))
+}
+
+async fn profile(State(store): State<Arc<Store>>, Path(id): Path<String>) -> Response {
+    with_guid(&id, "profile", |id| store.json_or_no_content(store.related.profile(&store.requests, id)))
+}
+
+async fn certificates(State(store): State<Arc<Store>>, holder: Holder, Path(id): Path<String>) -> Response {
+    with_guid(&id, "smart card or profile", |id| {
+        store.json_or_no_content(store.related.certificates(&store.requests, holder, id))
+    })
+}
+
+async fn operations(State(store): State<Arc<Store>>, holder: Holder, Path(id): Path<String>) -> Response {
+    with_guid(&id, "smart card or profile", |id| {
+        store.json_or_no_content(store.related.operations(&store.requests, holder, id))
+    })
+}
+
+async fn template_policy(State(store): State<Arc<Store>>, Path((id, kind)): Path<(String, String)>) -> Response {
+    with_guid(&id, "profile template", |template| match PolicyType::named(&kind) {
+        Some(kind) => store.json_or_no_content(policy(template, kind)),
+        None => (StatusCode::BAD_REQUEST, format!("unknown policy type \"{kind}\"")).into_response(),
+    })
 }
 
 async fn list_templates(State(store): State<Arc<Store>>, answer: TemplatesAnswer) -> Response {
@@ -352,6 +573,14 @@ fn parse_status(name: &str) -> Result<RequestStatus, String> {
 }
 
 impl Store {
+    /// `value` as JSON, or 204 when there is none, as the API answers for an unknown id.
+    fn json_or_no_content(&self, value: Option<impl Serialize>) -> Response {
+        match value {
+            Some(value) => self.json_response(serde_json::to_vec(&value).expect("mock objects serialise").into()),
+            None => StatusCode::NO_CONTENT.into_response(),
+        }
+    }
+
     /// A JSON answer whose body is already whole, sent in chunks of [`CHUNK_BYTES`].
     fn json_response(&self, body: Bytes) -> Response {
         let length = body.len();
@@ -364,10 +593,8 @@ impl Store {
     /// delay is set, cut when the connection is to break. The length is always
     /// announced, as IIS does, so that clients can show progress.
     fn streamed_json_response(&self, length: usize, chunks: impl Iterator<Item = Bytes> + Send + 'static) -> Response {
-        let headers = [
-            (header::CONTENT_TYPE, "application/json; charset=utf-8".to_owned()),
-            (header::CONTENT_LENGTH, length.to_string()),
-        ];
+        let headers =
+            [(header::CONTENT_TYPE, JSON_CONTENT_TYPE.to_owned()), (header::CONTENT_LENGTH, length.to_string())];
         let (delay, break_after) = (self.chunk_delay, self.break_after_chunks);
         let paced = futures_util::stream::iter(chunks.enumerate()).then(move |(index, chunk)| async move {
             if index > 0 && !delay.is_zero() {

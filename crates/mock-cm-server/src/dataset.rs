@@ -26,7 +26,7 @@ const SEED_EXAMPLES: [&str; 2] = [
 ];
 
 /// The domain SID of the examples' users and groups.
-const DOMAIN_SID: &str = "S-1-5-21-2127521184-1604012920-1887927527";
+pub(crate) const DOMAIN_SID: &str = "S-1-5-21-2127521184-1604012920-1887927527";
 /// The RID of [`CURRENT_USER`] in the examples' security descriptors.
 const CURRENT_USER_RID: u32 = 14134865;
 /// Group RIDs that appear in the examples' ACEs.
@@ -145,7 +145,7 @@ pub fn profile_templates() -> Vec<ProfileTemplate> {
             )),
             uuid: spec.uuid,
             is_smartcard_profile_template: spec.is_smartcard,
-            is_virtual_smartcard_profile_template: spec.name.starts_with("Virtual"),
+            is_virtual_smartcard_profile_template: spec.is_virtual_smartcard(),
         })
         .collect()
 }
@@ -171,6 +171,13 @@ struct User {
     sid: String,
     /// The index in [`PROFILE_TEMPLATES`] of the template the user's role gives them.
     own_template: usize,
+}
+
+impl TemplateSpec {
+    /// Whether the template issues virtual smart cards (a TPM's), which are known by a GUID.
+    pub fn is_virtual_smartcard(&self) -> bool {
+        self.name.starts_with("Virtual")
+    }
 }
 
 impl User {
@@ -261,7 +268,13 @@ impl Iterator for Generator {
             _ => old_profile,
         };
         let (old_smartcard, new_smartcard) = if template.is_smartcard {
-            (old_profile.map(|_| random_uuid(rng)), new_profile.map(|_| random_uuid(rng)))
+            let old_smartcard = old_profile.map(|_| random_uuid(rng));
+            // Drawn even when unused, so that the requests after this one stay as they were.
+            let another_smartcard = new_profile.map(|_| random_uuid(rng));
+            // A request on a card in place (unblock, update, disable…) names it as both old and
+            // new, as the documented unblock does.
+            let in_place = new_profile.is_some() && new_profile == old_profile;
+            (old_smartcard, if in_place { old_smartcard } else { another_smartcard })
         } else {
             (None, None)
         };

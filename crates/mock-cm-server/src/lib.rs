@@ -2,8 +2,10 @@
 //!
 //! It answers the requests endpoint as the documentation describes it (filters,
 //! 200 with an array or an object, 204 when nothing matches) with data built
-//! from the shared `cm-model` types, and can serve the built viewer from the
-//! same origin, so that no CORS is involved. Answers are streamed with their length
+//! from the shared `cm-model` types, and the smart cards, profiles and
+//! policies those requests name ([`related`]); it can serve the built viewer
+//! from the same origin, so that no CORS is involved. The card secrets of the
+//! API are traps that count their calls ([`secrets`]). Answers are streamed with their length
 //! announced, as IIS sends them, so that lists of 100,000 requests cost little
 //! memory; such a list is generated and written in well under a second.
 //!
@@ -16,6 +18,8 @@
 pub mod api;
 pub mod dataset;
 pub mod iis;
+pub mod related;
+pub mod secrets;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -73,6 +77,15 @@ pub struct ServerOptions {
     /// credentials, which tests cannot give.
     #[arg(long = "require-cookie", value_name = "NAME=VALUE")]
     pub required_cookie: Option<iis::RequiredCookie>,
+    /// Answer one kind of call about cards, profiles or policies otherwise (repeatable).
+    /// ENDPOINT: smartcards, profiles, certificates, operations or policies; the most specific
+    /// applies (a card's certificates answer as `certificates` says, else as `smartcards`).
+    /// ANSWER: forbidden, not-found, server-error, html, or slow (normally, after 1,500 ms).
+    #[arg(long = "related-answer", value_name = "ENDPOINT=ANSWER")]
+    pub related_answers: Vec<api::RelatedSwitch>,
+    /// Milliseconds to wait before answering any call about cards, profiles or policies.
+    #[arg(long, default_value_t = 0)]
+    pub related_delay_ms: u64,
 }
 
 /// The whole server: the API, and the app when there is one to serve.
@@ -86,12 +99,16 @@ pub fn router(options: &ServerOptions) -> Router {
         chunk_delay: Duration::from_millis(options.body_chunk_delay_ms),
         break_after_chunks: options.break_after_chunks,
         templates: options.profile_templates,
+        related: api::RelatedBehaviour::new(&options.related_answers, Duration::from_millis(options.related_delay_ms)),
     };
     // An unknown API path is answered 404 from behind IIS as the API's own
     // answers are, not by the fallback of the whole server.
     let api = api::router(requests, behaviour).fallback(|| async { StatusCode::NOT_FOUND });
     let api = iis::in_front_of(api, &options.allowed_origins, options.required_cookie.clone());
-    let app = API_PREFIXES.iter().fold(Router::new(), |app, prefix| app.nest(prefix, api.clone()));
+    let secret_calls = secrets::SecretCalls::default();
+    let api = secrets::counting(api, &secret_calls);
+    // The count is the mock's own, for tests: neither behind the API's prefix nor behind IIS.
+    let app = API_PREFIXES.iter().fold(secrets::count_route(secret_calls), |app, prefix| app.nest(prefix, api.clone()));
     let Some(dir) = &options.app_dir else { return app };
     let app_path = options.app_path.trim_end_matches('/');
     if app_path.is_empty() {

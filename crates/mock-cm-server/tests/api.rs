@@ -1,10 +1,15 @@
-//! The mock answers the requests endpoint as the CM documentation describes.
+//! The mock answers the requests endpoint, and the cards, profiles and
+//! policies those requests name, as the CM documentation describes.
 
+use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::http::{Method, Request as HttpRequest, StatusCode, header};
 use axum::response::Response;
 use clap::Parser;
-use cm_model::{RequestStatus, ResponseError, decode_response};
+use cm_model::{
+    CardCertificate, CardStatus, PROFILE_TEMPLATES_PATH, PROFILES_PATH, Policy, Profile, RequestStatus, RequestType,
+    ResponseError, SMARTCARDS_PATH, SmartCard, decode_items, decode_one, decode_operations, decode_response,
+};
 use http_body_util::BodyExt;
 use mock_cm_server::api::{self, Answer, Behaviour, CHUNK_BYTES, CORRELATION_ID};
 use mock_cm_server::dataset::{self, CURRENT_USER};
@@ -30,8 +35,12 @@ fn options(arguments: &[&str]) -> ServerOptions {
 }
 
 async fn get_answered(path: &str, answer: Answer) -> (StatusCode, Option<String>, Vec<u8>) {
-    let app = router(&ServerOptions { answer, ..options(&[]) });
-    let response = app.oneshot(HttpRequest::get(path).body(Body::empty()).unwrap()).await.unwrap();
+    answer_of(&router(&ServerOptions { answer, ..options(&[]) }), path).await
+}
+
+/// The answer of `app` to `GET path`: status, content type and body.
+async fn answer_of(app: &Router, path: &str) -> (StatusCode, Option<String>, Vec<u8>) {
+    let response = app.clone().oneshot(HttpRequest::get(path).body(Body::empty()).unwrap()).await.unwrap();
     let status = response.status();
     let content_type = response.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_owned());
     let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
@@ -413,4 +422,350 @@ async fn a_server_can_go_down_after_some_calls_and_come_back_after_more() {
     assert_eq!(statuses(&["--answer", "server-error", "--fail-after", "2"]).await, [200, 200, 500, 500, 500]);
     const PASSING: &[&str] = &["--answer", "server-error", "--fail-after", "1", "--fail-times", "3"];
     assert_eq!(statuses(PASSING).await, [200, 500, 500, 200, 200], "fails from the second call to the third");
+}
+
+/// A status, content type and body, as the viewer's decoders take them.
+type Answered = (StatusCode, Option<String>, Vec<u8>);
+
+fn one<T: cm_model::ResponseItem>((status, content_type, body): Answered) -> Option<T> {
+    decode_one(status.as_u16(), content_type.as_deref(), &body).unwrap()
+}
+
+/// The requests a server with [`options`] holds, and that server.
+async fn requests_and_server(arguments: &[&str]) -> (Vec<cm_model::Request>, Router) {
+    (get_requests(LIST).await, router(&options(arguments)))
+}
+
+#[tokio::test]
+async fn the_cards_and_profiles_a_request_names_have_its_template_and_user() {
+    let (requests, app) = requests_and_server(&[]).await;
+    let naming = requests.iter().filter(|request| request.new_smartcard_uuid.is_some()).take(50);
+    for request in naming {
+        for id in [request.new_smartcard_uuid, request.old_smartcard_uuid].into_iter().flatten() {
+            let card: SmartCard = one(answer_of(&app, &format!("{SMARTCARDS_PATH}/{id}")).await).unwrap();
+            assert_eq!(card.uuid, Some(id));
+            assert_eq!(card.profile_template_uuid, request.profile_template_uuid);
+            assert_eq!(card.assigned_user_uuid, request.target_user_uuid);
+        }
+        let profile_id = request.new_profile_uuid.unwrap();
+        let profile: Profile = one(answer_of(&app, &format!("{PROFILES_PATH}/{profile_id}")).await).unwrap();
+        assert_eq!(
+            (profile.profile_template_uuid, profile.assigned_user_uuid),
+            (request.profile_template_uuid, request.target_user_uuid)
+        );
+    }
+    for path in [SMARTCARDS_PATH, PROFILES_PATH] {
+        let (status, _, body) = answer_of(&app, &format!("{path}/00000000-0000-0000-0000-000000000001")).await;
+        assert_eq!((status, body.len()), (StatusCode::NO_CONTENT, 0), "{path}");
+        let (status, _, _) = answer_of(&app, &format!("{path}/not-a-guid")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_completed_enrollments_card_is_active_and_a_waiting_renewals_new_card_is_not_yet() {
+    let (requests, app) = requests_and_server(&[]).await;
+    let status_of = |id: Option<uuid::Uuid>| {
+        let app = app.clone();
+        async move {
+            let card: SmartCard = one(answer_of(&app, &format!("{SMARTCARDS_PATH}/{}", id.unwrap())).await).unwrap();
+            card.status.unwrap()
+        }
+    };
+    let with_new_card = |kind, status| {
+        requests.iter().filter(move |r| r.request_type == kind && r.status == status && r.new_smartcard_uuid.is_some())
+    };
+    let enrollments: Vec<_> = with_new_card(RequestType::Enroll, RequestStatus::Completed).collect();
+    assert!(enrollments.len() > 10);
+    for request in enrollments {
+        assert_eq!(status_of(request.new_smartcard_uuid).await, CardStatus::Active, "{}", request.uuid);
+    }
+    for request in with_new_card(RequestType::Renew, RequestStatus::Pending) {
+        assert_eq!(status_of(request.new_smartcard_uuid).await, CardStatus::New, "{}", request.uuid);
+        assert_eq!(status_of(request.old_smartcard_uuid).await, CardStatus::Active, "{}", request.uuid);
+    }
+}
+
+#[tokio::test]
+async fn cards_are_found_by_their_serial_number_in_any_case_with_or_without_braces() {
+    let (requests, app) = requests_and_server(&[]).await;
+    let lookup = |serial: String| {
+        let app = app.clone();
+        async move {
+            let (status, content_type, body) = answer_of(&app, &format!("{SMARTCARDS_PATH}?cardid={serial}")).await;
+            let decoded = decode_items::<SmartCard>(status.as_u16(), content_type.as_deref(), &body).unwrap();
+            assert!(status == StatusCode::NO_CONTENT || body.starts_with(b"["), "a list");
+            decoded.items
+        }
+    };
+    let ids = requests.iter().filter_map(|request| request.new_smartcard_uuid).take(20);
+    for id in ids.chain([mock_cm_server::related::DOCUMENTED_CARD]) {
+        let card: SmartCard = one(answer_of(&app, &format!("{SMARTCARDS_PATH}/{id}")).await).unwrap();
+        let serial = card.serial_number.clone().unwrap();
+        let bare = serial.trim_start_matches('{').trim_end_matches('}');
+        for written in [serial.clone(), bare.to_lowercase(), bare.to_uppercase(), format!("{{{bare}}}")] {
+            assert_eq!(lookup(written.clone()).await, std::slice::from_ref(&card), "{written}");
+        }
+    }
+    for nothing in ["0123456789ABCDEF", "{d1ef5b8a-3c2e-4f51-9a07-6b2d0c9e4f14}", "not-a-serial"] {
+        assert_eq!(lookup(nothing.to_owned()).await, [], "{nothing}");
+    }
+    let (status, _, _) = answer_of(&app, SMARTCARDS_PATH).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "the mock looks cards up by cardid only");
+}
+
+#[tokio::test]
+async fn certificates_and_operations_decode_with_the_viewers_decoders() {
+    let (requests, app) = requests_and_server(&[]).await;
+    let holders = requests.iter().filter(|request| request.new_smartcard_uuid.is_some()).take(30).flat_map(|request| {
+        [(SMARTCARDS_PATH, request.new_smartcard_uuid.unwrap()), (PROFILES_PATH, request.new_profile_uuid.unwrap())]
+    });
+    let mut encryption_archived = 0;
+    for (path, id) in holders {
+        let (status, content_type, body) = answer_of(&app, &format!("{path}/{id}/certificates")).await;
+        let certificates = decode_items::<CardCertificate>(status.as_u16(), content_type.as_deref(), &body).unwrap();
+        assert!(certificates.end.failures.is_empty());
+        assert!((1..=3).contains(&certificates.items.len()), "{path}/{id}");
+        for certificate in &certificates.items {
+            assert_eq!(certificate.thumbprint.as_ref().map(String::len), Some(40));
+            if certificate.template_common_name.as_deref() == Some("CMEncryption") {
+                assert_eq!(certificate.archived_on_ca, Some(true));
+                encryption_archived += 1;
+            }
+        }
+        let (status, content_type, body) = answer_of(&app, &format!("{path}/{id}/operations")).await;
+        let operations = decode_operations(status.as_u16(), content_type.as_deref(), &body).unwrap();
+        assert!(operations.iter().all(|word| word.chars().all(|c| c.is_ascii_lowercase())), "{operations:?}");
+    }
+    assert!(encryption_archived > 0);
+    for what in ["certificates", "operations"] {
+        let (status, _, _) =
+            answer_of(&app, &format!("{SMARTCARDS_PATH}/00000000-0000-0000-0000-000000000001/{what}")).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{what}");
+    }
+}
+
+#[tokio::test]
+async fn policies_decode_and_the_templates_of_waiting_requests_need_approvals() {
+    let (requests, app) = requests_and_server(&[]).await;
+    let mut templates_needing_approvals = std::collections::HashSet::new();
+    let waiting =
+        requests.iter().filter(|request| matches!(request.status, RequestStatus::Pending | RequestStatus::Approved));
+    for request in waiting {
+        let template = request.profile_template_uuid.unwrap();
+        let (kind, _) = cm_model::policy_type(request.request_type).unwrap();
+        let path = format!("{PROFILE_TEMPLATES_PATH}/{template}/policies/{kind}");
+        let policy: Policy = one(answer_of(&app, &path).await).unwrap();
+        assert_eq!(policy.enabled, Some(true));
+        if policy.approvals_needed.unwrap() > 0 {
+            templates_needing_approvals.insert(template);
+        }
+    }
+    assert!(templates_needing_approvals.len() >= 3, "{templates_needing_approvals:?}");
+
+    let template = PROFILE_TEMPLATES_PATH.to_owned() + "/a039b4d0-5ce8-4eff-8651-181c6576fda3";
+    let enroll: Policy = one(answer_of(&app, &format!("{template}/policies/ENROLL")).await).unwrap();
+    assert_eq!(enroll.approvals_needed, Some(1), "the documented enrollment waits for approval");
+    let collected = enroll.policy_data_collection.unwrap();
+    assert_eq!(collected[0], serde_json::json!({"Name": "Employee ID", "Required": true}));
+    assert!(enroll.other_fields.contains_key("CollectComments"));
+    assert!(enroll.authorized_approver.unwrap().starts_with("O:SYG:SYD:(A;;CCRP;;;S-1-5-21-"));
+    let (status, _, _) = answer_of(&app, &format!("{template}/policies/sideways")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let unknown = format!("{PROFILE_TEMPLATES_PATH}/00000000-0000-0000-0000-000000000001/policies/enroll");
+    assert_eq!(answer_of(&app, &unknown).await.0, StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn the_documented_examples_card_profile_and_policies_resolve() {
+    let app = router(&options(&[]));
+    let card: SmartCard =
+        one(answer_of(&app, &format!("{SMARTCARDS_PATH}/17cf063d-e337-4aa9-a822-346554ddd3c9")).await).unwrap();
+    assert_eq!(card.serial_number.as_deref(), Some("{d1ef5b8a-3c2e-4f51-9a07-6b2d0c9e4f13}"));
+    assert_eq!(card.assigned_user_uuid, Some(CURRENT_USER));
+    assert_eq!(card.status, Some(CardStatus::Active), "the documented unblock waits on a card in use");
+    let profile: Profile =
+        one(answer_of(&app, &format!("{PROFILES_PATH}/b99ff38c-6653-471f-ae3c-325bb351a6bc")).await).unwrap();
+    assert_eq!(profile.profile_template_uuid, Some(uuid::uuid!("a039b4d0-5ce8-4eff-8651-181c6576fda3")));
+    for kind in mock_cm_server::related::POLICY_TYPES {
+        let path = format!("{PROFILE_TEMPLATES_PATH}/a039b4d0-5ce8-4eff-8651-181c6576fda3/policies/{kind}");
+        assert!(one::<Policy>(answer_of(&app, &path).await).is_some(), "{kind}");
+    }
+}
+
+/// A card, its profile, and paths to each endpoint of them, in the server [`options`] makes.
+struct RelatedPaths {
+    card: String,
+    card_by_serial: String,
+    card_certificates: String,
+    card_operations: String,
+    profile: String,
+    profile_certificates: String,
+    profile_operations: String,
+    policy: String,
+}
+
+impl RelatedPaths {
+    fn of_documented_card() -> RelatedPaths {
+        let card = format!("{SMARTCARDS_PATH}/17cf063d-e337-4aa9-a822-346554ddd3c9");
+        let profile = format!("{PROFILES_PATH}/b99ff38c-6653-471f-ae3c-325bb351a6bc");
+        RelatedPaths {
+            card_by_serial: format!("{SMARTCARDS_PATH}?cardid=d1ef5b8a-3c2e-4f51-9a07-6b2d0c9e4f13"),
+            card_certificates: format!("{card}/certificates"),
+            card_operations: format!("{card}/operations"),
+            profile_certificates: format!("{profile}/certificates"),
+            profile_operations: format!("{profile}/operations"),
+            policy: format!("{PROFILE_TEMPLATES_PATH}/a039b4d0-5ce8-4eff-8651-181c6576fda3/policies/unblock"),
+            card,
+            profile,
+        }
+    }
+
+    fn all(&self) -> [&str; 9] {
+        [
+            &self.card,
+            &self.card_by_serial,
+            &self.card_certificates,
+            &self.card_operations,
+            &self.profile,
+            &self.profile_certificates,
+            &self.profile_operations,
+            &self.policy,
+            LIST,
+        ]
+    }
+}
+
+/// The arguments that switch related endpoints as `switches` say.
+fn switched<'a>(switches: &[&'a str]) -> Vec<&'a str> {
+    switches.iter().flat_map(|switch| ["--related-answer", switch]).collect()
+}
+
+#[tokio::test]
+async fn each_related_switch_answers_as_named_on_its_endpoints_only() {
+    let paths = RelatedPaths::of_documented_card();
+    let cases: [(&[&str], &[&str], StatusCode); 6] = [
+        (
+            &["smartcards=forbidden"],
+            &[&paths.card, &paths.card_by_serial, &paths.card_certificates, &paths.card_operations],
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            &["profiles=not-found"],
+            &[&paths.profile, &paths.profile_certificates, &paths.profile_operations],
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            &["certificates=server-error"],
+            &[&paths.card_certificates, &paths.profile_certificates],
+            StatusCode::INTERNAL_SERVER_ERROR,
+        ),
+        (&["operations=forbidden"], &[&paths.card_operations, &paths.profile_operations], StatusCode::FORBIDDEN),
+        (&["policies=not-found"], &[&paths.policy], StatusCode::NOT_FOUND),
+        // The most specific switch wins, whatever the order they are given in.
+        (
+            &["certificates=not-found", "smartcards=forbidden"],
+            &[&paths.card_certificates, &paths.profile_certificates],
+            StatusCode::NOT_FOUND,
+        ),
+    ];
+    for (switches, failing, status) in cases {
+        let app = router(&options(&switched(switches)));
+        for path in paths.all() {
+            let answered = answer_of(&app, path).await.0;
+            let expected = if failing.contains(&path) {
+                status
+            } else if switches.contains(&"smartcards=forbidden") && path.starts_with(SMARTCARDS_PATH) {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::OK
+            };
+            assert_eq!(answered, expected, "{switches:?} {path}");
+        }
+    }
+
+    let app = router(&options(&switched(&["smartcards=server-error", "profiles=html"])));
+    let (status, content_type, body) = answer_of(&app, &paths.card).await;
+    let Err(ResponseError::ServerError { status: 500, correlation_id, .. }) =
+        decode_one::<SmartCard>(status.as_u16(), content_type.as_deref(), &body)
+    else {
+        panic!("expected a server error");
+    };
+    assert_eq!(correlation_id.as_deref(), Some(CORRELATION_ID));
+    let (status, content_type, body) = answer_of(&app, &paths.profile).await;
+    assert_eq!((status, content_type.as_deref()), (StatusCode::OK, Some("text/html; charset=utf-8")));
+    assert!(matches!(
+        decode_one::<Profile>(status.as_u16(), content_type.as_deref(), &body),
+        Err(ResponseError::NotJson { .. })
+    ));
+}
+
+#[tokio::test]
+async fn slow_related_calls_wait_and_the_rest_do_not() {
+    let paths = RelatedPaths::of_documented_card();
+    let app = router(&options(&["--related-answer", "policies=slow", "--related-delay-ms", "200"]));
+    let timed = |path: String| {
+        let app = app.clone();
+        async move {
+            let started = Instant::now();
+            let (status, _, _) = answer_of(&app, &path).await;
+            (status, started.elapsed())
+        }
+    };
+    let (status, took) = timed(paths.policy.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(took >= api::SLOW_RELATED + Duration::from_millis(200), "{took:?}");
+    let (status, took) = timed(paths.card.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!((Duration::from_millis(200)..api::SLOW_RELATED).contains(&took), "{took:?}");
+    let (_, took) = timed(LIST.to_owned()).await;
+    assert!(took < Duration::from_millis(200), "the requests are not delayed: {took:?}");
+}
+
+#[test]
+fn a_related_switch_is_written_endpoint_equals_answer() {
+    for written in ["smartcards", "cards=forbidden", "smartcards=maybe", "=forbidden"] {
+        let Err(error) = Arguments::try_parse_from(["mock-cm-server", "--related-answer", written]) else {
+            panic!("{written:?} is not a switch");
+        };
+        assert_eq!(error.kind(), clap::error::ErrorKind::ValueValidation, "{written:?}");
+    }
+    let Err(error) = Arguments::try_parse_from(["mock-cm-server", "--related-answer", "cards=forbidden"]) else {
+        unreachable!()
+    };
+    assert!(error.to_string().contains("smartcards, profiles, certificates, operations, policies"), "{error}");
+}
+
+#[tokio::test]
+async fn card_secrets_answer_with_the_marker_and_every_call_is_counted() {
+    const API: &str = "/certificatemanagement/api/v1.0";
+    const GUID: &str = "17cf063d-e337-4aa9-a822-346554ddd3c9";
+    let secrets = [
+        format!("{API}/smartcards/{GUID}/serverproposedpin"),
+        format!("{API}/requests/{GUID}/smartcards/{GUID}/diversifiedkey"),
+        format!("{API}/requests/{GUID}/smartcards/{GUID}/authenticationresponse"),
+        format!("{API}/profiletemplates/{GUID}/configuration/smartcards"),
+    ];
+    let count = |app: Router| async move {
+        let (status, _, body) = answer_of(&app, mock_cm_server::secrets::SECRET_CALLS_PATH).await;
+        assert_eq!(status, StatusCode::OK);
+        String::from_utf8(body).unwrap().parse::<usize>().unwrap()
+    };
+    let app = router(&options(&[]));
+    assert_eq!(count(app.clone()).await, 0);
+    for (calls, path) in secrets.iter().enumerate() {
+        let (status, content_type, body) = answer_of(&app, path).await;
+        assert_eq!((status, content_type.as_deref()), (StatusCode::OK, Some("application/json; charset=utf-8")));
+        assert!(String::from_utf8(body).unwrap().contains(mock_cm_server::secrets::SECRET_MARKER), "{path}");
+        assert_eq!(count(app.clone()).await, calls + 1, "{path}");
+    }
+    answer_of(&app, &RelatedPaths::of_documented_card().card).await;
+    assert_eq!(count(app.clone()).await, secrets.len(), "other calls are not counted");
+
+    // Counted even when refused before the API answers, and read without signing in.
+    let app = router(&options(&["--require-cookie", "viewer=ok", "--answer", "forbidden"]));
+    for path in &secrets {
+        assert_eq!(answer_of(&app, path).await.0, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(count(app).await, secrets.len());
 }
