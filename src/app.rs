@@ -6,8 +6,8 @@ use crate::asking::Asking;
 use crate::choices::Choices;
 use crate::components::icon::{DOWNLOAD, INBOX, WARNING, icon};
 use crate::components::{
-    ColumnChooser, ConfigProblems, FailedRefresh, NarrowingPanel, QueryForm, RefreshControls, RequestDetail,
-    RequestTable, SettingsPanel, StatusChart, menus_close_like_menus,
+    CardLookupForm, CardsFound, ColumnChooser, ConfigProblems, FailedRefresh, FoundCards, NarrowingPanel, QueryForm,
+    RefreshControls, RequestDetail, RequestTable, SettingsPanel, StatusChart, find_cards, menus_close_like_menus,
 };
 use crate::download::save_file;
 use crate::history::view_in_url;
@@ -18,7 +18,9 @@ use crate::timing::mark;
 use cm_model::{ElementFailures, ListProblem};
 use leptos::prelude::*;
 use std::sync::Arc;
+use viewer_core::card_lookup::CardLookup;
 use viewer_core::export::{to_csv, to_json};
+use viewer_core::narrowing::Narrowing;
 use viewer_core::progress::Progress;
 use viewer_core::store::keep_narrowed;
 
@@ -114,16 +116,18 @@ fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
     let refresh = Callback::new(move |_| asking.ask(query.get_untracked()));
     let next_try_ms = RwSignal::new(None);
     let failure = move || asking.failure.get().map(|error| error_message(&error, move || refresh.run(())));
+    let found = find_cards(choices.card, settings.clone());
     view! {
         <div class="command-bar">
             <QueryForm query />
+            <CardLookupForm card=choices.card />
             <RefreshControls asking refresh policy=settings.auto_refresh next_try_ms />
         </div>
         <FailedRefresh asking next_try_ms />
         <Show when=move || asking.is_loading()>{move || loading_message(asking.progress.get())}</Show>
         {failure}
         <Show when=move || asking.on_screen.is_some()>
-            <Answer on_screen=asking.on_screen host=settings.host.clone() choices />
+            <Answer on_screen=asking.on_screen settings=settings.clone() choices found />
         </Show>
     }
 }
@@ -132,15 +136,37 @@ fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
 /// replaced in place by a refresh: notes about what could not be read, the
 /// narrowing controls, the counts, the open request and the table.
 #[component]
-fn Answer(on_screen: OnScreen, host: String, choices: Choices) -> impl IntoView {
-    let Choices { narrowing, sort, open, columns, .. } = choices;
+fn Answer(on_screen: OnScreen, settings: Arc<Settings>, choices: Choices, found: FoundCards) -> impl IntoView {
+    let Choices { narrowing, sort, open, columns, card, .. } = choices;
+    let host = settings.host.clone();
     // Every answer of a page is named alike (the templates are asked for once per page).
     let names = on_screen.read(|store, _| store.names().clone());
     let outcome_notes = move || on_screen.with(|answer| answer.with_outcome(|outcome| outcome.map(outcome_notes)));
     // Each of these is computed again only when its inputs change: a keystroke
     // narrows again but does not sort again; a sort does not search again.
-    let narrowed =
-        Memo::new(move |_| narrowing.with(|narrowing| on_screen.read(|store, shown| store.narrow(narrowing, shown))));
+    let cards = Memo::new(move |_| {
+        card.with(|lookup| {
+            let lookup = lookup.as_ref()?;
+            let answered = found.get().filter(|(answered, _)| answered == lookup);
+            Some(lookup.cards_named(&answered.and_then(|(_, found)| found.ok()).unwrap_or_default()))
+        })
+    });
+    let narrowed = Memo::new(move |_| {
+        narrowing.with(|narrowing| {
+            cards.with(|cards| {
+                on_screen.read(|store, shown| match cards {
+                    Some(cards) => store.narrow_to_cards(narrowing, cards, shown),
+                    None => store.narrow(narrowing, shown),
+                })
+            })
+        })
+    });
+    let card_requests = Signal::derive(move || {
+        cards.with(|cards| {
+            let cards = cards.as_deref().unwrap_or_default();
+            on_screen.read(|store, shown| store.narrow_to_cards(&Narrowing::default(), cards, shown).positions.len())
+        })
+    });
     let sorted = Memo::new(move |_| sort.with(|order| on_screen.read(|store, shown| store.sorted(order, shown))));
     let arranged = Memo::new(move |_| sorted.with(|sorted| narrowed.with(|narrowed| keep_narrowed(sorted, narrowed))));
     let types = Memo::new(move |_| on_screen.read(|store, _| store.types()));
@@ -172,13 +198,22 @@ fn Answer(on_screen: OnScreen, host: String, choices: Choices) -> impl IntoView 
         let json = arranged.with(|rows| on_screen.read(|store, _| to_json(store.requests(), rows)));
         save_file("cm-requests.json", "application/json", &json);
     };
+    // The open request as the answer on screen has it: a refresh that changes
+    // it redraws the detail, one that does not leaves it alone.
+    let open_request = Memo::new(move |_| {
+        let id = open.get()?;
+        on_screen.read(|store, shown| store.requests()[..shown].iter().find(|request| request.uuid == id).cloned())
+    });
+    let look_up_card = Callback::new(move |id: uuid::Uuid| {
+        open.set(None);
+        card.set(CardLookup::parse(&id.to_string()).ok());
+    });
     let detail = {
         let names = names.clone();
         move || {
             let id = open.get()?;
-            let request = on_screen
-                .read(|store, shown| store.requests()[..shown].iter().find(|request| request.uuid == id).cloned());
-            Some(view! { <RequestDetail id request names=names.clone() open /> })
+            let (names, settings) = (names.clone(), settings.clone());
+            Some(view! { <RequestDetail id request=open_request names open settings look_up_card /> })
         }
     };
     let nothing = move || complete() && total() == 0;
@@ -186,6 +221,7 @@ fn Answer(on_screen: OnScreen, host: String, choices: Choices) -> impl IntoView 
         {outcome_notes}
         <Show when=move || !nothing() fallback=no_requests>
             <NarrowingPanel narrowing narrowed types statuses names=names.clone() />
+            <CardsFound card found requests=card_requests names=names.clone() />
             <div class="list-header">
                 <p class="summary" aria-live="polite">
                     {summary.clone()}

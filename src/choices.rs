@@ -4,6 +4,7 @@ use crate::history::{on_back_or_forward, record_in_url};
 use crate::preferences::{remember_columns, remembered_columns};
 use leptos::prelude::*;
 use uuid::Uuid;
+use viewer_core::card_lookup::CardLookup;
 use viewer_core::columns::Column;
 use viewer_core::link::ViewState;
 use viewer_core::narrowing::Narrowing;
@@ -18,6 +19,8 @@ pub struct Choices {
     pub narrowing: RwSignal<Narrowing>,
     pub sort: RwSignal<SortOrder>,
     pub open: RwSignal<Option<Uuid>>,
+    /// The smart card looked up, whose requests are shown.
+    pub card: RwSignal<Option<CardLookup>>,
     /// Remembered in the browser rather than in the URL: a preference, not a view.
     pub columns: RwSignal<Vec<Column>>,
 }
@@ -29,6 +32,7 @@ impl Choices {
             narrowing: RwSignal::new(view.narrowing),
             sort: RwSignal::new(view.sort),
             open: RwSignal::new(view.open),
+            card: RwSignal::new(view.card),
             columns: RwSignal::new(remembered_columns()),
         }
     }
@@ -39,6 +43,7 @@ impl Choices {
             narrowing: self.narrowing.get(),
             sort: self.sort.get(),
             open: self.open.get(),
+            card: self.card.get(),
         }
     }
 
@@ -48,6 +53,7 @@ impl Choices {
         set_if_changed(self.narrowing, view.narrowing);
         set_if_changed(self.sort, view.sort);
         set_if_changed(self.open, view.open);
+        set_if_changed(self.card, view.card);
     }
 
     /// Keeps the URL in step: typing in the search box replaces the current

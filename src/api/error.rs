@@ -2,6 +2,7 @@
 
 use cm_model::ResponseError;
 use std::fmt;
+use viewer_core::related::refusal_text;
 
 /// Why the requests could not be shown.
 #[derive(Clone, Debug)]
@@ -60,6 +61,20 @@ impl fmt::Display for LoadError {
 }
 
 impl LoadError {
+    /// Why `subject` (`this smart card`, `its certificates`), asked for beside
+    /// the requests, could not be read: each such call can fail alone.
+    pub fn about(&self, subject: &str) -> String {
+        match self {
+            LoadError::Response { error, .. } => refusal_text(subject, error),
+            LoadError::Network { host, .. } => format!(
+                "Could not read {subject}: the browser got no answer from the CM server at {host}, which \
+                 answers for requests. The CM site's CORS settings may not let this page read that part of \
+                 the API (see the deployment guide), or the network failed; open the request again to retry."
+            ),
+            other => format!("Could not read {subject}. {other}"),
+        }
+    }
+
     /// Why a download that had begun stopped before its end, in words.
     pub fn as_interruption(&self) -> String {
         let why = match self {

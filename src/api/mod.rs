@@ -12,7 +12,10 @@ pub use download::Download;
 pub use error::LoadError;
 
 use crate::settings::Settings;
-use cm_model::{ProfileTemplate, decode_profile_templates, decode_response};
+use cm_model::{
+    Decoded, ProfileTemplate, ResponseError, ResponseItem, decode_items, decode_one, decode_operations,
+    decode_profile_templates, decode_response,
+};
 use download::get;
 use refusal::explained;
 use viewer_core::query::{ServerQuery, profile_templates_url};
@@ -44,4 +47,31 @@ pub async fn test_connection(host: &str, timeout_seconds: u32) -> Result<(), Loa
     decode_response(answer.status, answer.content_type.as_deref(), &answer.body)
         .map(|_| ())
         .map_err(|error| LoadError::Response { host: host.to_owned(), error })
+}
+
+/// GETs `url` whole and decodes it with `decode`; a failure of either is a [`LoadError`].
+async fn get_decoded<T>(
+    host: &str,
+    url: &str,
+    timeout_seconds: u32,
+    decode: impl FnOnce(u16, Option<&str>, &[u8]) -> Result<T, ResponseError>,
+) -> Result<T, LoadError> {
+    let answer = get(host, url, timeout_seconds).await?;
+    decode(answer.status, answer.content_type.as_deref(), &answer.body)
+        .map_err(|error| LoadError::Response { host: host.to_owned(), error })
+}
+
+/// One object (a smart card, a profile, a policy); `None` when the server has none.
+pub async fn fetch_one<T: ResponseItem>(host: &str, url: &str, timeout_seconds: u32) -> Result<Option<T>, LoadError> {
+    get_decoded(host, url, timeout_seconds, decode_one).await
+}
+
+/// A list of objects (certificates, cards found), and those that could not be read.
+pub async fn fetch_list<T: ResponseItem>(host: &str, url: &str, timeout_seconds: u32) -> Result<Decoded<T>, LoadError> {
+    get_decoded(host, url, timeout_seconds, decode_items).await
+}
+
+/// What the signed-in user may do with a smart card or profile.
+pub async fn fetch_operations(host: &str, url: &str, timeout_seconds: u32) -> Result<Vec<String>, LoadError> {
+    get_decoded(host, url, timeout_seconds, decode_operations).await
 }

@@ -1,5 +1,6 @@
 //! Components: each renders one part of the page from plain data.
 
+mod card_lookup;
 mod column_chooser;
 mod config_problems;
 pub mod icon;
@@ -8,11 +9,13 @@ mod narrowing_panel;
 mod query_form;
 mod refresh_controls;
 mod refresh_status;
+mod related;
 mod request_detail;
 mod request_table;
 mod settings_panel;
 mod status_chart;
 
+pub use card_lookup::{CardLookupForm, CardsFound, FoundCards, find_cards};
 pub use column_chooser::ColumnChooser;
 pub use config_problems::ConfigProblems;
 pub use menu::menus_close_like_menus;

@@ -3,7 +3,9 @@
 
 use crate::clipboard::copy_text;
 use crate::components::icon::{CLOSE, icon};
+use crate::components::related::{RelatedParts, fields_list};
 use crate::download::save_file;
+use crate::settings::Settings;
 use cm_model::{NameBook, Request};
 use leptos::html;
 use leptos::prelude::*;
@@ -12,7 +14,7 @@ use leptos::wasm_bindgen::JsCast;
 use send_wrapper::SendWrapper;
 use std::sync::Arc;
 use uuid::Uuid;
-use viewer_core::detail::{AceRow, Section, field_notes, sections, security};
+use viewer_core::detail::{AceRow, field_notes, sections, security};
 
 /// The open request `id` (`request` when it is in the list shown), in a
 /// modal panel beside the table (over it on a phone), so the table never
@@ -21,9 +23,11 @@ use viewer_core::detail::{AceRow, Section, field_notes, sections, security};
 #[component]
 pub fn RequestDetail(
     id: Uuid,
-    request: Option<Request>,
+    request: Memo<Option<Request>>,
     names: Arc<NameBook>,
     open: RwSignal<Option<Uuid>>,
+    settings: Arc<Settings>,
+    look_up_card: Callback<Uuid>,
 ) -> impl IntoView {
     let panel = NodeRef::<html::Dialog>::new();
     let heading = NodeRef::<html::H2>::new();
@@ -55,14 +59,23 @@ pub fn RequestDetail(
             open.set(None);
         }
     };
-    let body = match request {
-        Some(request) => details(&request, &names).into_any(),
-        None => view! {
-            <p class="message">
-                {format!("Request {id} is not in the list shown. Look it up by its id to see it.")}
-            </p>
+    // Drawn again when a refresh changes the request; the parts asked for
+    // beside it are asked again only when what they depend on changes.
+    let fields = {
+        let names = names.clone();
+        move || match request.get() {
+            Some(request) => summary(&request, &names, look_up_card).into_any(),
+            None => view! {
+                <p class="message">
+                    {format!("Request {id} is not in the list shown. Look it up by its id to see it.")}
+                </p>
+            }
+            .into_any(),
         }
-        .into_any(),
+    };
+    let rest = {
+        let names = names.clone();
+        move || request.get().map(|request| details(&request, &names))
     };
     view! {
         <dialog class="detail" aria-labelledby="detail-heading" node_ref=panel on:close=closed on:keydown=keep_focus>
@@ -74,7 +87,11 @@ pub fn RequestDetail(
                     {icon(CLOSE)}
                 </button>
             </header>
-            <div class="detail-body">{body}</div>
+            <div class="detail-body">
+                {fields}
+                <RelatedParts request names settings look_up_card />
+                {rest}
+            </div>
         </dialog>
     }
 }
@@ -98,12 +115,31 @@ fn focus_wraps_around(panel: &web_sys::HtmlDialogElement, backwards: bool) -> bo
     leaving
 }
 
-fn details(request: &Request, names: &NameBook) -> impl IntoView + use<> {
+/// What the request says of itself: notes on fields not shown as sent, then its fields in groups.
+fn summary(request: &Request, names: &NameBook, look_up_card: Callback<Uuid>) -> impl IntoView + use<> {
     let notes = field_notes(request)
         .into_iter()
         .map(|note| view! { <p class="message warning field-note">{note}</p> })
         .collect_view();
-    let groups = sections(request, names).into_iter().map(section_view).collect_view();
+    let groups = sections(request, names)
+        .into_iter()
+        .map(|section| {
+            view! {
+                <section>
+                    <h3>{section.title}</h3>
+                    <dl class="fields">{fields_list(section.fields, look_up_card)}</dl>
+                </section>
+            }
+        })
+        .collect_view();
+    view! {
+        {notes}
+        <div class="detail-groups">{groups}</div>
+    }
+}
+
+/// Its data items, security descriptor, unknown fields and JSON.
+fn details(request: &Request, names: &NameBook) -> impl IntoView + use<> {
     let data_items = request
         .data_collection
         .iter()
@@ -125,8 +161,6 @@ fn details(request: &Request, names: &NameBook) -> impl IntoView + use<> {
     let json = serde_json::to_string_pretty(request).unwrap_or_default();
     let security = security(request, names);
     view! {
-        {notes}
-        <div class="detail-groups">{groups}</div>
         <h3>"Data collection"</h3>
         {if request.data_collection.is_empty() {
             view! { <p>"No data items."</p> }.into_any()
@@ -165,17 +199,6 @@ fn details(request: &Request, names: &NameBook) -> impl IntoView + use<> {
             })}
         <h3>"JSON"</h3>
         <JsonBlock json id=request.uuid />
-    }
-}
-
-fn section_view(section: Section) -> impl IntoView {
-    let fields =
-        section.fields.into_iter().map(|field| view! { <dt>{field.label}</dt> <dd>{field.value}</dd> }).collect_view();
-    view! {
-        <section>
-            <h3>{section.title}</h3>
-            <dl class="fields">{fields}</dl>
-        </section>
     }
 }
 

@@ -2,8 +2,11 @@
 //! printed on it, or its GUID as a request names it; then the requests that
 //! name the card.
 
+use crate::blocks::Block;
+use crate::columns::guid_text;
+use crate::detail::template;
 use crate::query::pasted_guid;
-use cm_model::{SmartCard, shorten};
+use cm_model::{NameBook, SmartCard, shorten};
 use uuid::Uuid;
 
 /// A card looked up, as typed (trimmed): a serial number or a card GUID.
@@ -48,13 +51,13 @@ impl CardLookup {
         cards
     }
 
-    /// What the lookup found, in a sentence above the requests.
-    pub fn summary(&self, found: &[SmartCard], requests: usize) -> String {
+    /// What the lookup found, above the `requests` loaded that name the cards.
+    pub fn found_blocks(&self, found: &[SmartCard], requests: usize, names: &NameBook) -> Vec<Block> {
         let requests = match requests {
             1 => "1 loaded request names it".to_owned(),
             count => format!("{count} loaded requests name {}", if found.len() > 1 { "them" } else { "it" }),
         };
-        match (found.len(), self.guid()) {
+        let summary = match (found.len(), self.guid()) {
             (0, Some(_)) => format!(
                 "The CM server has no card with the serial number or id \u{201c}{}\u{201d}; {requests}.",
                 self.0
@@ -62,8 +65,29 @@ impl CardLookup {
             (0, None) => format!("The CM server has no card with the serial number \u{201c}{}\u{201d}.", self.0),
             (1, _) => format!("Card \u{201c}{}\u{201d}: {requests}.", self.0),
             (cards, _) => format!("{cards} cards match \u{201c}{}\u{201d}; {requests}.", self.0),
+        };
+        let mut blocks = vec![Block::Lead(summary)];
+        if !found.is_empty() {
+            blocks.push(Block::Table {
+                headers: FOUND_CARD_HEADERS,
+                rows: found.iter().map(|card| found_card_row(card, names)).collect(),
+            });
         }
+        blocks
     }
+}
+
+/// The headers of the table of cards found.
+const FOUND_CARD_HEADERS: &[&str] = &["Serial number", "Status", "Assigned user", "Profile template", "Card ID"];
+
+fn found_card_row(card: &SmartCard, names: &NameBook) -> Vec<String> {
+    vec![
+        card.serial_number.clone().unwrap_or_else(|| "not given".to_owned()),
+        card.status.map_or_else(|| "not given".to_owned(), |status| names.card_status(status).text),
+        guid_text(card.assigned_user_uuid),
+        template(card.profile_template_uuid, names),
+        guid_text(card.uuid),
+    ]
 }
 
 #[cfg(test)]
@@ -92,17 +116,32 @@ mod tests {
     }
 
     #[test]
-    fn the_summary_says_what_was_found() {
+    fn what_was_found_is_said_and_listed() {
+        let names = NameBook::default();
         let serial = CardLookup::parse("4D2A00F3").unwrap();
         assert_eq!(
-            serial.summary(&[], 0),
-            "The CM server has no card with the serial number \u{201c}4D2A00F3\u{201d}."
+            serial.found_blocks(&[], 0, &names),
+            [Block::Lead("The CM server has no card with the serial number \u{201c}4D2A00F3\u{201d}.".into())]
         );
-        let card = SmartCard::default();
-        assert_eq!(serial.summary(&[card.clone()], 3), "Card \u{201c}4D2A00F3\u{201d}: 3 loaded requests name it.");
+        let card = SmartCard {
+            serial_number: Some("4D2A00F3".into()),
+            status: Some(cm_model::CardStatus::Disabled),
+            ..SmartCard::default()
+        };
+        let blocks = serial.found_blocks(&[card.clone()], 3, &names);
+        assert_eq!(blocks[0], Block::Lead("Card \u{201c}4D2A00F3\u{201d}: 3 loaded requests name it.".into()));
         assert_eq!(
-            serial.summary(&[card.clone(), card], 1),
-            "2 cards match \u{201c}4D2A00F3\u{201d}; 1 loaded request names it."
+            blocks[1],
+            Block::Table {
+                headers: FOUND_CARD_HEADERS,
+                rows: vec![vec!["4D2A00F3".into(), "Disabled".into(), "none".into(), "none".into(), "none".into()]]
+            }
+        );
+        let two = serial.found_blocks(&[card.clone(), card], 1, &names);
+        assert_eq!(two[0], Block::Lead("2 cards match \u{201c}4D2A00F3\u{201d}; 1 loaded request names it.".into()));
+        let guid = CardLookup::parse("17cf063d-e337-4aa9-a822-346554ddd3c9").unwrap();
+        assert!(
+            matches!(&guid.found_blocks(&[], 2, &names)[0], Block::Lead(text) if text.ends_with("; 2 loaded requests name it."))
         );
     }
 }

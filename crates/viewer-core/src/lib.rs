@@ -4,6 +4,7 @@
 //! result, so every rule about what a user sees is tested natively.
 //!
 //! - [`auto_refresh`]: when the page asks again by itself, and how it backs off.
+//! - [`blocks`]: the shapes parts of the page are drawn in (sentences, fields, tables).
 //! - [`columns`]: the table's columns, their headers and cell text.
 //! - [`sorting`]: the sort order a user chose and the row order it gives.
 //! - [`config`]: the runtime `config.json`; [`name_config`]: its `names` section.
@@ -20,6 +21,7 @@
 //! - [`virtual_rows`]: which rows of a long table are in the page, and where keys move.
 
 pub mod auto_refresh;
+pub mod blocks;
 pub mod card_lookup;
 pub mod columns;
 pub mod config;

@@ -2,8 +2,9 @@
 //! (their fields, certificates and the operations the user may run), and
 //! for a request still waiting, its template's policy and why it waits.
 
+use crate::blocks::Block;
 use crate::columns::guid_text;
-use crate::detail::{Field, SecurityView, card_field, descriptor_view, field, template, yes_no};
+use crate::detail::{Field, card_field, descriptor_view, field, template, yes_no};
 use cm_model::{
     CardCertificate, CardStatus, NameBook, Policy, PolicyMatch, Profile, Request, RequestStatus, RequestType,
     ResponseError, SmartCard, policy_type,
@@ -12,7 +13,7 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 /// What a related object is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Holder {
     SmartCard,
     Profile,
@@ -29,7 +30,7 @@ impl Holder {
 }
 
 /// A smart card or profile a request names, as the detail view asks for it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RelatedObject {
     /// `New smart card`, or `Smart card` when the request names the same card as new and old.
     pub title: &'static str,
@@ -37,20 +38,24 @@ pub struct RelatedObject {
     pub id: Uuid,
     /// Whether it is the card or profile the request makes (rather than the one it starts from).
     pub is_new: bool,
+    /// Whether the request has completed: its card is then expected to be in use, and
+    /// a request that completes while shown has its cards asked for again.
+    pub completed: bool,
 }
 
 /// The cards and profiles `request` names, each once, new before old.
 pub fn related_objects(request: &Request) -> Vec<RelatedObject> {
+    let completed = request.status == RequestStatus::Completed;
     let mut objects = Vec::new();
     let mut add = |holder, new: Option<Uuid>, old: Option<Uuid>, titles: [&'static str; 3]| {
         let [same, new_title, old_title] = titles;
         match (new, old) {
             (Some(new), Some(old)) if new == old => {
-                objects.push(RelatedObject { title: same, holder, id: new, is_new: true })
+                objects.push(RelatedObject { title: same, holder, id: new, is_new: true, completed })
             }
             _ => {
-                objects.extend(new.map(|id| RelatedObject { title: new_title, holder, id, is_new: true }));
-                objects.extend(old.map(|id| RelatedObject { title: old_title, holder, id, is_new: false }));
+                objects.extend(new.map(|id| RelatedObject { title: new_title, holder, id, is_new: true, completed }));
+                objects.extend(old.map(|id| RelatedObject { title: old_title, holder, id, is_new: false, completed }));
             }
         }
     };
@@ -72,8 +77,40 @@ fn status_text(status: Option<CardStatus>, names: &NameBook) -> String {
     status.map_or_else(|| "not given".to_owned(), |status| format!("{} ({})", names.card_status(status), status.code()))
 }
 
+/// A smart card as the detail view shows it; `None` when the server has no such card.
+pub fn card_blocks(card: Option<&SmartCard>, object: &RelatedObject, names: &NameBook) -> Vec<Block> {
+    match card {
+        None => vec![not_found(object)],
+        Some(card) => holder_blocks(object, card.status, card_fields(card, names), &card.other_fields),
+    }
+}
+
+/// A profile as the detail view shows it; `None` when the server has no such profile.
+pub fn profile_blocks(profile: Option<&Profile>, object: &RelatedObject, names: &NameBook) -> Vec<Block> {
+    match profile {
+        None => vec![not_found(object)],
+        Some(profile) => holder_blocks(object, profile.status, profile_fields(profile, names), &profile.other_fields),
+    }
+}
+
+fn not_found(object: &RelatedObject) -> Block {
+    Block::Text(format!("The CM server has no record of {} ({}).", object.holder.this(), object.id))
+}
+
+fn holder_blocks(
+    object: &RelatedObject,
+    status: Option<CardStatus>,
+    fields: Vec<Field>,
+    other: &Map<String, Value>,
+) -> Vec<Block> {
+    let mut blocks: Vec<Block> = out_of_step(object, status).map(Block::Warning).into_iter().collect();
+    blocks.push(Block::Fields(fields));
+    blocks.extend(other_fields(other));
+    blocks
+}
+
 /// A smart card's fields; the cards it names link to their lookup.
-pub fn card_fields(card: &SmartCard, names: &NameBook) -> Vec<Field> {
+fn card_fields(card: &SmartCard, names: &NameBook) -> Vec<Field> {
     let itself = |other: Option<Uuid>| other.filter(|&other| Some(other) != card.uuid);
     let primary = match card.primary_smartcard_uuid {
         Some(primary) if Some(primary) == card.uuid => field("Primary card", "this card"),
@@ -97,7 +134,7 @@ pub fn card_fields(card: &SmartCard, names: &NameBook) -> Vec<Field> {
 }
 
 /// A profile's fields.
-pub fn profile_fields(profile: &Profile, names: &NameBook) -> Vec<Field> {
+fn profile_fields(profile: &Profile, names: &NameBook) -> Vec<Field> {
     vec![
         field("Status", status_text(profile.status, names)),
         field("Assigned user", guid_text(profile.assigned_user_uuid)),
@@ -114,28 +151,39 @@ pub fn profile_fields(profile: &Profile, names: &NameBook) -> Vec<Field> {
 /// What the detail view warns of when a request and its card disagree, as
 /// administrators see after a failed switch to a new card: the request
 /// completed, yet its new card never became active.
-pub fn out_of_step(request: &Request, object: &RelatedObject, status: Option<CardStatus>) -> Option<String> {
-    let waiting = matches!(status, Some(CardStatus::New | CardStatus::Assigned));
-    (request.status == RequestStatus::Completed && object.is_new && waiting).then(|| {
-        let what = object.title.to_lowercase();
+fn out_of_step(object: &RelatedObject, status: Option<CardStatus>) -> Option<String> {
+    let status = status.filter(|status| matches!(status, CardStatus::New | CardStatus::Assigned))?;
+    (object.completed && object.is_new).then(|| {
         format!(
-            "Out of step: the request completed, but its {what} is still {}; it was never made active.",
-            status.map(|status| status.to_string()).unwrap_or_default()
+            "Out of step: the request completed, but its {} is still {status}; it was never made active.",
+            object.title.to_lowercase()
         )
     })
 }
 
-/// The headers of the certificates table, in the order of [`certificate_row`].
-pub const CERTIFICATE_HEADERS: [&str; 6] =
-    ["Certificate template", "Serial number", "Thumbprint", "Key archived on CA", "Key history", "Type"];
+/// The headers of the certificates table.
+const CERTIFICATE_HEADERS: &[&str] =
+    &["Certificate template", "Serial number", "Thumbprint", "Key archived on CA", "Key history", "Type"];
+
+/// The certificates of a card or profile that could be read, and how many could not.
+pub fn certificate_blocks(certificates: &[CardCertificate], unreadable: usize) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    if unreadable > 0 {
+        blocks.push(Block::Warning(format!("{unreadable} of its certificates could not be read and are not shown.")));
+    }
+    blocks.push(match certificates {
+        [] => Block::Text("No certificates.".to_owned()),
+        _ => Block::Table { headers: CERTIFICATE_HEADERS, rows: certificates.iter().map(certificate_row).collect() },
+    });
+    blocks
+}
 
 fn maybe_yes_no(value: Option<bool>) -> &'static str {
     value.map_or("not given", yes_no)
 }
 
-/// A certificate as a row of [`CERTIFICATE_HEADERS`].
-pub fn certificate_row(certificate: &CardCertificate) -> [String; 6] {
-    [
+fn certificate_row(certificate: &CardCertificate) -> Vec<String> {
+    vec![
         not_given(certificate.template_common_name.as_deref()),
         not_given(certificate.serial_number.as_deref()),
         not_given(certificate.thumbprint.as_deref()),
@@ -145,46 +193,68 @@ pub fn certificate_row(certificate: &CardCertificate) -> [String; 6] {
     ]
 }
 
-/// What the signed-in user may do with a card or profile, in a sentence.
-pub fn operations_text(holder: Holder, operations: &[String]) -> String {
-    match operations {
+/// What the signed-in user may do with a card or profile: shown, never done.
+pub fn operation_blocks(holder: Holder, operations: &[String]) -> Vec<Block> {
+    let allowed = match operations {
         [] => format!("Your CM permissions allow no operation on {}.", holder.this()),
         _ => format!("Your CM permissions allow: {}.", operations.join(", ")),
-    }
+    };
+    vec![Block::Text(format!("{allowed} The viewer only shows this; it changes nothing."))]
 }
 
 /// Every field of an object that is not shown above, with its JSON.
-pub fn other_fields(fields: &Map<String, Value>) -> Vec<(String, String)> {
-    fields.iter().map(|(key, value)| (key.clone(), value.to_string())).collect()
+fn other_fields(fields: &Map<String, Value>) -> Option<Block> {
+    (!fields.is_empty())
+        .then(|| Block::Other(fields.iter().map(|(key, value)| (key.clone(), value.to_string())).collect()))
 }
 
-/// Whether the detail view shows a request's policy: only while the request
-/// waits for something the policy decides (approvals, an enrollment agent).
-pub fn shows_policy(request: &Request) -> bool {
-    matches!(request.status, RequestStatus::Pending | RequestStatus::Approved)
-}
-
-/// Where `request`'s policy is asked for: its template, and the policy type.
-pub fn policy_address(request: &Request) -> Option<(Uuid, &'static str)> {
-    Some((request.profile_template_uuid?, policy_type(request.request_type)?.0))
-}
-
-/// A template's policy for one request type, in words.
+/// What is asked to explain why a request waits: its template's policy for
+/// its type, and what of the request the explanation depends on. The page
+/// asks again only when this changes.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PolicyView {
-    /// Why the request waits, in a sentence.
-    pub waiting: String,
-    pub fields: Vec<Field>,
-    /// Who may approve; `None` when the policy does not say.
-    pub approvers: Option<SecurityView>,
-    /// The names of the data items the policy collects.
-    pub data_items: Vec<String>,
-    /// A sentence when the policy type was matched to the request type by inference.
-    pub inferred: Option<String>,
+pub struct PolicyQuestion {
+    pub template: Uuid,
+    /// The `{type}` of the policy URL.
+    pub policy_type: &'static str,
+    pub matched: PolicyMatch,
+    pub request_type: RequestType,
+    pub status: RequestStatus,
+    pub enrollment_agent: bool,
+    pub data_collection_complete: bool,
 }
 
-/// `policy` (the policy of `request`'s template for its type) in words.
-pub fn policy_view(request: &Request, policy: &Policy, names: &NameBook) -> PolicyView {
+/// The question that explains why `request` waits: `None` for a request not
+/// waiting for what a policy decides (approvals, an enrollment agent); an
+/// error when no policy can be asked for.
+pub fn policy_question(request: &Request, names: &NameBook) -> Option<Result<PolicyQuestion, String>> {
+    if !matches!(request.status, RequestStatus::Pending | RequestStatus::Approved) {
+        return None;
+    }
+    let Some(template) = request.profile_template_uuid else {
+        return Some(Err("The request names no profile template, so its policy cannot be looked up.".to_owned()));
+    };
+    let Some((policy_type, matched)) = policy_type(request.request_type) else {
+        return Some(Err(format!(
+            "The API has no policy for {} requests, so why it waits cannot be looked up.",
+            names.request_type(request.request_type)
+        )));
+    };
+    Some(Ok(PolicyQuestion {
+        template,
+        policy_type,
+        matched,
+        request_type: request.request_type,
+        status: request.status,
+        enrollment_agent: request.is_enrollment_agent,
+        data_collection_complete: request.is_data_collection_complete,
+    }))
+}
+
+/// The policy that answers `question`, in words; `None` when the server has none.
+pub fn policy_blocks(question: &PolicyQuestion, policy: Option<&Policy>, names: &NameBook) -> Vec<Block> {
+    let Some(policy) = policy else {
+        return vec![Block::Text("The CM server has no policy for this template and request type.".to_owned())];
+    };
     let who = |sddl: &Option<String>| {
         sddl.as_deref().map_or_else(
             || "not given".to_owned(),
@@ -199,7 +269,7 @@ pub fn policy_view(request: &Request, policy: &Policy, names: &NameBook) -> Poli
             },
         )
     };
-    let data_items = policy
+    let data_items: Vec<String> = policy
         .policy_data_collection
         .iter()
         .flatten()
@@ -208,34 +278,32 @@ pub fn policy_view(request: &Request, policy: &Policy, names: &NameBook) -> Poli
             None => item.to_string(),
         })
         .collect();
-    let inferred =
-        policy_type(request.request_type).filter(|(_, matched)| *matched == PolicyMatch::Inferred).map(|(name, _)| {
-            format!(
-                "The API has no policy named after {} requests; this is its {name} policy, the nearest match.",
-                names.request_type(request.request_type)
-            )
-        });
-    PolicyView {
-        waiting: waiting_reason(request, policy),
-        fields: vec![
-            field("Approvals needed", not_given(policy.approvals_needed)),
-            field("Who may approve", who(&policy.authorized_approver)),
-            field("Who may start it", who(&policy.authorized_initiator)),
-            field("Enrollment agents", who(&policy.authorized_enrollment_agent)),
-            field("Enrollment agent required", maybe_yes_no(policy.enroll_agent_required)),
-            field("Self-service", maybe_yes_no(policy.self_service_enabled)),
-            field("Policy enabled", maybe_yes_no(policy.enabled)),
-        ],
-        approvers: policy.authorized_approver.as_deref().map(|sddl| descriptor_view(sddl, names)),
-        data_items,
-        inferred,
+    let mut blocks = vec![Block::Lead(waiting_reason(question, policy))];
+    if question.matched == PolicyMatch::Inferred {
+        blocks.push(Block::Text(format!(
+            "The API has no policy named after {} requests; this is its {} policy, the nearest match.",
+            names.request_type(question.request_type),
+            question.policy_type
+        )));
     }
+    blocks.push(Block::Fields(vec![
+        field("Approvals needed", not_given(policy.approvals_needed)),
+        field("Who may approve", who(&policy.authorized_approver)),
+        field("Who may start it", who(&policy.authorized_initiator)),
+        field("Enrollment agents", who(&policy.authorized_enrollment_agent)),
+        field("Enrollment agent required", maybe_yes_no(policy.enroll_agent_required)),
+        field("Self-service", maybe_yes_no(policy.self_service_enabled)),
+        field("Policy enabled", maybe_yes_no(policy.enabled)),
+        field("Data collected", if data_items.is_empty() { "none".to_owned() } else { data_items.join(", ") }),
+    ]));
+    blocks.extend(other_fields(&policy.other_fields));
+    blocks
 }
 
 /// Why a pending or approved request waits, from what its policy says.
-fn waiting_reason(request: &Request, policy: &Policy) -> String {
-    let agent = policy.enroll_agent_required == Some(true) || request.is_enrollment_agent;
-    match (request.status, policy.approvals_needed) {
+fn waiting_reason(question: &PolicyQuestion, policy: &Policy) -> String {
+    let agent = policy.enroll_agent_required == Some(true) || question.enrollment_agent;
+    match (question.status, policy.approvals_needed) {
         (RequestStatus::Approved, _) if agent => {
             "Approved: it waits for an enrollment agent to carry it out.".to_owned()
         }
@@ -247,7 +315,7 @@ fn waiting_reason(request: &Request, policy: &Policy) -> String {
              approve (below) must approve it in the CM portal.",
             if needed == 1 { "" } else { "s" }
         ),
-        _ if !request.is_data_collection_complete => {
+        _ if !question.data_collection_complete => {
             "Pending: the policy needs no approval, but its data collection is not complete.".to_owned()
         }
         (_, Some(_)) => "Pending: the policy needs no approval; the request waits for the user.".to_owned(),
@@ -279,19 +347,21 @@ pub fn refusal_text(subject: &str, error: &ResponseError) -> String {
     }
 }
 
-/// What the page says when a request of `request_type` has no policy type.
-pub fn no_policy_text(request_type: RequestType, names: &NameBook) -> String {
-    format!(
-        "The API has no policy for {} requests, so why it waits cannot be looked up.",
-        names.request_type(request_type)
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::seed_examples;
-    use cm_model::RequestType;
+
+    fn fields(blocks: &[Block]) -> &[Field] {
+        blocks
+            .iter()
+            .find_map(|block| if let Block::Fields(fields) = block { Some(&fields[..]) } else { None })
+            .unwrap()
+    }
+
+    fn value<'a>(blocks: &'a [Block], label: &str) -> &'a Field {
+        fields(blocks).iter().find(|field| field.label == label).unwrap_or_else(|| panic!("{label}"))
+    }
 
     #[test]
     fn the_same_card_as_new_and_old_is_shown_once() {
@@ -316,17 +386,28 @@ mod tests {
             primary_smartcard_uuid: Some(own),
             parent_smartcard_uuid: Some(Uuid::from_u128(2)),
             serial_number: Some("4D2A00F3".into()),
+            other_fields: serde_json::from_str(r#"{"Color":"blue"}"#).unwrap(),
             ..SmartCard::default()
         };
-        let fields = card_fields(&card, &NameBook::default());
-        let value = |label: &str| fields.iter().find(|field| field.label == label).unwrap();
-        assert_eq!(value("Serial number").value, "4D2A00F3");
-        assert_eq!(value("Status").value, "Unknown (4) (4)");
-        assert_eq!(value("Primary card").value, "this card");
-        assert_eq!(value("Primary card").card, None);
-        assert_eq!(value("Parent card").card, Some(Uuid::from_u128(2)));
-        assert_eq!(value("Middleware").value, "not given");
-        assert_eq!(value("Permanent card").value, "none");
+        let object = related_objects(&seed_examples::unblock())[0];
+        let blocks = card_blocks(Some(&card), &object, &NameBook::default());
+        assert_eq!(value(&blocks, "Serial number").value, "4D2A00F3");
+        assert_eq!(value(&blocks, "Status").value, "Unknown (4) (4)");
+        assert_eq!(value(&blocks, "Primary card").value, "this card");
+        assert_eq!(value(&blocks, "Primary card").card, None);
+        assert_eq!(value(&blocks, "Parent card").card, Some(Uuid::from_u128(2)));
+        assert_eq!(value(&blocks, "Middleware").value, "not given");
+        assert_eq!(value(&blocks, "Permanent card").value, "none");
+        assert_eq!(blocks.last(), Some(&Block::Other(vec![("Color".into(), "\"blue\"".into())])));
+        let missing = card_blocks(None, &object, &NameBook::default());
+        assert!(
+            matches!(&missing[..], [Block::Text(text)] if text.starts_with("The CM server has no record of this smart card"))
+        );
+        let profile = Profile { status: Some(CardStatus::Retired), ..Profile::default() };
+        assert_eq!(
+            value(&profile_blocks(Some(&profile), &object, &NameBook::default()), "Status").value,
+            "Retired (6)"
+        );
     }
 
     #[test]
@@ -334,10 +415,15 @@ mod tests {
         let mut request = seed_examples::unblock();
         request.status = RequestStatus::Completed;
         let object = related_objects(&request)[0];
-        assert!(out_of_step(&request, &object, Some(CardStatus::Assigned)).unwrap().contains("still Assigned"));
-        assert_eq!(out_of_step(&request, &object, Some(CardStatus::Active)), None);
+        let assigned = SmartCard { status: Some(CardStatus::Assigned), ..SmartCard::default() };
+        let blocks = card_blocks(Some(&assigned), &object, &NameBook::default());
+        assert!(matches!(&blocks[0], Block::Warning(text) if text.contains("its smart card is still Assigned")));
+        let active = SmartCard { status: Some(CardStatus::Active), ..SmartCard::default() };
+        assert!(matches!(card_blocks(Some(&active), &object, &NameBook::default())[0], Block::Fields(_)));
         request.status = RequestStatus::Pending;
-        assert_eq!(out_of_step(&request, &object, Some(CardStatus::Assigned)), None);
+        let waiting = related_objects(&request)[0];
+        assert_ne!(waiting, object, "a request completing asks for its cards again");
+        assert!(matches!(card_blocks(Some(&assigned), &waiting, &NameBook::default())[0], Block::Fields(_)));
     }
 
     #[test]
@@ -347,18 +433,26 @@ mod tests {
             archived_on_ca: Some(false),
             ..CardCertificate::default()
         };
-        assert_eq!(certificate_row(&certificate)[0], "CMSmartcardLogon");
-        assert_eq!(certificate_row(&certificate)[3], "no");
-        assert_eq!(certificate_row(&certificate)[4], "not given");
+        let blocks = certificate_blocks(&[certificate], 2);
+        assert_eq!(blocks[0], Block::Warning("2 of its certificates could not be read and are not shown.".into()));
+        let Block::Table { headers, rows } = &blocks[1] else { panic!("{blocks:?}") };
+        assert_eq!((headers.len(), rows[0].len()), (6, 6));
+        assert_eq!(rows[0][..5], ["CMSmartcardLogon", "not given", "not given", "no", "not given"]);
+        assert_eq!(certificate_blocks(&[], 0), [Block::Text("No certificates.".into())]);
         assert_eq!(
-            operations_text(Holder::SmartCard, &["renew".into(), "unblock".into()]),
-            "Your CM permissions allow: renew, unblock."
+            operation_blocks(Holder::SmartCard, &["renew".into(), "unblock".into()]),
+            [Block::Text(
+                "Your CM permissions allow: renew, unblock. The viewer only shows this; it changes nothing.".into()
+            )]
         );
-        assert!(operations_text(Holder::Profile, &[]).ends_with("on this profile."));
+        assert!(
+            matches!(&operation_blocks(Holder::Profile, &[])[0], Block::Text(text) if text.contains("no operation on this profile"))
+        );
     }
 
     #[test]
     fn a_pending_request_says_why_it_waits() {
+        let names = NameBook::default();
         let mut request = seed_examples::unblock();
         request.status = RequestStatus::Pending;
         request.is_data_collection_complete = true;
@@ -368,20 +462,29 @@ mod tests {
             policy_data_collection: Some(vec![serde_json::json!({"Name": "Badge"}), serde_json::json!(7)]),
             ..Policy::default()
         };
-        let view = policy_view(&request, &policy, &NameBook::default());
-        assert!(view.waiting.starts_with("Pending: the policy needs 2 approvals"), "{}", view.waiting);
-        let who = view.fields.iter().find(|field| field.label == "Who may approve").unwrap();
-        assert_eq!(who.value, "Domain Admins (DA)");
-        assert_eq!(view.data_items, ["Badge", "7"]);
-        assert_eq!(view.inferred, None);
-        assert!(shows_policy(&request));
+        let question = policy_question(&request, &names).unwrap().unwrap();
+        assert_eq!(question.policy_type, "unblock");
+        let blocks = policy_blocks(&question, Some(&policy), &names);
+        assert!(matches!(&blocks[0], Block::Lead(text) if text.starts_with("Pending: the policy needs 2 approvals")));
+        assert_eq!(value(&blocks, "Who may approve").value, "Domain Admins (DA)");
+        assert_eq!(value(&blocks, "Data collected").value, "Badge, 7");
+        assert_eq!(blocks.len(), 2);
 
         request.request_type = RequestType::Disable;
-        let view = policy_view(&request, &Policy::default(), &NameBook::default());
-        assert_eq!(view.waiting, "Pending: the policy does not say how many approvals it needs.");
-        assert!(view.inferred.unwrap().contains("its revoke policy"));
+        let question = policy_question(&request, &names).unwrap().unwrap();
+        let blocks = policy_blocks(&question, Some(&Policy::default()), &names);
+        assert_eq!(blocks[0], Block::Lead("Pending: the policy does not say how many approvals it needs.".into()));
+        assert!(matches!(&blocks[1], Block::Text(text) if text.contains("its revoke policy")));
         request.status = RequestStatus::Approved;
-        assert!(policy_view(&request, &Policy::default(), &NameBook::default()).waiting.contains("the user"));
+        let question = policy_question(&request, &names).unwrap().unwrap();
+        assert!(
+            matches!(&policy_blocks(&question, Some(&Policy::default()), &names)[0], Block::Lead(text) if text.contains("the user"))
+        );
+
+        request.request_type = RequestType::from(12);
+        assert!(policy_question(&request, &names).unwrap().unwrap_err().contains("no policy for Unknown (12)"));
+        request.status = RequestStatus::Completed;
+        assert_eq!(policy_question(&request, &names), None);
     }
 
     #[test]
