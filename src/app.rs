@@ -39,26 +39,24 @@ pub fn App() -> impl IntoView {
             {settings_panel}
         </header>
         <main>
-            <Suspense fallback=|| loading_message(None)>
-                {move || {
-                    settings
-                        .get()
-                        .map(|settings| {
-                            let problems = view! {
-                                <crate::components::HostNotice settings=settings.clone() chosen_host />
-                                <ConfigProblems problems=settings.config_problems.clone() />
-                            };
-                            let page = match settings.host_source {
-                                HostSource::Unusable => no_host_message().into_any(),
-                                _ => view! { <RequestsPage settings /> }.into_any(),
-                            };
-                            view! {
-                                {problems}
-                                {page}
-                            }
-                        })
-                }}
-            </Suspense>
+            {move || match settings.get() {
+                None => loading_message(None).into_any(),
+                Some(settings) => {
+                    let problems = view! {
+                        <crate::components::HostNotice settings=settings.clone() chosen_host />
+                        <ConfigProblems problems=settings.config_problems.clone() />
+                    };
+                    let page = match settings.host_source {
+                        HostSource::Unusable => no_host_message().into_any(),
+                        _ => view! { <RequestsPage settings /> }.into_any(),
+                    };
+                    view! {
+                        {problems}
+                        {page}
+                    }
+                    .into_any()
+                }
+            }}
         </main>
     }
 }
@@ -117,6 +115,8 @@ fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
     let next_try_ms = RwSignal::new(None);
     let failure = move || asking.failure.get().map(|error| error_message(&error, move || refresh.run(())));
     let found = find_cards(choices.card, settings.clone());
+    // Only the answer's arrival or going builds the answer's view again, not its growing.
+    let has_answer = Memo::new(move |_| asking.on_screen.is_some());
     view! {
         <div class="command-bar">
             <QueryForm query />
@@ -124,11 +124,11 @@ fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
             <RefreshControls asking refresh policy=settings.auto_refresh next_try_ms />
         </div>
         <FailedRefresh asking next_try_ms />
-        <Show when=move || asking.is_loading()>{move || loading_message(asking.progress.get())}</Show>
+        {move || asking.is_loading().then(|| loading_message(asking.progress.get()))}
         {failure}
-        <Show when=move || asking.on_screen.is_some()>
-            <Answer on_screen=asking.on_screen settings=settings.clone() choices found />
-        </Show>
+        {move || {
+            has_answer.get().then(|| view! { <Answer on_screen=asking.on_screen settings=settings.clone() choices found /> })
+        }}
     }
 }
 
@@ -216,10 +216,13 @@ fn Answer(on_screen: OnScreen, settings: Arc<Settings>, choices: Choices, found:
             Some(view! { <RequestDetail id request=open_request names open settings look_up_card /> })
         }
     };
-    let nothing = move || complete() && total() == 0;
-    view! {
-        {outcome_notes}
-        <Show when=move || !nothing() fallback=no_requests>
+    // Only an answer turning out empty, or no longer, builds the list's view again.
+    let nothing = Memo::new(move |_| complete() && total() == 0);
+    let list = move || {
+        if nothing.get() {
+            return no_requests().into_any();
+        }
+        view! {
             <NarrowingPanel narrowing narrowed types statuses names=names.clone() />
             <CardsFound card found requests=card_requests names=names.clone() />
             <div class="list-header">
@@ -239,7 +242,12 @@ fn Answer(on_screen: OnScreen, settings: Arc<Settings>, choices: Choices, found:
             </div>
             <RequestTable on_screen positions=arranged columns sort open />
             {detail.clone()}
-        </Show>
+        }
+        .into_any()
+    };
+    view! {
+        {outcome_notes}
+        {list}
     }
 }
 

@@ -70,11 +70,16 @@ pub fn QueryForm(query: RwSignal<ServerQuery>) -> impl IntoView {
                     />
                 </label>
                 <button type="submit">"Look up"</button>
-                <Show when=looking_up>
-                    <button type="button" on:click=show_list>
-                        "Show all requests"
-                    </button>
-                </Show>
+                {move || {
+                    looking_up()
+                        .then(|| {
+                            view! {
+                                <button type="button" on:click=show_list>
+                                    "Show all requests"
+                                </button>
+                            }
+                        })
+                }}
             </form>
             <p id="lookup-error" class="field-error" role="alert">
                 {move || id_error.get()}
