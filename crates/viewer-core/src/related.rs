@@ -163,7 +163,7 @@ fn out_of_step(object: &RelatedObject, status: Option<CardStatus>) -> Option<Str
 
 /// The headers of the certificates table.
 const CERTIFICATE_HEADERS: &[&str] =
-    &["Certificate template", "Serial number", "Thumbprint", "Key archived on CA", "Key history", "Type"];
+    &["Template", "Serial number", "Thumbprint", "Archived on CA", "Key history", "Type"];
 
 /// The certificates of a card or profile that could be read, and how many could not.
 pub fn certificate_blocks(certificates: &[CardCertificate], unreadable: usize) -> Vec<Block> {
