@@ -51,7 +51,8 @@ async fn a_requests_card_profile_and_certificates_show_beside_it() {
     let server = MockServer::start(&built_app(), &DATA);
     let browser = open_detail(&server, COMPLETED_ENROLL).await;
     let card = part(&browser, "New smart card").await;
-    for expected in [ENROLLED_CARD_SERIAL, "Active (2)", "Smart Card User", ENROLLED_CARD, "CMSmartcardLogon", "renew"] {
+    for expected in [ENROLLED_CARD_SERIAL, "Active (2)", "Smart Card User", ENROLLED_CARD, "CMSmartcardLogon", "renew"]
+    {
         assert!(card.contains(expected), "the card shows {expected}:\n{card}");
     }
     assert_eq!(
@@ -76,7 +77,10 @@ async fn a_pending_request_says_whose_approvals_it_waits_for() {
     assert!(part(&browser, "Smart card").await.contains("Active (2)"));
     let out_of_step = open_detail(&server, OUT_OF_STEP_RENEW).await;
     let new_card = part(&out_of_step, "New smart card").await;
-    assert!(new_card.contains("Out of step: the request completed, but its new smart card is still Assigned"), "{new_card}");
+    assert!(
+        new_card.contains("Out of step: the request completed, but its new smart card is still Assigned"),
+        "{new_card}"
+    );
     assert!(!out_of_step.evaluate("return document.body.innerText;").await.as_str().unwrap().contains("Why it waits"));
     assert_eq!(secret_calls(&browser).await, "0", "no card secret was asked for");
     out_of_step.close().await;
@@ -120,14 +124,18 @@ async fn a_card_found_by_its_serial_number_or_id_narrows_the_list_to_its_request
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refusal_of_smart_cards_alone_leaves_the_rest_of_the_detail() {
-    let flags = [&DATA[..], &["--related-answer", "smartcards=forbidden", "--related-answer", "policies=html"]].concat();
+    let flags =
+        [&DATA[..], &["--related-answer", "smartcards=forbidden", "--related-answer", "policies=html"]].concat();
     let server = MockServer::start(&built_app(), &flags);
     let browser = open_detail(&server, COMPLETED_ENROLL).await;
     let card = part(&browser, "New smart card").await;
     assert!(card.contains("You are not allowed to see this smart card (403)"), "{card}");
     assert!(card.contains("You are not allowed to see its certificates (403)"), "{card}");
     let profile = part(&browser, "New profile").await;
-    assert!(profile.contains("Active (2)") && profile.contains("CMSmartcardLogon"), "the profile still shows:\n{profile}");
+    assert!(
+        profile.contains("Active (2)") && profile.contains("CMSmartcardLogon"),
+        "the profile still shows:\n{profile}"
+    );
     assert!(browser.text_of(".detail h2").await.contains(COMPLETED_ENROLL));
 
     let pending = open_detail(&server, PENDING_RECOVER).await;

@@ -128,7 +128,7 @@ mod tests {
             status: Some(cm_model::CardStatus::Disabled),
             ..SmartCard::default()
         };
-        let blocks = serial.found_blocks(&[card.clone()], 3, &names);
+        let blocks = serial.found_blocks(std::slice::from_ref(&card), 3, &names);
         assert_eq!(blocks[0], Block::Lead("Card \u{201c}4D2A00F3\u{201d}: 3 loaded requests name it.".into()));
         assert_eq!(
             blocks[1],
