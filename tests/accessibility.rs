@@ -136,6 +136,29 @@ async fn a_refusal_by_the_server_meets_wcag_in_both_themes_at_both_widths() {
     assert_none_found(&found);
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_requests_cards_and_policy_and_a_card_lookup_meet_wcag_in_both_themes_at_both_widths() {
+    // Among the mock's first 1,000 requests: a pending recovery (its policy, card and profile)
+    // and the serial number of a completed enrollment's card.
+    const PENDING_RECOVER: &str = "b9a27810-9b56-4041-8956-d0e25356c3af";
+    const CARD_SERIAL: &str = "8A8DF9EA4C70FCC0";
+    let server = MockServer::start(&built_app(), &["--requests", "1000"]);
+    let browser = Browser::start().await;
+    let found = found_in_every_look(&browser, async |browser, look| {
+        open_loaded(browser, &format!("{}?open={PENDING_RECOVER}", server.url)).await;
+        browser.wait_for(".detail .related").await;
+        browser.wait_until("return document.querySelector('.detail .part-loading') === null;").await;
+        let mut found: Vec<String> = checked(browser, &format!("a11y-related-{look}")).await.into_iter().collect();
+        open_loaded(browser, &format!("{}?card={CARD_SERIAL}", server.url)).await;
+        browser.wait_for(".cards-found table").await;
+        found.extend(checked(browser, &format!("a11y-card-{look}")).await);
+        found
+    })
+    .await;
+    browser.close().await;
+    assert_none_found(&found);
+}
+
 /// Names the visible controls outside the table's rows, which the keyboard
 /// must reach, in `window.cmMustFocus`, and returns them in words. Of a group
 /// of radio buttons, Tab reaches only the checked one (or the first).

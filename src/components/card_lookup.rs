@@ -83,7 +83,7 @@ pub fn CardLookupForm(card: RwSignal<Option<CardLookup>>) -> impl IntoView {
             <label>
                 "Card "
                 <input
-                    type="search"
+                    type="text"
                     name="card"
                     placeholder="serial number or GUID"
                     aria-describedby="card-lookup-error"
