@@ -33,19 +33,46 @@ fn json_value() -> impl Strategy<Value = Value> {
 /// An object with documented keys of all these types and others, each in any form.
 fn object() -> impl Strategy<Value = Map<String, Value>> {
     const KEYS: &[&str] = &[
-        "Uuid", "Status", "Flags", "ParentSmartcardUuid", "PrimarySmartcardUuid", "PermanentSmartcardUuid",
-        "AssignedUserUuid", "ProfileTemplateUuid", "ProfileTemplateVersion", "Comment", "SerialNumber",
-        "Middleware", "Atr", "ParentProfileUuid", "PrimaryProfileUuid", "IsKeyHistory", "ArchivedOnCa",
-        "CertificateType", "TemplateCommonName", "Thumbprint", "ApprovalsNeeded", "AuthorizedApprover",
-        "AuthorizedInitiator", "AuthorizedEnrollmentAgent", "Enabled", "EnrollAgentRequired",
-        "SelfServiceEnabled", "PolicyDataCollection", "Unknown", "Other",
+        "Uuid",
+        "Status",
+        "Flags",
+        "ParentSmartcardUuid",
+        "PrimarySmartcardUuid",
+        "PermanentSmartcardUuid",
+        "AssignedUserUuid",
+        "ProfileTemplateUuid",
+        "ProfileTemplateVersion",
+        "Comment",
+        "SerialNumber",
+        "Middleware",
+        "Atr",
+        "ParentProfileUuid",
+        "PrimaryProfileUuid",
+        "IsKeyHistory",
+        "ArchivedOnCa",
+        "CertificateType",
+        "TemplateCommonName",
+        "Thumbprint",
+        "ApprovalsNeeded",
+        "AuthorizedApprover",
+        "AuthorizedInitiator",
+        "AuthorizedEnrollmentAgent",
+        "Enabled",
+        "EnrollAgentRequired",
+        "SelfServiceEnabled",
+        "PolicyDataCollection",
+        "Unknown",
+        "Other",
     ];
     prop::collection::btree_map(prop::sample::select(KEYS), json_value(), 0..12)
         .prop_map(|fields| fields.into_iter().map(|(key, value)| (key.to_owned(), value)).collect())
 }
 
 /// Every key sent is written back, and each one the type did not read keeps its value.
-fn nothing_is_lost<T: ResponseItem + Serialize>(sent: &Map<String, Value>, other_fields: impl Fn(&T) -> &Map<String, Value>) {
+fn nothing_is_lost<T: ResponseItem + Serialize>(
+    sent: &Map<String, Value>,
+    other_fields: impl Fn(&T) -> &Map<String, Value>,
+) {
     let read: T = serde_json::from_value(Value::Object(sent.clone())).expect("any object reads");
     let Value::Object(written) = serde_json::to_value(&read).expect("it writes") else { unreachable!("an object") };
     for (key, value) in sent {

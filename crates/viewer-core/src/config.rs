@@ -434,6 +434,7 @@ mod tests {
         assert_eq!(config.names.status(RequestStatus::from(42)).text, "Archived");
         assert_eq!(config.names.request_type(RequestType::from(12)).origin, NameOrigin::Configured);
         assert_eq!(config.names.data_collection_flags(0x20).to_string(), "SubscriberProvided");
+        assert_eq!(config.names.card_status(cm_model::CardStatus::from(6)).origin, NameOrigin::Configured);
     }
 
     #[test]
