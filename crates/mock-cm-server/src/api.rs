@@ -1,6 +1,6 @@
 //! The requests endpoint: `GET /requests` with `status` and `targetuser`, and `GET /requests/{id}`;
 //! the profile templates, the smart cards and profiles requests name (with their certificates and
-//! operations) and the templates' policies; the card secrets as traps ([`secrets`](crate::secrets));
+//! operations) and the templates' policies; the card secrets as traps ([`secrets`]);
 //! and, on demand, the ways a real CM server fails, for all calls or for one kind of call.
 //!
 //! Each request is written as JSON once, when the router is made. Answers are
