@@ -151,3 +151,40 @@ async fn a_refusal_of_smart_cards_alone_leaves_the_rest_of_the_detail() {
     pending.close().await;
     browser.close().await;
 }
+
+/// How often the page asked for anything under `/smartcards/` since it opened.
+async fn smart_card_calls(browser: &Browser) -> u64 {
+    let script =
+        "return performance.getEntriesByType('resource').filter(entry => entry.name.includes('/smartcards/')).length;";
+    browser.evaluate(script).await.as_u64().expect("a count")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refresh_asks_nothing_again_beside_the_request_and_a_late_answer_after_closing_changes_nothing() {
+    let flags = [&DATA[..], &["--related-delay-ms", "700"]].concat();
+    let server = MockServer::start(&built_app(), &flags);
+    let browser = Browser::start().await;
+    browser.record_problems().await;
+    browser.open_showing_rows(&format!("{}?open={COMPLETED_ENROLL}", server.url)).await;
+    browser.wait_for(".detail .part-loading").await;
+    // A refresh while the card is on its way, then another once it is in.
+    let refresh =
+        "Array.from(document.querySelectorAll('.refresh button')).find(b => b.textContent === 'Refresh').click();";
+    browser.evaluate(refresh).await;
+    browser.wait_until("return document.querySelector('.detail .part-loading') === null;").await;
+    browser.evaluate(refresh).await;
+    browser.wait_until("return document.querySelector('.message.loading') === null;").await;
+    assert!(part(&browser, "New smart card").await.contains(ENROLLED_CARD_SERIAL));
+    assert_eq!(smart_card_calls(&browser).await, 3, "the card, its certificates and operations, each asked for once");
+
+    // Another request's parts are on their way when its detail closes.
+    browser.client.goto(&format!("{}?open={PENDING_RECOVER}", server.url)).await.unwrap();
+    browser.wait_for(".detail .part-loading").await;
+    browser.press(fantoccini::key::Key::Escape).await;
+    browser.wait_until("return document.querySelector('dialog.detail') === null;").await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(browser.evaluate("return document.querySelector('dialog.detail');").await, serde_json::Value::Null);
+    assert_eq!(browser.problems().await, Vec::<String>::new());
+    assert_eq!(secret_calls(&browser).await, "0", "no card secret was asked for");
+    browser.close().await;
+}

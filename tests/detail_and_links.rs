@@ -60,7 +60,7 @@ async fn a_click_opens_every_field_and_escape_closes() {
     assert_eq!(detail_value(&browser, "Old smart card").await, "17cf063d-e337-4aa9-a822-346554ddd3c9");
     assert_eq!(detail_value(&browser, "Flags").await, "Smartcard (0x2)");
     assert_eq!(detail_value(&browser, "Owner").await, "S-1-5-21-2127521184-1604012920-1887927527-14134865");
-    let data = browser.text_of(".detail table.plain tbody").await;
+    let data = browser.text_of(".detail table.data-items tbody").await;
     assert_eq!(data, "Sample Data Itemnot collected");
     let aces = browser
         .evaluate(

@@ -166,7 +166,7 @@ fn details(request: &Request, names: &NameBook) -> impl IntoView + use<> {
             view! { <p>"No data items."</p> }.into_any()
         } else {
             view! {
-                <table class="plain">
+                <table class="plain data-items">
                     <thead>
                         <tr>
                             <th scope="col">"Item"</th>
