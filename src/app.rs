@@ -120,7 +120,6 @@ fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
     view! {
         <div class="command-bar">
             <QueryForm query />
-            <CardLookupForm card=choices.card />
             <RefreshControls asking refresh policy=settings.auto_refresh next_try_ms />
         </div>
         <FailedRefresh asking next_try_ms />
@@ -223,7 +222,10 @@ fn Answer(on_screen: OnScreen, settings: Arc<Settings>, choices: Choices, found:
             return no_requests().into_any();
         }
         view! {
-            <NarrowingPanel narrowing narrowed types statuses names=names.clone() />
+            <div class="filter-bar">
+                <NarrowingPanel narrowing narrowed types statuses names=names.clone() />
+                <CardLookupForm card />
+            </div>
             <CardsFound card found requests=card_requests names=names.clone() />
             <div class="list-header">
                 <p class="summary" aria-live="polite">

@@ -79,13 +79,13 @@ pub fn CardLookupForm(card: RwSignal<Option<CardLookup>>) -> impl IntoView {
         }
     };
     view! {
-        <form class="lookup" on:submit=look_up>
+        <form class="lookup card-lookup" on:submit=look_up>
             <label>
                 "Card "
                 <input
                     type="text"
                     name="card"
-                    placeholder="serial number or GUID"
+                    placeholder="serial or GUID"
                     aria-describedby="card-lookup-error"
                     node_ref=input
                     prop:value=move || card.with(|card| card.as_ref().map(|card| card.text().to_owned())).unwrap_or_default()
