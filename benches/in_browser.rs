@@ -5,7 +5,10 @@
 //! with the date, machine and commit, to `docs/performance.md`.
 //!
 //! `cargo xtask bench` builds the app and runs this; a measure the app gives no
-//! mark for reads "n/a".
+//! mark for reads "n/a". It also writes the ratios of decoding, storing,
+//! sorting and searching to `JSON.parse` (`docs/performance.json`), which
+//! `cargo xtask bench --check` (`--check` here) measures again and compares:
+//! it fails when one is more than 25 % worse, and writes nothing.
 // The package also builds for wasm32, where this has nothing to run.
 #![cfg_attr(target_arch = "wasm32", no_main)]
 #![cfg(not(target_arch = "wasm32"))]
@@ -159,8 +162,19 @@ const LONG_TASKS_UNSUPPORTED: &str = "not reported";
 /// A fact about the run that its command could not tell.
 const UNKNOWN: &str = "unknown";
 
+/// The sizes whose ratios `--check` guards: at 1,000 requests `JSON.parse`
+/// takes a few milliseconds, too few to divide by.
+const GUARDED_SIZES: [usize; 2] = [10_000, 100_000];
+/// How much larger a guarded ratio may grow before `--check` fails.
+const TOLERATED_REGRESSION: f64 = 1.25;
+/// Where the guarded ratios of the last full run are kept, from the workspace root.
+const FIGURES: &str = "docs/performance.json";
+
 #[tokio::main]
 async fn main() -> ExitCode {
+    if std::env::args().any(|argument| argument == "--check") {
+        return check().await;
+    }
     let app = built_app();
     let bundle = Bundle::of(&app);
     let mut runs = Vec::new();
@@ -179,13 +193,93 @@ async fn main() -> ExitCode {
     let report = workspace_root().join("docs").join("performance.md");
     std::fs::create_dir_all(report.parent().expect("docs/")).expect("the docs folder");
     std::fs::write(&report, performance_page(&table)).expect("docs/performance.md is written");
-    println!("Written to {}", report.display());
+    let figures = SIZES.iter().zip(&runs).filter(|(generated, _)| GUARDED_SIZES.contains(generated));
+    let figures: serde_json::Map<String, Value> = figures
+        .filter_map(|(generated, run)| Some((generated.to_string(), json!(guarded_ratios(run.as_ref().ok()?)))))
+        .collect();
+    let figures = json!({ "commit": commit(), "ratiosToJsonParse": figures });
+    let figures_file = workspace_root().join(FIGURES);
+    std::fs::write(&figures_file, format!("{:#}\n", figures)).expect("docs/performance.json is written");
+    println!("Written to {} and {}", report.display(), figures_file.display());
     if runs.iter().all(Result::is_ok) && soak.is_ok() {
         ExitCode::SUCCESS
     } else {
         eprintln!("error: the app could not be measured at every size; the table's notes say why");
         ExitCode::FAILURE
     }
+}
+
+/// Measures the guarded sizes again and compares their ratios with those of
+/// the last full run: fails when one grew by more than [`TOLERATED_REGRESSION`].
+async fn check() -> ExitCode {
+    let committed: Value = std::fs::read_to_string(workspace_root().join(FIGURES))
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_else(|| panic!("no figures in {FIGURES}: run `cargo xtask bench` first"));
+    let app = built_app();
+    let mut rows = vec![
+        format!(
+            "| Ratio to `JSON.parse` | committed ({}) | now | change |",
+            committed["commit"].as_str().unwrap_or(UNKNOWN)
+        ),
+        "|---|--:|--:|--:|".to_owned(),
+    ];
+    let mut worse = Vec::new();
+    for generated in GUARDED_SIZES {
+        eprintln!("Measuring {} requests…", thousands(generated as u64));
+        let run = match Run::measure(&app, generated).await {
+            Ok(run) => run,
+            Err(problem) => {
+                worse.push(format!("{} requests could not be measured: {problem}", thousands(generated as u64)));
+                continue;
+            }
+        };
+        for (measure, now) in guarded_ratios(&run) {
+            let now = now.as_f64().expect("a ratio");
+            let label = format!("{measure}, {} requests", thousands(generated as u64));
+            let Some(before) = committed["ratiosToJsonParse"][generated.to_string()][&measure].as_f64() else {
+                rows.push(format!("| {label} | none | {now:.2} | |"));
+                continue;
+            };
+            rows.push(format!("| {label} | {before:.2} | {now:.2} | {:+.0} % |", (now / before - 1.0) * 100.0));
+            if now > before * TOLERATED_REGRESSION {
+                worse.push(format!("{label}: {now:.2} against {before:.2}"));
+            }
+        }
+    }
+    println!("\n{}", rows.join("\n"));
+    if worse.is_empty() {
+        println!("\nNo ratio is more than {:.0} % worse.", (TOLERATED_REGRESSION - 1.0) * 100.0);
+        ExitCode::SUCCESS
+    } else {
+        eprintln!(
+            "\nerror: worse by more than {:.0} %:\n  {}",
+            (TOLERATED_REGRESSION - 1.0) * 100.0,
+            worse.join("\n  ")
+        );
+        ExitCode::FAILURE
+    }
+}
+
+/// The ratios `--check` guards, each a time of the app over the time of
+/// `JSON.parse` of the same body in the same browser: absolute times vary with
+/// the machine and its load, their ratios much less.
+fn guarded_ratios(run: &Run) -> serde_json::Map<String, Value> {
+    let parse = run.parse_milliseconds;
+    let mut ratios = serde_json::Map::new();
+    if let Some((decoding, _)) = run.marks.decoding() {
+        ratios.insert("decoding".into(), json!(decoding / parse));
+    }
+    if let Some(storing) = run.marks.storing() {
+        ratios.insert("storing".into(), json!(storing / parse));
+    }
+    for (column, clicks) in SORTED_COLUMNS.iter().zip(&run.sorts) {
+        ratios.insert(format!("sort by {column}, median click"), json!(median(clicks) / parse));
+    }
+    for (word, keystrokes) in SEARCHED_WORDS.iter().zip(&run.searches) {
+        ratios.insert(format!("search \"{word}\", median keystroke"), json!(median(keystrokes) / parse));
+    }
+    ratios
 }
 
 /// A User Timing mark: when it was set (milliseconds since the page's start) and its detail.

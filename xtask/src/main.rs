@@ -39,8 +39,14 @@ enum Command {
     /// Run formatting, lint and documentation checks, native, browser and end-to-end tests.
     Test,
     /// Build the app and measure it in headless Chromium at 1,000, 10,000 and 100,000 requests;
-    /// prints a table and writes it to docs/performance.md.
-    Bench,
+    /// prints a table and writes it to docs/performance.md (and the guarded ratios to
+    /// docs/performance.json).
+    Bench {
+        /// Measure again and fail if a ratio to `JSON.parse` (decoding, storing, sorting,
+        /// searching) is more than 25 % worse than in docs/performance.json; writes nothing.
+        #[arg(long)]
+        check: bool,
+    },
     /// Build the app and take the README's screenshots again (docs/screenshots/).
     Screenshots,
     /// Build the folder to deploy (dist/) and a versioned zip of it in target/.
@@ -59,7 +65,7 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Demo { port, requests } => demo(port, requests),
         Command::Test => test(),
-        Command::Bench => bench(),
+        Command::Bench { check } => bench(check),
         Command::Screenshots => screenshots(),
         Command::Release { cm_host } => release(cm_host.as_deref()),
         Command::Setup => tools::ensure_build_tools()
@@ -121,12 +127,16 @@ fn test() -> Result<(), String> {
     Ok(())
 }
 
-fn bench() -> Result<(), String> {
+fn bench(check: bool) -> Result<(), String> {
     let build_tools = tools::ensure_build_tools()?;
     let browser = tools::ensure_browser()?;
     // The benchmark serves the release build, as users get it.
     build_app(&build_tools)?;
-    cargo(&["bench", "--package", "cm-request-viewer", "--bench", "in_browser"]).envs(browser.environment()).succeeds()
+    let check: &[&str] = if check { &["--", "--check"] } else { &[] };
+    cargo(&["bench", "--package", "cm-request-viewer", "--bench", "in_browser"])
+        .args(check)
+        .envs(browser.environment())
+        .succeeds()
 }
 
 /// The screenshots `tests/layout.rs` takes at 1366x768 that the README shows, by their names there.
