@@ -8,7 +8,7 @@
 //! what broke the page when a refresh ran while the user worked in it.
 
 use crate::api::LoadError;
-use cm_model::{ListEnd, NameBook, Request};
+use cm_model::{ListEnd, NameBook, Request, SharedTexts};
 use leptos::prelude::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -60,6 +60,16 @@ impl LiveAnswer {
     /// Stores `requests`, not shown yet; dates are searched in the time of `clock`.
     pub fn extend(&self, requests: Vec<Request>, clock: &dyn LocalClock) {
         self.store.update_value(|store| store.extend(requests, clock));
+    }
+
+    /// Keeps the security descriptors the answer's requests share, for the next answer to share.
+    pub fn keep_descriptors(&self, descriptors: SharedTexts) {
+        self.store.update_value(|store| store.keep_descriptors(descriptors));
+    }
+
+    /// The security descriptors the answer's requests share, for a new answer to start from.
+    pub fn descriptors(&self) -> SharedTexts {
+        self.store.with_value(|store| store.descriptors().clone())
     }
 
     /// How many requests are stored, shown or not.

@@ -73,9 +73,12 @@ pub async fn load_requests(
         Ok(download) => download,
         Err(error) => return Loaded::Failed(error),
     };
+    let replacing = watcher.replacing();
+    // The answer replaced and this one share the security descriptors both hold.
+    let descriptors = replacing.as_ref().map(LiveAnswer::descriptors).unwrap_or_default();
     let mut intake = Intake {
-        decoder: ResponseDecoder::new(download.status, download.content_type.as_deref()),
-        answer: LiveAnswer::new(names, *query, watcher.replacing().as_ref()),
+        decoder: ResponseDecoder::sharing(download.status, download.content_type.as_deref(), descriptors),
+        answer: LiveAnswer::new(names, *query, replacing.as_ref()),
         clock: OncePerDay::new(BrowserClock),
         decoding_ms: 0.0,
         storing_ms: 0.0,
@@ -185,9 +188,10 @@ impl Intake {
 
     /// Stores what the body's end completed, shows everything and marks the load's cost.
     fn finish(self, interrupted: Option<LoadError>, download: &Download) -> Result<LiveAnswer, ResponseError> {
-        let Decoded { items, end } = self.decoder.finish()?;
+        let (Decoded { items, end }, descriptors) = self.decoder.finish_sharing()?;
         let answer = self.answer;
         answer.extend(items, &self.clock);
+        answer.keep_descriptors(descriptors);
         answer.finish(Outcome { list_end: end, interrupted, ended_at_ms: js_sys::Date::now() });
         mark_loaded(LoadCost {
             decoding_ms: self.decoding_ms,

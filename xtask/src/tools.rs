@@ -86,13 +86,20 @@ fn ensure_app_toolchain() -> Result<(), String> {
         .args(["component", "list", "--installed", "--toolchain", APP_TOOLCHAIN])
         .output_text()
         .unwrap_or_default();
-    if components.lines().any(|component| component.starts_with("rust-src")) {
-        return Ok(());
+    if !components.lines().any(|component| component.starts_with("rust-src")) {
+        println!("Installing the {APP_TOOLCHAIN} toolchain with the standard library's source (a one-time step).");
+        command("rustup")
+            .args(["toolchain", "install", APP_TOOLCHAIN, "--profile", "minimal", "--component", "rust-src"])
+            .succeeds()?;
     }
-    println!("Installing the {APP_TOOLCHAIN} toolchain with the standard library's source (a one-time step).");
-    command("rustup")
-        .args(["toolchain", "install", APP_TOOLCHAIN, "--profile", "minimal", "--component", "rust-src"])
-        .succeeds()
+    // trunk builds offline, so the crates the standard library's build needs
+    // are fetched here (a no-op once they are in cargo's cache).
+    let sysroot = command("rustc")
+        .args([&format!("+{APP_TOOLCHAIN}"), "--print", "sysroot"])
+        .output_text()
+        .ok_or_else(|| format!("the {APP_TOOLCHAIN} toolchain did not say where its standard library is"))?;
+    let library = std::path::Path::new(sysroot.trim()).join("lib/rustlib/src/rust/library/Cargo.toml");
+    command("cargo").args([&format!("+{APP_TOOLCHAIN}"), "fetch", "--manifest-path"]).arg(library).succeeds()
 }
 
 /// Chromium and chromedriver, from the system's packages.

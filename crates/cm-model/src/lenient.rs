@@ -66,6 +66,8 @@ macro_rules! read_leniently {
         }
 
         impl crate::response::ResponseItem for $type {
+            type Shared = ();
+
             fn shortened(&mut self, text: crate::ShortenedText) {
                 self.shortened.push(text);
             }

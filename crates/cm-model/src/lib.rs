@@ -20,6 +20,7 @@
 mod cards;
 mod codes;
 mod date;
+mod documented_request;
 mod forms;
 mod lenient;
 mod names;
@@ -27,11 +28,12 @@ mod policy;
 mod request;
 mod response;
 pub mod sddl;
+mod shared_texts;
 mod template;
 
 pub use cards::{CardCertificate, Profile, SmartCard};
 pub use codes::{CardStatus, RequestStatus, RequestType};
-pub use date::{CmDate, datetime_text, instant_text};
+pub use date::{CmDate, datetime_text, instant_text, write_datetime_text};
 pub use forms::JsonForm;
 /// The instant type of [`CmDate::At`].
 pub use jiff::Timestamp;
@@ -43,6 +45,7 @@ pub use response::{
     ResponseDecoder, ResponseError, ResponseItem, ShortenedText, decode_items, decode_one, decode_operations,
     decode_profile_templates, decode_response, shorten,
 };
+pub use shared_texts::SharedTexts;
 pub use template::ProfileTemplate;
 
 /// Path of the requests endpoint, relative to the CM host.

@@ -1,8 +1,9 @@
 //! One CM request, field by field, as the REST API sends it.
 
+use crate::documented_request::read_documented;
 use crate::forms::{JsonForm, Read, ReadFrom, Received};
 use crate::response::{ResponseItem, ShortenedText};
-use crate::{CmDate, RequestStatus, RequestType};
+use crate::{CmDate, RequestStatus, RequestType, SharedTexts};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -98,8 +99,21 @@ pub enum FieldNote {
 }
 
 impl ResponseItem for Request {
+    /// The security descriptors: each distinct one kept once.
+    type Shared = SharedTexts;
+
     fn shortened(&mut self, text: ShortenedText) {
         self.field_notes.push(FieldNote::Shortened(text));
+    }
+
+    /// The documented form straight from the text; serde's reading for any other.
+    fn decode(text: &str, descriptors: &mut SharedTexts) -> Result<Request, serde_json::Error> {
+        if let Some(request) = read_documented(text, descriptors) {
+            return Ok(request);
+        }
+        let mut request: Request = serde_json::from_str(text)?;
+        request.security_descriptor = descriptors.share(&request.security_descriptor);
+        Ok(request)
     }
 }
 
@@ -161,18 +175,17 @@ impl<'de> Deserialize<'de> for Guid {
 }
 
 /// The 36-character form with hyphens, in either case; `None` for anything else.
-fn hyphenated_guid(text: &[u8]) -> Option<Uuid> {
-    const HYPHENS: [usize; 4] = [8, 13, 18, 23];
-    if text.len() != 36 || HYPHENS.iter().any(|&at| text[at] != b'-') {
+pub(crate) fn hyphenated_guid(text: &[u8]) -> Option<Uuid> {
+    /// Where the two digits of each of the GUID's bytes start.
+    const BYTE_STARTS: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+    if text.len() != 36 || [8, 13, 18, 23].iter().any(|&at| text[at] != b'-') {
         return None;
     }
-    let mut value = 0u128;
-    for (at, &byte) in text.iter().enumerate() {
-        if !HYPHENS.contains(&at) {
-            value = value << 4 | u128::from(hex_digit(byte)?);
-        }
+    let mut bytes = [0u8; 16];
+    for (byte, &at) in bytes.iter_mut().zip(&BYTE_STARTS) {
+        *byte = hex_digit(text[at])? << 4 | hex_digit(text[at + 1])?;
     }
-    Some(Uuid::from_u128(value))
+    Some(Uuid::from_bytes(bytes))
 }
 
 /// The value of an ASCII hex digit, `None` for any other byte: looked up, as
@@ -203,7 +216,7 @@ static HEX_VALUES: [u8; 256] = {
 
 /// A documented field of a request, named as its JSON key is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Field {
+pub(crate) enum Field {
     Uuid,
     RequestType,
     Status,

@@ -9,7 +9,6 @@ use crate::request::hex_digit;
 use crate::{ProfileTemplate, Request};
 use serde::de::DeserializeOwned;
 use std::fmt;
-use std::marker::PhantomData;
 use std::ops::Range;
 
 /// What a body decoded into: its items, in the order of the response, and
@@ -311,12 +310,22 @@ pub struct ShortenedText {
 /// What a response's elements decode to: anything serde reads from a JSON
 /// object, told of the texts shortened in an element too long to keep whole.
 pub trait ResponseItem: DeserializeOwned {
+    /// What the items of one answer share as they are decoded, such as texts many of them repeat.
+    type Shared: Default;
+
     /// Takes note that `text` of this item is only its start.
     fn shortened(&mut self, text: ShortenedText);
+
+    /// Decodes one element, a JSON object; serde's reading unless the item knows a faster one.
+    fn decode(text: &str, _shared: &mut Self::Shared) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text)
+    }
 }
 
 /// A template's name only helps to name a template: a shortened one needs no note.
 impl ResponseItem for ProfileTemplate {
+    type Shared = ();
+
     fn shortened(&mut self, _text: ShortenedText) {}
 }
 
@@ -326,40 +335,53 @@ impl ResponseItem for ProfileTemplate {
 /// element under way is ever held. One object is one element, which the body's
 /// end ends; any other body (an error page, a failing status) is kept, up to
 /// 1 MiB, and read at the end.
-pub struct ResponseDecoder<T> {
+pub struct ResponseDecoder<T: ResponseItem> {
     body: BodyReader,
     failures: ElementFailures,
-    items: PhantomData<fn() -> T>,
+    shared: T::Shared,
 }
 
 impl<T: ResponseItem> ResponseDecoder<T> {
     /// A decoder for a response with this status and `Content-Type`.
     pub fn new(status: u16, content_type: Option<&str>) -> ResponseDecoder<T> {
-        ResponseDecoder {
-            body: BodyReader::new(status, content_type),
-            failures: ElementFailures::default(),
-            items: PhantomData,
-        }
+        ResponseDecoder::sharing(status, content_type, T::Shared::default())
+    }
+
+    /// A decoder whose items share what `shared` already holds, such as the
+    /// texts of the answer a refresh replaces: both answers then hold them once.
+    pub fn sharing(status: u16, content_type: Option<&str>, shared: T::Shared) -> ResponseDecoder<T> {
+        ResponseDecoder { body: BodyReader::new(status, content_type), failures: ElementFailures::default(), shared }
     }
 
     /// Takes the next chunk of the body; returns the items it completed.
     pub fn push(&mut self, chunk: &[u8]) -> Vec<T> {
         let mut items = Vec::new();
-        self.body.push(chunk, &mut |element| decode_into(&mut items, &mut self.failures, element));
+        self.body.push(chunk, &mut |element| decode_into(&mut items, &mut self.failures, &mut self.shared, element));
         items
     }
 
     /// Ends the body: decodes what was kept, or the list's last element. The
     /// items are those only the end completed: [`ResponseDecoder::push`] gave the others.
-    pub fn finish(mut self) -> Result<Decoded<T>, ResponseError> {
+    pub fn finish(self) -> Result<Decoded<T>, ResponseError> {
+        self.finish_sharing().map(|(decoded, _)| decoded)
+    }
+
+    /// [`ResponseDecoder::finish`], and what the items shared, for the next answer to share.
+    pub fn finish_sharing(mut self) -> Result<(Decoded<T>, T::Shared), ResponseError> {
         let mut items = Vec::new();
-        let problem = self.body.finish(&mut |element| decode_into(&mut items, &mut self.failures, element))?;
-        Ok(Decoded { items, end: ListEnd { failures: self.failures, problem } })
+        let problem =
+            self.body.finish(&mut |element| decode_into(&mut items, &mut self.failures, &mut self.shared, element))?;
+        Ok((Decoded { items, end: ListEnd { failures: self.failures, problem } }, self.shared))
     }
 }
 
 /// Decodes one element into `items`, or records why it failed.
-fn decode_into<T: ResponseItem>(items: &mut Vec<T>, failures: &mut ElementFailures, element: Element<'_>) {
+fn decode_into<T: ResponseItem>(
+    items: &mut Vec<T>,
+    failures: &mut ElementFailures,
+    shared: &mut T::Shared,
+    element: Element<'_>,
+) {
     let decoded = element.text.and_then(|bytes| {
         let text = std::str::from_utf8(bytes).map_err(|_| Unreadable::NotUtf8)?;
         // Refused before serde sees it, as a body of millions of them must cost
@@ -367,7 +389,7 @@ fn decode_into<T: ResponseItem>(items: &mut Vec<T>, failures: &mut ElementFailur
         if !text.starts_with('{') {
             return Err(Unreadable::NotAnObject(text));
         }
-        serde_json::from_str::<T>(text).map_err(Unreadable::Json)
+        T::decode(text, shared).map_err(Unreadable::Json)
     });
     match decoded {
         Ok(mut item) => {

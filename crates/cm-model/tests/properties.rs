@@ -4,7 +4,8 @@
 use cm_model::sddl::parse_sddl;
 use cm_model::{
     CmDate, DataCollectionFlags, DataItem, Decoded, FieldNote, KEPT_TEXT_BYTES, MAX_ELEMENT_BYTES, Request,
-    RequestFlags, RequestStatus, RequestType, ResponseDecoder, ResponseError, Timestamp, decode_response,
+    RequestFlags, RequestStatus, RequestType, ResponseDecoder, ResponseError, ResponseItem, SharedTexts, Timestamp,
+    decode_response,
 };
 use mock_cm_server::api::{list_json, request_json};
 use proptest::prelude::*;
@@ -123,6 +124,12 @@ fn decoded_whole_and_in_pieces(
     (whole, in_pieces)
 }
 
+/// What an edit of a request's text inserts: what JSON gives meaning to
+/// (quotes, escapes, digits, signs, exponents, words, whitespace, control
+/// characters), so that the edited text is often still JSON, in another form.
+const EDIT_TEXT: &str =
+    r#"([\\"{}\[\],:0-9eE.+\- \t\na-fnulltrue\x00\x1f]|\\u[dD][89a-fA-F][0-9a-f]{2}|null|true|"Name"|"Value"){0,3}"#;
+
 /// JSON string content that a cut must never part: escapes, characters of
 /// every width in UTF-8, surrogate pairs.
 const UNPARTABLE: &str = r#"(\\u[dD]83[dD]\\u[dD][eE]0[0-9]|\\["\\/bfnrt]|\\u00[0-9a-f]{2}|é|€|😀|a){0,12}"#;
@@ -143,6 +150,27 @@ proptest! {
         let decoded = decode_response(200, Some("application/json"), body.as_bytes()).unwrap();
         prop_assert!(decoded.end.failures.is_empty(), "{:?}", decoded.end.failures);
         prop_assert_eq!(decoded.items, requests);
+    }
+
+    #[test]
+    fn the_documented_form_reader_and_serde_agree_on_any_edit(
+        request in request(),
+        edits in prop::collection::vec((any::<prop::sample::Index>(), 0..3usize, EDIT_TEXT), 0..4),
+    ) {
+        let mut text = request_json(&Request { unknown_fields: Map::new(), ..request });
+        for (at, removed, inserted) in edits {
+            let mut at = at.index(text.len() + 1);
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let mut end = (at + removed).min(text.len());
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            text.replace_range(at..end, &inserted);
+        }
+        let decoded = Request::decode(&text, &mut SharedTexts::default()).ok();
+        prop_assert_eq!(decoded, serde_json::from_str::<Request>(&text).ok(), "{}", text);
     }
 
     #[test]

@@ -2,9 +2,9 @@
 //! range of submission dates. Counts beside each type and status say how many
 //! rows choosing it would show.
 
-use crate::time::{LocalClock, local_day, local_text};
+use crate::time::{LocalClock, local_day, local_text, write_local_text};
 use cm_model::{CmDate, NameBook, Request, RequestStatus, RequestType};
-use hashbrown::{DefaultHashBuilder, HashTable};
+use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
 /// The day type of the date range.
 pub use jiff::civil::Date;
 use jiff::tz::Offset;
@@ -43,6 +43,8 @@ pub struct SearchIndex {
     /// text's hash, so that growing the table never hashes the texts again.
     text_numbers: HashTable<(u64, u32)>,
     hasher: DefaultHashBuilder,
+    /// Text numbers of the GUIDs many requests hold, by their value.
+    guid_numbers: HashMap<Uuid, u32>,
     /// The text numbers of every request, one request after the other.
     request_texts: Vec<u32>,
     /// Where each request's numbers end in `request_texts`.
@@ -71,27 +73,27 @@ impl SearchIndex {
                 request.old_smartcard_uuid,
             ];
             for guid in own.into_iter().flatten() {
-                self.add_text(guid.hyphenated().encode_lower(&mut guid_text), Sharing::Rare);
+                self.add_own_text(|texts| texts.push_str(guid.hyphenated().encode_lower(&mut guid_text)));
             }
             for date in [&request.submitted, &request.completed] {
                 // "not set" is common: every pending request has it. Text that is not
                 // a date is shown as received, so it needs lowering like any text.
                 match date {
-                    CmDate::At(_) => self.add_text(&local_text(date, clock), Sharing::Rare),
-                    _ => self.add_text(&local_text(date, clock).to_lowercase(), Sharing::Common),
+                    CmDate::At(instant) => self.add_own_text(|texts| write_local_text(texts, *instant, clock)),
+                    _ => self.add_text(&local_text(date, clock).to_lowercase()),
                 }
             }
             let shared = [request.originator_user_uuid, request.target_user_uuid, request.profile_template_uuid];
             for guid in shared.into_iter().flatten() {
-                self.add_text(guid.hyphenated().encode_lower(&mut guid_text), Sharing::Common);
+                self.add_shared_guid(guid);
             }
             if !request.comment.is_empty() {
-                self.add_text(&request.comment.to_lowercase(), Sharing::Common);
+                self.add_text(&request.comment.to_lowercase());
             }
             for item in &request.data_collection {
-                self.add_text(&item.name.to_lowercase(), Sharing::Common);
+                self.add_text(&item.name.to_lowercase());
                 if let Some(value) = &item.value {
-                    self.add_text(&value.to_lowercase(), Sharing::Common);
+                    self.add_text(&value.to_lowercase());
                 }
             }
             self.request_ends.push(self.request_texts.len() as u32);
@@ -125,36 +127,53 @@ impl SearchIndex {
         self.submitted_days.shrink_to_fit();
     }
 
-    /// Records that the request being indexed holds `text`, already lowercase.
-    fn add_text(&mut self, text: &str, sharing: Sharing) {
+    /// Records that the request being indexed holds `text`, already lowercase,
+    /// which other requests may hold too: it is stored once.
+    fn add_text(&mut self, text: &str) {
         // Newlines separate the texts; a word never holds one, so a space stands in.
         let text: Cow<str> = if text.contains('\n') { text.replace('\n', " ").into() } else { text.into() };
-        let number = match sharing {
-            Sharing::Rare => self.store_text(&text),
-            Sharing::Common => {
-                let hash = self.hasher.hash_one(&*text);
-                let (texts, starts) = (&self.texts, &self.text_starts);
-                let stored = |&(stored_hash, number): &(u64, u32)| {
-                    stored_hash == hash && text_of(texts, starts, number) == &*text
-                };
-                match self.text_numbers.find(hash, stored) {
-                    Some(&(_, number)) => number,
-                    None => {
-                        let number = self.store_text(&text);
-                        self.text_numbers.insert_unique(hash, (hash, number), |&(hash, _)| hash);
-                        number
-                    }
-                }
+        let hash = self.hasher.hash_one(&*text);
+        let (texts, starts) = (&self.texts, &self.text_starts);
+        let stored =
+            |&(stored_hash, number): &(u64, u32)| stored_hash == hash && text_of(texts, starts, number) == &*text;
+        let number = match self.text_numbers.find(hash, stored) {
+            Some(&(_, number)) => number,
+            None => {
+                let number = self.store_text(|texts| texts.push_str(&text));
+                self.text_numbers.insert_unique(hash, (hash, number), |&(hash, _)| hash);
+                number
             }
         };
         self.request_texts.push(number);
     }
 
-    /// Adds `text` to the distinct texts; its number.
-    fn store_text(&mut self, text: &str) -> u32 {
+    /// Records a text of the request being indexed that no other request
+    /// holds, written by `write` (lowercase, without newlines) where it is kept.
+    fn add_own_text(&mut self, write: impl FnOnce(&mut String)) {
+        let number = self.store_text(write);
+        self.request_texts.push(number);
+    }
+
+    /// Records a GUID that many requests hold (a user's, a template's): looked
+    /// up by its value, so that its text is written only the first time.
+    fn add_shared_guid(&mut self, guid: Uuid) {
+        let number = match self.guid_numbers.get(&guid) {
+            Some(&number) => number,
+            None => {
+                let number =
+                    self.store_text(|texts| texts.push_str(guid.hyphenated().encode_lower(&mut Uuid::encode_buffer())));
+                self.guid_numbers.insert(guid, number);
+                number
+            }
+        };
+        self.request_texts.push(number);
+    }
+
+    /// Adds the text `write` writes to the distinct texts; its number.
+    fn store_text(&mut self, write: impl FnOnce(&mut String)) -> u32 {
         let number = self.text_starts.len() as u32;
         self.text_starts.push(self.texts.len() as u32);
-        self.texts.push_str(text);
+        write(&mut self.texts);
         self.texts.push('\n');
         number
     }
@@ -203,14 +222,6 @@ fn add_if_new<T: Ord>(values: &mut Vec<T>, value: T) {
     if let Err(at) = values.binary_search(&value) {
         values.insert(at, value);
     }
-}
-
-/// Whether many requests are likely to hold a text (a user, a template, a
-/// comment) or only one (its id, a profile, a date).
-#[derive(Clone, Copy)]
-enum Sharing {
-    Common,
-    Rare,
 }
 
 fn text_of<'a>(texts: &'a str, starts: &[u32], number: u32) -> &'a str {

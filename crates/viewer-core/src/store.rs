@@ -1,11 +1,10 @@
-//! The requests of one answer, kept as they arrive: each distinct security
-//! descriptor stored once, indexed for search, with sort keys made on demand.
+//! The requests of one answer, kept as they arrive, indexed for search, with
+//! sort keys made on demand.
 
 use crate::narrowing::{Narrowed, Narrowing, SearchIndex};
 use crate::sorting::{SortNumbers, SortOrder};
 use crate::time::LocalClock;
-use cm_model::{NameBook, Request, RequestStatus, RequestType};
-use hashbrown::HashSet;
+use cm_model::{NameBook, Request, RequestStatus, RequestType, SharedTexts};
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -13,8 +12,9 @@ use uuid::Uuid;
 #[derive(Default)]
 pub struct RequestStore {
     requests: Vec<Request>,
-    /// Every distinct security descriptor: requests of one user and template share one.
-    descriptors: HashSet<Arc<str>>,
+    /// Every distinct security descriptor, as the decoder shared them, once
+    /// the answer is whole: the next answer's decoder starts from them.
+    descriptors: SharedTexts,
     index: SearchIndex,
     sort_numbers: SortNumbers,
     names: Arc<NameBook>,
@@ -32,8 +32,7 @@ impl RequestStore {
     pub fn with_room_of(names: Arc<NameBook>, like: &RequestStore) -> RequestStore {
         RequestStore {
             requests: Vec::with_capacity(like.requests.len()),
-            // The few distinct descriptors' table is left to grow: its code costs more than its room.
-            descriptors: HashSet::new(),
+            descriptors: SharedTexts::default(),
             index: SearchIndex::with_room_of(&like.index),
             sort_numbers: SortNumbers::default(),
             names,
@@ -54,17 +53,17 @@ impl RequestStore {
         }
         self.index.add(&requests, clock);
         self.sort_numbers = SortNumbers::default();
-        self.requests.reserve(requests.len());
-        for mut request in requests {
-            request.security_descriptor = match self.descriptors.get(&request.security_descriptor) {
-                Some(shared) => shared.clone(),
-                None => {
-                    self.descriptors.insert(request.security_descriptor.clone());
-                    request.security_descriptor
-                }
-            };
-            self.requests.push(request);
-        }
+        self.requests.extend(requests);
+    }
+
+    /// Keeps the security descriptors the answer's requests share, for the next answer to share.
+    pub fn keep_descriptors(&mut self, descriptors: SharedTexts) {
+        self.descriptors = descriptors;
+    }
+
+    /// The security descriptors the answer's requests share (none until the answer is whole).
+    pub fn descriptors(&self) -> &SharedTexts {
+        &self.descriptors
     }
 
     /// The requests, in the order the server sent them.
@@ -154,17 +153,6 @@ mod tests {
         assert_eq!(kept(&[]), Vec::<usize>::new());
         let narrowed = store.narrow_to_cards(&Narrowing::default(), &[Uuid::from_u128(9)], 3);
         assert_eq!(narrowed.status_counts.total(), 1, "the counts are those of the card's requests");
-    }
-
-    #[test]
-    fn equal_security_descriptors_are_stored_once() {
-        let mut store = RequestStore::default();
-        store.extend(examples(), &FixedOffset(0));
-        store.extend(examples(), &FixedOffset(0));
-        let requests = store.requests();
-        assert_eq!((requests.len(), store.descriptors.len()), (4, 2));
-        assert!(Arc::ptr_eq(&requests[0].security_descriptor, &requests[2].security_descriptor));
-        assert_eq!(requests[2], examples()[0], "sharing changes no value");
     }
 
     #[test]

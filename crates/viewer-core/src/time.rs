@@ -1,7 +1,7 @@
 //! Dates as the user reads them: in their own time zone, with the exact UTC
 //! value kept for a hover or a copy.
 
-use cm_model::{CmDate, Timestamp, datetime_text};
+use cm_model::{CmDate, Timestamp, datetime_text, write_datetime_text};
 // hashbrown's map, as elsewhere in the crate: std's would put a second hash map in the app.
 use hashbrown::HashMap;
 use jiff::tz::Offset;
@@ -57,6 +57,11 @@ impl<C: LocalClock> LocalClock for OncePerDay<C> {
 pub fn local_text(date: &CmDate, clock: &dyn LocalClock) -> String {
     let CmDate::At(instant) = date else { return date.to_string() };
     datetime_text(local_datetime(*instant, clock))
+}
+
+/// [`local_text`] of a set date, written at the end of `text`.
+pub fn write_local_text(text: &mut String, instant: Timestamp, clock: &dyn LocalClock) {
+    write_datetime_text(text, local_datetime(instant, clock));
 }
 
 /// `10:37`: the time of day at `instant` in the user's time, as the page
