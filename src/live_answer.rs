@@ -62,6 +62,11 @@ impl LiveAnswer {
         self.store.update_value(|store| store.extend(requests, clock));
     }
 
+    /// Makes room for `total` requests in all, as many as the answer is expected to hold.
+    pub fn make_room_for(&self, total: usize) {
+        self.store.update_value(|store| store.make_room_for(total));
+    }
+
     /// Keeps the security descriptors the answer's requests share, for the next answer to share.
     pub fn keep_descriptors(&self, descriptors: SharedTexts) {
         self.store.update_value(|store| store.keep_descriptors(descriptors));

@@ -11,6 +11,7 @@ use cm_model::{Decoded, NameBook, Request, ResponseDecoder, ResponseError};
 use std::sync::Arc;
 use viewer_core::progress::Progress;
 use viewer_core::query::ServerQuery;
+use viewer_core::store::expected_requests;
 use viewer_core::time::OncePerDay;
 
 /// How long the page may go without showing newly decoded rows: often
@@ -23,6 +24,10 @@ const SHOWING_SHARE: f64 = 10.0;
 /// How long decoding may hold the main thread before it lets the browser
 /// paint and handle input: well under the 50 ms of a long task.
 const SLICE_MS: f64 = 12.0;
+
+/// How much of the body tells how long its requests are, to make room for
+/// all of them at once: about 800 requests.
+const ROOM_AFTER_BYTES: u64 = 1 << 20;
 
 /// How much of a chunk is decoded between looks at the clock: the browser
 /// hands over a megabyte at once when the network is fast.
@@ -82,6 +87,8 @@ pub async fn load_requests(
         clock: OncePerDay::new(BrowserClock),
         decoding_ms: 0.0,
         storing_ms: 0.0,
+        body_bytes: download.progress().total,
+        taken_bytes: 0,
     };
     let mut chunk = Vec::new();
     let mut pace = Pace::new();
@@ -173,6 +180,9 @@ struct Intake {
     clock: OncePerDay<BrowserClock>,
     decoding_ms: f64,
     storing_ms: f64,
+    /// The body's length, when the server said it; `None` once room is made for its requests.
+    body_bytes: Option<u64>,
+    taken_bytes: u64,
 }
 
 impl Intake {
@@ -182,6 +192,12 @@ impl Intake {
         let requests = self.decoder.push(chunk);
         let decoded = now();
         self.answer.extend(requests, &self.clock);
+        self.taken_bytes += chunk.len() as u64;
+        if self.taken_bytes >= ROOM_AFTER_BYTES
+            && let Some(body_bytes) = self.body_bytes.take()
+        {
+            self.answer.make_room_for(expected_requests(body_bytes, self.taken_bytes, self.answer.stored()));
+        }
         self.decoding_ms += decoded - started;
         self.storing_ms += now() - decoded;
     }

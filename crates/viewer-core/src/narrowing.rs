@@ -118,6 +118,22 @@ impl SearchIndex {
         }
     }
 
+    /// Makes room for `total` requests in all, each part as large as the
+    /// requests indexed so far make it per request.
+    pub fn make_room_for(&mut self, total: usize) {
+        let indexed = self.request_ends.len();
+        if indexed == 0 || total <= indexed {
+            return;
+        }
+        // In 64 bits: a text's length times a million requests does not fit in WebAssembly's 32.
+        let grown = |length: usize| ((length as u64 * total as u64).div_ceil(indexed as u64)) as usize - length;
+        self.texts.reserve_exact(grown(self.texts.len()));
+        self.text_starts.reserve_exact(grown(self.text_starts.len()));
+        self.request_texts.reserve_exact(grown(self.request_texts.len()));
+        self.request_ends.reserve_exact(total - indexed);
+        self.submitted_days.reserve_exact(total - indexed);
+    }
+
     /// Gives back the room kept for requests that are not coming.
     pub fn shrink_to_fit(&mut self) {
         self.texts.shrink_to_fit();
@@ -206,6 +222,19 @@ impl SearchIndex {
             from = self.text_starts.get(number).map_or(bytes.len(), |&next| next as usize);
         }
         holding
+    }
+
+    /// The room of each part, for tests that it never grows.
+    #[cfg(test)]
+    pub(crate) fn room(&self) -> [usize; 5] {
+        let Self { texts, text_starts, request_texts, request_ends, submitted_days, .. } = self;
+        [
+            texts.capacity(),
+            text_starts.capacity(),
+            request_texts.capacity(),
+            request_ends.capacity(),
+            submitted_days.capacity(),
+        ]
     }
 
     /// The text numbers of the request at `position`.

@@ -8,6 +8,17 @@ use cm_model::{NameBook, Request, RequestStatus, RequestType, SharedTexts};
 use std::sync::Arc;
 use uuid::Uuid;
 
+/// How many requests a body of `total_bytes` is expected to hold, when its
+/// first `taken_bytes` held `stored`: a little more than in proportion, as
+/// requests vary in length.
+pub fn expected_requests(total_bytes: u64, taken_bytes: u64, stored: usize) -> usize {
+    const MARGIN: f64 = 1.03;
+    if taken_bytes == 0 {
+        return stored;
+    }
+    (total_bytes as f64 / taken_bytes as f64 * stored as f64 * MARGIN).ceil() as usize
+}
+
 /// The requests of one answer, in the order the server sent them.
 #[derive(Default)]
 pub struct RequestStore {
@@ -37,6 +48,15 @@ impl RequestStore {
             sort_numbers: SortNumbers::default(),
             names,
         }
+    }
+
+    /// Makes room for `total` requests in all, as many as the answer is
+    /// expected to hold: the store then never grows by doubling, which would
+    /// for a while hold the old half beside the new whole (and WebAssembly
+    /// memory, once grown, stays so).
+    pub fn make_room_for(&mut self, total: usize) {
+        self.requests.reserve_exact(total.saturating_sub(self.requests.len()));
+        self.index.make_room_for(total);
     }
 
     /// Gives back the room kept for requests that are not coming: the answer is whole.
@@ -172,6 +192,26 @@ mod tests {
         assert_eq!(second.requests.capacity(), room);
         let everything = Narrowing::default();
         assert_eq!(second.narrow(&everything, 10), first.narrow(&everything, 10));
+    }
+
+    #[test]
+    fn the_expected_requests_are_in_proportion_to_the_body_with_a_margin() {
+        assert_eq!(expected_requests(100_000, 1_000, 10), 1_030);
+        assert_eq!(expected_requests(100_000, 0, 0), 0);
+        assert_eq!(expected_requests(1_300_000_000, 1 << 20, 830), 1_059_886);
+    }
+
+    #[test]
+    fn room_made_for_the_expected_requests_is_never_outgrown() {
+        let mut store = RequestStore::default();
+        store.extend(examples(), &FixedOffset(0));
+        store.make_room_for(20);
+        let room = (store.requests.capacity(), store.index.room());
+        for _ in 0..9 {
+            store.extend(examples(), &FixedOffset(0));
+        }
+        assert_eq!((store.requests.capacity(), store.index.room()), room);
+        assert_eq!(store.len(), 20);
     }
 
     #[test]
