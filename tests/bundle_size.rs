@@ -15,6 +15,7 @@ const MOST_BROTLI_BYTES: usize = 250_000;
 fn the_bundle_stays_within_its_budget() {
     let bundle = Bundle::of(&built_app());
     let total = bundle.total();
+    println!("the app's files: {} bytes brotli of {MOST_BROTLI_BYTES} ({})", total.brotli, total.describe());
     assert!(
         total.brotli < MOST_BROTLI_BYTES,
         "the app's files are {} brotli, over {MOST_BROTLI_BYTES} bytes (raw / gzip / brotli: {}; wasm {})",

@@ -4,7 +4,7 @@
 
 use crate::time::{LocalClock, local_day, local_text, write_local_text};
 use cm_model::{CmDate, NameBook, Request, RequestStatus, RequestType};
-use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
+use hashbrown::{DefaultHashBuilder, HashTable};
 /// The day type of the date range.
 pub use jiff::civil::Date;
 use jiff::tz::Offset;
@@ -43,8 +43,6 @@ pub struct SearchIndex {
     /// text's hash, so that growing the table never hashes the texts again.
     text_numbers: HashTable<(u64, u32)>,
     hasher: DefaultHashBuilder,
-    /// Text numbers of the GUIDs many requests hold, by their value.
-    guid_numbers: HashMap<Uuid, u32>,
     /// The text numbers of every request, one request after the other.
     request_texts: Vec<u32>,
     /// Where each request's numbers end in `request_texts`.
@@ -85,7 +83,7 @@ impl SearchIndex {
             }
             let shared = [request.originator_user_uuid, request.target_user_uuid, request.profile_template_uuid];
             for guid in shared.into_iter().flatten() {
-                self.add_shared_guid(guid);
+                self.add_text(guid.hyphenated().encode_lower(&mut guid_text));
             }
             if !request.comment.is_empty() {
                 self.add_text(&request.comment.to_lowercase());
@@ -167,21 +165,6 @@ impl SearchIndex {
     /// holds, written by `write` (lowercase, without newlines) where it is kept.
     fn add_own_text(&mut self, write: impl FnOnce(&mut String)) {
         let number = self.store_text(write);
-        self.request_texts.push(number);
-    }
-
-    /// Records a GUID that many requests hold (a user's, a template's): looked
-    /// up by its value, so that its text is written only the first time.
-    fn add_shared_guid(&mut self, guid: Uuid) {
-        let number = match self.guid_numbers.get(&guid) {
-            Some(&number) => number,
-            None => {
-                let number =
-                    self.store_text(|texts| texts.push_str(guid.hyphenated().encode_lower(&mut Uuid::encode_buffer())));
-                self.guid_numbers.insert(guid, number);
-                number
-            }
-        };
         self.request_texts.push(number);
     }
 

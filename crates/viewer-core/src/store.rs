@@ -12,12 +12,15 @@ use uuid::Uuid;
 /// first `taken_bytes` held `stored`: a little more than in proportion, as
 /// requests vary in length.
 pub fn expected_requests(total_bytes: u64, taken_bytes: u64, stored: usize) -> usize {
-    const MARGIN: f64 = 1.03;
     if taken_bytes == 0 {
         return stored;
     }
     (total_bytes as f64 / taken_bytes as f64 * stored as f64 * MARGIN).ceil() as usize
 }
+
+/// How much more room is made than the part of the body read so far says:
+/// requests vary in length.
+const MARGIN: f64 = 1.03;
 
 /// The requests of one answer, in the order the server sent them.
 #[derive(Default)]
@@ -54,7 +57,14 @@ impl RequestStore {
     /// expected to hold: the store then never grows by doubling, which would
     /// for a while hold the old half beside the new whole (and WebAssembly
     /// memory, once grown, stays so).
+    /// A store that already has room for about as many (a refresh's, made
+    /// with room of the answer it replaces) is left as it is: moving it to a
+    /// room a few percent larger would leave its old room as a hole that
+    /// WebAssembly memory keeps.
     pub fn make_room_for(&mut self, total: usize) {
+        if self.requests.capacity() as f64 * MARGIN >= total as f64 {
+            return;
+        }
         self.requests.reserve_exact(total.saturating_sub(self.requests.len()));
         self.index.make_room_for(total);
     }
@@ -212,6 +222,20 @@ mod tests {
         }
         assert_eq!((store.requests.capacity(), store.index.room()), room);
         assert_eq!(store.len(), 20);
+    }
+
+    #[test]
+    fn a_store_with_room_for_about_as_many_is_left_as_it_is() {
+        let mut first = RequestStore::default();
+        for _ in 0..50 {
+            first.extend(examples(), &FixedOffset(0));
+        }
+        let mut second = RequestStore::with_room_of(first.names().clone(), &first);
+        second.extend(examples(), &FixedOffset(0));
+        second.make_room_for(102);
+        assert_eq!(second.requests.capacity(), 100);
+        second.make_room_for(200);
+        assert!(second.requests.capacity() >= 200);
     }
 
     #[test]
