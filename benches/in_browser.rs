@@ -23,7 +23,7 @@ use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::Duration;
 use support::bundle::{BROTLI_QUALITY, Bundle, GZIP_LEVEL, Sizes};
-use support::{Browser, MockBuild, MockServer, built_app, chromium, workspace_root};
+use support::{Browser, MockBuild, MockServer, built_app, built_app_configured, chromium, workspace_root};
 
 /// Generated requests of each run; the mock server adds its two documented examples.
 const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
@@ -50,6 +50,35 @@ const SOAK_REFRESHES: usize = 20;
 /// Wasm memory after the soak's refreshes over after its first load: at most
 /// two answers at once (the one shown and the one arriving), and a little.
 const SOAK_GOAL: f64 = 2.2;
+
+/// Cold start: a fresh browser with an empty cache opens the app, and a plain
+/// page that fetches the same list, parses it with `JSON.parse` and shows its
+/// first rows, at this many generated requests.
+const COLD_START_REQUESTS: usize = 10_000;
+/// The throttled link of the cold start, as DevTools emulates it: 20 Mbit/s each way, 20 ms latency.
+const THROTTLED_BYTES_PER_SECOND: f64 = 20_000_000.0 / 8.0;
+const THROTTLED_LATENCY_MS: f64 = 20.0;
+/// The plain page's name beside the app, and the mark it sets when it shows its first rows.
+const PLAIN_PAGE: &str = "plain-fetch-and-parse.html";
+const PLAIN_FIRST_ROWS: &str = "plain:first-rows";
+/// The plain page: the least a page can do to show the list's first rows.
+/// Texts are set as text, as the app sets them.
+const PLAIN_PAGE_HTML: &str = r"<!doctype html>
+<html lang=en><meta charset=utf-8><title>fetch and JSON.parse</title>
+<table><tbody id=rows></tbody></table>
+<script type=module>
+const response = await fetch('CertificateManagement/api/v1.0/requests', { credentials: 'include' });
+const requests = JSON.parse(await response.text());
+const rows = document.getElementById('rows');
+for (const request of requests.slice(0, 30)) {
+  const row = rows.insertRow();
+  for (const field of ['Uuid', 'RequestType', 'Status', 'Submitted', 'TargetUserUuid']) {
+    row.insertCell().textContent = String(request[field]);
+  }
+}
+performance.mark('plain:first-rows');
+</script>
+";
 
 /// The marks the app sets while loading, in the order it sets them.
 const RESPONSE_START: &str = "cm:response-start";
@@ -202,9 +231,12 @@ async fn main() -> ExitCode {
     }
     eprintln!("Soaking: {SOAK_REFRESHES} refreshes at {} requests…", thousands(SOAK_REQUESTS as u64));
     let soak = Soak::measure(&app).await;
+    eprintln!("Cold starts at {} requests…", thousands(COLD_START_REQUESTS as u64));
+    let cold_start = ColdStart::measure().await;
     let table = [
         table(&bundle, &sizes, &runs),
         soak.as_ref().map_or_else(|problem| format!("Soak not measured: {problem}."), Soak::describe),
+        cold_start.describe(),
     ]
     .join("\n\n");
     println!("\n{table}");
@@ -454,6 +486,82 @@ impl Run {
             body_bytes: baseline["bodyBytes"].as_u64().expect("a body size"),
             mock_ready_milliseconds: server.ready_after.as_secs_f64() * 1000.0,
         }
+    }
+}
+
+/// Navigation to first rows with an empty cache, of the app and of the plain
+/// page, on the machine's own link and on a throttled one.
+struct ColdStart {
+    /// Milliseconds, or why not measured: app, plain page; unthrottled, throttled.
+    times: [[Result<f64, String>; 2]; 2],
+}
+
+impl ColdStart {
+    async fn measure() -> ColdStart {
+        let app = built_app();
+        let config = std::fs::read_to_string(app.join("config.json")).expect("the built app's config.json");
+        let folder = built_app_configured(&config);
+        std::fs::write(folder.path().join(PLAIN_PAGE), PLAIN_PAGE_HTML).expect("the plain page is written");
+        let server = MockServer::start_built(
+            MockBuild::Release,
+            folder.path(),
+            &["--requests", &COLD_START_REQUESTS.to_string()],
+        );
+        let mut times = [[Ok(0.0), Ok(0.0)], [Ok(0.0), Ok(0.0)]];
+        for (throttled, row) in [false, true].into_iter().zip(&mut times) {
+            let pages = [(server.url.clone(), FIRST_ROWS), (format!("{}{PLAIN_PAGE}", server.url), PLAIN_FIRST_ROWS)];
+            for ((url, mark), time) in pages.into_iter().zip(row) {
+                *time = ColdStart::first_rows(&url, mark, throttled).await;
+            }
+        }
+        ColdStart { times }
+    }
+
+    /// Milliseconds from navigation to `mark` of the page at `url`, in a
+    /// fresh browser (an empty cache), on a throttled link or not.
+    async fn first_rows(url: &str, mark: &str, throttled: bool) -> Result<f64, String> {
+        let browser = Browser::start().await;
+        browser.devtools("Network.enable", json!({})).await;
+        browser.devtools("Network.setCacheDisabled", json!({ "cacheDisabled": true })).await;
+        if throttled {
+            let link = json!({
+                "offline": false,
+                "latency": THROTTLED_LATENCY_MS,
+                "downloadThroughput": THROTTLED_BYTES_PER_SECOND,
+                "uploadThroughput": THROTTLED_BYTES_PER_SECOND,
+            });
+            browser.devtools("Network.emulateNetworkConditions", link).await;
+        }
+        browser.client.goto(url).await.expect("the page opens");
+        let marked = format!("return performance.getEntriesByName({mark:?}, 'mark').length > 0;");
+        let time = if browser.becomes_true_within(&marked, STEP_TIMEOUT).await {
+            let read = browser.evaluate_with(READ_MARK, vec![json!(mark)]).await;
+            read["at"].as_f64().ok_or_else(|| format!("no time on {mark}"))
+        } else {
+            Err(format!("no {mark} within {} s", STEP_TIMEOUT.as_secs()))
+        };
+        browser.close().await;
+        time
+    }
+
+    fn describe(&self) -> String {
+        let cell = |time: &Result<f64, String>| match time {
+            Ok(milliseconds) => self::milliseconds(Some(*milliseconds)),
+            Err(problem) => format!("not measured: {problem}"),
+        };
+        let [[app, plain], [throttled_app, throttled_plain]] = &self.times;
+        format!(
+            "Cold start at {} requests, navigation to first rows with an empty cache: the app {}, a plain page \
+             that fetches the list and shows its first rows after `JSON.parse` {}; on a throttled link \
+             ({} Mbit/s, {} ms) the app {}, the plain page {}. The mock server sends every file uncompressed.",
+            thousands(COLD_START_REQUESTS as u64),
+            cell(app),
+            cell(plain),
+            THROTTLED_BYTES_PER_SECOND * 8.0 / 1_000_000.0,
+            THROTTLED_LATENCY_MS,
+            cell(throttled_app),
+            cell(throttled_plain),
+        )
     }
 }
 
@@ -777,6 +885,11 @@ fn how_measured() -> String {
   button, each once the one before has marked `{ALL_ROWS}`; wasm memory (which never shrinks: the
   most ever used) of the last `{ALL_ROWS}` over the first's. A refresh holds two answers while it
   runs (the one shown and the one arriving), so the goal is {SOAK_GOAL}×.
+- Cold start: a fresh Chromium (its cache disabled through DevTools' `Network.setCacheDisabled`) opens
+  the app, then `{PLAIN_PAGE}` served beside it, each at {COLD_START_REQUESTS} generated requests;
+  the time of the app's `{FIRST_ROWS}` mark or of the plain page's `{PLAIN_FIRST_ROWS}`, from
+  navigation. Then the same on a link DevTools throttles (`Network.emulateNetworkConditions`).
+  The app's WebAssembly is compiled while it downloads (`WebAssembly.instantiateStreaming`).
 - kB and MB are 1,000 and 1,000,000 bytes.
 ",
     )

@@ -3,7 +3,6 @@
 use crate::columns::{Column, waiting_since};
 use cm_model::{CmDate, NameBook, Request};
 use hashbrown::HashMap;
-use std::cmp::Ordering;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
@@ -120,28 +119,48 @@ impl SortOrder {
                 (numbers.of(criterion.column, requests, names), flip)
             })
             .collect();
-        let oriented = |(numbers, flip): (&[u128], u128), position: usize| numbers[position] ^ flip;
-        // The first number sits beside each row, so most comparisons touch no other memory;
-        // the row's place in `positions` breaks ties, which keeps the sort stable
-        // while letting it be the faster unstable one.
-        let mut rows: Vec<(u128, usize, usize)> = positions
-            .into_iter()
-            .enumerate()
-            .map(|(place, position)| (oriented(by_criterion[0], position), place, position))
-            .collect();
-        rows.sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| {
-                    by_criterion[1..]
-                        .iter()
-                        .map(|&numbers| oriented(numbers, a.2).cmp(&oriented(numbers, b.2)))
-                        .find(|ordering| ordering.is_ne())
-                        .unwrap_or(Ordering::Equal)
-                })
-                .then(a.1.cmp(&b.1))
-        });
-        rows.into_iter().map(|(_, _, position)| position).collect()
+        // A stable sort by each criterion, the last first, orders by the first,
+        // then the next among equals, and so on; rows equal in all keep their place.
+        let mut order: Vec<u32> = positions.into_iter().map(|position| position as u32).collect();
+        for &(numbers, flip) in by_criterion.iter().rev() {
+            let oriented = |position: u32| numbers[position as usize] ^ flip;
+            order = radix_sorted(order, |position| oriented(position) as u64);
+            order = radix_sorted(order, |position| (oriented(position) >> 64) as u64);
+        }
+        order.into_iter().map(|position| position as usize).collect()
     }
+}
+
+/// `order` sorted stably by `key`: a radix sort, a byte at a time from the
+/// lowest, which skips the bytes all keys share (most of a date's, all but one
+/// of a type's). Linear in the rows, where comparing sorts take 20 comparisons
+/// a row at a million rows: a sort of a million requests then takes tens of
+/// milliseconds, not hundreds. The keys sit beside the rows, so each pass reads
+/// memory in order.
+fn radix_sorted(order: Vec<u32>, key: impl Fn(u32) -> u64) -> Vec<u32> {
+    let mut rows: Vec<(u64, u32)> = order.into_iter().map(|position| (key(position), position)).collect();
+    let mut spare = vec![(0, 0); rows.len()];
+    for shift in (0..64).step_by(8) {
+        let digit = |key: u64| (key >> shift) as usize & 0xff;
+        let mut starts = [0usize; 256];
+        for &(key, _) in &rows {
+            starts[digit(key)] += 1;
+        }
+        if starts.contains(&rows.len()) {
+            continue;
+        }
+        let mut next = 0;
+        for start in &mut starts {
+            (*start, next) = (next, next + *start);
+        }
+        for &row in &rows {
+            let place = &mut starts[digit(row.0)];
+            spare[*place] = row;
+            *place += 1;
+        }
+        std::mem::swap(&mut rows, &mut spare);
+    }
+    rows.into_iter().map(|(_, position)| position).collect()
 }
 
 /// Each column's sort number for every request, computed once, on first use: a
@@ -248,6 +267,27 @@ fn name_ranks(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_radix_sort_orders_as_a_stable_comparing_sort_does() {
+        // Each byte of a key one of a few values, so that every byte decides
+        // some comparisons and many keys are equal; and keys of any value.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut random = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for (rows, values_per_byte) in [(0, 3), (1, 3), (2_000, 2), (5_000, 3), (1_000, 256)] {
+            let keys: Vec<u64> =
+                (0..rows).map(|_| (0..8).map(|byte| (random() % values_per_byte) << (8 * byte)).sum()).collect();
+            let order: Vec<u32> = (0..rows as u32).rev().collect();
+            let mut expected = order.clone();
+            expected.sort_by_key(|&position| keys[position as usize]);
+            assert_eq!(radix_sorted(order, |position| keys[position as usize]), expected, "{rows} rows");
+        }
+    }
     use crate::seed_examples;
     use cm_model::{CmDate, RequestStatus, RequestType};
 
