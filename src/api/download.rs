@@ -176,7 +176,5 @@ impl Drop for InFlight {
 
 fn describe_js_error(error: &JsValue) -> String {
     let message = error.dyn_ref::<js_sys::Error>().map(|error| String::from(error.message()));
-    // JSON rather than `Debug`: the release build's `Debug` writes nothing.
-    let json = || js_sys::JSON::stringify(error).ok().and_then(|text| text.as_string());
-    error.as_string().or(message).or_else(json).unwrap_or_else(|| "an error without a message".to_owned())
+    error.as_string().or(message).unwrap_or_else(|| format!("{error:?}"))
 }

@@ -16,8 +16,14 @@ use uuid::Uuid;
 /// Reads `text`, one JSON object, as a request whose fields all have their
 /// documented form; its security descriptor is shared through `descriptors`.
 pub(crate) fn read_documented(text: &str, descriptors: &mut SharedTexts) -> Option<Request> {
-    let mut reader = Reader { text, at: 0, scratch: String::new() };
     let mut request = Request::default();
+    // One place where a request read in part is dropped, rather than one for each way to fail.
+    read_fields(text, &mut request, descriptors).map(|()| request)
+}
+
+/// Reads the fields of `text` into `request`; `None` at the first that is not documented.
+fn read_fields(text: &str, request: &mut Request, descriptors: &mut SharedTexts) -> Option<()> {
+    let mut reader = Reader { text, at: 0, scratch: String::new() };
     let mut seen = 0u32;
     let mut expected = 0;
     reader.expect(b'{')?;
@@ -37,7 +43,7 @@ pub(crate) fn read_documented(text: &str, descriptors: &mut SharedTexts) -> Opti
             }
             seen |= 1 << field as u32;
             reader.expect(b':')?;
-            reader.field(field, &mut request, descriptors)?;
+            reader.field(field, request, descriptors)?;
             if !reader.next_or_end(b'}')? {
                 break;
             }
@@ -46,7 +52,7 @@ pub(crate) fn read_documented(text: &str, descriptors: &mut SharedTexts) -> Opti
     reader.skip_space();
     let identity = [Field::Uuid, Field::RequestType, Field::Status];
     let whole = reader.at == text.len() && identity.iter().all(|&field| seen & (1 << field as u32) != 0);
-    whole.then_some(request)
+    whole.then_some(())
 }
 
 /// A place in the text of one object.
