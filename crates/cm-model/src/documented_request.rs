@@ -1,13 +1,13 @@
 //! A request read straight from its JSON text when every field is in the
 //! documented form, which is how the server writes them: no serde visitor per
-//! field and no copy of a text that needs no unescaping. A list of a hundred
-//! thousand requests is mostly this path, and it decodes in about a third of
-//! serde's time.
+//! field and no copy of a text that needs no unescaping: a list of a hundred
+//! thousand requests is almost all this path (`docs/performance.md` has its speed).
 //!
 //! Anything else (a field this crate does not know, one in another form or
 //! sent twice, a number that is not a whole one, an escape in a key, a GUID or
-//! a date) is `None`, and serde's reader decides, with its notes and messages.
-//! The two read the documented form alike: a property test compares them.
+//! a date, half of a surrogate pair) is `None`, and serde's reader decides,
+//! with its notes and messages. The two read the documented form alike: a
+//! property test and a fuzz target compare them.
 
 use crate::request::{DataCollectionFlags, DataItem, Field, Fields, RequestFlags, hyphenated_guid};
 use crate::{CmDate, Request, SharedTexts};
