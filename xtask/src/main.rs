@@ -10,6 +10,7 @@
 //! - `cargo xtask release`: installs what is missing, builds the folder to
 //!   deploy (`dist/`) and a versioned zip of it.
 
+mod minify;
 mod release;
 mod run;
 mod tools;
@@ -178,7 +179,9 @@ fn release(cm_host: Option<&str>) -> Result<(), String> {
     Ok(())
 }
 
-/// `trunk build --release` into `dist/`, never downloading anything.
+/// `trunk build --release` into `dist/`, never downloading anything, with
+/// the JavaScript bindings minified.
 fn build_app(tools: &tools::BuildTools) -> Result<(), String> {
-    run::command("trunk").args(["build", "--release", "--offline"]).envs(tools.environment()).succeeds()
+    run::command("trunk").args(["build", "--release", "--offline"]).envs(tools.environment()).succeeds()?;
+    minify::minify_bindings(&workspace_root().join("dist"), tools.terser())
 }

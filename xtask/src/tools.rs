@@ -6,7 +6,7 @@
 
 use crate::run::{Succeeds, cargo, command, workspace_root};
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// trunk 0.22 needs a newer rustc than the project's toolchain.
@@ -29,16 +29,26 @@ const APP_TOOLCHAIN: &str = "nightly-2026-05-19";
 /// one build of its rendering code for all of them rather than one for each
 /// component's exact view type (26 kB brotli less, the same page).
 const APP_RUSTFLAGS: &str = "-C target-feature=+simd128 -Zlocation-detail=none --cfg=erase_components";
+/// terser minifies the JavaScript bindings wasm-bindgen writes, which trunk's
+/// own minifier cannot read (`xtask/src/minify.rs`).
+const TERSER_VERSION: &str = "5.51.4";
 /// The accessibility rules the end-to-end tests check the page against.
 const AXE_CORE_VERSION: &str = "4.14.1";
 
 /// What `trunk build` needs beyond cargo: a `PATH` on which it finds
-/// wasm-opt, and the toolchain and standard library build of the release.
+/// wasm-opt, and the toolchain and standard library build of the release; and
+/// terser, which minifies the bindings after it.
 pub struct BuildTools {
     path: OsString,
+    terser: PathBuf,
 }
 
 impl BuildTools {
+    /// terser's command-line script, which node runs.
+    pub fn terser(&self) -> &Path {
+        &self.terser
+    }
+
     /// The variables `trunk build` runs with.
     pub fn environment(&self) -> [(&str, &std::ffi::OsStr); 5] {
         [
@@ -79,7 +89,8 @@ pub fn ensure_build_tools() -> Result<BuildTools, String> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     let path = std::env::join_paths(std::iter::once(wasm_opt_folder).chain(std::env::split_paths(&path)))
         .map_err(|error| format!("PATH cannot be extended: {error}"))?;
-    Ok(BuildTools { path })
+    let terser = ensure_npm_package("terser", TERSER_VERSION, "terser/bin/terser")?;
+    Ok(BuildTools { path, terser })
 }
 
 /// The release build's toolchain with the standard library's source, which it builds.
