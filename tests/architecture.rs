@@ -139,9 +139,13 @@ fn the_logic_crates_need_nothing_of_the_browser() {
 }
 
 /// Ways to turn text into markup. The bundle's JavaScript imports
-/// `innerHTML`, because Leptos clones the page's fixed markup through a
-/// template and offers an `inner_html` attribute; no code of ours may use
-/// either, so that text from the CM server only ever becomes text nodes.
+/// `innerHTML` (`__wbg_set_innerHTML`) for Leptos alone: tachys's
+/// `create_element_from_html` builds the static parts of `view!` (inert
+/// elements, markup fixed when the app is compiled), and its `inner_html`
+/// attribute is linked in with every attribute once component types are
+/// erased. No code of ours may use either, so that text from the CM server
+/// (and from links) only ever becomes text nodes; end-to-end tests show
+/// markup in a comment, a card's comment and a card link as text.
 const MARKUP_SINKS: [&str; 6] =
     ["inner_html", "innerHTML", "outer_html", "outerHTML", "insertAdjacentHTML", "document.write"];
 

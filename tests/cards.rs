@@ -21,6 +21,9 @@ const PENDING_RECOVER: &str = "b9a27810-9b56-4041-8956-d0e25356c3af";
 /// A completed renewal whose new card never became active; its old card's serial number.
 const OUT_OF_STEP_RENEW: &str = "ddc9969e-5e03-42a8-ad2d-3c61a2b65834";
 const RENEWED_CARD_SERIAL: &str = "C32627BC02CE75D8";
+/// A completed request whose card (its new and old one) carries the mock's
+/// comment written as markup.
+const HOSTILE_CARD_REQUEST: &str = "febdae95-d360-4428-a875-236890d83f90";
 
 /// Opens the detail of `request` and waits until every part beside it has answered.
 async fn open_detail(server: &MockServer, request: &str) -> Browser {
@@ -149,6 +152,31 @@ async fn a_refusal_of_smart_cards_alone_leaves_the_rest_of_the_detail() {
     pending.wait_until("return document.querySelector('table.requests').getAttribute('aria-rowcount') === '2';").await;
     assert_eq!(secret_calls(&pending).await, "0", "no card secret was asked for");
     pending.close().await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn markup_in_a_card_comment_or_in_a_card_link_is_shown_as_text() {
+    let server = MockServer::start(&built_app(), &DATA);
+    let browser = open_detail(&server, HOSTILE_CARD_REQUEST).await;
+    let title = browser.evaluate("return document.title;").await;
+    let related = browser.text_of(".detail .related").await;
+    assert!(
+        related.contains("<img src=x onerror=\"document.title='pwned'\"> <b>urgent</b>, call back"),
+        "the comment shows as the server sent it:\n{related}"
+    );
+    let markup = "return document.querySelectorAll('img, [onerror], .detail b, .cards-found b').length;";
+    assert_eq!(browser.evaluate(markup).await, 0, "no element was made of the comment");
+
+    // A link anyone can send: its card lookup, written as markup, is echoed as text.
+    let hostile_lookup = "%3Cb%3Ex%3C%2Fb%3E%3Cimg%20src%3Dx%20onerror%3D%22document.title%3D'pwned'%22%3E";
+    browser.client.goto(&format!("{}?card={hostile_lookup}", server.url)).await.unwrap();
+    browser
+        .wait_until("return document.querySelector('.cards-found')?.textContent.includes('onerror') === true;")
+        .await;
+    assert!(browser.text_of(".cards-found").await.contains("<b>x</b><img src=x onerror="));
+    assert_eq!(browser.evaluate(markup).await, 0, "no element was made of the lookup");
+    assert_eq!(browser.evaluate("return document.title;").await, title, "no handler of the comment ran");
     browser.close().await;
 }
 
