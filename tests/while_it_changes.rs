@@ -284,8 +284,11 @@ async fn a_hidden_tab_does_not_refresh_until_it_is_shown_again() {
     assert_eq!(browser.evaluate(AUTOMATIC_REFRESHES).await, 0);
 
     browser.evaluate(&set_hidden(false)).await;
+    // While hidden no timer waits (the one that fell due is spent), so the
+    // first automatic refresh can only come from being shown. Later ones
+    // follow every tenth of a second, so the count is at least one, not one.
     let shown_again = format!(
-        "return performance.getEntriesByName('cm:auto-refresh', 'mark').length === 1 \
+        "return performance.getEntriesByName('cm:auto-refresh', 'mark').length >= 1 \
          && performance.getEntriesByName('cm:response-start', 'mark').length > {after_refresh};"
     );
     assert!(browser.becomes_true_within(&shown_again, Duration::from_secs(2)).await, "refreshes at once when shown");
