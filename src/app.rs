@@ -22,6 +22,7 @@ use viewer_core::card_lookup::CardLookup;
 use viewer_core::export::{to_csv, to_json};
 use viewer_core::narrowing::Narrowing;
 use viewer_core::progress::Progress;
+use viewer_core::sorting::SortedRows;
 use viewer_core::store::keep_narrowed;
 
 #[component]
@@ -166,8 +167,13 @@ fn Answer(on_screen: OnScreen, settings: Arc<Settings>, choices: Choices, found:
             on_screen.read(|store, shown| store.narrow_to_cards(&Narrowing::default(), cards, shown).positions.len())
         })
     });
-    let sorted = Memo::new(move |_| sort.with(|order| on_screen.read(|store, shown| store.sorted(order, shown))));
-    let arranged = Memo::new(move |_| sorted.with(|sorted| narrowed.with(|narrowed| keep_narrowed(sorted, narrowed))));
+    // While an answer loads, the rows sorted before are kept and the new ones merged in.
+    let sorted = Memo::new_owning(move |earlier: Option<SortedRows>| {
+        let earlier = earlier.unwrap_or_default();
+        (sort.with(|order| on_screen.read(|store, shown| store.sorted(order, shown, earlier))), true)
+    });
+    let arranged =
+        Memo::new(move |_| sorted.with(|sorted| narrowed.with(|narrowed| keep_narrowed(&sorted.positions, narrowed))));
     let types = Memo::new(move |_| on_screen.read(|store, _| store.types()));
     let statuses = Memo::new(move |_| on_screen.read(|store, _| store.statuses()));
     let total = move || on_screen.read(|_, shown| shown);

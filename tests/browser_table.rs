@@ -10,7 +10,7 @@ use leptos::web_sys::{Element, HtmlElement, window};
 use std::sync::Arc;
 use viewer_core::columns::Column;
 use viewer_core::query::ServerQuery;
-use viewer_core::sorting::SortOrder;
+use viewer_core::sorting::{SortOrder, SortedRows};
 use viewer_core::time::FixedOffset;
 use viewer_core::virtual_rows::ROW_PIXELS;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -55,8 +55,9 @@ fn mount_table(requests: Vec<Request>) -> Element {
     on_screen.show(answer);
     let sort = RwSignal::new(SortOrder::default());
     // As the page does: the table shows the rows in the order `sort` gives them.
-    let positions =
-        Signal::derive(move || sort.with(|order| on_screen.read(|store, shown| store.sorted(order, shown))));
+    let positions = Signal::derive(move || {
+        sort.with(|order| on_screen.read(|store, shown| store.sorted(order, shown, SortedRows::default()).positions))
+    });
     let handle = leptos::mount::mount_to(host.clone().unchecked_into(), move || {
         view! {
             <RequestTable

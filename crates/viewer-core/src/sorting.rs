@@ -5,6 +5,7 @@ use cm_model::{CmDate, NameBook, Request};
 use hashbrown::HashMap;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Ascending or descending.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,19 +96,24 @@ impl SortOrder {
         Some((at + 1, self.criteria[at].direction))
     }
 
-    /// Sorts `positions` (indexes into `requests`) in this order, comparing
-    /// the sort `numbers` of `requests`, with type, status and template ordered
-    /// by their names in `names`. The sort is stable: rows that compare equal keep their order.
+    /// The first `count` of `requests` in this order, comparing their sort
+    /// `numbers`, with type, status and template ordered by their names in
+    /// `names`. The sort is stable: rows that compare equal keep their order.
+    /// Rows `earlier` sorted in this order on numbers that still hold (while a
+    /// load goes on, say) are not sorted again: the rows after them are sorted
+    /// alone and merged in, so that showing more rows costs little more than
+    /// the new rows.
     pub fn arrange(
         &self,
         requests: &[Request],
         names: &NameBook,
         numbers: &SortNumbers,
-        positions: Vec<usize>,
-    ) -> Vec<usize> {
+        earlier: SortedRows,
+        count: usize,
+    ) -> SortedRows {
         // Descending flips a number's bits; for the waiting time all but the
         // top one, so that requests not waiting stay last either way.
-        let by_criterion: Vec<(&[u128], u128)> = self
+        let (by_criterion, numberings): (Vec<(&[u128], u128)>, Vec<u64>) = self
             .criteria
             .iter()
             .map(|criterion| {
@@ -116,19 +122,60 @@ impl SortOrder {
                     Direction::Descending if criterion.column == Column::Waiting => NOT_WAITING - 1,
                     Direction::Descending => u128::MAX,
                 };
-                (numbers.of(criterion.column, requests, names), flip)
+                let numbering = numbers.of(criterion.column, requests, names);
+                ((&numbering.numbers[..], flip), numbering.id)
             })
-            .collect();
+            .unzip();
+        let basis = Some((self.clone(), numberings));
+        let merging = earlier.basis == basis && earlier.positions.len() <= count;
+        let from = if merging { earlier.positions.len() } else { 0 };
         // A stable sort by each criterion, the last first, orders by the first,
         // then the next among equals, and so on; rows equal in all keep their place.
-        let mut order: Vec<u32> = positions.into_iter().map(|position| position as u32).collect();
+        let mut order: Vec<u32> = (from as u32..count as u32).collect();
         for &(numbers, flip) in by_criterion.iter().rev() {
             let oriented = |position: u32| numbers[position as usize] ^ flip;
             order = radix_sorted(order, |position| oriented(position) as u64);
             order = radix_sorted(order, |position| (oriented(position) >> 64) as u64);
         }
-        order.into_iter().map(|position| position as usize).collect()
+        let later = order.into_iter().map(|position| position as usize);
+        let positions = match merging {
+            true => merged(earlier.positions, later, &by_criterion),
+            false => later.collect(),
+        };
+        SortedRows { positions, basis }
     }
+}
+
+/// Rows in a sort order, and what they were sorted on.
+#[derive(Clone, Debug, Default)]
+pub struct SortedRows {
+    /// The positions of the first `positions.len()` requests, in order.
+    pub positions: Vec<usize>,
+    /// The order, and the numberings of its columns' numbers, the rows were sorted on.
+    basis: Option<(SortOrder, Vec<u64>)>,
+}
+
+/// `earlier` and `later`, each in order by `by_criterion` (numbers and the
+/// bits that orient them), as one list in order. Rows equal in all keep
+/// `earlier`'s first: they come before `later`'s in the list, as a stable sort keeps them.
+fn merged(earlier: Vec<usize>, later: impl Iterator<Item = usize>, by_criterion: &[(&[u128], u128)]) -> Vec<usize> {
+    let before = |row: usize, other: usize| {
+        by_criterion
+            .iter()
+            .map(|&(numbers, flip)| (numbers[row] ^ flip).cmp(&(numbers[other] ^ flip)))
+            .find(|ordering| ordering.is_ne())
+            .is_some_and(std::cmp::Ordering::is_lt)
+    };
+    let mut rows = Vec::with_capacity(earlier.len() + later.size_hint().0);
+    let mut later = later.peekable();
+    for row in earlier {
+        while let Some(next) = later.next_if(|&next| before(next, row)) {
+            rows.push(next);
+        }
+        rows.push(row);
+    }
+    rows.extend(later);
+    rows
 }
 
 /// `order` sorted stably by `key`: a radix sort, a byte at a time from the
@@ -163,17 +210,51 @@ fn radix_sorted(order: Vec<u32>, key: impl Fn(u32) -> u64) -> Vec<u32> {
     rows.into_iter().map(|(_, position)| position).collect()
 }
 
-/// Each column's sort number for every request, computed once, on first use: a
-/// number whose order is the column's order, so that a sort compares numbers,
-/// never text. Belongs to one list of requests and one set of names.
+/// Each column's sort number for every request, computed on first use and
+/// extended as requests are added: a number whose order is the column's order,
+/// so that a sort compares numbers, never text. Belongs to one list of
+/// requests and one set of names.
 #[derive(Default)]
 pub struct SortNumbers {
-    by_column: [OnceLock<Vec<u128>>; Column::ALL.len()],
+    by_column: [OnceLock<Numbering>; Column::ALL.len()],
+}
+
+/// A column's numbers, and which numbering they are: numbers compare only
+/// within one numbering (ranks change when a name is new, say).
+struct Numbering {
+    id: u64,
+    numbers: Vec<u128>,
 }
 
 impl SortNumbers {
-    fn of(&self, column: Column, requests: &[Request], names: &NameBook) -> &[u128] {
-        self.by_column[column as usize].get_or_init(|| column_numbers(column, requests, names))
+    fn of(&self, column: Column, requests: &[Request], names: &NameBook) -> &Numbering {
+        static NUMBERINGS: AtomicU64 = AtomicU64::new(0);
+        self.by_column[column as usize].get_or_init(|| Numbering {
+            id: NUMBERINGS.fetch_add(1, Ordering::Relaxed),
+            numbers: column_numbers(column, requests, names),
+        })
+    }
+
+    /// Numbers `requests` from `from` on, added after those numbered. A
+    /// column whose numbers rank the values present (names, text that is not
+    /// a date) is numbered afresh when next used, unless the new requests
+    /// leave its ranks as they were.
+    pub fn extend(&mut self, requests: &[Request], from: usize, names: &NameBook) {
+        let added = &requests[from..];
+        for column in Column::ALL {
+            let slot = &mut self.by_column[column as usize];
+            let Some(numbering) = slot.get_mut() else { continue };
+            let ranks_stay = match column {
+                Column::Type | Column::Status | Column::ProfileTemplate => false,
+                Column::Submitted => !added.iter().any(|request| matches!(request.submitted, CmDate::Unreadable(_))),
+                Column::Completed => !added.iter().any(|request| matches!(request.completed, CmDate::Unreadable(_))),
+                Column::RequestId | Column::TargetUser | Column::Waiting => true,
+            };
+            match ranks_stay {
+                true => numbering.numbers.extend(column_numbers(column, added, names)),
+                false => drop(slot.take()),
+            }
+        }
     }
 }
 
@@ -309,7 +390,7 @@ mod tests {
     }
 
     fn arranged(order: &SortOrder) -> Vec<usize> {
-        order.arrange(&requests(), &NameBook::default(), &SortNumbers::default(), (0..5).collect())
+        order.arrange(&requests(), &NameBook::default(), &SortNumbers::default(), SortedRows::default(), 5).positions
     }
 
     #[test]
@@ -377,7 +458,7 @@ mod tests {
                         column.cell_text(first, &names, now).cmp(&column.cell_text(second, &names, now))
                     }
                 };
-                let by_numbers = numbers.of(column, &requests, &names);
+                let by_numbers = &numbers.of(column, &requests, &names).numbers;
                 assert_eq!(by_numbers[a].cmp(&by_numbers[b]), expected, "{column:?} of rows {a} and {b}");
             }
         }
@@ -408,9 +489,75 @@ mod tests {
     }
 
     #[test]
-    fn only_the_given_positions_are_arranged() {
+    fn only_the_first_rows_are_arranged() {
+        let order = SortOrder::default();
         let arranged =
-            SortOrder::default().arrange(&requests(), &NameBook::default(), &SortNumbers::default(), vec![4, 1]);
-        assert_eq!(arranged, [1, 4]);
+            order.arrange(&requests(), &NameBook::default(), &SortNumbers::default(), SortedRows::default(), 2);
+        assert_eq!(arranged.positions, [0, 1]);
+    }
+
+    #[test]
+    fn rows_added_and_merged_in_are_in_the_order_a_sort_of_them_all_gives() {
+        // Dates, statuses and types of a few values each, so that many rows tie
+        // on some criteria; now and then a date that is not one.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut random = move |below: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % below
+        };
+        let enroll = seed_examples::enroll();
+        let mut make = || Request {
+            status: RequestStatus::from(random(3) as i32 + 1),
+            request_type: RequestType::from(random(3) as i32 + 1),
+            submitted: match random(20) {
+                0 => CmDate::Unreadable(format!("day {}", random(3))),
+                1 => CmDate::NotSet,
+                days => CmDate::parse(&format!("2020-01-{:02}T00:00:00Z", days % 5 + 1)),
+            },
+            ..enroll.clone()
+        };
+        let all: Vec<Request> = (0..400).map(|_| make()).collect();
+        let names = NameBook::default();
+        let by_date = SortOrder::default();
+        let orders = [
+            by_date.clone(),
+            by_date.after_click(Column::Submitted, false),
+            by_date.after_click(Column::Status, false).after_click(Column::Submitted, true),
+            by_date.after_click(Column::Waiting, false).after_click(Column::Type, true),
+        ];
+        for order in orders {
+            let (mut requests, mut numbers, mut sorted) = (Vec::new(), SortNumbers::default(), SortedRows::default());
+            for piece in all.chunks(37) {
+                let from = requests.len();
+                requests.extend_from_slice(piece);
+                numbers.extend(&requests, from, &names);
+                sorted = order.arrange(&requests, &names, &numbers, sorted, requests.len());
+                let whole =
+                    order.arrange(&requests, &names, &SortNumbers::default(), SortedRows::default(), requests.len());
+                assert_eq!(sorted.positions, whole.positions, "{order:?} after {} rows", requests.len());
+            }
+        }
+    }
+
+    #[test]
+    fn rows_are_merged_in_while_their_numbers_hold_and_sorted_again_when_not() {
+        let names = NameBook::default();
+        let order = SortOrder::default();
+        let mut requests = requests();
+        let mut numbered = SortNumbers::default();
+        let first = order.arrange(&requests[..3], &names, &numbered, SortedRows::default(), 3);
+        let basis = first.basis.clone();
+        numbered.extend(&requests[..4], 3, &names);
+        let merged = order.arrange(&requests[..4], &names, &numbered, first.clone(), 4);
+        assert_eq!(merged.basis, basis, "dates stay numbered as they were");
+        requests[4].submitted = CmDate::Unreadable("soon".into());
+        numbered.extend(&requests, 4, &names);
+        let renumbered = order.arrange(&requests, &names, &numbered, merged, 5);
+        assert_ne!(renumbered.basis, basis, "an unreadable date ranks the texts again");
+        assert_eq!(renumbered.positions, [4, 2, 0, 1, 3], "descending: text that is not a date, then the newest");
+        let another_store = order.arrange(&requests[..3], &names, &SortNumbers::default(), SortedRows::default(), 3);
+        assert_ne!(another_store.basis, basis, "numbers of another store never compare");
     }
 }

@@ -2,7 +2,7 @@
 //! sort keys made on demand.
 
 use crate::narrowing::{Narrowed, Narrowing, SearchIndex};
-use crate::sorting::{SortNumbers, SortOrder};
+use crate::sorting::{SortNumbers, SortOrder, SortedRows};
 use crate::time::LocalClock;
 use cm_model::{NameBook, Request, RequestStatus, RequestType, SharedTexts};
 use std::sync::Arc;
@@ -81,8 +81,9 @@ impl RequestStore {
             return;
         }
         self.index.add(&requests, clock);
-        self.sort_numbers = SortNumbers::default();
+        let from = self.requests.len();
         self.requests.extend(requests);
+        self.sort_numbers.extend(&self.requests, from, &self.names);
     }
 
     /// Keeps the security descriptors the answer's requests share, for the next answer to share.
@@ -141,10 +142,10 @@ impl RequestStore {
         narrowing.apply_where(&self.requests[..count.min(self.requests.len())], &self.index, &self.names, names_a_card)
     }
 
-    /// The positions of the first `count` requests, in `order`.
-    pub fn sorted(&self, order: &SortOrder, count: usize) -> Vec<usize> {
-        let positions = (0..count.min(self.requests.len())).collect();
-        order.arrange(&self.requests, &self.names, &self.sort_numbers, positions)
+    /// The positions of the first `count` requests, in `order`; those
+    /// `earlier` sorted are merged with the rest when they can be (see [`SortOrder::arrange`]).
+    pub fn sorted(&self, order: &SortOrder, count: usize, earlier: SortedRows) -> SortedRows {
+        order.arrange(&self.requests, &self.names, &self.sort_numbers, earlier, count.min(self.requests.len()))
     }
 }
 
@@ -241,25 +242,36 @@ mod tests {
         let [enroll, unblock] = <[Request; 2]>::try_from(examples()).unwrap();
         store.extend(vec![unblock], &FixedOffset(0));
         let newest_first = SortOrder::default();
-        assert_eq!(store.sorted(&newest_first, 1), [0]);
+        assert_eq!(store.sorted(&newest_first, 1, SortedRows::default()).positions, [0]);
         store.extend(vec![enroll], &FixedOffset(0));
         assert_eq!(store.types(), [RequestType::Enroll, RequestType::Unblock]);
         let enrolls = Narrowing { text: "enroll".into(), ..Narrowing::default() };
         assert_eq!(store.narrow(&enrolls, 2).positions, [1]);
         let by_type = newest_first.after_click(crate::columns::Column::Type, false);
-        assert_eq!(store.sorted(&by_type, 2), [1, 0], "keys made before the second request are not reused");
-        assert_eq!(keep_narrowed(&store.sorted(&by_type, 2), &store.narrow(&enrolls, 2)), [1]);
+        assert_eq!(
+            store.sorted(&by_type, 2, SortedRows::default()).positions,
+            [1, 0],
+            "keys made before the second request are not reused"
+        );
+        assert_eq!(
+            keep_narrowed(&store.sorted(&by_type, 2, SortedRows::default()).positions, &store.narrow(&enrolls, 2)),
+            [1]
+        );
     }
 
     #[test]
     fn what_the_page_shows_agrees_on_a_count_while_the_store_grows() {
         let mut store = RequestStore::default();
         store.extend(examples(), &FixedOffset(0));
-        let sorted = store.sorted(&SortOrder::default(), 1);
+        let sorted = store.sorted(&SortOrder::default(), 1, SortedRows::default()).positions;
         store.extend(examples(), &FixedOffset(0));
         let everything = Narrowing::default();
         assert_eq!(store.narrow(&everything, 1).positions, [0], "only the rows shown");
         assert_eq!(keep_narrowed(&sorted, &store.narrow(&everything, 1)), [0]);
-        assert_eq!(store.sorted(&SortOrder::default(), 99).len(), 4, "no more than there are");
+        assert_eq!(
+            store.sorted(&SortOrder::default(), 99, SortedRows::default()).positions.len(),
+            4,
+            "no more than there are"
+        );
     }
 }
