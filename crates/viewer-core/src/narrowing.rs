@@ -43,6 +43,8 @@ pub struct SearchIndex {
     /// text's hash, so that growing the table never hashes the texts again.
     text_numbers: HashTable<(u64, u32)>,
     hasher: DefaultHashBuilder,
+    /// Text numbers of the GUIDs many requests hold (users, templates), by the GUID.
+    guid_numbers: HashTable<(u128, u32)>,
     /// The text numbers of every request, one request after the other.
     request_texts: Vec<u32>,
     /// Where each request's numbers end in `request_texts`.
@@ -83,7 +85,7 @@ impl SearchIndex {
             }
             let shared = [request.originator_user_uuid, request.target_user_uuid, request.profile_template_uuid];
             for guid in shared.into_iter().flatten() {
-                self.add_text(guid.hyphenated().encode_lower(&mut guid_text));
+                self.add_shared_guid(guid, &mut guid_text);
             }
             if !request.comment.is_empty() {
                 self.add_text(&request.comment.to_lowercase());
@@ -155,6 +157,24 @@ impl SearchIndex {
             None => {
                 let number = self.store_text(|texts| texts.push_str(&text));
                 self.text_numbers.insert_unique(hash, (hash, number), |&(hash, _)| hash);
+                number
+            }
+        };
+        self.request_texts.push(number);
+    }
+
+    /// Records that the request being indexed holds `guid`, which other
+    /// requests may hold too: its text is stored once, and found again by the
+    /// GUID itself, without writing it as text first.
+    fn add_shared_guid(&mut self, guid: Uuid, text: &mut [u8; 45]) {
+        let guid = guid.as_u128();
+        let hash = self.hasher.hash_one(guid);
+        let number = match self.guid_numbers.find(hash, |&(stored, _)| stored == guid) {
+            Some(&(_, number)) => number,
+            None => {
+                let number =
+                    self.store_text(|texts| texts.push_str(Uuid::from_u128(guid).hyphenated().encode_lower(text)));
+                self.guid_numbers.insert_unique(hash, (guid, number), |&(guid, _)| self.hasher.hash_one(guid));
                 number
             }
         };
