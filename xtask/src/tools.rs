@@ -28,7 +28,8 @@ const APP_TOOLCHAIN: &str = "nightly-2026-05-19";
 /// each Leptos component return a type-erased view, as the leptos crate offers:
 /// one build of its rendering code for all of them rather than one for each
 /// component's exact view type (26 kB brotli less, the same page).
-const APP_RUSTFLAGS: &str = "-C target-feature=+simd128 -Zlocation-detail=none --cfg=erase_components";
+const APP_RUSTFLAGS: &str =
+    "-C target-feature=+simd128 -Zlocation-detail=none --cfg=erase_components --cfg=speed_hints";
 /// terser minifies the JavaScript bindings wasm-bindgen writes, which trunk's
 /// own minifier cannot read (`xtask/src/minify.rs`).
 const TERSER_VERSION: &str = "5.51.4";

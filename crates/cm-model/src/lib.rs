@@ -14,7 +14,7 @@
 //! - [`sddl::parse_sddl`] decodes the security descriptor.
 //! - [`decode_response`] turns an HTTP response into requests, or an error
 //!   worded for the person looking at the page.
-
+#![cfg_attr(speed_hints, feature(optimize_attribute))]
 #![warn(missing_docs)]
 
 mod cards;

@@ -468,6 +468,7 @@ impl BodyReader {
         BodyReader { status, declared_html, body }
     }
 
+    #[cfg_attr(speed_hints, optimize(speed))]
     fn push(&mut self, chunk: &[u8], found: &mut Found<'_>) {
         let mut chunk = chunk;
         if let Body::Undecided(start) = &mut self.body {
@@ -543,6 +544,7 @@ struct KeptBytes {
 }
 
 impl KeptBytes {
+    #[cfg_attr(speed_hints, optimize(speed))]
     fn push(&mut self, chunk: &[u8]) {
         self.total += chunk.len();
         let room = MAX_ELEMENT_BYTES.saturating_sub(self.bytes.len());
@@ -628,6 +630,7 @@ struct ElementUnderWay {
 
 impl ElementUnderWay {
     /// Takes bytes of the element, which goes on after them.
+    #[cfg_attr(speed_hints, optimize(speed))]
     fn push(&mut self, bytes: &[u8]) {
         match &mut self.condensed {
             Some(condenser) => condenser.push(bytes),
@@ -692,6 +695,7 @@ struct ListSplitter {
 }
 
 impl ListSplitter {
+    #[cfg_attr(speed_hints, optimize(speed))]
     fn push(&mut self, chunk: &[u8], found: &mut Found<'_>) {
         if let Some(after_end) = &mut self.after_end {
             after_end.push(chunk);
@@ -719,6 +723,7 @@ impl ListSplitter {
 
     /// Scans `bytes` from `from`, carrying the string and depth state from
     /// chunk to chunk, to the `,` or `]` that ends the element under way.
+    #[cfg_attr(speed_hints, optimize(speed))]
     fn scan_to_element_end(&mut self, bytes: &[u8], from: usize) -> Option<usize> {
         let mut at = from;
         while at < bytes.len() {

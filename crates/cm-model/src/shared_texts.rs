@@ -11,6 +11,7 @@ pub struct SharedTexts(HashSet<Arc<str>>);
 
 impl SharedTexts {
     /// The kept copy of `text`, kept now if it is new.
+    #[cfg_attr(speed_hints, optimize(speed))]
     pub fn share(&mut self, text: &str) -> Arc<str> {
         if let Some(kept) = self.0.get(text) {
             return kept.clone();

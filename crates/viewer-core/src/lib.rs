@@ -19,6 +19,7 @@
 //! - [`store`]: the requests of one answer as they arrive, indexed for search and sorting.
 //! - [`time`]: dates in the user's time zone.
 //! - [`virtual_rows`]: which rows of a long table are in the page, and where keys move.
+#![cfg_attr(speed_hints, feature(optimize_attribute))]
 
 pub mod auto_refresh;
 pub mod blocks;

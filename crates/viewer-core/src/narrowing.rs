@@ -145,6 +145,7 @@ impl SearchIndex {
 
     /// Records that the request being indexed holds `text`, already lowercase,
     /// which other requests may hold too: it is stored once.
+    #[cfg_attr(speed_hints, optimize(speed))]
     fn add_text(&mut self, text: &str) {
         // Newlines separate the texts; a word never holds one, so a space stands in.
         let text: Cow<str> = if text.contains('\n') { text.replace('\n', " ").into() } else { text.into() };
@@ -166,6 +167,7 @@ impl SearchIndex {
     /// Records that the request being indexed holds `guid`, which other
     /// requests may hold too: its text is stored once, and found again by the
     /// GUID itself, without writing it as text first.
+    #[cfg_attr(speed_hints, optimize(speed))]
     fn add_shared_guid(&mut self, guid: Uuid, text: &mut [u8; 45]) {
         let guid = guid.as_u128();
         let hash = self.hasher.hash_one(guid);
@@ -183,12 +185,14 @@ impl SearchIndex {
 
     /// Records a text of the request being indexed that no other request
     /// holds, written by `write` (lowercase, without newlines) where it is kept.
+    #[cfg_attr(speed_hints, optimize(speed))]
     fn add_own_text(&mut self, write: impl FnOnce(&mut String)) {
         let number = self.store_text(write);
         self.request_texts.push(number);
     }
 
     /// Adds the text `write` writes to the distinct texts; its number.
+    #[cfg_attr(speed_hints, optimize(speed))]
     fn store_text(&mut self, write: impl FnOnce(&mut String)) -> u32 {
         let number = self.text_starts.len() as u32;
         self.text_starts.push(self.texts.len() as u32);

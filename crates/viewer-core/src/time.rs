@@ -77,6 +77,7 @@ pub fn local_day(date: &CmDate, clock: &dyn LocalClock) -> Option<jiff::civil::D
 }
 
 /// The wall-clock time at `instant` in `clock`'s zone; UTC if the offset is impossible.
+#[cfg_attr(speed_hints, optimize(speed))]
 fn local_datetime(instant: Timestamp, clock: &dyn LocalClock) -> jiff::civil::DateTime {
     let offset = Offset::from_seconds(clock.offset_seconds(instant)).unwrap_or(Offset::UTC);
     offset.to_datetime(instant)
