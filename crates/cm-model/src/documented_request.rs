@@ -172,7 +172,6 @@ impl<'a> Reader<'a> {
     }
 
     /// A JSON integer of up to 18 digits.
-    #[cfg_attr(speed_hints, optimize(speed))]
     fn integer(&mut self) -> Option<i64> {
         self.skip_space();
         let bytes = self.text.as_bytes();
@@ -197,7 +196,6 @@ impl<'a> Reader<'a> {
     }
 
     /// A GUID in its 36-character form; the all-zero GUID and null are `None`.
-    #[cfg_attr(speed_hints, optimize(speed))]
     fn guid_or_none(&mut self) -> Option<Option<Uuid>> {
         if self.null()? {
             return Some(None);
@@ -205,7 +203,6 @@ impl<'a> Reader<'a> {
         Some(Some(hyphenated_guid(self.plain_text()?.as_bytes())?).filter(|guid| !guid.is_nil()))
     }
 
-    #[cfg_attr(speed_hints, optimize(speed))]
     fn date(&mut self) -> Option<CmDate> {
         if self.null()? { Some(CmDate::NotSet) } else { Some(CmDate::parse(self.plain_text()?)) }
     }
@@ -236,7 +233,6 @@ impl<'a> Reader<'a> {
     }
 
     /// A string without escapes, where it lies in the text.
-    #[cfg_attr(speed_hints, optimize(speed))]
     fn plain_text(&mut self) -> Option<&'a str> {
         self.expect(b'"')?;
         let start = self.at;
@@ -251,7 +247,6 @@ impl<'a> Reader<'a> {
 
     /// A string, unescaped when it has escapes. Control characters, which
     /// JSON allows only escaped, and escapes serde refuses are left to serde.
-    #[cfg_attr(speed_hints, optimize(speed))]
     fn text(&mut self) -> Option<&str> {
         self.expect(b'"')?;
         self.scratch.clear();

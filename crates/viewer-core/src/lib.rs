@@ -14,7 +14,8 @@
 //! - [`export`]: the rows shown as CSV or JSON.
 //! - [`link`]: the whole view as the page URL's query string.
 //! - [`query`]: what is asked of the CM server, and the URL it makes.
-//! - [`narrowing`]: narrowing what was fetched: search, type, status, dates.
+//! - [`narrowing`]: narrowing what was fetched: search, type, status, dates;
+//!   [`guid_search`]: a search word in GUIDs kept as numbers.
 //! - [`progress`]: how much of a response has arrived.
 //! - [`store`]: the requests of one answer as they arrive, indexed for search and sorting.
 //! - [`time`]: dates in the user's time zone.
@@ -28,6 +29,7 @@ pub mod columns;
 pub mod config;
 pub mod detail;
 pub mod export;
+pub mod guid_search;
 pub mod link;
 pub mod name_config;
 pub mod narrowing;

@@ -2,6 +2,7 @@
 //! range of submission dates. Counts beside each type and status say how many
 //! rows choosing it would show.
 
+use crate::guid_search::GuidWord;
 use crate::time::{LocalClock, local_day, local_text, write_local_text};
 use cm_model::{CmDate, NameBook, Request, RequestStatus, RequestType};
 use hashbrown::{DefaultHashBuilder, HashTable};
@@ -63,18 +64,6 @@ impl SearchIndex {
     pub fn add(&mut self, requests: &[Request], clock: &dyn LocalClock) {
         let mut guid_text = Uuid::encode_buffer();
         for request in requests {
-            // Texts of this request alone are stored without looking for a copy:
-            // the look-up would cost more than the rare duplicate.
-            let own = [
-                Some(request.uuid),
-                request.new_profile_uuid,
-                request.old_profile_uuid,
-                request.new_smartcard_uuid,
-                request.old_smartcard_uuid,
-            ];
-            for guid in own.into_iter().flatten() {
-                self.add_own_text(|texts| texts.push_str(guid.hyphenated().encode_lower(&mut guid_text)));
-            }
             for date in [&request.submitted, &request.completed] {
                 // "not set" is common: every pending request has it. Text that is not
                 // a date is shown as received, so it needs lowering like any text.
@@ -266,9 +255,25 @@ fn text_of<'a>(texts: &'a str, starts: &[u32], number: u32) -> &'a str {
     &texts[start..end]
 }
 
+/// The GUIDs of `request` no other request holds (its id, cards, profiles):
+/// searched from their numbers, as no text of theirs is kept.
+fn own_guids(request: &Request) -> impl Iterator<Item = Uuid> {
+    [
+        Some(request.uuid),
+        request.new_profile_uuid,
+        request.old_profile_uuid,
+        request.new_smartcard_uuid,
+        request.old_smartcard_uuid,
+    ]
+    .into_iter()
+    .flatten()
+}
+
 /// One search word, and which texts and named values hold it.
 struct Word {
     texts: Vec<u64>,
+    /// The word as it may appear in a request's own GUIDs; `None` when it cannot.
+    guids: Option<GuidWord>,
     /// The types, statuses and templates present whose names hold the word: few, and
     /// most often none, so a request's are checked against short lists or not at all.
     types: Vec<RequestType>,
@@ -281,6 +286,7 @@ impl Word {
         let holding = |name: String| name.to_lowercase().contains(word);
         Word {
             texts: index.texts_holding(word),
+            guids: GuidWord::new(word),
             types: index.types.iter().copied().filter(|&kind| holding(names.request_type(kind).text)).collect(),
             statuses: index.statuses.iter().copied().filter(|&status| holding(names.status(status).text)).collect(),
             templates: index
@@ -297,6 +303,7 @@ impl Word {
             || self.types.contains(&request.request_type)
             || self.statuses.contains(&request.status)
             || self.templates.contains(&request.profile_template_uuid)
+            || self.guids.as_ref().is_some_and(|guids| own_guids(request).any(|guid| guids.in_guid(guid)))
     }
 }
 
@@ -518,9 +525,29 @@ mod tests {
         for shared in ["8f1590dc-d932-4b66-8e68-2e91c5880780", "a039b4d0-5ce8-4eff-8651-181c6576fda3", "not set"] {
             assert_eq!(twice.texts.matches(shared).count(), 1, "{shared}: the target user, the template, a date");
         }
-        assert_eq!(twice.texts.matches("a9b4b42c").count(), 2, "ids are kept without looking for copies");
+        assert_eq!(twice.texts.matches("a9b4b42c").count(), 0, "a request's own GUIDs are searched as numbers");
         let search = |text: &str| Narrowing { text: text.into(), ..Narrowing::default() };
         assert_eq!(search("8f1590dc").apply(&requests[..1], &twice, &NameBook::default()).positions, [0]);
+        assert_eq!(search("a9b4b42c").apply(&requests[..1], &twice, &NameBook::default()).positions, [0]);
+    }
+
+    #[test]
+    fn every_piece_of_a_requests_own_guids_finds_it() {
+        let requests = requests();
+        let index = index(&requests, 0);
+        for (position, request) in requests.iter().enumerate() {
+            for guid in own_guids(request) {
+                let text = guid.hyphenated().to_string();
+                for piece in text.as_bytes().windows(5).map(|piece| std::str::from_utf8(piece).unwrap()) {
+                    let found = Narrowing { text: piece.to_uppercase(), ..Narrowing::default() }.apply(
+                        &requests,
+                        &index,
+                        &NameBook::default(),
+                    );
+                    assert!(found.positions.contains(&position), "{piece:?} of {text} misses request {position}");
+                }
+            }
+        }
     }
 
     #[test]
