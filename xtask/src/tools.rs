@@ -19,8 +19,10 @@ const BINARYEN_VERSION: &str = "132.0.0";
 /// `optimize_for_size`: about 11 kB brotli less than the prebuilt one, with the
 /// same panics and messages) and leaves out where in the source a panic was
 /// raised (`-Zlocation-detail=none`: 6 kB; a panic still says what went wrong).
-/// `Debug` formatting stays (`-Zfmt-debug=none` would save 1.2 kB): serde's
-/// messages quote the value they could not read with it.
+/// Derived `Debug` prints only the type's name (`-Zfmt-debug=shallow`: 1 kB;
+/// no message a user sees is a derived one). `Debug` of texts and numbers
+/// stays (`-Zfmt-debug=none` would drop it too): serde's messages quote the
+/// value they could not read with it.
 /// Tests, lints and the mock server build with the stable toolchain.
 const APP_TOOLCHAIN: &str = "nightly-2026-05-19";
 /// The release build's compiler flags. They replace those of
@@ -28,8 +30,10 @@ const APP_TOOLCHAIN: &str = "nightly-2026-05-19";
 /// each Leptos component return a type-erased view, as the leptos crate offers:
 /// one build of its rendering code for all of them rather than one for each
 /// component's exact view type (26 kB brotli less, the same page).
+/// `speed_hints` marks the loops that read every byte of an answer
+/// `#[optimize(speed)]` in an app otherwise built for size (ARCHITECTURE.md).
 const APP_RUSTFLAGS: &str =
-    "-C target-feature=+simd128 -Zlocation-detail=none --cfg=erase_components --cfg=speed_hints";
+    "-C target-feature=+simd128 -Zlocation-detail=none --cfg=erase_components --cfg=speed_hints -Zfmt-debug=shallow";
 /// terser minifies the JavaScript bindings wasm-bindgen writes, which trunk's
 /// own minifier cannot read (`xtask/src/minify.rs`).
 const TERSER_VERSION: &str = "5.51.4";
