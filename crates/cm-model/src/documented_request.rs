@@ -323,7 +323,10 @@ mod tests {
         )
         .expect("documented");
         assert_eq!(request.comment, "a\"\\/\u{8}\u{c}\n\r\t\u{e9}");
-        assert_eq!((&*request.security_descriptor, request.priority, request.new_smartcard_uuid), ("O:BA\0", -2, None));
+        assert_eq!(
+            (&*request.security_descriptor.text(), request.priority, request.new_smartcard_uuid),
+            ("O:BA\0", -2, None)
+        );
         assert_eq!(request.data_collection.len(), 2);
         assert_eq!(read("}").map(|request| request.status), Some(crate::RequestStatus::from(3)));
     }

@@ -20,6 +20,7 @@
 mod cards;
 mod codes;
 mod date;
+mod descriptor;
 mod documented_request;
 mod forms;
 mod lenient;
@@ -34,6 +35,7 @@ mod template;
 pub use cards::{CardCertificate, Profile, SmartCard};
 pub use codes::{CardStatus, RequestStatus, RequestType};
 pub use date::{CmDate, datetime_text, instant_text, write_datetime_text};
+pub use descriptor::SecurityDescriptor;
 pub use forms::JsonForm;
 /// The instant type of [`CmDate::At`].
 pub use jiff::Timestamp;

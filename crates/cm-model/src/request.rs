@@ -3,13 +3,12 @@
 use crate::documented_request::read_documented;
 use crate::forms::{JsonForm, Read, ReadFrom, Received};
 use crate::response::{ResponseItem, ShortenedText};
-use crate::{CmDate, RequestStatus, RequestType, SharedTexts};
+use crate::{CmDate, RequestStatus, RequestType, SecurityDescriptor, SharedTexts};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::Arc;
 use uuid::Uuid;
 
 /// A CM request (`Microsoft.Clm.Shared.Requests.Request`).
@@ -64,10 +63,8 @@ pub struct Request {
     /// `ProfileTemplateUuid`: the profile template; `GET .../profiletemplates` gives its name.
     #[serde(serialize_with = "nil_for_none")]
     pub profile_template_uuid: Option<Uuid>,
-    /// `SecurityDescriptor`: SDDL as received, NUL padding included; see [`crate::sddl::parse_sddl`].
-    /// Shared, because many requests carry the same descriptor and a store of
-    /// many requests keeps one copy of each.
-    pub security_descriptor: Arc<str>,
+    /// `SecurityDescriptor`: SDDL as received, NUL padding included, kept small and shared.
+    pub security_descriptor: SecurityDescriptor,
     /// `IsSmartcard`: a smart-card request (true) or a software-profile request (false).
     pub is_smartcard: bool,
     /// `IsEnrollmentAgent`: whether an enrollment agent is required to run the request.
@@ -112,7 +109,7 @@ impl ResponseItem for Request {
             return Ok(request);
         }
         let mut request: Request = serde_json::from_str(text)?;
-        request.security_descriptor = descriptors.share(&request.security_descriptor);
+        request.security_descriptor = descriptors.share(&request.security_descriptor.text());
         Ok(request)
     }
 }
@@ -463,7 +460,7 @@ impl Default for Request {
             priority: 0,
             comment: String::new(),
             profile_template_uuid: None,
-            security_descriptor: Arc::from(""),
+            security_descriptor: SecurityDescriptor::default(),
             is_smartcard: false,
             is_enrollment_agent: false,
             is_data_collection_complete: false,
@@ -614,7 +611,7 @@ mod tests {
             "Priority":" 3","Flags":"2","Submitted":20150707,"Completed":null"#,
         )
         .unwrap();
-        assert_eq!((request.comment.as_str(), &*request.security_descriptor), ("42", r#"["O:BA"]"#));
+        assert_eq!((request.comment.as_str(), &*request.security_descriptor.text()), ("42", r#"["O:BA"]"#));
         assert_eq!((request.is_smartcard, request.is_enrollment_agent), (true, false));
         assert_eq!((request.priority, request.flags), (3, RequestFlags(2)));
         assert_eq!(request.submitted, CmDate::Unreadable("20150707".into()));

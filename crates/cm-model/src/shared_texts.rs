@@ -1,34 +1,40 @@
 //! Texts that many items of an answer repeat, each kept once.
 
-use hashbrown::HashSet;
-use std::sync::Arc;
+use crate::SecurityDescriptor;
+use hashbrown::{DefaultHashBuilder, HashTable};
+use std::hash::BuildHasher;
 
-/// Each distinct text once: the requests of one user and template carry the
-/// same security descriptor, a third of a request's bytes. Looked up by the
-/// text where it lies, so a text already kept costs no allocation.
+/// Each distinct security descriptor once: the requests of one user and
+/// template carry the same, a third of a request's bytes. Looked up by the
+/// text where it lies, so a descriptor already kept costs no allocation.
 #[derive(Clone, Default)]
-pub struct SharedTexts(HashSet<Arc<str>>);
+pub struct SharedTexts {
+    /// Each descriptor with the hash of its text.
+    kept: HashTable<(u64, SecurityDescriptor)>,
+    hasher: DefaultHashBuilder,
+}
 
 impl SharedTexts {
-    /// The kept copy of `text`, kept now if it is new.
+    /// The kept descriptor whose text is `text`, kept now if it is new.
     #[cfg_attr(speed_hints, optimize(speed))]
-    pub fn share(&mut self, text: &str) -> Arc<str> {
-        if let Some(kept) = self.0.get(text) {
+    pub fn share(&mut self, text: &str) -> SecurityDescriptor {
+        let hash = self.hasher.hash_one(text);
+        if let Some((_, kept)) = self.kept.find(hash, |(kept_hash, kept)| *kept_hash == hash && kept.is(text)) {
             return kept.clone();
         }
-        let kept: Arc<str> = Arc::from(text);
-        self.0.insert(kept.clone());
+        let kept = SecurityDescriptor::new(text);
+        self.kept.insert_unique(hash, (hash, kept.clone()), |&(hash, _)| hash);
         kept
     }
 
     /// How many distinct texts are kept.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.kept.len()
     }
 
     /// Whether none is kept.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.kept.is_empty()
     }
 }
 
@@ -39,10 +45,13 @@ mod tests {
     #[test]
     fn a_text_is_kept_once() {
         let mut texts = SharedTexts::default();
+        let domain = "S-1-5-21-1-2-3-";
+        let packed = format!("O:{domain}7D:(A;;RC;;;{domain}8)");
         let first = texts.share("O:BAD:(A;;RC;;;WD)");
         let again = texts.share(&String::from("O:BAD:(A;;RC;;;WD)"));
-        assert!(Arc::ptr_eq(&first, &again));
-        assert!(!Arc::ptr_eq(&first, &texts.share("O:SY")));
-        assert_eq!(texts.len(), 2);
+        assert!(first.same_as(&again));
+        assert!(!first.same_as(&texts.share("O:SY")));
+        assert!(texts.share(&packed).same_as(&texts.share(&packed.clone())));
+        assert_eq!(texts.len(), 3);
     }
 }

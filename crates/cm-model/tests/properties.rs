@@ -4,8 +4,8 @@
 use cm_model::sddl::parse_sddl;
 use cm_model::{
     CmDate, DataCollectionFlags, DataItem, Decoded, FieldNote, KEPT_TEXT_BYTES, MAX_ELEMENT_BYTES, Request,
-    RequestFlags, RequestStatus, RequestType, ResponseDecoder, ResponseError, ResponseItem, SharedTexts, Timestamp,
-    decode_response,
+    RequestFlags, RequestStatus, RequestType, ResponseDecoder, ResponseError, ResponseItem, SecurityDescriptor,
+    SharedTexts, Timestamp, decode_response,
 };
 use mock_cm_server::api::{list_json, request_json};
 use proptest::prelude::*;
@@ -52,6 +52,25 @@ fn unknown_fields() -> impl Strategy<Value = Map<String, Value>> {
         .prop_map(move |fields| fields.into_iter().filter(|(key, _)| !known.contains(key)).collect())
 }
 
+/// Texts made of the pieces of descriptors (domain SIDs of a few domains,
+/// the character packing uses, padding), so that packing meets them all.
+fn descriptor_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("S-1-5-21-"),
+        Just("S-1-5-21-1-2-3-"),
+        Just("S-1-5-21-10-2-3-"),
+        Just("7"),
+        Just("-"),
+        Just("\u{1}"),
+        Just("O:"),
+        Just("D:(A;;RC;;;"),
+        Just(")"),
+        Just("\0"),
+        Just("é"),
+    ];
+    prop::collection::vec(piece, 0..24).prop_map(|pieces| pieces.concat())
+}
+
 fn data_item() -> impl Strategy<Value = DataItem> {
     (any::<String>(), any::<Option<String>>()).prop_map(|(name, value)| DataItem { name, value })
 }
@@ -70,7 +89,7 @@ prop_compose! {
         priority in any::<i32>(),
         comment in any::<String>(),
         profile_template_uuid in optional_guid(),
-        security_descriptor in any::<String>(),
+        security_descriptor in prop_oneof![any::<String>(), descriptor_text()],
         booleans in any::<(bool, bool, bool)>(),
         unknown_fields in unknown_fields(),
     ) -> Request {
@@ -171,6 +190,23 @@ proptest! {
         }
         let decoded = Request::decode(&text, &mut SharedTexts::default()).ok();
         prop_assert_eq!(decoded, serde_json::from_str::<Request>(&text).ok(), "{}", text);
+    }
+
+    #[test]
+    fn a_security_descriptor_keeps_its_text_and_tells_it_from_any_other(
+        text in descriptor_text(),
+        other in descriptor_text(),
+    ) {
+        let descriptor = SecurityDescriptor::new(&text);
+        prop_assert_eq!(&*descriptor.text(), text.as_str());
+        prop_assert!(descriptor.is(&text));
+        prop_assert_eq!(descriptor.is(&other), text == other);
+        prop_assert_eq!(descriptor == SecurityDescriptor::new(&other), text == other);
+        let mut shared = SharedTexts::default();
+        let (first, second) = (shared.share(&text), shared.share(&other));
+        prop_assert_eq!(&*second.text(), other.as_str());
+        prop_assert_eq!(shared.len(), if text == other { 1 } else { 2 });
+        prop_assert_eq!(first, descriptor);
     }
 
     #[test]

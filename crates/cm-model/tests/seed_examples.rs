@@ -20,7 +20,7 @@ fn decode_one(body: &str) -> Request {
     decoded.items.remove(0)
 }
 
-fn sddl(aces: &[(&str, &str, &str)], padding: usize) -> std::sync::Arc<str> {
+fn sddl(aces: &[(&str, &str, &str)], padding: usize) -> cm_model::SecurityDescriptor {
     let mut text = format!("O:{DOMAIN}-14134865D:");
     for (kind, rights, trustee) in aces {
         let trustee = if trustee.starts_with('-') { format!("{DOMAIN}{trustee}") } else { trustee.to_string() };

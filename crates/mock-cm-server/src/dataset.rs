@@ -406,7 +406,7 @@ mod tests {
         assert!(requests.iter().any(|r| !r.data_collection.is_empty()));
         assert!(requests.iter().any(|r| r.target_user_uuid == Some(CURRENT_USER) && r.uuid != requests[0].uuid));
         for request in &requests {
-            assert!(request.security_descriptor.starts_with("O:S-1-5-21-"));
+            assert!(request.security_descriptor.text().starts_with("O:S-1-5-21-"));
             let open = matches!(request.status, RequestStatus::Pending | RequestStatus::Approved);
             if open {
                 assert_eq!(request.completed, CmDate::NotSet, "open requests are not completed");
@@ -433,7 +433,7 @@ mod tests {
     #[test]
     fn security_descriptors_are_shaped_like_the_examples() {
         let requests = build(10_000, 1);
-        let without_padding = |request: &Request| request.security_descriptor.trim_end_matches('\0').to_owned();
+        let without_padding = |request: &Request| request.security_descriptor.text().trim_end_matches('\0').to_owned();
         let examples_user_and_template = requests[2..]
             .iter()
             .find(|r| {
@@ -442,7 +442,7 @@ mod tests {
             .expect("a generated request of the examples' user and template");
         assert_eq!(without_padding(examples_user_and_template), without_padding(&requests[0]));
         for request in &requests {
-            let padding = request.security_descriptor.len() - without_padding(request).len();
+            let padding = request.security_descriptor.text().len() - without_padding(request).len();
             assert!(padding <= LONGEST_NUL_PADDING.len(), "{padding} NULs");
         }
     }

@@ -191,7 +191,7 @@ pub struct SecurityView {
 
 /// Decodes `request`'s security descriptor for display.
 pub fn security(request: &Request, names: &NameBook) -> SecurityView {
-    descriptor_view(&request.security_descriptor, names)
+    descriptor_view(&request.security_descriptor.text(), names)
 }
 
 /// Decodes a security descriptor (SDDL) for display.

@@ -6,7 +6,7 @@ const DOMAIN: &str = "S-1-5-21-2127521184-1604012920-1887927527";
 fn the_seed_descriptor_parses_completely() {
     let request: crate::Request =
         serde_json::from_str(include_str!("../../../../tests/fixtures/seed-enroll.json")).unwrap();
-    let parsed = parse_sddl(&request.security_descriptor);
+    let parsed = parse_sddl(&request.security_descriptor.text());
     assert_eq!(parsed.error, None);
     let descriptor = parsed.descriptor;
     assert_eq!(descriptor.owner.unwrap().sid.unwrap(), format!("{DOMAIN}-14134865"));
