@@ -44,6 +44,9 @@ const CLICKS_PER_COLUMN: usize = 3;
 /// Typed into the search one character at a time: a word of the generated
 /// comments, and the start of the documented enrollment's id.
 const SEARCHED_WORDS: [&str; 2] = ["lost", "a9b4b42c"];
+/// Clicks the page's Refresh button.
+const CLICK_REFRESH: &str =
+    "Array.from(document.querySelectorAll('.refresh button')).find(b => b.textContent === 'Refresh').click();";
 /// The soak: refreshes of one page at this many generated requests.
 const SOAK_REQUESTS: usize = 10_000;
 const SOAK_REFRESHES: usize = 20;
@@ -423,6 +426,9 @@ struct Run {
     /// `JSON.parse` of the same body, or why the page could not parse it.
     parse_milliseconds: Result<f64, String>,
     body_bytes: u64,
+    /// Wasm memory once a refresh has shown every row: the most the page held
+    /// with two answers, the one shown and the one arriving. Why not, when not measured.
+    refreshed_wasm_bytes: Result<f64, String>,
     /// From starting the mock server (release build) to its listening, its data generated.
     mock_ready_milliseconds: f64,
 }
@@ -474,9 +480,22 @@ impl Run {
             }
             None => Err(baseline["problem"].as_str().unwrap_or(UNKNOWN).to_owned()),
         };
+        // Last: the refresh's answer replaces the one measured above.
+        let refreshed_wasm_bytes = match refresh_and_wait(browser, 2).await {
+            Ok(()) => browser
+                .evaluate(&format!(
+                    "const loads = performance.getEntriesByName({ALL_ROWS:?}, 'mark'); \
+                     return loads[loads.length - 1].detail.wasmMemoryBytes;"
+                ))
+                .await
+                .as_f64()
+                .ok_or_else(|| "the app marked no wasm memory".to_owned()),
+            Err(problem) => Err(problem),
+        };
         Run {
             marks,
             long_task_milliseconds,
+            refreshed_wasm_bytes,
             elements,
             js_heap_bytes,
             sorts,
@@ -583,13 +602,7 @@ impl Soak {
             finish_loading(&browser, total).await?;
             for refresh in 1..=SOAK_REFRESHES {
                 let loads = refresh + 1;
-                browser
-                    .evaluate("Array.from(document.querySelectorAll('.refresh button')).find(b => b.textContent === 'Refresh').click();")
-                    .await;
-                let refreshed = format!("return performance.getEntriesByName({ALL_ROWS:?}, 'mark').length >= {loads};");
-                if !browser.becomes_true_within(&refreshed, STEP_TIMEOUT).await {
-                    return Err(format!("refresh {refresh} did not end within {} s", STEP_TIMEOUT.as_secs()));
-                }
+                refresh_and_wait(&browser, loads).await.map_err(|problem| format!("refresh {refresh}: {problem}"))?;
             }
             let memory = browser
                 .evaluate(&format!(
@@ -623,6 +636,16 @@ impl Soak {
             megabytes(self.after_refreshes_bytes),
             megabytes(self.first_load_bytes),
         )
+    }
+}
+
+/// Clicks Refresh and waits for the `loads`-th load (counting the first) to show every row.
+async fn refresh_and_wait(browser: &Browser, loads: usize) -> Result<(), String> {
+    browser.evaluate(CLICK_REFRESH).await;
+    let refreshed = format!("return performance.getEntriesByName({ALL_ROWS:?}, 'mark').length >= {loads};");
+    match browser.becomes_true_within(&refreshed, STEP_TIMEOUT).await {
+        true => Ok(()),
+        false => Err(format!("the refresh did not end within {} s", STEP_TIMEOUT.as_secs())),
     }
 }
 
@@ -757,8 +780,12 @@ fn table(bundle: &Bundle, sizes: &[usize], runs: &[Result<Run, String>]) -> Stri
             None => NOT_AVAILABLE.into(),
         }),
         per_run("(JS heap + wasm) / list body", &|run| match run.marks.wasm_memory_bytes() {
-            Some(wasm) => format!("{:.1}×", (run.js_heap_bytes as f64 + wasm) / run.body_bytes as f64),
+            Some(wasm) => format!("{:.2}×", (run.js_heap_bytes as f64 + wasm) / run.body_bytes as f64),
             None => NOT_AVAILABLE.into(),
+        }),
+        per_run("Wasm memory after a refresh / list body", &|run| match &run.refreshed_wasm_bytes {
+            Ok(wasm) => format!("{} = {:.2}×", megabytes(*wasm), wasm / run.body_bytes as f64),
+            Err(problem) => format!("not measured: {problem}"),
         }),
     ]);
     let mut notes = Vec::new();
@@ -881,6 +908,8 @@ fn how_measured() -> String {
   collection (DevTools' `HeapProfiler.collectGarbage`; the page's own `gc()` leaves tens of MB of
   garbage from the download uncollected); wasm memory is `wasmMemoryBytes` of `{ALL_ROWS}`, which
   never shrinks, so it is the most the load ever used; their sum is divided by the list body's size.
+  Last of all, the Refresh button is clicked once: wasm memory at that load's `{ALL_ROWS}` is the
+  most the page held with two answers (the one shown and the one arriving), over the body's size.
 - Soak: a fresh page at {SOAK_REQUESTS} generated requests, refreshed {SOAK_REFRESHES} times with the Refresh
   button, each once the one before has marked `{ALL_ROWS}`; wasm memory (which never shrinks: the
   most ever used) of the last `{ALL_ROWS}` over the first's. A refresh holds two answers while it
