@@ -154,8 +154,9 @@ fn details(request: &Request, names: &NameBook) -> impl IntoView + use<> {
         })
         .collect_view();
     let unknown = request
-        .unknown_fields
-        .iter()
+        .unknown_fields()
+        .into_iter()
+        .flatten()
         .map(|(key, value)| view! { <dt>{key.clone()}</dt> <dd><code>{value.to_string()}</code></dd> })
         .collect_view();
     let json = serde_json::to_string_pretty(request).unwrap_or_default();
@@ -190,7 +191,7 @@ fn details(request: &Request, names: &NameBook) -> impl IntoView + use<> {
         {security.problem.map(|problem| view! { <p class="message warning">{problem}</p> })}
         {ace_table("Who may do what", security.dacl)}
         {(!security.sacl.is_empty()).then(|| ace_table("What is audited", security.sacl))}
-        {(!request.unknown_fields.is_empty())
+        {request.unknown_fields().is_some()
             .then(|| {
                 view! {
                     <h3>"Fields this viewer does not know"</h3>

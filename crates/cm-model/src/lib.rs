@@ -41,7 +41,7 @@ pub use forms::JsonForm;
 pub use jiff::Timestamp;
 pub use names::{ConfiguredNames, FlagNames, NameBook, NameOrigin, Named};
 pub use policy::{Policy, PolicyMatch, policy_type};
-pub use request::{DataCollectionFlags, DataItem, FieldNote, Request, RequestFlags};
+pub use request::{DataCollectionFlags, DataItem, FieldNote, Request, RequestFlags, Unusual};
 pub use response::{
     Decoded, ElementFailure, ElementFailures, KEPT_TEXT_BYTES, ListEnd, ListProblem, MAX_ELEMENT_BYTES,
     ResponseDecoder, ResponseError, ResponseItem, ShortenedText, decode_items, decode_one, decode_operations,

@@ -1282,7 +1282,7 @@ mod tests {
             let request = decode_long_comment(&written);
             assert!(request.comment == kept, "kept {} bytes, not {}", request.comment.len(), kept.len());
             let shortened = ShortenedText { field: Some("Comment".into()), inside: false, length: written.len() };
-            assert_eq!(request.field_notes, [crate::FieldNote::Shortened(shortened)]);
+            assert_eq!(request.field_notes(), [crate::FieldNote::Shortened(shortened)]);
         }
     }
 
@@ -1303,7 +1303,7 @@ mod tests {
         assert_eq!(request.data_collection[1].value.as_deref(), Some("kept"));
         let length = long.len();
         assert_eq!(
-            request.field_notes,
+            request.field_notes(),
             [
                 crate::FieldNote::Shortened(ShortenedText { field: Some("Comment".into()), inside: false, length }),
                 crate::FieldNote::Shortened(ShortenedText {

@@ -5,7 +5,7 @@ use cm_model::sddl::parse_sddl;
 use cm_model::{
     CmDate, DataCollectionFlags, DataItem, Decoded, FieldNote, KEPT_TEXT_BYTES, MAX_ELEMENT_BYTES, Request,
     RequestFlags, RequestStatus, RequestType, ResponseDecoder, ResponseError, ResponseItem, SecurityDescriptor,
-    SharedTexts, Timestamp, decode_response,
+    SharedTexts, Timestamp, Unusual, decode_response,
 };
 use mock_cm_server::api::{list_json, request_json};
 use proptest::prelude::*;
@@ -115,8 +115,8 @@ prop_compose! {
             is_smartcard: booleans.0,
             is_enrollment_agent: booleans.1,
             is_data_collection_complete: booleans.2,
-            unknown_fields,
-            field_notes: Vec::new(),
+            unusual: (!unknown_fields.is_empty())
+                .then(|| Box::new(Unusual { unknown_fields, field_notes: Vec::new() })),
         }
     }
 }
@@ -176,7 +176,7 @@ proptest! {
         request in request(),
         edits in prop::collection::vec((any::<prop::sample::Index>(), 0..3usize, EDIT_TEXT), 0..4),
     ) {
-        let mut text = request_json(&Request { unknown_fields: Map::new(), ..request });
+        let mut text = request_json(&Request { unusual: None, ..request });
         for (at, removed, inserted) in edits {
             let mut at = at.index(text.len() + 1);
             while !text.is_char_boundary(at) {
@@ -275,7 +275,7 @@ proptest! {
         let full: String = serde_json::from_str(&format!("\"{content}\"")).unwrap();
         prop_assert!(full.starts_with(&shortened.comment), "the start of the comment is kept");
         prop_assert!(shortened.comment.len() >= KEPT_TEXT_BYTES - before_cut);
-        let FieldNote::Shortened(note) = &shortened.field_notes[0] else { panic!("{:?}", shortened.field_notes) };
+        let FieldNote::Shortened(note) = &shortened.field_notes()[0] else { panic!("{:?}", shortened.field_notes()) };
         prop_assert_eq!((note.field.as_deref(), note.inside, note.length), (Some("Comment"), false, content.len()));
     }
 

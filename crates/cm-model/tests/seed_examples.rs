@@ -67,8 +67,7 @@ fn enroll_example_decodes_every_field() {
         is_smartcard: true,
         is_enrollment_agent: false,
         is_data_collection_complete: false,
-        unknown_fields: Default::default(),
-        field_notes: Vec::new(),
+        unusual: None,
     };
     assert_eq!(request, expected);
     assert_eq!(request.status.to_string(), "Approved");
@@ -113,8 +112,7 @@ fn unblock_example_decodes_every_field() {
         is_smartcard: true,
         is_enrollment_agent: false,
         is_data_collection_complete: false,
-        unknown_fields: Default::default(),
-        field_notes: Vec::new(),
+        unusual: None,
     };
     assert_eq!(request, expected);
     assert_eq!(request.request_type.to_string(), "Unblock");

@@ -316,8 +316,7 @@ impl Iterator for Generator {
             is_smartcard: template.is_smartcard,
             is_enrollment_agent,
             is_data_collection_complete: finished,
-            unknown_fields: Default::default(),
-            field_notes: Vec::new(),
+            unusual: None,
         })
     }
 }

@@ -145,7 +145,7 @@ async fn failure_switches_answer_as_failing_servers_do() {
     assert_eq!((decoded.items.len(), decoded.end.failures.count()), (502, 0));
     let shortened = &decoded.items[api::OVERSIZED_AT];
     assert!(comment.starts_with(&shortened.comment) && shortened.comment.len() >= cm_model::KEPT_TEXT_BYTES);
-    assert_eq!(decoded.items.iter().filter(|request| !request.field_notes.is_empty()).count(), 1);
+    assert_eq!(decoded.items.iter().filter(|request| !request.field_notes().is_empty()).count(), 1);
 }
 
 #[tokio::test]

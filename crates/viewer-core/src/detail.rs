@@ -104,7 +104,7 @@ pub fn sections(request: &Request, names: &NameBook) -> Vec<Section> {
 /// What the detail view says about each field not shown exactly as the
 /// server sent it, one sentence each, in the order the fields came.
 pub fn field_notes(request: &Request) -> Vec<String> {
-    request.field_notes.iter().map(note_text).collect()
+    request.field_notes().iter().map(note_text).collect()
 }
 
 /// How much of an unknown field's name a note quotes.
@@ -292,7 +292,7 @@ mod tests {
         let note = |field: Option<&str>, inside| {
             FieldNote::Shortened(ShortenedText { field: field.map(str::to_owned), inside, length: 5_234_567 })
         };
-        shortened.field_notes =
+        shortened.unusual_mut().field_notes =
             vec![note(Some("Comment"), false), note(Some("DataCollection"), true), note(None, false)];
         assert_eq!(
             field_notes(&shortened),
