@@ -531,34 +531,19 @@ mod tests {
         assert_eq!(search("a9b4b42c").apply(&requests[..1], &twice, &NameBook::default()).positions, [0]);
     }
 
-    #[test]
-    fn every_piece_of_a_requests_own_guids_finds_it() {
+    /// Checks that each piece of `width` bytes of each text `texts_of` gives a
+    /// request (as `case` writes it) finds that request.
+    fn every_piece_finds_its_request(
+        width: usize,
+        case: fn(&str) -> String,
+        texts_of: fn(&SearchIndex, usize, &Request) -> Vec<String>,
+    ) {
         let requests = requests();
         let index = index(&requests, 0);
         for (position, request) in requests.iter().enumerate() {
-            for guid in own_guids(request) {
-                let text = guid.hyphenated().to_string();
-                for piece in text.as_bytes().windows(5).map(|piece| std::str::from_utf8(piece).unwrap()) {
-                    let found = Narrowing { text: piece.to_uppercase(), ..Narrowing::default() }.apply(
-                        &requests,
-                        &index,
-                        &NameBook::default(),
-                    );
-                    assert!(found.positions.contains(&position), "{piece:?} of {text} misses request {position}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn every_piece_of_every_text_finds_the_requests_that_hold_it() {
-        let requests = requests();
-        let index = index(&requests, 0);
-        for (position, _) in requests.iter().enumerate() {
-            for &number in index.texts_of(position) {
-                let text = text_of(&index.texts, &index.text_starts, number);
-                for piece in text.as_bytes().windows(3).filter_map(|piece| std::str::from_utf8(piece).ok()) {
-                    let found = Narrowing { text: piece.to_owned(), ..Narrowing::default() }.apply(
+            for text in texts_of(&index, position, request) {
+                for piece in text.as_bytes().windows(width).filter_map(|piece| std::str::from_utf8(piece).ok()) {
+                    let found = Narrowing { text: case(piece), ..Narrowing::default() }.apply(
                         &requests,
                         &index,
                         &NameBook::default(),
@@ -567,6 +552,21 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn every_piece_of_a_requests_own_guids_finds_it() {
+        every_piece_finds_its_request(5, str::to_uppercase, |_, _, request| {
+            own_guids(request).map(|guid| guid.hyphenated().to_string()).collect()
+        });
+    }
+
+    #[test]
+    fn every_piece_of_every_text_finds_the_requests_that_hold_it() {
+        every_piece_finds_its_request(3, str::to_owned, |index, position, _| {
+            let texts = index.texts_of(position).iter();
+            texts.map(|&number| text_of(&index.texts, &index.text_starts, number).to_owned()).collect()
+        });
     }
 
     #[test]
