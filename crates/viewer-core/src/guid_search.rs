@@ -8,8 +8,8 @@ use uuid::Uuid;
 
 /// 0x1111…1: one in each nibble.
 const NIBBLES: u128 = u128::MAX / 0xf;
-/// 0x0101…01: one in each byte.
-const BYTES: u128 = u128::MAX / 0xff;
+/// 0x0001…0001: one in each 16-bit lane.
+const LANES: u128 = u128::MAX / 0xffff;
 
 /// A search word as it may appear in the text of GUIDs.
 pub struct GuidWord {
@@ -22,10 +22,11 @@ pub struct GuidWord {
 enum Hint {
     /// A word of one hex digit: in the text exactly when a nibble is the digit.
     Digit(u128),
-    /// A word starting with two hex digits: they are a byte of the number, or
-    /// of the number shifted by a nibble.
-    Pair(u128),
-    /// A word starting with a hyphen.
+    /// A word starting with two to four hex digits: they are the top nibbles
+    /// of a 16-bit lane of the number shifted by 0 to 3 nibbles (the value in
+    /// each lane, and which of its bits count).
+    Start { digits: u128, counted: u128 },
+    /// A word starting with a hyphen, or a digit then a hyphen.
     None,
 }
 
@@ -38,13 +39,15 @@ impl GuidWord {
         if bytes.is_empty() || bytes.len() > 36 || !bytes.iter().all(|&byte| byte == b'-' || hex(byte).is_some()) {
             return None;
         }
-        let hint = match bytes {
-            &[digit] => hex(digit).map_or(Hint::None, |digit| Hint::Digit(NIBBLES * digit)),
-            &[high, low, ..] => match (hex(high), hex(low)) {
-                (Some(high), Some(low)) => Hint::Pair(BYTES * (high << 4 | low)),
-                _ => Hint::None,
-            },
-            [] => Hint::None,
+        let leading = bytes.iter().take(4).map_while(|&byte| hex(byte));
+        let (count, start) = leading.fold((0, 0), |(count, start), digit| (count + 1, start << 4 | digit));
+        let hint = match count {
+            1 if bytes.len() == 1 => Hint::Digit(NIBBLES * start),
+            0 | 1 => Hint::None,
+            _ => {
+                let unused = 4 * (4 - count);
+                Hint::Start { digits: LANES * (start << unused), counted: LANES * (0xffff >> unused << unused) }
+            }
         };
         Some(GuidWord { word: bytes.into(), hint })
     }
@@ -55,9 +58,11 @@ impl GuidWord {
         match self.hint {
             // Exact: every nibble is a character of the text, and hyphens are not digits.
             Hint::Digit(digits) => return has_zero_nibble(number ^ digits),
-            // The text's first character is the number's top nibble: a shift by a
-            // nibble brings the pairs that straddle two bytes into one.
-            Hint::Pair(pairs) if !has_zero_byte(number ^ pairs) && !has_zero_byte((number << 4) ^ pairs) => {
+            // The text's first character is the number's top nibble: a shift by
+            // 0 to 3 nibbles brings the word's start to the top of a lane.
+            Hint::Start { digits, counted }
+                if [0, 4, 8, 12].iter().all(|&shift| !has_zero_lane(((number << shift) ^ digits) & counted)) =>
+            {
                 return false;
             }
             _ => {}
@@ -73,9 +78,9 @@ fn has_zero_nibble(value: u128) -> bool {
     value.wrapping_sub(NIBBLES) & !value & (NIBBLES << 3) != 0
 }
 
-/// Whether a byte of `value` is zero.
-fn has_zero_byte(value: u128) -> bool {
-    value.wrapping_sub(BYTES) & !value & (BYTES << 7) != 0
+/// Whether a 16-bit lane of `value` is zero.
+fn has_zero_lane(value: u128) -> bool {
+    value.wrapping_sub(LANES) & !value & (LANES << 15) != 0
 }
 
 #[cfg(test)]
