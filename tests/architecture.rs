@@ -145,7 +145,9 @@ fn the_logic_crates_need_nothing_of_the_browser() {
 /// attribute is linked in with every attribute once component types are
 /// erased. No code of ours may use either, so that text from the CM server
 /// (and from links) only ever becomes text nodes; end-to-end tests show
-/// markup in a comment, a card's comment and a card link as text.
+/// markup in a comment, a card's comment and a card link as text, and
+/// `tests/cards.rs` records every markup the page writes at run time: only
+/// Leptos's static parts, never a text the server or a link sent.
 const MARKUP_SINKS: [&str; 6] =
     ["inner_html", "innerHTML", "outer_html", "outerHTML", "insertAdjacentHTML", "document.write"];
 

@@ -158,7 +158,11 @@ async fn a_refusal_of_smart_cards_alone_leaves_the_rest_of_the_detail() {
 #[tokio::test(flavor = "multi_thread")]
 async fn markup_in_a_card_comment_or_in_a_card_link_is_shown_as_text() {
     let server = MockServer::start(&built_app(), &DATA);
-    let browser = open_detail(&server, HOSTILE_CARD_REQUEST).await;
+    let browser = Browser::start().await;
+    browser.record_markup().await;
+    browser.open_showing_rows(&format!("{}?open={HOSTILE_CARD_REQUEST}", server.url)).await;
+    browser.wait_for(".detail .related").await;
+    browser.wait_until("return document.querySelector('.detail .part-loading') === null;").await;
     let title = browser.evaluate("return document.title;").await;
     let related = browser.text_of(".detail .related").await;
     assert!(
@@ -177,6 +181,21 @@ async fn markup_in_a_card_comment_or_in_a_card_link_is_shown_as_text() {
     assert!(browser.text_of(".cards-found").await.contains("<b>x</b><img src=x onerror="));
     assert_eq!(browser.evaluate(markup).await, 0, "no element was made of the lookup");
     assert_eq!(browser.evaluate("return document.title;").await, title, "no handler of the comment ran");
+
+    // Markup the page writes (Leptos builds the static parts of its views from
+    // markup fixed when the app is compiled, in a <template> or an SVG <g>)
+    // never holds anything the server or the link sent.
+    let written = browser.markup_written().await;
+    assert!(!written.is_empty(), "the recording sees the static parts Leptos writes");
+    for (element, markup) in &written {
+        assert!(["template", "g"].contains(&element.as_str()), "markup written into <{element}>: {markup}");
+        for sent in ["onerror", "pwned", "urgent", "call back", "<b>x</b>"] {
+            assert!(
+                !markup.contains(sent),
+                "markup written holds {sent:?}, which the server or the link sent: {markup}"
+            );
+        }
+    }
     browser.close().await;
 }
 

@@ -469,6 +469,21 @@ impl Browser {
         .await;
     }
 
+    /// Records, from the next page on, every text the page turns into markup
+    /// (`innerHTML`, `outerHTML`, `insertAdjacentHTML`): the element's name and
+    /// the text; [`Browser::markup_written`] reads them.
+    pub async fn record_markup(&self) {
+        self.before_every_page(
+            "window.cmMarkup = [];             for (const property of ['innerHTML', 'outerHTML']) {               const own = Object.getOwnPropertyDescriptor(Element.prototype, property);               Object.defineProperty(Element.prototype, property, { ...own, set(text) {                 window.cmMarkup.push([this.localName, String(text)]); own.set.call(this, text); } });             }             const insert = Element.prototype.insertAdjacentHTML;             Element.prototype.insertAdjacentHTML = function (where, text) {               window.cmMarkup.push([this.localName, String(text)]); return insert.call(this, where, text); };",
+        )
+        .await;
+    }
+
+    /// The element names and texts the page turned into markup (see [`Browser::record_markup`]).
+    pub async fn markup_written(&self) -> Vec<(String, String)> {
+        serde_json::from_value(self.evaluate("return window.cmMarkup || [];").await).expect("pairs of texts")
+    }
+
     /// What the page reported since it opened (see [`Browser::record_problems`]),
     /// and the text of the crash panel a panic shows.
     pub async fn problems(&self) -> Vec<String> {
