@@ -6,7 +6,7 @@ use crate::components::icon::{CLOSE, icon};
 use crate::components::related::{RelatedParts, fields_list};
 use crate::download::save_file;
 use crate::settings::Settings;
-use cm_model::{NameBook, Request};
+use cm_model::{NameBook, Request, json_text};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -157,7 +157,7 @@ fn details(request: &Request, names: &NameBook) -> impl IntoView + use<> {
         .unknown_fields()
         .into_iter()
         .flatten()
-        .map(|(key, value)| view! { <dt>{key.clone()}</dt> <dd><code>{value.to_string()}</code></dd> })
+        .map(|(key, value)| view! { <dt>{key.clone()}</dt> <dd><code>{json_text(value)}</code></dd> })
         .collect_view();
     let json = serde_json::to_string_pretty(request).unwrap_or_default();
     let security = security(request, names);

@@ -16,6 +16,12 @@ use serde_json::{Map, Number, Value};
 use std::borrow::Cow;
 use std::fmt;
 
+/// A JSON value's text, as received (compact). Written through `to_string`
+/// rather than `Display`, which would bring a second copy of the writer into the app.
+pub fn json_text(value: &Value) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
 /// The JSON form a field was sent in, when it is not the documented one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JsonForm {
@@ -80,7 +86,7 @@ impl Received<'_> {
             Received::Bool(value) => Some(value.to_string()),
             Received::Number(number) => Some(number.to_string()),
             Received::Text(text) => Some(text.into_owned()),
-            Received::Json(json) => Some(json.to_string()),
+            Received::Json(json) => Some(json_text(&json)),
         }
     }
 
@@ -352,7 +358,7 @@ fn item_of_object<'de, A: MapAccess<'de>>(mut map: A) -> Result<Read<DataItem>, 
         // Neither a name nor a value: the object itself is what it holds.
         [None, None] => {
             other_form = Some(JsonForm::Object);
-            item_of_text(Some(Value::Object(others).to_string()))
+            item_of_text(Some(json_text(&Value::Object(others))))
         }
         [name, value] => {
             let name = name.flatten().unwrap_or_else(|| {

@@ -269,9 +269,13 @@ pub fn decode_one<T: ResponseItem>(
 pub fn decode_operations(status: u16, content_type: Option<&str>, body: &[u8]) -> Result<Vec<String>, ResponseError> {
     let mut reader = BodyReader::new(status, content_type);
     let (mut words, mut others) = (Vec::new(), 0);
-    let mut read = |element: Element<'_>| match element.text.map(serde_json::from_slice::<String>) {
-        Ok(Ok(word)) => words.push(word),
-        _ => others += 1,
+    // Read as text, as every other answer is: one copy of serde_json's reader serves all.
+    let mut read = |element: Element<'_>| {
+        let text = element.text.ok().and_then(|bytes| std::str::from_utf8(bytes).ok());
+        match text.map(serde_json::from_str::<String>) {
+            Some(Ok(word)) => words.push(word),
+            _ => others += 1,
+        }
     };
     reader.push(body, &mut read);
     let problem = reader.finish(&mut read)?;

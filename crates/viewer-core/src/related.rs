@@ -7,7 +7,7 @@ use crate::columns::guid_text;
 use crate::detail::{Field, card_field, descriptor_view, field, template, yes_no};
 use cm_model::{
     CardCertificate, CardStatus, NameBook, Policy, PolicyMatch, Profile, Request, RequestStatus, RequestType,
-    ResponseError, SmartCard, policy_type,
+    ResponseError, SmartCard, json_text, policy_type,
 };
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -205,7 +205,7 @@ pub fn operation_blocks(holder: Holder, operations: &[String]) -> Vec<Block> {
 /// Every field of an object that is not shown above, with its JSON.
 fn other_fields(fields: &Map<String, Value>) -> Option<Block> {
     (!fields.is_empty())
-        .then(|| Block::Other(fields.iter().map(|(key, value)| (key.clone(), value.to_string())).collect()))
+        .then(|| Block::Other(fields.iter().map(|(key, value)| (key.clone(), json_text(value))).collect()))
 }
 
 /// What is asked to explain why a request waits: its template's policy for
@@ -275,7 +275,7 @@ pub fn policy_blocks(question: &PolicyQuestion, policy: Option<&Policy>, names: 
         .flatten()
         .map(|item| match item.get("Name").and_then(Value::as_str) {
             Some(name) => name.to_owned(),
-            None => item.to_string(),
+            None => json_text(item),
         })
         .collect();
     let mut blocks = vec![Block::Lead(waiting_reason(question, policy))];
