@@ -20,7 +20,7 @@ use leptos::prelude::*;
 use std::sync::Arc;
 use viewer_core::card_lookup::CardLookup;
 use viewer_core::export::{to_csv, to_json};
-use viewer_core::narrowing::Narrowing;
+use viewer_core::narrowing::{Narrowed, Narrowing};
 use viewer_core::progress::Progress;
 use viewer_core::sorting::SortedRows;
 use viewer_core::store::keep_narrowed;
@@ -151,23 +151,25 @@ fn Answer(on_screen: OnScreen, settings: Arc<Settings>, choices: Choices, found:
             Some(lookup.cards_named(&answered.and_then(|(_, found)| found.ok()).unwrap_or_default()))
         })
     });
-    let narrowed = Memo::new(move |_| {
-        narrowing.with(|narrowing| {
+    // While an answer loads, the rows narrowed and sorted before are kept, and
+    // only the new ones narrowed, sorted and merged in.
+    let narrowed = Memo::new_owning(move |earlier: Option<Narrowed>| {
+        let narrowed = narrowing.with(|narrowing| {
             cards.with(|cards| {
-                on_screen.read(|store, shown| match cards {
-                    Some(cards) => store.narrow_to_cards(narrowing, cards, shown),
-                    None => store.narrow(narrowing, shown),
-                })
+                on_screen
+                    .read(|store, shown| store.narrow(narrowing, cards.as_deref(), shown, earlier.unwrap_or_default()))
             })
-        })
+        });
+        (narrowed, true)
     });
     let card_requests = Signal::derive(move || {
         cards.with(|cards| {
-            let cards = cards.as_deref().unwrap_or_default();
-            on_screen.read(|store, shown| store.narrow_to_cards(&Narrowing::default(), cards, shown).positions.len())
+            let Some(cards) = cards.as_deref() else { return 0 };
+            on_screen.read(|store, shown| {
+                store.narrow(&Narrowing::default(), Some(cards), shown, Narrowed::default()).positions.len()
+            })
         })
     });
-    // While an answer loads, the rows sorted before are kept and the new ones merged in.
     let sorted = Memo::new_owning(move |earlier: Option<SortedRows>| {
         let earlier = earlier.unwrap_or_default();
         (sort.with(|order| on_screen.read(|store, shown| store.sorted(order, shown, earlier))), true)

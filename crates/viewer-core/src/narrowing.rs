@@ -52,6 +52,11 @@ pub struct SearchIndex {
     request_ends: Vec<u32>,
     /// The day each request was submitted, in the user's time zone, as the table shows it.
     submitted_days: Vec<Option<Date>>,
+    /// The distinct pairs of type and status, in the order met: a few dozen, at most 255.
+    kinds: Vec<(RequestType, RequestStatus)>,
+    /// Each request's pair, as its place in `kinds` (`u8::MAX` past 255 pairs): narrowing
+    /// by type and status, and counting, then read one byte a request, not the request.
+    request_kinds: Vec<u8>,
     /// The types, statuses and templates present, in order, which are searched by name.
     types: Vec<RequestType>,
     statuses: Vec<RequestStatus>,
@@ -86,8 +91,8 @@ impl SearchIndex {
                 }
             }
             self.request_ends.push(self.request_texts.len() as u32);
-            add_if_new(&mut self.types, request.request_type);
-            add_if_new(&mut self.statuses, request.status);
+            let kind = self.kind_of(request.request_type, request.status);
+            self.request_kinds.push(kind);
             add_if_new(&mut self.templates, request.profile_template_uuid);
             self.submitted_days.push(local_day(&request.submitted, clock));
         }
@@ -103,6 +108,7 @@ impl SearchIndex {
             request_texts: Vec::with_capacity(like.request_texts.len()),
             request_ends: Vec::with_capacity(like.request_ends.len()),
             submitted_days: Vec::with_capacity(like.submitted_days.len()),
+            request_kinds: Vec::with_capacity(like.request_kinds.len()),
             ..SearchIndex::default()
         }
     }
@@ -121,6 +127,7 @@ impl SearchIndex {
         self.request_texts.reserve_exact(grown(self.request_texts.len()));
         self.request_ends.reserve_exact(total - indexed);
         self.submitted_days.reserve_exact(total - indexed);
+        self.request_kinds.reserve_exact(total - indexed);
     }
 
     /// Gives back the room kept for requests that are not coming.
@@ -130,6 +137,21 @@ impl SearchIndex {
         self.request_texts.shrink_to_fit();
         self.request_ends.shrink_to_fit();
         self.submitted_days.shrink_to_fit();
+        self.request_kinds.shrink_to_fit();
+    }
+
+    /// The place of the pair of `kind` and `status` in `kinds`, added if new.
+    fn kind_of(&mut self, kind: RequestType, status: RequestStatus) -> u8 {
+        if let Some(at) = self.kinds.iter().position(|&pair| pair == (kind, status)) {
+            return at as u8;
+        }
+        add_if_new(&mut self.types, kind);
+        add_if_new(&mut self.statuses, status);
+        if self.kinds.len() == usize::from(u8::MAX) {
+            return u8::MAX;
+        }
+        self.kinds.push((kind, status));
+        (self.kinds.len() - 1) as u8
     }
 
     /// Records that the request being indexed holds `text`, already lowercase,
@@ -222,14 +244,15 @@ impl SearchIndex {
 
     /// The room of each part, for tests that it never grows.
     #[cfg(test)]
-    pub(crate) fn room(&self) -> [usize; 5] {
-        let Self { texts, text_starts, request_texts, request_ends, submitted_days, .. } = self;
+    pub(crate) fn room(&self) -> [usize; 6] {
+        let Self { texts, text_starts, request_texts, request_ends, submitted_days, request_kinds, .. } = self;
         [
             texts.capacity(),
             text_starts.capacity(),
             request_texts.capacity(),
             request_ends.capacity(),
             submitted_days.capacity(),
+            request_kinds.capacity(),
         ]
     }
 
@@ -317,7 +340,15 @@ pub struct Narrowed {
     pub type_counts: Counts<RequestType>,
     /// For each status present: how many rows remain if only the status choice changes.
     pub status_counts: Counts<RequestStatus>,
+    /// How many requests were narrowed: more are narrowed from there on.
+    pub(crate) rows: usize,
+    /// What they were narrowed by (see [`crate::store::RequestStore::narrow`]).
+    pub(crate) basis: Option<NarrowedBasis>,
 }
+
+/// What rows were narrowed by: the store (its number), the narrowing, and
+/// the cards they had to name.
+pub(crate) type NarrowedBasis = (u64, Narrowing, Option<Vec<Uuid>>);
 
 /// How many rows each of a few values has, in the values' order: a short
 /// sorted list, which beats a map for a dozen values and, unlike a map of
@@ -337,10 +368,13 @@ impl<T: Ord + Copy> Counts<T> {
         self.0.binary_search_by(|(counted, _)| counted.cmp(&value))
     }
 
-    fn add(&mut self, value: T) {
+    /// Counts one row of `value`. Found by equality, which is cheap, rather
+    /// than by order, which for the codes is a call per comparison; order is
+    /// only looked at for a value new to the list.
+    fn add(&mut self, value: T, rows: usize) {
         match self.place_of(value) {
-            Ok(at) => self.0[at].1 += 1,
-            Err(at) => self.0.insert(at, (value, 1)),
+            Ok(at) => self.0[at].1 += rows,
+            Err(at) => self.0.insert(at, (value, rows)),
         }
     }
 
@@ -360,46 +394,92 @@ impl<T: Ord + Copy> Counts<T> {
     }
 }
 
+impl Narrowed {
+    /// Counts `rows` of `kind` and `status`: a type's count is of rows whose
+    /// status is chosen, a status's of rows whose type is, so that each
+    /// count says how many rows choosing it would show.
+    fn count(
+        &mut self,
+        kind: RequestType,
+        status: RequestStatus,
+        (type_chosen, status_chosen): (bool, bool),
+        rows: usize,
+    ) {
+        if status_chosen {
+            self.type_counts.add(kind, rows);
+        }
+        if type_chosen {
+            self.status_counts.add(status, rows);
+        }
+    }
+}
+
 impl Narrowing {
     /// Applies this narrowing to `requests`, indexed by `index`, with type,
     /// status and template names from `names`.
     pub fn apply(&self, requests: &[Request], index: &SearchIndex, names: &NameBook) -> Narrowed {
-        self.apply_where(requests, index, names, |_| true)
+        self.apply_where(requests, index, names, |_| true, Narrowed::default())
     }
 
     /// Applies this narrowing to the requests that `also` keeps as well: the
-    /// counts of the choices are then those of the requests it keeps.
+    /// counts of the choices are then those of the requests it keeps. The
+    /// rows `earlier` narrowed (by this narrowing, and `also`) are kept as
+    /// they are, and only those after them looked at.
     pub fn apply_where(
         &self,
         requests: &[Request],
         index: &SearchIndex,
         names: &NameBook,
         also: impl Fn(&Request) -> bool,
+        earlier: Narrowed,
     ) -> Narrowed {
         let words: Vec<Word> =
             self.text.split_whitespace().map(|word| Word::new(&word.to_lowercase(), index, names)).collect();
-        let mut narrowed = Narrowed::default();
-        for (position, request) in requests.iter().enumerate() {
-            let texts = index.texts_of(position);
+        // Rows are counted by their pair of type and status, and the choices'
+        // counts made from those at the end: each row then costs an increment.
+        let chosen: Vec<(bool, bool)> =
+            index.kinds.iter().map(|&(kind, status)| (self.type_chosen(kind), self.status_chosen(status))).collect();
+        let mut rows_of_kind = vec![0; chosen.len()];
+        let mut narrowed = earlier;
+        for (position, request) in requests.iter().enumerate().skip(narrowed.rows) {
             if !also(request)
-                || !words.iter().all(|word| word.in_request(request, texts))
+                || !words.iter().all(|word| word.in_request(request, index.texts_of(position)))
                 || !self.submitted_in_range(index.submitted_days[position])
             {
                 continue;
             }
-            let type_chosen = self.types.is_empty() || self.types.contains(&request.request_type);
-            let status_chosen = self.statuses.is_empty() || self.statuses.contains(&request.status);
-            if status_chosen {
-                narrowed.type_counts.add(request.request_type);
-            }
-            if type_chosen {
-                narrowed.status_counts.add(request.status);
-            }
+            let kind = usize::from(index.request_kinds[position]);
+            let (type_chosen, status_chosen) = match chosen.get(kind) {
+                Some(&chosen) => {
+                    rows_of_kind[kind] += 1;
+                    chosen
+                }
+                // Past the pairs the index tells apart: counted one by one.
+                None => {
+                    let chosen = (self.type_chosen(request.request_type), self.status_chosen(request.status));
+                    narrowed.count(request.request_type, request.status, chosen, 1);
+                    chosen
+                }
+            };
             if type_chosen && status_chosen {
                 narrowed.positions.push(position);
             }
         }
+        for ((&(kind, status), &chosen), &rows) in index.kinds.iter().zip(&chosen).zip(&rows_of_kind) {
+            if rows > 0 {
+                narrowed.count(kind, status, chosen, rows);
+            }
+        }
+        narrowed.rows = requests.len();
         narrowed
+    }
+
+    fn type_chosen(&self, kind: RequestType) -> bool {
+        self.types.is_empty() || self.types.contains(&kind)
+    }
+
+    fn status_chosen(&self, status: RequestStatus) -> bool {
+        self.statuses.is_empty() || self.statuses.contains(&status)
     }
 
     fn submitted_in_range(&self, submitted: Option<Date>) -> bool {
@@ -586,6 +666,33 @@ mod tests {
             ..Narrowing::default()
         };
         assert_eq!(narrowed(both).positions, [0]);
+    }
+
+    #[test]
+    fn past_the_pairs_of_type_and_status_the_index_tells_apart_requests_are_narrowed_and_counted_alike() {
+        let enroll = seed_examples::enroll();
+        let requests: Vec<Request> = (0..600)
+            .map(|number| Request {
+                request_type: RequestType::from(1000 + number / 2),
+                status: if number % 2 == 0 { RequestStatus::Approved } else { RequestStatus::Denied },
+                ..enroll.clone()
+            })
+            .collect();
+        let index = index(&requests, 0);
+        assert_eq!(index.kinds.len(), 255);
+        let names = NameBook::default();
+        let approved = Narrowing { statuses: vec![RequestStatus::Approved], ..Narrowing::default() };
+        let narrowed = approved.apply(&requests, &index, &names);
+        assert_eq!(narrowed.positions, (0..600).step_by(2).collect::<Vec<_>>());
+        assert_eq!(narrowed.type_counts.iter().count(), 300);
+        assert!(narrowed.type_counts.iter().all(|(_, rows)| rows == 1));
+        assert_eq!(
+            narrowed.status_counts.iter().collect::<Vec<_>>(),
+            [(RequestStatus::Approved, 300), (RequestStatus::Denied, 300)]
+        );
+        let last = Narrowing { types: vec![RequestType::from(1299)], ..Narrowing::default() };
+        assert_eq!(last.apply(&requests, &index, &names).positions, [598, 599]);
+        assert_eq!(index.types_present().len(), 300);
     }
 
     #[test]

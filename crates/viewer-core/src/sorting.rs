@@ -186,22 +186,26 @@ fn merged(earlier: Vec<usize>, later: impl Iterator<Item = usize>, by_criterion:
 /// memory in order.
 fn radix_sorted(order: Vec<u32>, key: impl Fn(u32) -> u64) -> Vec<u32> {
     let mut rows: Vec<(u64, u32)> = order.into_iter().map(|position| (key(position), position)).collect();
-    let mut spare = vec![(0, 0); rows.len()];
-    for shift in (0..64).step_by(8) {
-        let digit = |key: u64| (key >> shift) as usize & 0xff;
-        let mut starts = [0usize; 256];
-        for &(key, _) in &rows {
-            starts[digit(key)] += 1;
+    let digit = |key: u64, byte: usize| (key >> (8 * byte)) as usize & 0xff;
+    // How many keys have each value of each byte, all bytes in one pass: a
+    // byte's counts do not depend on the order the other bytes leave.
+    let mut counts = [[0usize; 256]; 8];
+    for &(key, _) in &rows {
+        for (byte, counts) in counts.iter_mut().enumerate() {
+            counts[digit(key, byte)] += 1;
         }
+    }
+    let mut spare = vec![(0, 0); rows.len()];
+    for (byte, starts) in counts.iter_mut().enumerate() {
         if starts.contains(&rows.len()) {
             continue;
         }
         let mut next = 0;
-        for start in &mut starts {
+        for start in starts.iter_mut() {
             (*start, next) = (next, next + *start);
         }
         for &row in &rows {
-            let place = &mut starts[digit(row.0)];
+            let place = &mut starts[digit(row.0, byte)];
             spare[*place] = row;
             *place += 1;
         }

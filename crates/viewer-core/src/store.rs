@@ -6,6 +6,7 @@ use crate::sorting::{SortNumbers, SortOrder, SortedRows};
 use crate::time::LocalClock;
 use cm_model::{NameBook, Request, RequestStatus, RequestType, SharedTexts};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use uuid::Uuid;
 
 /// How many requests a body of `total_bytes` is expected to hold, when its
@@ -20,7 +21,6 @@ pub fn expected_requests(total_bytes: u64, taken_bytes: u64, stored: usize) -> u
 }
 
 /// The requests of one answer, in the order the server sent them.
-#[derive(Default)]
 pub struct RequestStore {
     requests: Vec<Request>,
     /// Every distinct security descriptor, as the decoder shared them, once
@@ -31,12 +31,27 @@ pub struct RequestStore {
     names: Arc<NameBook>,
     /// Whether room was made for the whole answer (or a refresh's made with room of another).
     room_made: bool,
+    /// Tells this store from every other, so that rows narrowed in another are never taken for its.
+    number: u64,
+}
+
+fn next_store_number() -> u64 {
+    static STORES: AtomicU64 = AtomicU64::new(0);
+    STORES.fetch_add(1, Ordering::Relaxed)
 }
 
 impl RequestStore {
     /// An empty store whose requests are named by `names`.
     pub fn new(names: Arc<NameBook>) -> RequestStore {
-        RequestStore { names, ..RequestStore::default() }
+        RequestStore {
+            requests: Vec::new(),
+            descriptors: SharedTexts::default(),
+            index: SearchIndex::default(),
+            sort_numbers: SortNumbers::default(),
+            names,
+            room_made: false,
+            number: next_store_number(),
+        }
     }
 
     /// An empty store named by `names`, with room for as much as `like` holds:
@@ -50,6 +65,7 @@ impl RequestStore {
             sort_numbers: SortNumbers::default(),
             names,
             room_made: true,
+            number: next_store_number(),
         }
     }
 
@@ -127,19 +143,25 @@ impl RequestStore {
     }
 
     /// Which of the first `count` requests `narrowing` keeps, and the counts
-    /// of its choices. While a load goes on the store grows ahead of what the
-    /// page shows: everything shown must agree on `count`.
-    pub fn narrow(&self, narrowing: &Narrowing, count: usize) -> Narrowed {
-        narrowing.apply(&self.requests[..count.min(self.requests.len())], &self.index, &self.names)
-    }
-
-    /// [`RequestStore::narrow`], keeping only requests that name one of
-    /// `cards` as their new or old smart card.
-    pub fn narrow_to_cards(&self, narrowing: &Narrowing, cards: &[Uuid], count: usize) -> Narrowed {
+    /// of its choices; with `cards`, only requests that name one of them as
+    /// their new or old smart card. While a load goes on the store grows ahead
+    /// of what the page shows: everything shown must agree on `count`. Rows
+    /// `earlier` narrowed the same way in this store are kept, and only the
+    /// rest looked at: showing more rows costs what the new rows cost.
+    pub fn narrow(&self, narrowing: &Narrowing, cards: Option<&[Uuid]>, count: usize, earlier: Narrowed) -> Narrowed {
+        let requests = &self.requests[..count.min(self.requests.len())];
+        let basis = Some((self.number, narrowing.clone(), cards.map(<[Uuid]>::to_vec)));
+        let earlier =
+            if earlier.basis == basis && earlier.rows <= requests.len() { earlier } else { Narrowed::default() };
         let names_a_card = |request: &Request| {
-            [request.new_smartcard_uuid, request.old_smartcard_uuid].iter().flatten().any(|card| cards.contains(card))
+            cards.is_none_or(|cards| {
+                [request.new_smartcard_uuid, request.old_smartcard_uuid]
+                    .iter()
+                    .flatten()
+                    .any(|card| cards.contains(card))
+            })
         };
-        narrowing.apply_where(&self.requests[..count.min(self.requests.len())], &self.index, &self.names, names_a_card)
+        Narrowed { basis, ..narrowing.apply_where(requests, &self.index, &self.names, names_a_card, earlier) }
     }
 
     /// The positions of the first `count` requests, in `order`; those
@@ -152,6 +174,9 @@ impl RequestStore {
 /// The positions of `sorted` that `narrowed` keeps, in the order of `sorted`:
 /// a narrowing then costs one pass, not a new sort.
 pub fn keep_narrowed(sorted: &[usize], narrowed: &Narrowed) -> Vec<usize> {
+    if narrowed.positions.len() == sorted.len() {
+        return sorted.to_vec();
+    }
     let mut kept = vec![false; sorted.len()];
     for &position in &narrowed.positions {
         kept[position] = true;
@@ -164,6 +189,7 @@ mod tests {
     use super::*;
     use crate::seed_examples;
     use crate::time::FixedOffset;
+    use cm_model::{RequestStatus, RequestType};
 
     fn examples() -> Vec<Request> {
         vec![seed_examples::enroll(), seed_examples::unblock()]
@@ -171,23 +197,23 @@ mod tests {
 
     #[test]
     fn a_card_keeps_the_requests_that_name_it_new_or_old() {
-        let mut store = RequestStore::default();
+        let mut store = RequestStore::new(Arc::default());
         let mut renewal = seed_examples::unblock();
         let card = renewal.old_smartcard_uuid.unwrap();
         renewal.old_smartcard_uuid = Some(Uuid::from_u128(9));
         renewal.new_smartcard_uuid = Some(card);
         store.extend(vec![seed_examples::enroll(), seed_examples::unblock(), renewal], &FixedOffset(0));
-        let kept = |cards: &[Uuid]| store.narrow_to_cards(&Narrowing::default(), cards, 3).positions;
+        let kept = |cards: &[Uuid]| store.narrow(&Narrowing::default(), Some(cards), 3, Narrowed::default()).positions;
         assert_eq!(kept(&[card]), [1, 2]);
         assert_eq!(kept(&[Uuid::from_u128(9)]), [2]);
         assert_eq!(kept(&[]), Vec::<usize>::new());
-        let narrowed = store.narrow_to_cards(&Narrowing::default(), &[Uuid::from_u128(9)], 3);
+        let narrowed = store.narrow(&Narrowing::default(), Some(&[Uuid::from_u128(9)]), 3, Narrowed::default());
         assert_eq!(narrowed.status_counts.total(), 1, "the counts are those of the card's requests");
     }
 
     #[test]
     fn a_store_with_room_of_another_never_grows_to_hold_as_much() {
-        let mut first = RequestStore::default();
+        let mut first = RequestStore::new(Arc::default());
         for _ in 0..5 {
             first.extend(examples(), &FixedOffset(0));
         }
@@ -201,7 +227,8 @@ mod tests {
         }
         assert_eq!(second.requests.capacity(), room);
         let everything = Narrowing::default();
-        assert_eq!(second.narrow(&everything, 10), first.narrow(&everything, 10));
+        let [second, first] = [second, first].map(|store| store.narrow(&everything, None, 10, Narrowed::default()));
+        assert_eq!((second.positions, second.type_counts), (first.positions, first.type_counts));
     }
 
     #[test]
@@ -213,7 +240,7 @@ mod tests {
 
     #[test]
     fn room_made_for_the_expected_requests_is_never_outgrown() {
-        let mut store = RequestStore::default();
+        let mut store = RequestStore::new(Arc::default());
         store.extend(examples(), &FixedOffset(0));
         store.make_room_for(20);
         let room = (store.requests.capacity(), store.index.room());
@@ -226,7 +253,7 @@ mod tests {
 
     #[test]
     fn a_store_with_room_of_another_is_left_as_it_is() {
-        let mut first = RequestStore::default();
+        let mut first = RequestStore::new(Arc::default());
         for _ in 0..50 {
             first.extend(examples(), &FixedOffset(0));
         }
@@ -238,7 +265,7 @@ mod tests {
 
     #[test]
     fn what_arrives_later_is_searched_sorted_and_counted_too() {
-        let mut store = RequestStore::default();
+        let mut store = RequestStore::new(Arc::default());
         let [enroll, unblock] = <[Request; 2]>::try_from(examples()).unwrap();
         store.extend(vec![unblock], &FixedOffset(0));
         let newest_first = SortOrder::default();
@@ -246,7 +273,7 @@ mod tests {
         store.extend(vec![enroll], &FixedOffset(0));
         assert_eq!(store.types(), [RequestType::Enroll, RequestType::Unblock]);
         let enrolls = Narrowing { text: "enroll".into(), ..Narrowing::default() };
-        assert_eq!(store.narrow(&enrolls, 2).positions, [1]);
+        assert_eq!(store.narrow(&enrolls, None, 2, Narrowed::default()).positions, [1]);
         let by_type = newest_first.after_click(crate::columns::Column::Type, false);
         assert_eq!(
             store.sorted(&by_type, 2, SortedRows::default()).positions,
@@ -254,20 +281,61 @@ mod tests {
             "keys made before the second request are not reused"
         );
         assert_eq!(
-            keep_narrowed(&store.sorted(&by_type, 2, SortedRows::default()).positions, &store.narrow(&enrolls, 2)),
+            keep_narrowed(
+                &store.sorted(&by_type, 2, SortedRows::default()).positions,
+                &store.narrow(&enrolls, None, 2, Narrowed::default())
+            ),
             [1]
         );
     }
 
     #[test]
+    fn rows_narrowed_in_pieces_are_narrowed_as_in_one_go() {
+        let (enroll, unblock) = (seed_examples::enroll(), seed_examples::unblock());
+        let card = unblock.old_smartcard_uuid.unwrap();
+        let lost = Request { status: RequestStatus::Denied, comment: "card lost".into(), ..unblock.clone() };
+        let requests = [enroll, unblock, lost];
+        let mut store = RequestStore::new(Arc::default());
+        for round in 0..4 {
+            store.extend(requests.iter().cycle().skip(round).take(5).cloned().collect(), &FixedOffset(0));
+        }
+        let narrowings = [
+            (Narrowing::default(), None),
+            (Narrowing { text: "lost".into(), ..Narrowing::default() }, None),
+            (Narrowing { statuses: vec![RequestStatus::Approved], ..Narrowing::default() }, None),
+            (Narrowing { types: vec![RequestType::Unblock], ..Narrowing::default() }, Some(vec![card])),
+        ];
+        for (narrowing, cards) in &narrowings {
+            let whole = store.narrow(narrowing, cards.as_deref(), 20, Narrowed::default());
+            let mut pieces = Narrowed::default();
+            for count in [0, 3, 4, 11, 20] {
+                pieces = store.narrow(narrowing, cards.as_deref(), count, pieces);
+            }
+            assert_eq!(pieces, whole, "{narrowing:?}");
+            assert!(whole.positions.len() < 20 || cards.is_none() && narrowing.text.is_empty());
+        }
+        let everything = store.narrow(&Narrowing::default(), None, 20, Narrowed::default());
+        let lost = Narrowing { text: "lost".into(), ..Narrowing::default() };
+        assert_eq!(
+            store.narrow(&lost, None, 20, everything.clone()),
+            store.narrow(&lost, None, 20, Narrowed::default()),
+            "another narrowing starts over"
+        );
+        let mut other = RequestStore::new(Arc::default());
+        other.extend(requests[2..].to_vec(), &FixedOffset(0));
+        let first_of_other = other.narrow(&Narrowing::default(), None, 1, Narrowed::default());
+        assert_eq!(store.narrow(&Narrowing::default(), None, 20, first_of_other), everything, "another store too");
+    }
+
+    #[test]
     fn what_the_page_shows_agrees_on_a_count_while_the_store_grows() {
-        let mut store = RequestStore::default();
+        let mut store = RequestStore::new(Arc::default());
         store.extend(examples(), &FixedOffset(0));
         let sorted = store.sorted(&SortOrder::default(), 1, SortedRows::default()).positions;
         store.extend(examples(), &FixedOffset(0));
         let everything = Narrowing::default();
-        assert_eq!(store.narrow(&everything, 1).positions, [0], "only the rows shown");
-        assert_eq!(keep_narrowed(&sorted, &store.narrow(&everything, 1)), [0]);
+        assert_eq!(store.narrow(&everything, None, 1, Narrowed::default()).positions, [0], "only the rows shown");
+        assert_eq!(keep_narrowed(&sorted, &store.narrow(&everything, None, 1, Narrowed::default())), [0]);
         assert_eq!(
             store.sorted(&SortOrder::default(), 99, SortedRows::default()).positions.len(),
             4,
