@@ -418,19 +418,21 @@ impl Narrowing {
     /// Applies this narrowing to `requests`, indexed by `index`, with type,
     /// status and template names from `names`.
     pub fn apply(&self, requests: &[Request], index: &SearchIndex, names: &NameBook) -> Narrowed {
-        self.apply_where(requests, index, names, |_| true, Narrowed::default())
+        self.apply_where(requests, index, names, |_| true, Vec::new(), Narrowed::default())
     }
 
     /// Applies this narrowing to the requests that `also` keeps as well: the
     /// counts of the choices are then those of the requests it keeps. The
     /// rows `earlier` narrowed (by this narrowing, and `also`) are kept as
-    /// they are, and only those after them looked at.
+    /// they are; of the rows before `earlier.rows` only the `candidates` are
+    /// looked at, and then every row after them.
     pub fn apply_where(
         &self,
         requests: &[Request],
         index: &SearchIndex,
         names: &NameBook,
         also: impl Fn(&Request) -> bool,
+        candidates: Vec<usize>,
         earlier: Narrowed,
     ) -> Narrowed {
         let words: Vec<Word> =
@@ -441,7 +443,8 @@ impl Narrowing {
             index.kinds.iter().map(|&(kind, status)| (self.type_chosen(kind), self.status_chosen(status))).collect();
         let mut rows_of_kind = vec![0; chosen.len()];
         let mut narrowed = earlier;
-        for (position, request) in requests.iter().enumerate().skip(narrowed.rows) {
+        for position in candidates.into_iter().chain(narrowed.rows..requests.len()) {
+            let request = &requests[position];
             if !also(request)
                 || !words.iter().all(|word| word.in_request(request, index.texts_of(position)))
                 || !self.submitted_in_range(index.submitted_days[position])
@@ -472,6 +475,20 @@ impl Narrowing {
         }
         narrowed.rows = requests.len();
         narrowed
+    }
+
+    /// Whether this narrowing keeps only requests that `earlier` kept, and
+    /// `earlier` kept every request it found whatever its type and status:
+    /// then only those need looking at. Typing a word on, or adding one, does
+    /// that: each of `earlier`'s words is part of one of this narrowing's,
+    /// and every word is looked for as a part of a text.
+    pub(crate) fn keeps_only_what_is_kept_by(&self, earlier: &Narrowing) -> bool {
+        let words = |narrowing: &Narrowing| narrowing.text.to_lowercase();
+        let (words, earlier_words) = (words(self), words(earlier));
+        earlier.types.is_empty()
+            && earlier.statuses.is_empty()
+            && (self.submitted_from, self.submitted_to) == (earlier.submitted_from, earlier.submitted_to)
+            && earlier_words.split_whitespace().all(|before| words.split_whitespace().any(|word| word.contains(before)))
     }
 
     fn type_chosen(&self, kind: RequestType) -> bool {

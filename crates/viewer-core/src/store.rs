@@ -147,12 +147,23 @@ impl RequestStore {
     /// their new or old smart card. While a load goes on the store grows ahead
     /// of what the page shows: everything shown must agree on `count`. Rows
     /// `earlier` narrowed the same way in this store are kept, and only the
-    /// rest looked at: showing more rows costs what the new rows cost.
+    /// rest looked at: showing more rows costs what the new rows cost. When
+    /// `narrowing` only narrows `earlier`'s further (a word typed on), only
+    /// the rows it kept are looked at again: each keystroke costs less.
     pub fn narrow(&self, narrowing: &Narrowing, cards: Option<&[Uuid]>, count: usize, earlier: Narrowed) -> Narrowed {
         let requests = &self.requests[..count.min(self.requests.len())];
-        let basis = Some((self.number, narrowing.clone(), cards.map(<[Uuid]>::to_vec)));
-        let earlier =
-            if earlier.basis == basis && earlier.rows <= requests.len() { earlier } else { Narrowed::default() };
+        let basis = (self.number, narrowing.clone(), cards.map(<[Uuid]>::to_vec));
+        let (candidates, earlier) = match earlier.basis.as_ref().filter(|_| earlier.rows <= requests.len()) {
+            Some(before) if *before == basis => (Vec::new(), earlier),
+            // A word typed on: only what the shorter word found can be found.
+            Some((number, before, before_cards))
+                if (*number, before_cards) == (self.number, &basis.2)
+                    && narrowing.keeps_only_what_is_kept_by(before) =>
+            {
+                (earlier.positions, Narrowed { rows: earlier.rows, ..Narrowed::default() })
+            }
+            _ => (Vec::new(), Narrowed::default()),
+        };
         let names_a_card = |request: &Request| {
             cards.is_none_or(|cards| {
                 [request.new_smartcard_uuid, request.old_smartcard_uuid]
@@ -161,7 +172,8 @@ impl RequestStore {
                     .any(|card| cards.contains(card))
             })
         };
-        Narrowed { basis, ..narrowing.apply_where(requests, &self.index, &self.names, names_a_card, earlier) }
+        let narrowed = narrowing.apply_where(requests, &self.index, &self.names, names_a_card, candidates, earlier);
+        Narrowed { basis: Some(basis), ..narrowed }
     }
 
     /// The positions of the first `count` requests, in `order`; those
@@ -325,6 +337,38 @@ mod tests {
         other.extend(requests[2..].to_vec(), &FixedOffset(0));
         let first_of_other = other.narrow(&Narrowing::default(), None, 1, Narrowed::default());
         assert_eq!(store.narrow(&Narrowing::default(), None, 20, first_of_other), everything, "another store too");
+    }
+
+    #[test]
+    fn a_word_typed_on_looks_only_at_what_the_shorter_word_found() {
+        let (enroll, unblock) = (seed_examples::enroll(), seed_examples::unblock());
+        let lost =
+            Request { status: RequestStatus::Denied, comment: "Card LOST on the train".into(), ..unblock.clone() };
+        let mut store = RequestStore::new(Arc::default());
+        store.extend([enroll, unblock, lost].iter().cycle().take(12).cloned().collect(), &FixedOffset(0));
+        let search = |text: &str| Narrowing { text: text.into(), ..Narrowing::default() };
+        // Typed a character at a time, with rows arriving between keystrokes,
+        // a second word, and words that do not narrow what came before.
+        let typed = [("l", 5), ("lo", 5), ("los", 9), ("lost", 12), ("lost tr", 12), ("lost", 12), ("Lost TRAIN", 12)];
+        let mut narrowed = Narrowed::default();
+        for (text, count) in typed {
+            narrowed = store.narrow(&search(text), None, count, narrowed);
+            let afresh = store.narrow(&search(text), None, count, Narrowed::default());
+            assert_eq!(
+                (&narrowed.positions, &narrowed.type_counts),
+                (&afresh.positions, &afresh.type_counts),
+                "{text}"
+            );
+        }
+        assert_eq!(narrowed.positions, [2, 5, 8, 11]);
+        // Only what the shorter word found is looked at: one it did not find stays out.
+        let mut found_by_los = store.narrow(&search("los"), None, 12, Narrowed::default());
+        found_by_los.positions.retain(|&position| position != 5);
+        assert_eq!(store.narrow(&search("lost"), None, 12, found_by_los).positions, [2, 8, 11]);
+        // Not after a choice of type or status, whose rows are not all those the word found.
+        let approved = Narrowing { statuses: vec![RequestStatus::Approved], ..search("los") };
+        let found_approved = store.narrow(&approved, None, 12, Narrowed::default());
+        assert_eq!(store.narrow(&search("lost"), None, 12, found_approved).positions, [2, 5, 8, 11]);
     }
 
     #[test]
