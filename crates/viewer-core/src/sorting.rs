@@ -167,14 +167,26 @@ fn merged(earlier: Vec<usize>, later: impl Iterator<Item = usize>, by_criterion:
             .is_some_and(std::cmp::Ordering::is_lt)
     };
     let mut rows = Vec::with_capacity(earlier.len() + later.size_hint().0);
-    let mut later = later.peekable();
-    for row in earlier {
-        while let Some(next) = later.next_if(|&next| before(next, row)) {
-            rows.push(next);
+    let mut rest = &earlier[..];
+    for next in later {
+        // Galloping, not walking: the earlier rows are most of a million, each
+        // compared through its numbers, which lie scattered in memory. Steps
+        // double while rows stay before `next`, then halve to find the last
+        // one: twice the logarithm of their number of comparisons.
+        let (mut staying, mut step, mut growing) = (0, 1, true);
+        while step > 0 {
+            if staying + step <= rest.len() && !before(next, rest[staying + step - 1]) {
+                staying += step;
+                step <<= usize::from(growing);
+            } else {
+                (growing, step) = (false, step / 2);
+            }
         }
-        rows.push(row);
+        rows.extend_from_slice(&rest[..staying]);
+        rows.push(next);
+        rest = &rest[staying..];
     }
-    rows.extend(later);
+    rows.extend_from_slice(rest);
     rows
 }
 
