@@ -258,11 +258,13 @@ impl SortNumbers {
         })
     }
 
-    /// Numbers `requests` from `from` on, added after those numbered. A
-    /// column whose numbers rank the values present (names, text that is not
-    /// a date) is numbered afresh when next used, unless the new requests
-    /// leave its ranks as they were.
-    pub fn extend(&mut self, requests: &[Request], from: usize, names: &NameBook) {
+    /// Numbers `requests` from `from` on, added after those numbered, in room
+    /// for `room` requests (the store's): the numbers never grow by doubling,
+    /// which for a while holds the old half beside the new whole. A column
+    /// whose numbers rank the values present (names, text that is not a date)
+    /// is numbered afresh when next used, unless the new requests leave its
+    /// ranks as they were.
+    pub fn extend(&mut self, requests: &[Request], from: usize, names: &NameBook, room: usize) {
         let added = &requests[from..];
         for column in Column::ALL {
             let slot = &mut self.by_column[column as usize];
@@ -274,10 +276,19 @@ impl SortNumbers {
                 Column::RequestId | Column::TargetUser | Column::Waiting => true,
             };
             match ranks_stay {
-                true => numbering.numbers.extend(column_numbers(column, added, names)),
+                true => {
+                    numbering.numbers.reserve_exact(room.saturating_sub(numbering.numbers.len()));
+                    numbering.numbers.extend(column_numbers(column, added, names));
+                }
                 false => drop(slot.take()),
             }
         }
+    }
+
+    /// The room of the columns numbered, for tests that it never grows.
+    #[cfg(test)]
+    pub(crate) fn room(&self) -> Vec<usize> {
+        self.by_column.iter().filter_map(OnceLock::get).map(|numbering| numbering.numbers.capacity()).collect()
     }
 }
 
@@ -555,7 +566,7 @@ mod tests {
             for piece in all.chunks(37) {
                 let from = requests.len();
                 requests.extend_from_slice(piece);
-                numbers.extend(&requests, from, &names);
+                numbers.extend(&requests, from, &names, requests.len());
                 sorted = order.arrange(&requests, &names, &numbers, sorted, requests.len());
                 let whole =
                     order.arrange(&requests, &names, &SortNumbers::default(), SortedRows::default(), requests.len());
@@ -572,11 +583,11 @@ mod tests {
         let mut numbered = SortNumbers::default();
         let first = order.arrange(&requests[..3], &names, &numbered, SortedRows::default(), 3);
         let basis = first.basis.clone();
-        numbered.extend(&requests[..4], 3, &names);
+        numbered.extend(&requests[..4], 3, &names, 4);
         let merged = order.arrange(&requests[..4], &names, &numbered, first.clone(), 4);
         assert_eq!(merged.basis, basis, "dates stay numbered as they were");
         requests[4].submitted = CmDate::Unreadable("soon".into());
-        numbered.extend(&requests, 4, &names);
+        numbered.extend(&requests, 4, &names, requests.len());
         let renumbered = order.arrange(&requests, &names, &numbered, merged, 5);
         assert_ne!(renumbered.basis, basis, "an unreadable date ranks the texts again");
         assert_eq!(renumbered.positions, [4, 2, 0, 1, 3], "descending: text that is not a date, then the newest");

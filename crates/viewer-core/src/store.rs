@@ -99,7 +99,7 @@ impl RequestStore {
         self.index.add(&requests, clock);
         let from = self.requests.len();
         self.requests.extend(requests);
-        self.sort_numbers.extend(&self.requests, from, &self.names);
+        self.sort_numbers.extend(&self.requests, from, &self.names, self.requests.capacity());
     }
 
     /// Keeps the security descriptors the answer's requests share, for the next answer to share.
@@ -255,11 +255,14 @@ mod tests {
         let mut store = RequestStore::new(Arc::default());
         store.extend(examples(), &FixedOffset(0));
         store.make_room_for(20);
-        let room = (store.requests.capacity(), store.index.room());
-        for _ in 0..9 {
+        store.sorted(&SortOrder::default(), 2, SortedRows::default());
+        store.extend(examples(), &FixedOffset(0));
+        let room = (store.requests.capacity(), store.index.room(), store.sort_numbers.room());
+        assert_eq!(room.2, [20], "the sort numbers have the store's room");
+        for _ in 0..8 {
             store.extend(examples(), &FixedOffset(0));
         }
-        assert_eq!((store.requests.capacity(), store.index.room()), room);
+        assert_eq!((store.requests.capacity(), store.index.room(), store.sort_numbers.room()), room);
         assert_eq!(store.len(), 20);
     }
 
