@@ -36,7 +36,7 @@ pub fn App() -> impl IntoView {
     menus_close_like_menus();
     view! {
         <header class="app-bar">
-            <h1>"CM Request Viewer"</h1>
+            <h1>{"CM Request Viewer"}</h1>
             {settings_panel}
         </header>
         <main>
@@ -69,7 +69,7 @@ fn loading_message(progress: Option<Progress>) -> impl IntoView {
     };
     view! {
         <p class="message loading" role="status">
-            <span class="spinner" aria-hidden="true"></span>
+            <span class="spinner" aria-hidden={"true"}></span>
             {text}
         </p>
     }
@@ -267,9 +267,9 @@ fn no_requests() -> impl IntoView {
         <div class="empty-state" role="status">
             {icon(INBOX)}
             <p>
-                <strong>"No requests match."</strong>
+                <strong>{"No requests match."}</strong>
             </p>
-            <p>"The server has no requests for this question. Choose another status, or show more than your own."</p>
+            <p>{"The server has no requests for this question. Choose another status, or show more than your own."}</p>
         </div>
     }
 }
@@ -318,7 +318,7 @@ fn failure_note(failures: &ElementFailures) -> impl IntoView + use<> {
         <div class="message warning" role="alert">
             <p>{summary}</p>
             <details>
-                <summary>"Why"</summary>
+                <summary>{"Why"}</summary>
                 <ul>{reasons}</ul>
                 {more}
             </details>

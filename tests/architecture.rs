@@ -3,6 +3,8 @@
 //! on the crates of ours below it; from the app's source, no text becomes markup.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod support;
+
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
@@ -138,16 +140,16 @@ fn the_logic_crates_need_nothing_of_the_browser() {
     assert!(app.contains("leptos") && app.contains("web-sys"), "the check would see a web crate: {app:?}");
 }
 
-/// Ways to turn text into markup. The bundle's JavaScript imports
-/// `innerHTML` (`__wbg_set_innerHTML`) for Leptos alone: tachys's
-/// `create_element_from_html` builds the static parts of `view!` (inert
-/// elements, markup fixed when the app is compiled), and its `inner_html`
-/// attribute is linked in with every attribute once component types are
-/// erased. No code of ours may use either, so that text from the CM server
-/// (and from links) only ever becomes text nodes; end-to-end tests show
-/// markup in a comment, a card's comment and a card link as text, and
-/// `tests/cards.rs` records every markup the page writes at run time: only
-/// Leptos's static parts, never a text the server or a link sent.
+/// Ways to turn text into markup. No code of ours may use one, so that text
+/// from the CM server (and from links) only ever becomes text nodes; and the
+/// built app holds none either (below): no `view!` has an all-static element,
+/// which Leptos would build from markup (static text is written in braces,
+/// `<h4>{"Certificates"}</h4>`), and `cargo xtask release` replaces the one
+/// setter of `innerHTML` Leptos's erased attributes keep (emptying an element
+/// whose `inner_html` is taken away) with one that empties through
+/// `textContent` and refuses markup. End-to-end tests show markup in a
+/// comment, a card's comment and a card link as text, and `tests/cards.rs`
+/// records that the page writes no markup at all.
 const MARKUP_SINKS: [&str; 6] =
     ["inner_html", "innerHTML", "outer_html", "outerHTML", "insertAdjacentHTML", "document.write"];
 
@@ -163,6 +165,23 @@ fn no_code_of_the_app_turns_text_into_markup() {
         let text = std::fs::read_to_string(&path).expect("a source file");
         for sink in MARKUP_SINKS.iter().filter(|sink| text.contains(*sink)) {
             found.push(format!("{} uses {sink}", path.display()));
+        }
+    }
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn the_built_app_holds_no_way_to_turn_text_into_markup() {
+    let dist = support::built_app();
+    let assets = std::fs::read_dir(dist.join("assets"))
+        .expect("the built app's assets")
+        .map(|entry| entry.expect("an asset").path());
+    let mut found = Vec::new();
+    for path in assets.chain([dist.join("index.html")]) {
+        let bytes = std::fs::read(&path).expect("a file of the built app");
+        for sink in MARKUP_SINKS.iter().filter(|sink| bytes.windows(sink.len()).any(|window| window == sink.as_bytes()))
+        {
+            found.push(format!("{} holds {sink}", path.display()));
         }
     }
     assert!(found.is_empty(), "{found:?}");

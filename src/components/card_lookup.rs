@@ -91,7 +91,7 @@ pub fn CardLookupForm(card: RwSignal<Option<CardLookup>>) -> impl IntoView {
                     prop:value=move || card.with(|card| card.as_ref().map(|card| card.text().to_owned())).unwrap_or_default()
                 />
             </label>
-            <button type="submit">"Find card"</button>
+            <button type="submit">{"Find card"}</button>
         </form>
         <p id="card-lookup-error" class="field-error" role="alert">
             {move || problem.get()}
@@ -113,7 +113,7 @@ pub fn CardsFound(
         Some(match answered {
             None => view! {
                 <p role="status">
-                    <span class="spinner" aria-hidden="true"></span>
+                    <span class="spinner" aria-hidden={"true"}></span>
                     {format!("Looking for card \u{201c}{}\u{201d}\u{2026}", lookup.text())}
                 </p>
             }

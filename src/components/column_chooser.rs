@@ -32,7 +32,7 @@ pub fn ColumnChooser(columns: RwSignal<Vec<Column>>) -> impl IntoView {
         .collect_view();
     let panel = view! {
         <fieldset class="choices">
-            <legend>"Columns shown"</legend>
+            <legend>{"Columns shown"}</legend>
             {choices}
         </fieldset>
         <button type="button" on:click=move |_| columns.set(Column::ALL.to_vec())>

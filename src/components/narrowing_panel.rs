@@ -35,18 +35,18 @@ pub fn NarrowingPanel(
     let type_menu = menu!(
         "type-choices",
         ("Type", move || chosen_badge(chosen_types())),
-        view! { <fieldset><legend>"Type"</legend>{type_choices}</fieldset> }
+        view! { <fieldset><legend>{"Type"}</legend>{type_choices}</fieldset> }
     );
     let status_menu = menu!(
         "status-choices",
         ("Status", move || chosen_badge(chosen_statuses())),
-        view! { <fieldset><legend>"Status"</legend>{status_choices}</fieldset> }
+        view! { <fieldset><legend>{"Status"}</legend>{status_choices}</fieldset> }
     );
     view! {
         <section class="narrowing" aria-label="Narrow the list">
             <label class="search">
                 {icon(SEARCH)}
-                <span class="visually-hidden">"Search"</span>
+                <span class="visually-hidden">{"Search"}</span>
                 <input
                     type="search"
                     placeholder="Search id, user, comment, data item\u{2026}"
@@ -57,7 +57,7 @@ pub fn NarrowingPanel(
             {type_menu}
             {status_menu}
             <fieldset class="dates">
-                <legend>"Submitted"</legend>
+                <legend>{"Submitted"}</legend>
                 <DayInput label="from " narrowing day=Day { read: |n| n.submitted_from, write: |n| &mut n.submitted_from } />
                 <DayInput label="to " narrowing day=Day { read: |n| n.submitted_to, write: |n| &mut n.submitted_to } />
             </fieldset>
@@ -67,7 +67,8 @@ pub fn NarrowingPanel(
 
 /// How many values of a choice are chosen, on its button; nothing when none is.
 fn chosen_badge(chosen: usize) -> Option<impl IntoView> {
-    (chosen > 0).then(|| view! { <span class="chosen">{chosen} <span class="visually-hidden">" chosen"</span></span> })
+    (chosen > 0)
+        .then(|| view! { <span class="chosen">{chosen} <span class="visually-hidden">{" chosen"}</span></span> })
 }
 
 /// Which list of a [`Narrowing`] a set of checkboxes fills.

@@ -40,7 +40,7 @@ pub fn QueryForm(query: RwSignal<ServerQuery>) -> impl IntoView {
                     prop:disabled=looking_up
                     prop:value=move || query.get().status.and_then(RequestStatus::known_name).unwrap_or_default()
                 >
-                    <option value="">"All statuses"</option>
+                    <option value="">{"All statuses"}</option>
                     {RequestStatus::KNOWN
                         .iter()
                         .filter_map(|status| status.known_name())
@@ -69,7 +69,7 @@ pub fn QueryForm(query: RwSignal<ServerQuery>) -> impl IntoView {
                         on:input=move |event| id_text.set(event_target_value(&event))
                     />
                 </label>
-                <button type="submit">"Look up"</button>
+                <button type="submit">{"Look up"}</button>
                 {move || {
                     looking_up()
                         .then(|| {

@@ -47,7 +47,7 @@ pub fn RelatedParts(
             };
             Some(view! {
                 <section class="related">
-                    <h3>"Why it waits"</h3>
+                    <h3>{"Why it waits"}</h3>
                     {part_view(blocks, "Asking for the policy\u{2026}", look_up_card)}
                 </section>
             })
@@ -123,9 +123,9 @@ fn holder_part(
         <section class="related" aria-label=object.title>
             <h3>{object.title}</h3>
             {part_view(facts, "Asking the CM server\u{2026}", look_up_card)}
-            <h4>"Certificates"</h4>
+            <h4>{"Certificates"}</h4>
             {part_view(certificates, "Asking for its certificates\u{2026}", look_up_card)}
-            <h4>"What you may do"</h4>
+            <h4>{"What you may do"}</h4>
             {part_view(operations, "Asking what you may do\u{2026}", look_up_card)}
         </section>
     }
@@ -149,7 +149,7 @@ fn part_view(part: Part, waiting: &'static str, look_up_card: Callback<Uuid>) ->
     move || match part.get() {
         None => view! {
             <p class="part-loading" role="status">
-                <span class="spinner" aria-hidden="true"></span>
+                <span class="spinner" aria-hidden={"true"}></span>
                 {waiting}
             </p>
         }
@@ -200,7 +200,7 @@ pub fn blocks_view(blocks: Vec<Block>, look_up_card: Callback<Uuid>) -> impl Int
                     .collect_view();
                 view! {
                     <details class="other-fields">
-                        <summary>"Other fields the server sent"</summary>
+                        <summary>{"Other fields the server sent"}</summary>
                         <dl class="fields">{fields}</dl>
                     </details>
                 }

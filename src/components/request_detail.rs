@@ -170,8 +170,8 @@ fn details(request: &Request, names: &NameBook) -> impl IntoView + use<> {
                 <table class="plain data-items">
                     <thead>
                         <tr>
-                            <th scope="col">"Item"</th>
-                            <th scope="col">"Value"</th>
+                            <th scope="col">{"Item"}</th>
+                            <th scope="col">{"Value"}</th>
                         </tr>
                     </thead>
                     <tbody>{data_items}</tbody>
@@ -181,11 +181,11 @@ fn details(request: &Request, names: &NameBook) -> impl IntoView + use<> {
         }}
         <h3>"Security"</h3>
         <dl class="fields">
-            <dt>"Owner"</dt>
+            <dt>{"Owner"}</dt>
             <dd>{security.owner}</dd>
-            <dt>"Group"</dt>
+            <dt>{"Group"}</dt>
             <dd>{security.group}</dd>
-            <dt>"Access list flags"</dt>
+            <dt>{"Access list flags"}</dt>
             <dd>{if security.dacl_flags.is_empty() { "none".to_owned() } else { security.dacl_flags }}</dd>
         </dl>
         {security.problem.map(|problem| view! { <p class="message warning">{problem}</p> })}
@@ -229,12 +229,12 @@ fn ace_table(caption: &'static str, rows: Vec<AceRow>) -> impl IntoView {
             <caption>{caption}</caption>
             <thead>
                 <tr>
-                    <th scope="col">"Effect"</th>
-                    <th scope="col">"Trustee"</th>
-                    <th scope="col">"Rights"</th>
-                    <th scope="col">"Rights in words"</th>
-                    <th scope="col">"Inheritance"</th>
-                    <th scope="col">"Object"</th>
+                    <th scope="col">{"Effect"}</th>
+                    <th scope="col">{"Trustee"}</th>
+                    <th scope="col">{"Rights"}</th>
+                    <th scope="col">{"Rights in words"}</th>
+                    <th scope="col">{"Inheritance"}</th>
+                    <th scope="col">{"Object"}</th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>

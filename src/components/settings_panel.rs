@@ -90,7 +90,7 @@ pub fn SettingsPanel(settings: Arc<Settings>, chosen_host: RwSignal<HostOverride
                     on:input=move |event| typed.set(event_target_value(&event))
                 />
             </label>
-            <button type="submit">"Use this host"</button>
+            <button type="submit">{"Use this host"}</button>
             {has_host
                 .then(|| {
                     view! {

@@ -40,7 +40,7 @@ pub fn StatusChart(narrowed: Memo<Narrowed>, names: Arc<NameBook>) -> impl IntoV
     };
     let chart = view! {
         <figure class="status-chart">
-            <figcaption>"Requests by status"</figcaption>
+            <figcaption>{"Requests by status"}</figcaption>
             <ul>{bars}</ul>
         </figure>
     };

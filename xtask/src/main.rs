@@ -10,6 +10,7 @@
 //! - `cargo xtask release`: installs what is missing, builds the folder to
 //!   deploy (`dist/`) and a versioned zip of it.
 
+mod markup;
 mod minify;
 mod release;
 mod run;
@@ -180,8 +181,10 @@ fn release(cm_host: Option<&str>) -> Result<(), String> {
 }
 
 /// `trunk build --release` into `dist/`, never downloading anything, with
-/// the JavaScript bindings minified.
+/// no markup sink left in what it ships and the JavaScript bindings minified.
 fn build_app(tools: &tools::BuildTools) -> Result<(), String> {
     run::command("trunk").args(["build", "--release", "--offline"]).envs(tools.environment()).succeeds()?;
-    minify::minify_bindings(&workspace_root().join("dist"), tools.terser())
+    let dist = workspace_root().join("dist");
+    markup::remove_markup_sink(&dist, minify::sha384)?;
+    minify::minify_bindings(&dist, tools.terser())
 }

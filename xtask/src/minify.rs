@@ -35,7 +35,7 @@ pub fn minify_bindings(dist: &Path, terser: &Path) -> Result<(), String> {
 
 /// The file's SHA-384 in base64, as `integrity` attributes write it (node's
 /// crypto, which comes with the npm that installed terser).
-fn sha384(file: &Path) -> Result<String, String> {
+pub fn sha384(file: &Path) -> Result<String, String> {
     const DIGEST: &str = "process.stdout.write(require('crypto').createHash('sha384')\
                           .update(require('fs').readFileSync(process.argv[1])).digest('base64'))";
     command("node")
