@@ -8,64 +8,53 @@ use uuid::Uuid;
 
 /// 0x1111…1: one in each nibble.
 const NIBBLES: u128 = u128::MAX / 0xf;
-/// 0x0001…0001: one in each 16-bit lane.
-const LANES: u128 = u128::MAX / 0xffff;
+/// The digits after which the text writes a hyphen, counted from its first.
+const HYPHENS_AFTER: [usize; 4] = [8, 12, 16, 20];
 
 /// A search word as it may appear in the text of GUIDs.
 pub struct GuidWord {
     word: Box<[u8]>,
-    hint: Hint,
-}
-
-/// What a GUID's number must hold for the word to be in its text, checked on
-/// the number before any text is written: it rules out most GUIDs at once.
-enum Hint {
-    /// A word of one hex digit: in the text exactly when a nibble is the digit.
-    Digit(u128),
-    /// A word starting with two to four hex digits: they are the top nibbles
-    /// of a 16-bit lane of the number shifted by 0 to 3 nibbles (the value in
-    /// each lane, and which of its bits count).
-    Start { digits: u128, counted: u128 },
-    /// A word starting with a hyphen, or a digit then a hyphen.
-    None,
+    /// The hex digits the word starts with, as numbers.
+    digits: Vec<u8>,
+    /// Where in a GUID's 32 digits those may start, as the top bit of each
+    /// nibble: not where the text puts a hyphen between two of them.
+    starts: u128,
+    /// Whether the word is only those digits: then the test on the number is exact.
+    only_digits: bool,
 }
 
 impl GuidWord {
     /// The word `word` (lowercase) in GUIDs; `None` when it holds a character
     /// no GUID's text has, so that the search skips GUIDs for it at once.
     pub fn new(word: &str) -> Option<GuidWord> {
-        let hex = |byte: u8| (byte as char).to_digit(16).filter(|_| !byte.is_ascii_uppercase()).map(u128::from);
+        let hex = |byte: u8| (byte as char).to_digit(16).filter(|_| !byte.is_ascii_uppercase());
         let bytes = word.as_bytes();
         if bytes.is_empty() || bytes.len() > 36 || !bytes.iter().all(|&byte| byte == b'-' || hex(byte).is_some()) {
             return None;
         }
-        let leading = bytes.iter().take(4).map_while(|&byte| hex(byte));
-        let (count, start) = leading.fold((0, 0), |(count, start), digit| (count + 1, start << 4 | digit));
-        let hint = match count {
-            1 if bytes.len() == 1 => Hint::Digit(NIBBLES * start),
-            0 | 1 => Hint::None,
-            _ => {
-                let unused = 4 * (4 - count);
-                Hint::Start { digits: LANES * (start << unused), counted: LANES * (0xffff >> unused << unused) }
-            }
-        };
-        Some(GuidWord { word: bytes.into(), hint })
+        let digits: Vec<u8> = bytes.iter().map_while(|&byte| hex(byte)).map(|digit| digit as u8).collect();
+        let count = digits.len();
+        let hyphen_within = |first: usize| HYPHENS_AFTER.iter().any(|&after| first < after && after < first + count);
+        let starts = (0..32)
+            .filter(|&first| first + count <= 32 && !hyphen_within(first))
+            .fold(0, |starts, first| starts | 8 << (124 - 4 * first));
+        Some(GuidWord { only_digits: count == bytes.len(), word: bytes.into(), digits, starts })
     }
 
     /// Whether the text of `guid` holds the word.
     pub fn in_guid(&self, guid: Uuid) -> bool {
         let number = guid.as_u128();
-        match self.hint {
-            // Exact: every nibble is a character of the text, and hyphens are not digits.
-            Hint::Digit(digits) => return has_zero_nibble(number ^ digits),
-            // The text's first character is the number's top nibble: a shift by
-            // 0 to 3 nibbles brings the word's start to the top of a lane.
-            Hint::Start { digits, counted }
-                if [0, 4, 8, 12].iter().all(|&shift| !has_zero_lane(((number << shift) ^ digits) & counted)) =>
-            {
-                return false;
+        // The digits a word starts with are in the text where each is the
+        // number's nibble that many places on, with no hyphen between them.
+        let mut starts = self.starts;
+        for (place, &digit) in self.digits.iter().enumerate() {
+            if starts == 0 {
+                break;
             }
-            _ => {}
+            starts &= zero_nibbles(number ^ (NIBBLES * u128::from(digit))) << (4 * place);
+        }
+        if starts == 0 || self.only_digits {
+            return starts != 0;
         }
         // 36 characters: a plain search beats building a searcher.
         let mut text = Uuid::encode_buffer();
@@ -73,14 +62,11 @@ impl GuidWord {
     }
 }
 
-/// Whether a nibble of `value` is zero: the classic test for a zero byte, a nibble wide.
-fn has_zero_nibble(value: u128) -> bool {
-    value.wrapping_sub(NIBBLES) & !value & (NIBBLES << 3) != 0
-}
-
-/// Whether a 16-bit lane of `value` is zero.
-fn has_zero_lane(value: u128) -> bool {
-    value.wrapping_sub(LANES) & !value & (LANES << 15) != 0
+/// The top bit of each nibble of `value` that is zero: exact, as no nibble's
+/// sum carries into the next.
+fn zero_nibbles(value: u128) -> u128 {
+    let low = NIBBLES * 7;
+    !(((value & low) + low) | value) & !low
 }
 
 #[cfg(test)]

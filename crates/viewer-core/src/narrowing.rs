@@ -9,6 +9,7 @@ use hashbrown::{DefaultHashBuilder, HashTable};
 /// The day type of the date range.
 pub use jiff::civil::Date;
 use jiff::tz::Offset;
+use memchr::memmem::Finder;
 use std::borrow::Cow;
 use std::hash::BuildHasher;
 use uuid::Uuid;
@@ -50,6 +51,11 @@ pub struct SearchIndex {
     request_texts: Vec<u32>,
     /// Where each request's numbers end in `request_texts`.
     request_ends: Vec<u32>,
+    /// Each request's submission and completion times as the table shows them
+    /// (19 characters), each followed by a newline; newlines alone for a date
+    /// not set or unreadable, which is a text like any other. A word of other
+    /// characters than a date's skips them all, and they need no numbers.
+    dates: String,
     /// The day each request was submitted, in the user's time zone, as the table shows it.
     submitted_days: Vec<Option<Date>>,
     /// The distinct pairs of type and status, in the order met: a few dozen, at most 255.
@@ -70,12 +76,18 @@ impl SearchIndex {
         let mut guid_text = Uuid::encode_buffer();
         for request in requests {
             for date in [&request.submitted, &request.completed] {
-                // "not set" is common: every pending request has it. Text that is not
-                // a date is shown as received, so it needs lowering like any text.
-                match date {
-                    CmDate::At(instant) => self.add_own_text(|texts| write_local_text(texts, *instant, clock)),
-                    _ => self.add_text(&local_text(date, clock).to_lowercase()),
+                let start = self.dates.len();
+                if let CmDate::At(instant) = date {
+                    write_local_text(&mut self.dates, *instant, clock);
                 }
+                if self.dates.len() != start + DATE_LENGTH {
+                    // "not set" is common: every pending request has it. Text that is not a
+                    // date is shown as received, so it needs lowering like any text.
+                    self.dates.truncate(start);
+                    self.add_text(&local_text(date, clock).to_lowercase());
+                }
+                let end = start + DATE_LENGTH + 1;
+                self.dates.extend(std::iter::repeat_n('\n', end - self.dates.len()));
             }
             let shared = [request.originator_user_uuid, request.target_user_uuid, request.profile_template_uuid];
             for guid in shared.into_iter().flatten() {
@@ -105,6 +117,7 @@ impl SearchIndex {
         SearchIndex {
             texts: String::with_capacity(like.texts.len()),
             text_starts: Vec::with_capacity(like.text_starts.len()),
+            dates: String::with_capacity(like.dates.len()),
             request_texts: Vec::with_capacity(like.request_texts.len()),
             request_ends: Vec::with_capacity(like.request_ends.len()),
             submitted_days: Vec::with_capacity(like.submitted_days.len()),
@@ -124,6 +137,7 @@ impl SearchIndex {
         let grown = |length: usize| ((length as u64 * total as u64).div_ceil(indexed as u64)) as usize - length;
         self.texts.reserve_exact(grown(self.texts.len()));
         self.text_starts.reserve_exact(grown(self.text_starts.len()));
+        self.dates.reserve_exact(grown(self.dates.len()));
         self.request_texts.reserve_exact(grown(self.request_texts.len()));
         self.request_ends.reserve_exact(total - indexed);
         self.submitted_days.reserve_exact(total - indexed);
@@ -134,6 +148,7 @@ impl SearchIndex {
     pub fn shrink_to_fit(&mut self) {
         self.texts.shrink_to_fit();
         self.text_starts.shrink_to_fit();
+        self.dates.shrink_to_fit();
         self.request_texts.shrink_to_fit();
         self.request_ends.shrink_to_fit();
         self.submitted_days.shrink_to_fit();
@@ -180,13 +195,12 @@ impl SearchIndex {
     /// GUID itself, without writing it as text first.
     #[cfg_attr(speed_hints, optimize(speed))]
     fn add_shared_guid(&mut self, guid: Uuid, text: &mut [u8; 45]) {
-        let guid = guid.as_u128();
-        let hash = self.hasher.hash_one(guid);
-        let number = match self.guid_numbers.find(hash, |&(stored, _)| stored == guid) {
-            Some(&(_, number)) => number,
+        let number = match self.guid_text_number(guid) {
+            Some(number) => number,
             None => {
-                let number =
-                    self.store_text(|texts| texts.push_str(Uuid::from_u128(guid).hyphenated().encode_lower(text)));
+                let number = self.store_text(|texts| texts.push_str(guid.hyphenated().encode_lower(text)));
+                let guid = guid.as_u128();
+                let hash = self.hasher.hash_one(guid);
                 self.guid_numbers.insert_unique(hash, (guid, number), |&(guid, _)| self.hasher.hash_one(guid));
                 number
             }
@@ -194,12 +208,10 @@ impl SearchIndex {
         self.request_texts.push(number);
     }
 
-    /// Records a text of the request being indexed that no other request
-    /// holds, written by `write` (lowercase, without newlines) where it is kept.
-    #[cfg_attr(speed_hints, optimize(speed))]
-    fn add_own_text(&mut self, write: impl FnOnce(&mut String)) {
-        let number = self.store_text(write);
-        self.request_texts.push(number);
+    /// The number of the text of `guid`, one of those many requests hold, if a request holds it.
+    fn guid_text_number(&self, guid: Uuid) -> Option<u32> {
+        let guid = guid.as_u128();
+        self.guid_numbers.find(self.hasher.hash_one(guid), |&(stored, _)| stored == guid).map(|&(_, number)| number)
     }
 
     /// Adds the text `write` writes to the distinct texts; its number.
@@ -223,9 +235,8 @@ impl SearchIndex {
     }
 
     /// Which distinct texts hold `word`, as a bit per text number.
-    fn texts_holding(&self, word: &str) -> Vec<u64> {
+    fn texts_holding(&self, finder: &Finder) -> Vec<u64> {
         let mut holding = vec![0u64; self.text_starts.len().div_ceil(64)];
-        let finder = memchr::memmem::Finder::new(word.as_bytes());
         let bytes = self.texts.as_bytes();
         let (mut from, mut number) = (0, 0);
         while let Some(found) = finder.find(&bytes[from..]) {
@@ -242,13 +253,31 @@ impl SearchIndex {
         holding
     }
 
+    /// Which requests' dates hold `word`, as a bit per request; none when the
+    /// word holds a character no date has.
+    fn dates_holding(&self, word: &str, finder: &Finder) -> Vec<u64> {
+        if !word.bytes().all(|byte| byte.is_ascii_digit() || byte == b'-' || byte == b':') {
+            return Vec::new();
+        }
+        let mut holding = vec![0u64; self.request_ends.len().div_ceil(64)];
+        let mut from = 0;
+        while let Some(found) = finder.find(&self.dates.as_bytes()[from..]) {
+            let position = (from + found) / (2 * (DATE_LENGTH + 1));
+            holding[position / 64] |= 1 << (position % 64);
+            // One hit is enough: go on from the next request.
+            from = (position + 1) * 2 * (DATE_LENGTH + 1);
+        }
+        holding
+    }
+
     /// The room of each part, for tests that it never grows.
     #[cfg(test)]
-    pub(crate) fn room(&self) -> [usize; 6] {
-        let Self { texts, text_starts, request_texts, request_ends, submitted_days, request_kinds, .. } = self;
+    pub(crate) fn room(&self) -> [usize; 7] {
+        let Self { texts, text_starts, dates, request_texts, request_ends, submitted_days, request_kinds, .. } = self;
         [
             texts.capacity(),
             text_starts.capacity(),
+            dates.capacity(),
             request_texts.capacity(),
             request_ends.capacity(),
             submitted_days.capacity(),
@@ -272,6 +301,13 @@ fn add_if_new<T: Ord>(values: &mut Vec<T>, value: T) {
     }
 }
 
+/// How long a set date's text is: `2015-07-07 23:36:21`.
+const DATE_LENGTH: usize = 19;
+
+fn is_set(bits: &[u64], number: usize) -> bool {
+    bits.get(number / 64).is_some_and(|bits| bits & (1 << (number % 64)) != 0)
+}
+
 fn text_of<'a>(texts: &'a str, starts: &[u32], number: u32) -> &'a str {
     let start = starts[number as usize] as usize;
     let end = starts.get(number as usize + 1).map_or(texts.len(), |&next| next as usize) - 1;
@@ -292,40 +328,61 @@ fn own_guids(request: &Request) -> impl Iterator<Item = Uuid> {
     .flatten()
 }
 
-/// One search word, and which texts and named values hold it.
+/// One search word, and which texts and named values hold it. A request is
+/// read only for its own GUIDs (and rarely its type, status or template):
+/// the rest is in the index, which a keystroke reads in order.
 struct Word {
+    /// The distinct texts that hold the word, as a bit per text; the texts of the
+    /// templates whose names hold it among them, as each request holds its template's.
     texts: Vec<u64>,
+    /// The requests whose dates hold it, as a bit per request.
+    dates: Vec<u64>,
     /// The word as it may appear in a request's own GUIDs; `None` when it cannot.
     guids: Option<GuidWord>,
-    /// The types, statuses and templates present whose names hold the word: few, and
-    /// most often none, so a request's are checked against short lists or not at all.
+    /// Whether each pair of type and status the index tells apart has a name that holds the word.
+    kinds: Vec<bool>,
+    /// The types and statuses present whose names hold the word, for the
+    /// requests past the pairs the index tells apart.
     types: Vec<RequestType>,
     statuses: Vec<RequestStatus>,
-    templates: Vec<Option<Uuid>>,
+    /// Whether the name of no template ("none") holds the word.
+    without_template: bool,
 }
 
 impl Word {
     fn new(word: &str, index: &SearchIndex, names: &NameBook) -> Word {
         let holding = |name: String| name.to_lowercase().contains(word);
+        let finder = Finder::new(word.as_bytes());
+        let mut texts = index.texts_holding(&finder);
+        for &template in &index.templates {
+            let number = template.and_then(|template| index.guid_text_number(template));
+            if let Some(number) = number.filter(|_| holding(names.profile_template(template).text)) {
+                texts[number as usize / 64] |= 1 << (number % 64);
+            }
+        }
+        let types: Vec<RequestType> =
+            index.types.iter().copied().filter(|&kind| holding(names.request_type(kind).text)).collect();
+        let statuses: Vec<RequestStatus> =
+            index.statuses.iter().copied().filter(|&status| holding(names.status(status).text)).collect();
         Word {
-            texts: index.texts_holding(word),
+            texts,
+            dates: index.dates_holding(word, &finder),
             guids: GuidWord::new(word),
-            types: index.types.iter().copied().filter(|&kind| holding(names.request_type(kind).text)).collect(),
-            statuses: index.statuses.iter().copied().filter(|&status| holding(names.status(status).text)).collect(),
-            templates: index
-                .templates
-                .iter()
-                .copied()
-                .filter(|&template| holding(names.profile_template(template).text))
-                .collect(),
+            kinds: index.kinds.iter().map(|(kind, status)| types.contains(kind) || statuses.contains(status)).collect(),
+            types,
+            statuses,
+            without_template: holding(names.profile_template(None).text),
         }
     }
 
-    fn in_request(&self, request: &Request, texts: &[u32]) -> bool {
-        texts.iter().any(|&number| self.texts[number as usize / 64] & (1 << (number % 64)) != 0)
-            || self.types.contains(&request.request_type)
-            || self.statuses.contains(&request.status)
-            || self.templates.contains(&request.profile_template_uuid)
+    fn in_request(&self, index: &SearchIndex, position: usize, request: &Request) -> bool {
+        index.texts_of(position).iter().any(|&number| is_set(&self.texts, number as usize))
+            || is_set(&self.dates, position)
+            || match self.kinds.get(usize::from(index.request_kinds[position])) {
+                Some(&holds) => holds,
+                None => self.types.contains(&request.request_type) || self.statuses.contains(&request.status),
+            }
+            || (self.without_template && request.profile_template_uuid.is_none())
             || self.guids.as_ref().is_some_and(|guids| own_guids(request).any(|guid| guids.in_guid(guid)))
     }
 }
@@ -446,7 +503,7 @@ impl Narrowing {
         for position in candidates.into_iter().chain(narrowed.rows..requests.len()) {
             let request = &requests[position];
             if !also(request)
-                || !words.iter().all(|word| word.in_request(request, index.texts_of(position)))
+                || !words.iter().all(|word| word.in_request(index, position, request))
                 || !self.submitted_in_range(index.submitted_days[position])
             {
                 continue;
@@ -662,8 +719,48 @@ mod tests {
     fn every_piece_of_every_text_finds_the_requests_that_hold_it() {
         every_piece_finds_its_request(3, str::to_owned, |index, position, _| {
             let texts = index.texts_of(position).iter();
-            texts.map(|&number| text_of(&index.texts, &index.text_starts, number).to_owned()).collect()
+            let dates = &index.dates[position * 2 * (DATE_LENGTH + 1)..][..2 * (DATE_LENGTH + 1)];
+            texts
+                .map(|&number| text_of(&index.texts, &index.text_starts, number))
+                .chain(dates.split('\n').filter(|date| !date.is_empty()))
+                .map(str::to_owned)
+                .collect()
         });
+    }
+
+    #[test]
+    fn a_word_is_found_within_one_date_not_across_two() {
+        let mut requests = requests();
+        requests[2].completed = CmDate::parse("2021-06-01T08:00:00Z");
+        let index = index(&requests, 0);
+        let search = |text: &str| {
+            Narrowing { text: text.into(), ..Narrowing::default() }.apply(&requests, &index, &NameBook::default())
+        };
+        assert_eq!(search("23:59:59").positions, [2]);
+        assert_eq!(search("2021-06-01").positions, [2]);
+        assert_eq!(search("592021").positions, Vec::<usize>::new(), "the end of one date and the start of the next");
+        assert_eq!(search(":33").positions, [1]);
+        assert_eq!(search("332020").positions, Vec::<usize>::new(), "the end of one request's dates and the next's");
+    }
+
+    #[test]
+    fn template_names_find_the_requests_of_the_template_and_none_those_without_one() {
+        let mut requests = requests();
+        requests[1].profile_template_uuid = None;
+        let index = index(&requests, 0);
+        let template = cm_model::ProfileTemplate {
+            name: "Smart Card User".into(),
+            description: None,
+            uuid: requests[0].profile_template_uuid.expect("the example's template"),
+            is_smartcard_profile_template: true,
+            is_virtual_smartcard_profile_template: false,
+        };
+        let names = NameBook::default().with_profile_templates(&[template]);
+        let search = |text: &str| {
+            Narrowing { text: text.into(), ..Narrowing::default() }.apply(&requests, &index, &names).positions
+        };
+        assert_eq!(search("smart card user"), [0, 2]);
+        assert_eq!(search("none"), [1]);
     }
 
     #[test]
