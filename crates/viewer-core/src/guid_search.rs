@@ -14,8 +14,8 @@ const HYPHENS_AFTER: [usize; 4] = [8, 12, 16, 20];
 /// A search word as it may appear in the text of GUIDs.
 pub struct GuidWord {
     word: Box<[u8]>,
-    /// The hex digits the word starts with, as numbers.
-    digits: Vec<u8>,
+    /// The hex digits the word starts with, each in every nibble.
+    digits: Vec<u128>,
     /// Where in a GUID's 32 digits those may start, as the top bit of each
     /// nibble: not where the text puts a hyphen between two of them.
     starts: u128,
@@ -32,7 +32,8 @@ impl GuidWord {
         if bytes.is_empty() || bytes.len() > 36 || !bytes.iter().all(|&byte| byte == b'-' || hex(byte).is_some()) {
             return None;
         }
-        let digits: Vec<u8> = bytes.iter().map_while(|&byte| hex(byte)).map(|digit| digit as u8).collect();
+        let digits: Vec<u128> =
+            bytes.iter().map_while(|&byte| hex(byte)).map(|digit| NIBBLES * u128::from(digit)).collect();
         let count = digits.len();
         let hyphen_within = |first: usize| HYPHENS_AFTER.iter().any(|&after| first < after && after < first + count);
         let starts = (0..32)
@@ -43,15 +44,17 @@ impl GuidWord {
 
     /// Whether the text of `guid` holds the word.
     pub fn in_guid(&self, guid: Uuid) -> bool {
-        let number = guid.as_u128();
         // The digits a word starts with are in the text where each is the
-        // number's nibble that many places on, with no hyphen between them.
-        let mut starts = self.starts;
-        for (place, &digit) in self.digits.iter().enumerate() {
+        // number's nibble that many places on, with no hyphen between them:
+        // the number moves one place for each (a shift by a constant, which
+        // WebAssembly does inline, as it does not a shift by a variable of 128 bits).
+        let (mut starts, mut number) = (self.starts, guid.as_u128());
+        for &digit in &self.digits {
             if starts == 0 {
                 break;
             }
-            starts &= zero_nibbles(number ^ (NIBBLES * u128::from(digit))) << (4 * place);
+            starts &= zero_nibbles(number ^ digit);
+            number <<= 4;
         }
         if starts == 0 || self.only_digits {
             return starts != 0;

@@ -138,11 +138,47 @@ impl SortOrder {
             order = radix_sorted(order, |position| (oriented(position) >> 64) as u64);
         }
         let later = order.into_iter().map(|position| position as usize);
-        let positions = match merging {
-            true => merged(earlier.positions, later, &by_criterion),
-            false => later.collect(),
+        if !merging {
+            // Leads are made when rows are first merged in: a sort asked for
+            // once every row is in needs none, and costs no more for them.
+            return SortedRows { positions: later.collect(), leads: Vec::new(), leading: None, basis };
+        }
+        // An order has a criterion at least (`SortOrder::from_criteria`).
+        let (numbers, flip) = by_criterion[0];
+        let first = |position: usize| numbers[position] ^ flip;
+        let (leading, earlier_leads) = match earlier.leading {
+            Some(leading) => (leading, earlier.leads),
+            None => {
+                let leading = Leading::spanning(numbers[..count].iter().map(|number| number ^ flip));
+                (leading, earlier.positions.iter().map(|&position| leading.of(first(position))).collect())
+            }
         };
-        SortedRows { positions, basis }
+        let later = later.map(|position| (position, leading.of(first(position))));
+        let (positions, leads) = merged((earlier.positions, earlier_leads), later, &by_criterion);
+        SortedRows { positions, leads, leading: Some(leading), basis }
+    }
+}
+
+/// A map of the numbers of the first criterion to 32 bits that keeps their
+/// order (equal numbers have equal leads, a smaller number a lead no larger):
+/// those of the rows there when rows are first merged in are told apart by up
+/// to 32 bits of their span, and later rows' outside it take the lead at its end.
+#[derive(Clone, Copy, Debug, Default)]
+struct Leading {
+    lowest: u128,
+    shift: u32,
+}
+
+impl Leading {
+    fn spanning(numbers: impl Iterator<Item = u128>) -> Leading {
+        let (lowest, highest) =
+            numbers.fold((u128::MAX, 0), |(lowest, highest), number| (lowest.min(number), highest.max(number)));
+        let span = highest.saturating_sub(lowest);
+        Leading { lowest, shift: (128 - span.leading_zeros()).saturating_sub(32) }
+    }
+
+    fn of(self, number: u128) -> usize {
+        (number.saturating_sub(self.lowest) >> self.shift).min(u128::from(u32::MAX)) as usize
     }
 }
 
@@ -151,31 +187,45 @@ impl SortOrder {
 pub struct SortedRows {
     /// The positions of the first `positions.len()` requests, in order.
     pub positions: Vec<usize>,
+    /// The lead of each row's first number, in the rows' order: merging rows
+    /// in compares these, which lie in order in memory, and reads a row's
+    /// numbers, scattered in memory, only when leads are equal.
+    /// Kept as `usize`, 32 bits in WebAssembly, so that the app carries no
+    /// second copy of the vector code that positions already bring.
+    leads: Vec<usize>,
+    leading: Option<Leading>,
     /// The order, and the numberings of its columns' numbers, the rows were sorted on.
     basis: Option<(SortOrder, Vec<u64>)>,
 }
 
-/// `earlier` and `later`, each in order by `by_criterion` (numbers and the
-/// bits that orient them), as one list in order. Rows equal in all keep
-/// `earlier`'s first: they come before `later`'s in the list, as a stable sort keeps them.
-fn merged(earlier: Vec<usize>, later: impl Iterator<Item = usize>, by_criterion: &[(&[u128], u128)]) -> Vec<usize> {
-    let before = |row: usize, other: usize| {
-        by_criterion
+/// `earlier` and `later` rows with their leads, each in order by
+/// `by_criterion` (numbers and the bits that orient them), as one list in
+/// order. Rows equal in all keep `earlier`'s first: they come before
+/// `later`'s in the list, as a stable sort keeps them.
+fn merged(
+    (earlier, earlier_leads): (Vec<usize>, Vec<usize>),
+    later: impl Iterator<Item = (usize, usize)>,
+    by_criterion: &[(&[u128], u128)],
+) -> (Vec<usize>, Vec<usize>) {
+    let before = |(row, lead): (usize, usize), (other, other_lead): (usize, usize)| match lead.cmp(&other_lead) {
+        std::cmp::Ordering::Equal => by_criterion
             .iter()
             .map(|&(numbers, flip)| (numbers[row] ^ flip).cmp(&(numbers[other] ^ flip)))
             .find(|ordering| ordering.is_ne())
-            .is_some_and(std::cmp::Ordering::is_lt)
+            .is_some_and(std::cmp::Ordering::is_lt),
+        ordering => ordering.is_lt(),
     };
-    let mut rows = Vec::with_capacity(earlier.len() + later.size_hint().0);
-    let mut rest = &earlier[..];
+    let room = earlier.len() + later.size_hint().0;
+    let (mut rows, mut leads) = (Vec::with_capacity(room), Vec::with_capacity(room));
+    let (mut rest, mut rest_leads) = (&earlier[..], &earlier_leads[..]);
     for next in later {
-        // Galloping, not walking: the earlier rows are most of a million, each
-        // compared through its numbers, which lie scattered in memory. Steps
+        // Galloping, not walking: the earlier rows are most of a million. Steps
         // double while rows stay before `next`, then halve to find the last
         // one: twice the logarithm of their number of comparisons.
         let (mut staying, mut step, mut growing) = (0, 1, true);
         while step > 0 {
-            if staying + step <= rest.len() && !before(next, rest[staying + step - 1]) {
+            let at = staying + step - 1;
+            if at < rest.len() && !before(next, (rest[at], rest_leads[at])) {
                 staying += step;
                 step <<= usize::from(growing);
             } else {
@@ -183,11 +233,14 @@ fn merged(earlier: Vec<usize>, later: impl Iterator<Item = usize>, by_criterion:
             }
         }
         rows.extend_from_slice(&rest[..staying]);
-        rows.push(next);
-        rest = &rest[staying..];
+        leads.extend_from_slice(&rest_leads[..staying]);
+        rows.push(next.0);
+        leads.push(next.1);
+        (rest, rest_leads) = (&rest[staying..], &rest_leads[staying..]);
     }
     rows.extend_from_slice(rest);
-    rows
+    leads.extend_from_slice(rest_leads);
+    (rows, leads)
 }
 
 /// `order` sorted stably by `key`: a radix sort, 11 bits at a time from the
@@ -552,7 +605,14 @@ mod tests {
             },
             ..enroll.clone()
         };
-        let all: Vec<Request> = (0..400).map(|_| make()).collect();
+        let scattered: Vec<Request> = (0..400).map(|_| make()).collect();
+        // Each piece later than the first one's span, where leads stop telling rows apart.
+        let later_and_later: Vec<Request> = (0..400)
+            .map(|at| Request {
+                submitted: CmDate::parse(&format!("2020-{:02}-{:02}T00:00:00Z", 1 + at / 56, 1 + at / 2 % 28)),
+                ..make()
+            })
+            .collect();
         let names = NameBook::default();
         let by_date = SortOrder::default();
         let orders = [
@@ -561,7 +621,7 @@ mod tests {
             by_date.after_click(Column::Status, false).after_click(Column::Submitted, true),
             by_date.after_click(Column::Waiting, false).after_click(Column::Type, true),
         ];
-        for order in orders {
+        for (order, all) in orders.iter().flat_map(|order| [(order, &scattered), (order, &later_and_later)]) {
             let (mut requests, mut numbers, mut sorted) = (Vec::new(), SortNumbers::default(), SortedRows::default());
             for piece in all.chunks(37) {
                 let from = requests.len();
