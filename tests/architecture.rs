@@ -170,6 +170,19 @@ fn no_code_of_the_app_turns_text_into_markup() {
     assert!(found.is_empty(), "{found:?}");
 }
 
+/// wasm-streams' classes, which only server functions use, are not in the
+/// built wasm: `cargo xtask release` takes their exports out (xtask's `unused_exports`).
+#[test]
+fn the_built_wasm_exports_no_stream_class_the_app_never_makes() {
+    let assets = std::fs::read_dir(support::built_app().join("assets")).expect("the built app's assets");
+    let wasm = assets
+        .map(|entry| entry.expect("an asset").path())
+        .find(|path| path.extension().is_some_and(|extension| extension == "wasm"))
+        .expect("the built wasm");
+    let bytes = std::fs::read(&wasm).expect("the built wasm");
+    assert!(!bytes.windows(14).any(|window| window == b"intounderlying"), "{} exports them", wasm.display());
+}
+
 #[test]
 fn the_built_app_holds_no_way_to_turn_text_into_markup() {
     let dist = support::built_app();

@@ -15,6 +15,7 @@ mod minify;
 mod release;
 mod run;
 mod tools;
+mod unused_exports;
 
 use clap::{Parser, Subcommand};
 use run::{Succeeds, cargo, workspace_root};
@@ -185,6 +186,7 @@ fn release(cm_host: Option<&str>) -> Result<(), String> {
 fn build_app(tools: &tools::BuildTools) -> Result<(), String> {
     run::command("trunk").args(["build", "--release", "--offline"]).envs(tools.environment()).succeeds()?;
     let dist = workspace_root().join("dist");
+    unused_exports::remove_stream_classes(&dist, tools.environment(), minify::sha384)?;
     markup::remove_markup_sink(&dist, minify::sha384)?;
     minify::minify_bindings(&dist, tools.terser())
 }
