@@ -107,17 +107,8 @@ fn day_text(day: civil::Date) -> String {
 
 /// `2015-07-07 23:36:21`: a wall-clock time to the second.
 pub fn datetime_text(time: civil::DateTime) -> String {
-    let mut text = String::with_capacity(19);
-    write_datetime_text(&mut text, time);
-    text
-}
-
-/// [`datetime_text`] written at the end of `text`, where a search index keeps
-/// a hundred thousand of them, without a string of its own for each.
-pub fn write_datetime_text(text: &mut String, time: civil::DateTime) {
-    use std::fmt::Write;
     let (day, hour, minute, second) = (time.date(), time.hour(), time.minute(), time.second());
-    let _ = write!(text, "{:04}-{:02}-{:02} {hour:02}:{minute:02}:{second:02}", day.year(), day.month(), day.day());
+    format!("{:04}-{:02}-{:02} {hour:02}:{minute:02}:{second:02}", day.year(), day.month(), day.day())
 }
 
 /// `2015-07-07T23:36:21.93Z`: an instant as the API and other programs read it

@@ -34,7 +34,7 @@ mod template;
 
 pub use cards::{CardCertificate, Profile, SmartCard};
 pub use codes::{CardStatus, RequestStatus, RequestType};
-pub use date::{CmDate, datetime_text, instant_text, write_datetime_text};
+pub use date::{CmDate, datetime_text, instant_text};
 pub use descriptor::SecurityDescriptor;
 pub use forms::{JsonForm, json_text};
 /// The instant type of [`CmDate::At`].

@@ -16,6 +16,7 @@
 //! - [`query`]: what is asked of the CM server, and the URL it makes.
 //! - [`narrowing`]: narrowing what was fetched: search, type, status, dates;
 //!   [`guid_search`]: a search word in GUIDs kept as numbers.
+//!   [`date_search`]: a search word in dates kept as digits.
 //! - [`progress`]: how much of a response has arrived.
 //! - [`store`]: the requests of one answer as they arrive, indexed for search and sorting.
 //! - [`time`]: dates in the user's time zone.
@@ -27,6 +28,7 @@ pub mod blocks;
 pub mod card_lookup;
 pub mod columns;
 pub mod config;
+pub mod date_search;
 pub mod detail;
 pub mod export;
 pub mod guid_search;

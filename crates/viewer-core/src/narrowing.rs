@@ -2,8 +2,9 @@
 //! range of submission dates. Counts beside each type and status say how many
 //! rows choosing it would show.
 
+use crate::date_search::{DateWord, NO_DIGITS, date_digits};
 use crate::guid_search::GuidWord;
-use crate::time::{LocalClock, local_day, local_text, write_local_text};
+use crate::time::{LocalClock, local_datetime, local_day, local_text};
 use cm_model::{CmDate, NameBook, Request, RequestStatus, RequestType};
 use hashbrown::{DefaultHashBuilder, HashTable};
 /// The day type of the date range.
@@ -51,11 +52,11 @@ pub struct SearchIndex {
     request_texts: Vec<u32>,
     /// Where each request's numbers end in `request_texts`.
     request_ends: Vec<u32>,
-    /// Each request's submission and completion times as the table shows them
-    /// (19 characters), each followed by a newline; newlines alone for a date
-    /// not set or unreadable, which is a text like any other. A word of other
-    /// characters than a date's skips them all, and they need no numbers.
-    dates: String,
+    /// The digits of each request's submission and completion times as the
+    /// table shows them, two a request (`date_search`); [`NO_DIGITS`] for a
+    /// date not set or unreadable, which is a text like any other. They need
+    /// no text numbers, and a word with a letter skips them all.
+    dates: Vec<u64>,
     /// The day each request was submitted, in the user's time zone, as the table shows it.
     submitted_days: Vec<Option<Date>>,
     /// The distinct pairs of type and status, in the order met: a few dozen, at most 255.
@@ -76,18 +77,13 @@ impl SearchIndex {
         let mut guid_text = Uuid::encode_buffer();
         for request in requests {
             for date in [&request.submitted, &request.completed] {
-                let start = self.dates.len();
-                if let CmDate::At(instant) = date {
-                    write_local_text(&mut self.dates, *instant, clock);
-                }
-                if self.dates.len() != start + DATE_LENGTH {
+                let digits = date.instant().and_then(|instant| date_digits(local_datetime(instant, clock)));
+                if digits.is_none() {
                     // "not set" is common: every pending request has it. Text that is not a
                     // date is shown as received, so it needs lowering like any text.
-                    self.dates.truncate(start);
                     self.add_text(&local_text(date, clock).to_lowercase());
                 }
-                let end = start + DATE_LENGTH + 1;
-                self.dates.extend(std::iter::repeat_n('\n', end - self.dates.len()));
+                self.dates.push(digits.unwrap_or(NO_DIGITS));
             }
             let shared = [request.originator_user_uuid, request.target_user_uuid, request.profile_template_uuid];
             for guid in shared.into_iter().flatten() {
@@ -117,7 +113,7 @@ impl SearchIndex {
         SearchIndex {
             texts: String::with_capacity(like.texts.len()),
             text_starts: Vec::with_capacity(like.text_starts.len()),
-            dates: String::with_capacity(like.dates.len()),
+            dates: Vec::with_capacity(like.dates.len()),
             request_texts: Vec::with_capacity(like.request_texts.len()),
             request_ends: Vec::with_capacity(like.request_ends.len()),
             submitted_days: Vec::with_capacity(like.submitted_days.len()),
@@ -137,7 +133,7 @@ impl SearchIndex {
         let grown = |length: usize| ((length as u64 * total as u64).div_ceil(indexed as u64)) as usize - length;
         self.texts.reserve_exact(grown(self.texts.len()));
         self.text_starts.reserve_exact(grown(self.text_starts.len()));
-        self.dates.reserve_exact(grown(self.dates.len()));
+        self.dates.reserve_exact(2 * (total - indexed));
         self.request_texts.reserve_exact(grown(self.request_texts.len()));
         self.request_ends.reserve_exact(total - indexed);
         self.submitted_days.reserve_exact(total - indexed);
@@ -253,23 +249,6 @@ impl SearchIndex {
         holding
     }
 
-    /// Which requests' dates hold `word`, as a bit per request; none when the
-    /// word holds a character no date has.
-    fn dates_holding(&self, word: &str, finder: &Finder) -> Vec<u64> {
-        if !word.bytes().all(|byte| byte.is_ascii_digit() || byte == b'-' || byte == b':') {
-            return Vec::new();
-        }
-        let mut holding = vec![0u64; self.request_ends.len().div_ceil(64)];
-        let mut from = 0;
-        while let Some(found) = finder.find(&self.dates.as_bytes()[from..]) {
-            let position = (from + found) / (2 * (DATE_LENGTH + 1));
-            holding[position / 64] |= 1 << (position % 64);
-            // One hit is enough: go on from the next request.
-            from = (position + 1) * 2 * (DATE_LENGTH + 1);
-        }
-        holding
-    }
-
     /// The room of each part, for tests that it never grows.
     #[cfg(test)]
     pub(crate) fn room(&self) -> [usize; 7] {
@@ -300,9 +279,6 @@ fn add_if_new<T: Ord>(values: &mut Vec<T>, value: T) {
         values.insert(at, value);
     }
 }
-
-/// How long a set date's text is: `2015-07-07 23:36:21`.
-const DATE_LENGTH: usize = 19;
 
 fn is_set(bits: &[u64], number: usize) -> bool {
     bits.get(number / 64).is_some_and(|bits| bits & (1 << (number % 64)) != 0)
@@ -335,8 +311,8 @@ struct Word {
     /// The distinct texts that hold the word, as a bit per text; the texts of the
     /// templates whose names hold it among them, as each request holds its template's.
     texts: Vec<u64>,
-    /// The requests whose dates hold it, as a bit per request.
-    dates: Vec<u64>,
+    /// The word as it may appear in dates; `None` when it cannot.
+    dates: Option<DateWord>,
     /// The word as it may appear in a request's own GUIDs; `None` when it cannot.
     guids: Option<GuidWord>,
     /// Whether each pair of type and status the index tells apart has a name that holds the word.
@@ -366,7 +342,7 @@ impl Word {
             index.statuses.iter().copied().filter(|&status| holding(names.status(status).text)).collect();
         Word {
             texts,
-            dates: index.dates_holding(word, &finder),
+            dates: DateWord::new(word),
             guids: GuidWord::new(word),
             kinds: index.kinds.iter().map(|(kind, status)| types.contains(kind) || statuses.contains(status)).collect(),
             types,
@@ -377,7 +353,10 @@ impl Word {
 
     fn in_request(&self, index: &SearchIndex, position: usize, request: &Request) -> bool {
         index.texts_of(position).iter().any(|&number| is_set(&self.texts, number as usize))
-            || is_set(&self.dates, position)
+            || self
+                .dates
+                .as_ref()
+                .is_some_and(|dates| index.dates[2 * position..][..2].iter().any(|&digits| dates.in_date(digits)))
             || match self.kinds.get(usize::from(index.request_kinds[position])) {
                 Some(&holds) => holds,
                 None => self.types.contains(&request.request_type) || self.statuses.contains(&request.status),
@@ -717,14 +696,11 @@ mod tests {
 
     #[test]
     fn every_piece_of_every_text_finds_the_requests_that_hold_it() {
-        every_piece_finds_its_request(3, str::to_owned, |index, position, _| {
+        every_piece_finds_its_request(3, str::to_owned, |index, position, request| {
             let texts = index.texts_of(position).iter();
-            let dates = &index.dates[position * 2 * (DATE_LENGTH + 1)..][..2 * (DATE_LENGTH + 1)];
-            texts
-                .map(|&number| text_of(&index.texts, &index.text_starts, number))
-                .chain(dates.split('\n').filter(|date| !date.is_empty()))
-                .map(str::to_owned)
-                .collect()
+            let utc = crate::time::FixedOffset(0);
+            let dates = [&request.submitted, &request.completed].map(|date| local_text(date, &utc));
+            texts.map(|&number| text_of(&index.texts, &index.text_starts, number).to_owned()).chain(dates).collect()
         });
     }
 

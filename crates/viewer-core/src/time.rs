@@ -1,7 +1,7 @@
 //! Dates as the user reads them: in their own time zone, with the exact UTC
 //! value kept for a hover or a copy.
 
-use cm_model::{CmDate, Timestamp, datetime_text, write_datetime_text};
+use cm_model::{CmDate, Timestamp, datetime_text};
 // hashbrown's map, as elsewhere in the crate: std's would put a second hash map in the app.
 use hashbrown::HashMap;
 use jiff::tz::Offset;
@@ -59,11 +59,6 @@ pub fn local_text(date: &CmDate, clock: &dyn LocalClock) -> String {
     datetime_text(local_datetime(*instant, clock))
 }
 
-/// [`local_text`] of a set date, written at the end of `text`.
-pub fn write_local_text(text: &mut String, instant: Timestamp, clock: &dyn LocalClock) {
-    write_datetime_text(text, local_datetime(instant, clock));
-}
-
 /// `10:37`: the time of day at `instant` in the user's time, as the page
 /// says when the rows shown last came from the server.
 pub fn clock_text(instant: Timestamp, clock: &dyn LocalClock) -> String {
@@ -78,7 +73,7 @@ pub fn local_day(date: &CmDate, clock: &dyn LocalClock) -> Option<jiff::civil::D
 
 /// The wall-clock time at `instant` in `clock`'s zone; UTC if the offset is impossible.
 #[cfg_attr(speed_hints, optimize(speed))]
-fn local_datetime(instant: Timestamp, clock: &dyn LocalClock) -> jiff::civil::DateTime {
+pub fn local_datetime(instant: Timestamp, clock: &dyn LocalClock) -> jiff::civil::DateTime {
     let offset = Offset::from_seconds(clock.offset_seconds(instant)).unwrap_or(Offset::UTC);
     offset.to_datetime(instant)
 }
