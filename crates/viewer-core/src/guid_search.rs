@@ -7,7 +7,7 @@
 use uuid::Uuid;
 
 /// 0x1111…1: one in each nibble.
-const NIBBLES: u128 = u128::MAX / 0xf;
+const NIBBLES: u64 = u64::MAX / 0xf;
 /// The digits after which the text writes a hyphen, counted from its first.
 const HYPHENS_AFTER: [usize; 4] = [8, 12, 16, 20];
 
@@ -15,10 +15,10 @@ const HYPHENS_AFTER: [usize; 4] = [8, 12, 16, 20];
 pub struct GuidWord {
     word: Box<[u8]>,
     /// The hex digits the word starts with, each in every nibble.
-    digits: Vec<u128>,
+    digits: Vec<u64>,
     /// Where in a GUID's 32 digits those may start, as the top bit of each
-    /// nibble: not where the text puts a hyphen between two of them.
-    starts: u128,
+    /// nibble, in the number's halves: not where the text puts a hyphen between two of them.
+    starts: [u64; 2],
     /// Whether the word is only those digits: then the test on the number is exact.
     only_digits: bool,
 }
@@ -32,13 +32,14 @@ impl GuidWord {
         if bytes.is_empty() || bytes.len() > 36 || !bytes.iter().all(|&byte| byte == b'-' || hex(byte).is_some()) {
             return None;
         }
-        let digits: Vec<u128> =
-            bytes.iter().map_while(|&byte| hex(byte)).map(|digit| NIBBLES * u128::from(digit)).collect();
+        let digits: Vec<u64> =
+            bytes.iter().map_while(|&byte| hex(byte)).map(|digit| NIBBLES * u64::from(digit)).collect();
         let count = digits.len();
         let hyphen_within = |first: usize| HYPHENS_AFTER.iter().any(|&after| first < after && after < first + count);
         let starts = (0..32)
             .filter(|&first| first + count <= 32 && !hyphen_within(first))
-            .fold(0, |starts, first| starts | 8 << (124 - 4 * first));
+            .fold(0u128, |starts, first| starts | 8 << (124 - 4 * first));
+        let starts = [(starts >> 64) as u64, starts as u64];
         Some(GuidWord { only_digits: count == bytes.len(), word: bytes.into(), digits, starts })
     }
 
@@ -46,18 +47,21 @@ impl GuidWord {
     pub fn in_guid(&self, guid: Uuid) -> bool {
         // The digits a word starts with are in the text where each is the
         // number's nibble that many places on, with no hyphen between them:
-        // the number moves one place for each (a shift by a constant, which
-        // WebAssembly does inline, as it does not a shift by a variable of 128 bits).
-        let (mut starts, mut number) = (self.starts, guid.as_u128());
+        // the number moves one place for each. In halves of 64 bits, which
+        // WebAssembly computes in one instruction each, where 128 bits take several.
+        let ([mut high_starts, mut low_starts], number) = (self.starts, guid.as_u128());
+        let (mut high, mut low) = ((number >> 64) as u64, number as u64);
         for &digit in &self.digits {
-            if starts == 0 {
+            if high_starts | low_starts == 0 {
                 break;
             }
-            starts &= zero_nibbles(number ^ digit);
-            number <<= 4;
+            high_starts &= zero_nibbles(high ^ digit);
+            low_starts &= zero_nibbles(low ^ digit);
+            (high, low) = (high << 4 | low >> 60, low << 4);
         }
-        if starts == 0 || self.only_digits {
-            return starts != 0;
+        let found = high_starts | low_starts != 0;
+        if !found || self.only_digits {
+            return found;
         }
         // 36 characters: a plain search beats building a searcher.
         let mut text = Uuid::encode_buffer();
@@ -67,7 +71,7 @@ impl GuidWord {
 
 /// The top bit of each nibble of `value` that is zero: exact, as no nibble's
 /// sum carries into the next.
-fn zero_nibbles(value: u128) -> u128 {
+fn zero_nibbles(value: u64) -> u64 {
     let low = NIBBLES * 7;
     !(((value & low) + low) | value) & !low
 }

@@ -292,16 +292,15 @@ fn text_of<'a>(texts: &'a str, starts: &[u32], number: u32) -> &'a str {
 
 /// The GUIDs of `request` no other request holds (its id, cards, profiles):
 /// searched from their numbers, as no text of theirs is kept.
-fn own_guids(request: &Request) -> impl Iterator<Item = Uuid> {
-    [
-        Some(request.uuid),
-        request.new_profile_uuid,
-        request.old_profile_uuid,
-        request.new_smartcard_uuid,
-        request.old_smartcard_uuid,
-    ]
-    .into_iter()
-    .flatten()
+/// Each is read from the request only when the one before did not hold the word.
+fn own_guids(request: &Request) -> impl Iterator<Item = Uuid> + '_ {
+    let others = [
+        &request.new_profile_uuid,
+        &request.old_profile_uuid,
+        &request.new_smartcard_uuid,
+        &request.old_smartcard_uuid,
+    ];
+    std::iter::once(request.uuid).chain(others.into_iter().flatten().copied())
 }
 
 /// One search word, and which texts and named values hold it. A request is
