@@ -3,7 +3,7 @@
 //! `u64`, without keeping its text: 8 bytes a date where the text took 20,
 //! and a few masks to test where a text search read every character.
 
-use jiff::civil::DateTime;
+use jiff::civil::{Date, DateTime};
 
 /// Where the text of a date has digits (`0`) and what stands between them.
 const FORM: &[u8; 19] = b"0000-00-00 00:00:00";
@@ -21,6 +21,17 @@ pub fn date_digits(time: DateTime) -> Option<u64> {
         .chain([time.month(), time.day(), time.hour(), time.minute(), time.second()].map(|part| part as u16));
     let digits = parts.flat_map(|part| [part / 10, part % 10]);
     Some(digits.enumerate().fold(0, |number, (at, digit)| number | u64::from(digit) << (4 * at)))
+}
+
+/// The day of the date whose digits are `digits`; `None` for [`NO_DIGITS`].
+pub fn day_of(digits: u64) -> Option<Date> {
+    let number = |from: usize, count: usize| {
+        (from..from + count).try_fold(0i16, |number, at| match digits >> (4 * at) & 0xf {
+            digit @ 0..=9 => Some(number * 10 + digit as i16),
+            _ => None,
+        })
+    };
+    Date::new(number(0, 4)?, number(4, 2)? as i8, number(6, 2)? as i8).ok()
 }
 
 /// A search word as it may appear in the text of dates.
@@ -104,6 +115,14 @@ mod tests {
         for word in ["lost", "2015-07-07t", "", "1 2"] {
             assert!(DateWord::new(word).is_none(), "{word:?}");
         }
+    }
+
+    #[test]
+    fn the_day_is_read_back_from_the_digits() {
+        for time in times() {
+            assert_eq!(day_of(date_digits(time).expect("a year of four digits")), Some(time.date()));
+        }
+        assert_eq!(day_of(NO_DIGITS), None);
     }
 
     #[test]

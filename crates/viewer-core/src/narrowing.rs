@@ -2,9 +2,9 @@
 //! range of submission dates. Counts beside each type and status say how many
 //! rows choosing it would show.
 
-use crate::date_search::{DateWord, NO_DIGITS, date_digits};
+use crate::date_search::{DateWord, NO_DIGITS, date_digits, day_of};
 use crate::guid_search::GuidWord;
-use crate::time::{LocalClock, local_datetime, local_day, local_text};
+use crate::time::{LocalClock, local_datetime, local_text};
 use cm_model::{CmDate, NameBook, Request, RequestStatus, RequestType};
 use hashbrown::{DefaultHashBuilder, HashTable};
 /// The day type of the date range.
@@ -55,10 +55,9 @@ pub struct SearchIndex {
     /// The digits of each request's submission and completion times as the
     /// table shows them, two a request (`date_search`); [`NO_DIGITS`] for a
     /// date not set or unreadable, which is a text like any other. They need
-    /// no text numbers, and a word with a letter skips them all.
+    /// no text numbers, and a word with a letter skips them all. The date range
+    /// reads the submitted day from them.
     dates: Vec<u64>,
-    /// The day each request was submitted, in the user's time zone, as the table shows it.
-    submitted_days: Vec<Option<Date>>,
     /// The distinct pairs of type and status, in the order met: a few dozen, at most 255.
     kinds: Vec<(RequestType, RequestStatus)>,
     /// Each request's pair, as its place in `kinds` (`u8::MAX` past 255 pairs): narrowing
@@ -102,7 +101,6 @@ impl SearchIndex {
             let kind = self.kind_of(request.request_type, request.status);
             self.request_kinds.push(kind);
             add_if_new(&mut self.templates, request.profile_template_uuid);
-            self.submitted_days.push(local_day(&request.submitted, clock));
         }
     }
 
@@ -116,7 +114,6 @@ impl SearchIndex {
             dates: Vec::with_capacity(like.dates.len()),
             request_texts: Vec::with_capacity(like.request_texts.len()),
             request_ends: Vec::with_capacity(like.request_ends.len()),
-            submitted_days: Vec::with_capacity(like.submitted_days.len()),
             request_kinds: Vec::with_capacity(like.request_kinds.len()),
             ..SearchIndex::default()
         }
@@ -136,7 +133,6 @@ impl SearchIndex {
         self.dates.reserve_exact(2 * (total - indexed));
         self.request_texts.reserve_exact(grown(self.request_texts.len()));
         self.request_ends.reserve_exact(total - indexed);
-        self.submitted_days.reserve_exact(total - indexed);
         self.request_kinds.reserve_exact(total - indexed);
     }
 
@@ -147,7 +143,6 @@ impl SearchIndex {
         self.dates.shrink_to_fit();
         self.request_texts.shrink_to_fit();
         self.request_ends.shrink_to_fit();
-        self.submitted_days.shrink_to_fit();
         self.request_kinds.shrink_to_fit();
     }
 
@@ -251,15 +246,14 @@ impl SearchIndex {
 
     /// The room of each part, for tests that it never grows.
     #[cfg(test)]
-    pub(crate) fn room(&self) -> [usize; 7] {
-        let Self { texts, text_starts, dates, request_texts, request_ends, submitted_days, request_kinds, .. } = self;
+    pub(crate) fn room(&self) -> [usize; 6] {
+        let Self { texts, text_starts, dates, request_texts, request_ends, request_kinds, .. } = self;
         [
             texts.capacity(),
             text_starts.capacity(),
             dates.capacity(),
             request_texts.capacity(),
             request_ends.capacity(),
-            submitted_days.capacity(),
             request_kinds.capacity(),
         ]
     }
@@ -482,7 +476,8 @@ impl Narrowing {
             let request = &requests[position];
             if !also(request)
                 || !words.iter().all(|word| word.in_request(index, position, request))
-                || !self.submitted_in_range(index.submitted_days[position])
+                // The day as the table shows it, in the user's time zone: that of the digits.
+                || !self.submitted_in_range(day_of(index.dates[2 * position]))
             {
                 continue;
             }

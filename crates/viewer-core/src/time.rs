@@ -66,11 +66,6 @@ pub fn clock_text(instant: Timestamp, clock: &dyn LocalClock) -> String {
     format!("{:02}:{:02}", time.hour(), time.minute())
 }
 
-/// The day of `date` in the user's time, if it is set and readable.
-pub fn local_day(date: &CmDate, clock: &dyn LocalClock) -> Option<jiff::civil::Date> {
-    Some(local_datetime(date.instant()?, clock).date())
-}
-
 /// The wall-clock time at `instant` in `clock`'s zone; UTC if the offset is impossible.
 #[cfg_attr(speed_hints, optimize(speed))]
 pub fn local_datetime(instant: Timestamp, clock: &dyn LocalClock) -> jiff::civil::DateTime {
