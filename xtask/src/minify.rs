@@ -24,13 +24,18 @@ pub fn minify_bindings(dist: &Path, terser: &Path) -> Result<(), String> {
             .args(["--module", "--compress", "--mangle", "--output"])
             .arg(&bindings)
             .succeeds()?;
-        let after = sha384(&bindings)?;
-        if !index.contains(&before) {
-            return Err(format!("dist/index.html does not give {name} the integrity {before}"));
-        }
-        index = index.replace(&before, &after);
+        index = with_new_integrity(&index, &bindings, &before, &sha384(&bindings)?)?;
     }
     std::fs::write(&index_file, index).map_err(|error| format!("dist/index.html: {error}"))
+}
+
+/// `index`, the text of `dist/index.html`, with `file`'s integrity `before` a
+/// rewrite replaced by `after`; an error if `index` does not give it `before`.
+pub fn with_new_integrity(index: &str, file: &Path, before: &str, after: &str) -> Result<String, String> {
+    match index.contains(before) {
+        true => Ok(index.replace(before, after)),
+        false => Err(format!("dist/index.html does not give {} the integrity {before}", file.display())),
+    }
 }
 
 /// The file's SHA-384 in base64, as `integrity` attributes write it (node's

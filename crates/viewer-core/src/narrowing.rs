@@ -10,7 +10,6 @@ use hashbrown::{DefaultHashBuilder, HashTable};
 /// The day type of the date range.
 pub use jiff::civil::Date;
 use jiff::tz::Offset;
-use memchr::memmem::Finder;
 use std::borrow::Cow;
 use std::hash::BuildHasher;
 use uuid::Uuid;
@@ -226,8 +225,9 @@ impl SearchIndex {
     }
 
     /// Which distinct texts hold `word`, as a bit per text number.
-    fn texts_holding(&self, finder: &Finder) -> Vec<u64> {
+    fn texts_holding(&self, word: &str) -> Vec<u64> {
         let mut holding = vec![0u64; self.text_starts.len().div_ceil(64)];
+        let finder = memchr::memmem::Finder::new(word.as_bytes());
         let bytes = self.texts.as_bytes();
         let (mut from, mut number) = (0, 0);
         while let Some(found) = finder.find(&bytes[from..]) {
@@ -236,7 +236,7 @@ impl SearchIndex {
             while self.text_starts.get(number + 1).is_some_and(|&next| next as usize <= from + found) {
                 number += 1;
             }
-            holding[number / 64] |= 1 << (number % 64);
+            set(&mut holding, number);
             // One hit is enough: go on from the next text.
             number += 1;
             from = self.text_starts.get(number).map_or(bytes.len(), |&next| next as usize);
@@ -272,6 +272,10 @@ fn add_if_new<T: Ord>(values: &mut Vec<T>, value: T) {
     if let Err(at) = values.binary_search(&value) {
         values.insert(at, value);
     }
+}
+
+fn set(bits: &mut [u64], number: usize) {
+    bits[number / 64] |= 1 << (number % 64);
 }
 
 fn is_set(bits: &[u64], number: usize) -> bool {
@@ -321,12 +325,11 @@ struct Word {
 impl Word {
     fn new(word: &str, index: &SearchIndex, names: &NameBook) -> Word {
         let holding = |name: String| name.to_lowercase().contains(word);
-        let finder = Finder::new(word.as_bytes());
-        let mut texts = index.texts_holding(&finder);
+        let mut texts = index.texts_holding(word);
         for &template in &index.templates {
             let number = template.and_then(|template| index.guid_text_number(template));
             if let Some(number) = number.filter(|_| holding(names.profile_template(template).text)) {
-                texts[number as usize / 64] |= 1 << (number % 64);
+                set(&mut texts, number as usize);
             }
         }
         let types: Vec<RequestType> =
@@ -476,8 +479,7 @@ impl Narrowing {
             let request = &requests[position];
             if !also(request)
                 || !words.iter().all(|word| word.in_request(index, position, request))
-                // The day as the table shows it, in the user's time zone: that of the digits.
-                || !self.submitted_in_range(day_of(index.dates[2 * position]))
+                || !self.submitted_in_range(index.dates[2 * position])
             {
                 continue;
             }
@@ -529,11 +531,13 @@ impl Narrowing {
         self.statuses.is_empty() || self.statuses.contains(&status)
     }
 
-    fn submitted_in_range(&self, submitted: Option<Date>) -> bool {
+    /// Whether the submitted date whose digits are `submitted` (its day as the
+    /// table shows it, in the user's time zone) is in the range; read only when there is one.
+    fn submitted_in_range(&self, submitted: u64) -> bool {
         if self.submitted_from.is_none() && self.submitted_to.is_none() {
             return true;
         }
-        let Some(day) = submitted else { return false };
+        let Some(day) = day_of(submitted) else { return false };
         self.submitted_from.is_none_or(|from| day >= from) && self.submitted_to.is_none_or(|to| day <= to)
     }
 }

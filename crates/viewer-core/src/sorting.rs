@@ -168,7 +168,7 @@ impl SortOrder {
 /// order (equal numbers have equal leads, a smaller number a lead no larger):
 /// those of the rows there when rows are first merged in are told apart by up
 /// to 32 bits of their span, and later rows' outside it take the lead at its end.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 struct Leading {
     lowest: u128,
     shift: u32,
@@ -250,9 +250,10 @@ fn merged(
 
 /// `order` sorted stably by `key`: a radix sort, 13 bits at a time from the
 /// lowest, which skips the digits in which no bit of `varying` (the bits some
-/// keys differ in) is set: most of a date's, all but one of a type's. Linear in the rows, where comparing sorts take 20 comparisons
-/// a row at a million rows: a sort of a million requests then takes tens of
-/// milliseconds, not hundreds. The keys sit beside the rows, so each pass reads
+/// keys differ in) is set: most of a date's, all but one of a type's. Linear
+/// in the rows, where comparing sorts take 20 comparisons a row at a million
+/// rows: a sort of a million requests then takes tens of milliseconds, not
+/// hundreds. The keys sit beside the rows, so each pass reads
 /// memory in order.
 fn radix_sorted(order: Vec<u32>, key: impl Fn(u32) -> u64, varying: u64) -> Vec<u32> {
     // Digits of 13 bits: five passes at most, where bytes take eight. A date's
