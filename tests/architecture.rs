@@ -182,6 +182,25 @@ fn the_built_app_holds_no_stream_class_it_never_makes() {
     }
 }
 
+/// wasm-bindgen's names for what the wasm and its bindings call each other
+/// (imports `__wbg_…` with a hash, closures `wasm_bindgen_…`) are not in the
+/// built app: `cargo xtask release` gives them short names (xtask's
+/// `short_names`). The bindings may still give a function the wasm no longer
+/// imports, under its long name.
+#[test]
+fn the_built_app_calls_between_wasm_and_bindings_by_short_names() {
+    let assets = std::fs::read_dir(support::built_app().join("assets")).expect("the built app's assets");
+    for path in assets.map(|entry| entry.expect("an asset").path()) {
+        let bytes = std::fs::read(&path).expect("a file of the built app");
+        let imports: &[u8] =
+            if path.extension().is_some_and(|extension| extension == "wasm") { b"__wbg_" } else { b"" };
+        for long_name in [imports, b"wasm_bindgen_", b"__wbindgen_malloc"].into_iter().filter(|name| !name.is_empty()) {
+            let held = bytes.windows(long_name.len()).any(|window| window == long_name);
+            assert!(!held, "{} holds {}", path.display(), String::from_utf8_lossy(long_name));
+        }
+    }
+}
+
 #[test]
 fn the_built_app_holds_no_way_to_turn_text_into_markup() {
     let dist = support::built_app();

@@ -14,8 +14,10 @@ mod markup;
 mod minify;
 mod release;
 mod run;
+mod short_names;
 mod tools;
 mod unused_exports;
+mod wasm_module;
 
 use clap::{Parser, Subcommand};
 use run::{Succeeds, cargo, workspace_root};
@@ -182,11 +184,13 @@ fn release(cm_host: Option<&str>) -> Result<(), String> {
 }
 
 /// `trunk build --release` into `dist/`, never downloading anything, with
-/// no markup sink left in what it ships and the JavaScript bindings minified.
+/// no markup sink left in what it ships, the JavaScript bindings minified
+/// and the names between them and the wasm short.
 fn build_app(tools: &tools::BuildTools) -> Result<(), String> {
     run::command("trunk").args(["build", "--release", "--offline"]).envs(tools.environment()).succeeds()?;
     let dist = workspace_root().join("dist");
     unused_exports::remove_stream_classes(&dist, tools.environment(), minify::sha384)?;
     markup::remove_markup_sink(&dist, minify::sha384)?;
-    minify::minify_bindings(&dist, tools.terser())
+    minify::minify_bindings(&dist, tools.terser())?;
+    short_names::shorten_names(&dist, minify::sha384)
 }

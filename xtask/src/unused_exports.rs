@@ -8,13 +8,12 @@
 
 use crate::minify::with_new_integrity;
 use crate::run::{Succeeds, command};
+use crate::wasm_module::{EXPORT_SECTION, with_entries_rewritten};
 use std::ffi::OsStr;
 use std::path::Path;
 
 /// What the names of wasm-streams' exports hold, their methods' and `__wbg_…_free` alike.
 const STREAM_CLASSES: &str = "intounderlying";
-/// The section of a wasm module that lists its exports.
-const EXPORT_SECTION: u8 = 7;
 /// The WebAssembly features the release build uses (trunk's wasm-opt strips
 /// the section that records them, so the second run is told).
 const FEATURES: [&str; 7] = [
@@ -95,94 +94,24 @@ fn without_classes(bindings: &str) -> Result<String, String> {
 /// The wasm module `module` without the exports whose names `unused` picks;
 /// `None` when it has none of them.
 fn without_exports(module: &[u8], unused: impl Fn(&str) -> bool) -> Result<Option<Vec<u8>>, String> {
-    const HEADER: usize = 8;
-    let malformed = || "the built wasm is not a module as expected".to_owned();
-    let mut out = module.get(..HEADER).ok_or_else(malformed)?.to_vec();
-    let mut at = HEADER;
     let mut removed = false;
-    while at < module.len() {
-        let id = module[at];
-        let (size, body_start) = read_number(module, at + 1).ok_or_else(malformed)?;
-        let body = module.get(body_start..body_start + size).ok_or_else(malformed)?;
-        let body = match id {
-            EXPORT_SECTION => {
-                let (count, mut entry_start) = read_number(body, 0).ok_or_else(malformed)?;
-                let mut kept = Vec::new();
-                let mut kept_count = 0;
-                for _ in 0..count {
-                    let (length, name_start) = read_number(body, entry_start).ok_or_else(malformed)?;
-                    let name = body.get(name_start..name_start + length).ok_or_else(malformed)?;
-                    // A kind byte, then the index of what is exported.
-                    let (_, entry_end) = read_number(body, name_start + length + 1).ok_or_else(malformed)?;
-                    if unused(&String::from_utf8_lossy(name)) {
-                        removed = true;
-                    } else {
-                        kept.extend_from_slice(&body[entry_start..entry_end]);
-                        kept_count += 1;
-                    }
-                    entry_start = entry_end;
-                }
-                let mut section = written_number(kept_count);
-                section.extend(kept);
-                section
-            }
-            _ => body.to_vec(),
-        };
-        out.push(id);
-        out.extend(written_number(body.len()));
-        out.extend(body);
-        at = body_start + size;
-    }
-    Ok(removed.then_some(out))
-}
-
-/// The unsigned LEB128 number at `at`, and where what follows it starts.
-fn read_number(bytes: &[u8], mut at: usize) -> Option<(usize, usize)> {
-    let (mut number, mut shift) = (0usize, 0);
-    loop {
-        let byte = *bytes.get(at)?;
-        number |= usize::from(byte & 0x7f).checked_shl(shift)?;
-        at += 1;
-        shift += 7;
-        if byte < 0x80 {
-            return Some((number, at));
+    let rewritten = with_entries_rewritten(module, |id, mut entries| {
+        if id == EXPORT_SECTION {
+            let before = entries.len();
+            entries.retain(|entry| !unused(&entry.name));
+            removed |= entries.len() < before;
         }
-    }
-}
-
-fn written_number(mut number: usize) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    loop {
-        let low = (number & 0x7f) as u8;
-        number >>= 7;
-        if number == 0 {
-            bytes.push(low);
-            return bytes;
-        }
-        bytes.push(low | 0x80);
-    }
+        Ok(entries)
+    })?;
+    Ok(removed.then_some(rewritten))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A module of a type section, then an export section of `exports` (names
-    /// and function numbers), then a custom section.
     fn module(exports: &[(&str, u8)]) -> Vec<u8> {
-        let mut module = b"\0asm\x01\0\0\0".to_vec();
-        module.extend([1, 4, 1, 0x60, 0, 0]);
-        let mut section = written_number(exports.len());
-        for (name, function) in exports {
-            section.extend(written_number(name.len()));
-            section.extend(name.as_bytes());
-            section.extend([0, *function]);
-        }
-        module.push(EXPORT_SECTION);
-        module.extend(written_number(section.len()));
-        module.extend(section);
-        module.extend([0, 3, 1, b'x', 9]);
-        module
+        crate::wasm_module::test_module(&["__wbg_log_0123"], exports)
     }
 
     #[test]
@@ -223,14 +152,5 @@ mod tests {
         assert_eq!(without_classes(&bindings).unwrap(), "function kept() {}\nexport class Kept {\n}\n");
         let unexpected = bindings.replace("if (Symbol.dispose)", "if (Symbol.dispose && true)");
         assert!(without_classes(&unexpected).is_err(), "a class of another shape fails the build");
-    }
-
-    #[test]
-    fn numbers_are_read_as_written() {
-        for number in [0, 1, 127, 128, 300, 16_384, 1 << 28] {
-            let written = written_number(number);
-            assert_eq!(read_number(&written, 0), Some((number, written.len())));
-        }
-        assert_eq!(read_number(&[0x80], 0), None, "cut off");
     }
 }
