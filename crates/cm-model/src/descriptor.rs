@@ -1,5 +1,6 @@
 //! A request's security descriptor, kept small.
 
+use crate::bytes::{same_bytes, strip_start};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
 use std::fmt;
@@ -26,14 +27,24 @@ pub struct SecurityDescriptor(Arc<str>);
 impl SecurityDescriptor {
     /// The descriptor whose text is `text`.
     pub fn new(text: &str) -> SecurityDescriptor {
+        SecurityDescriptor::packed_in(text, &mut String::new())
+    }
+
+    /// [`SecurityDescriptor::new`], packed in `buffer` first, so that a
+    /// descriptor costs one allocation, its own, when one buffer serves many.
+    pub(crate) fn packed_in(text: &str, buffer: &mut String) -> SecurityDescriptor {
         // Kept as nothing, as the default is: equal texts are kept alike.
         if text.is_empty() {
             return SecurityDescriptor::default();
         }
+        // The prefix's length is kept as one byte, an ASCII character; a longer
+        // prefix (a hostile one) is kept as received.
         let packable = domain_prefix(text)
-            .filter(|_| !text.contains(AGAIN))
-            .and_then(|prefix| Some((prefix, char::from_u32(prefix.len() as u32)?)));
-        let mut kept = String::with_capacity(text.len() + 2);
+            .filter(|prefix| prefix.len() < 0x80 && !text.contains(AGAIN))
+            .map(|prefix| (prefix, char::from(prefix.len() as u8)));
+        let kept = buffer;
+        kept.clear();
+        kept.reserve(text.len() + 2);
         match packable {
             // The tag, the prefix's length as a character and the prefix, then
             // the text with each of its repeats as one character.
@@ -41,7 +52,7 @@ impl SecurityDescriptor {
                 kept.extend([PACKED, length]);
                 kept.push_str(prefix);
                 let mut from = 0;
-                for found in memchr::memmem::find_iter(text.as_bytes(), prefix.as_bytes()) {
+                while let Some(found) = find_from(text, from, prefix) {
                     kept.push_str(&text[from..found]);
                     kept.push(AGAIN);
                     from = found + prefix.len();
@@ -53,7 +64,7 @@ impl SecurityDescriptor {
                 kept.push_str(text);
             }
         }
-        SecurityDescriptor(kept.into())
+        SecurityDescriptor(kept.as_str().into())
     }
 
     /// The text as received.
@@ -68,15 +79,15 @@ impl SecurityDescriptor {
     #[cfg_attr(speed_hints, optimize(speed))]
     pub fn is(&self, text: &str) -> bool {
         let (prefix, packed) = match self.parts() {
-            (None, kept) => return kept == text,
+            (None, kept) => return same_bytes(kept.as_bytes(), text.as_bytes()),
             (Some(prefix), packed) => (prefix.as_bytes(), packed.as_bytes()),
         };
         // The character for a repeat is one byte, never part of another character.
         let mut pieces = packed.split(|&byte| byte == AGAIN as u8);
         let first = pieces.next().unwrap_or_default();
-        let Some(mut rest) = text.as_bytes().strip_prefix(first) else { return false };
+        let Some(mut rest) = strip_start(text.as_bytes(), first) else { return false };
         for piece in pieces {
-            match rest.strip_prefix(prefix).and_then(|rest| rest.strip_prefix(piece)) {
+            match strip_start(rest, prefix).and_then(|rest| strip_start(rest, piece)) {
                 Some(after) => rest = after,
                 None => return false,
             }
@@ -87,14 +98,13 @@ impl SecurityDescriptor {
     /// The domain prefix a packed descriptor stands for (`None` if it is kept
     /// as received), and the rest of the kept text.
     fn parts(&self) -> (Option<&str>, &str) {
-        let mut characters = self.0.chars();
-        match (characters.next(), characters.next()) {
-            (Some(PACKED), Some(length)) => {
-                let (prefix, packed) = characters.as_str().split_at(length as usize);
+        match self.0.as_bytes() {
+            [tag, length, ..] if *tag == PACKED as u8 => {
+                let (prefix, packed) = self.0[2..].split_at(usize::from(*length));
                 (Some(prefix), packed)
             }
-            (Some(_), _) => (None, &self.0[1..]),
-            (None, _) => (None, ""),
+            [] => (None, ""),
+            _ => (None, &self.0[1..]),
         }
     }
 
@@ -105,9 +115,22 @@ impl SecurityDescriptor {
     }
 }
 
+/// Where `text` next holds `sid`, a SID or its start, from `from` on: found
+/// by its `S`, its only one, so that no searcher is built for each text.
+fn find_from(text: &str, from: usize, sid: &str) -> Option<usize> {
+    let mut at = from;
+    loop {
+        at += memchr::memchr(b'S', text.as_bytes().get(at..)?)?;
+        if strip_start(&text.as_bytes()[at..], sid.as_bytes()).is_some() {
+            return Some(at);
+        }
+        at += 1;
+    }
+}
+
 /// The first domain SID prefix of `text`.
 fn domain_prefix(text: &str) -> Option<&str> {
-    let start = memchr::memmem::find(text.as_bytes(), DOMAIN_SID.as_bytes())?;
+    let start = find_from(text, 0, DOMAIN_SID)?;
     let numbers = &text[start + DOMAIN_SID.len()..];
     let mut length = DOMAIN_SID.len();
     let mut rest = numbers;
@@ -187,6 +210,16 @@ mod tests {
             }
             assert!(!descriptor.is(&format!("{text}S-1-5-21-1-2-3-")));
         }
+    }
+
+    #[test]
+    fn a_prefix_too_long_to_pack_is_kept_as_received() {
+        let prefix = format!("S-1-5-21-{}-2-3-", "9".repeat(120));
+        let text = format!("O:{prefix}1D:(A;;RC;;;{prefix}2)");
+        let descriptor = SecurityDescriptor::new(&text);
+        assert_eq!(descriptor.text(), text);
+        assert!(descriptor.is(&text) && !descriptor.is(&text[1..]));
+        assert_eq!(kept_bytes(&descriptor), 1 + text.len());
     }
 
     #[test]

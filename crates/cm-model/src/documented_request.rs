@@ -9,65 +9,92 @@
 //! with its notes and messages. The two read the documented form alike: a
 //! property test and a fuzz target compare them.
 
+use crate::bytes::same_bytes;
 use crate::request::{DataCollectionFlags, DataItem, Field, Fields, RequestFlags, hyphenated_guid};
 use crate::{CmDate, Request, SharedTexts};
 use uuid::Uuid;
 
 /// Reads `text`, one JSON object, as a request whose fields all have their
 /// documented form; its security descriptor is shared through `descriptors`.
-pub(crate) fn read_documented(text: &str, descriptors: &mut SharedTexts) -> Option<Request> {
-    let mut request = Request::default();
-    // One place where a request read in part is dropped, rather than one for each way to fail.
-    read_fields(text, &mut request, descriptors).map(|()| request)
+pub(crate) fn read_documented(text: &[u8], descriptors: &mut SharedTexts) -> Option<Request> {
+    let (request, end) = read_object(text, descriptors)?;
+    (end == text.len()).then_some(request)
 }
 
-/// Reads the fields of `text` into `request`; `None` at the first that is not documented.
-fn read_fields(text: &str, request: &mut Request, descriptors: &mut SharedTexts) -> Option<()> {
-    let mut reader = Reader { text, at: 0, scratch: String::new() };
-    let mut seen = 0u32;
-    let mut expected = 0;
-    reader.expect(b'{')?;
-    if reader.peek()? == b'}' {
-        reader.at += 1;
-    } else {
-        loop {
-            let key = reader.plain_text()?;
-            // Fields come in their documented order: one comparison each.
-            let field = match Field::ALL.get(expected) {
-                Some(&field) if field.key() == key => field,
-                _ => *Field::ALL.iter().find(|field| field.key() == key)?,
-            };
-            expected = field as usize + 1;
-            if seen & (1 << field as u32) != 0 {
-                return None;
-            }
-            seen |= 1 << field as u32;
-            reader.expect(b':')?;
-            reader.field(field, request, descriptors)?;
-            if !reader.next_or_end(b'}')? {
-                break;
-            }
-        }
-    }
-    reader.skip_space();
-    let identity = [Field::Uuid, Field::RequestType, Field::Status];
-    let whole = reader.at == text.len() && identity.iter().all(|&field| seen & (1 << field as u32) != 0);
-    whole.then_some(())
+/// Reads the JSON object at the start of `text`, an element of a list that
+/// goes on after it, as [`read_documented`] reads one alone: the request, and
+/// where the `,` or `]` after it is. Every byte up to there is checked: the
+/// object is UTF-8 where `Some`.
+pub(crate) fn read_leading_documented(text: &[u8], descriptors: &mut SharedTexts) -> Option<(Request, usize)> {
+    let (request, end) = read_object(text, descriptors)?;
+    matches!(text.get(end), Some(b',' | b']')).then_some((request, end))
+}
+
+/// The request at the start of `text`, and where the whitespace after it ends.
+fn read_object(text: &[u8], descriptors: &mut SharedTexts) -> Option<(Request, usize)> {
+    let mut request = Request::default();
+    // One place where a request read in part is dropped, rather than one for each way to fail.
+    let end = read_fields(text, &mut request, descriptors)?;
+    Some((request, end))
+}
+
+/// Reads the fields of the object at the start of `text` into `request`;
+/// `None` at the first that is not documented. Where the whitespace after the object ends.
+fn read_fields(text: &[u8], request: &mut Request, descriptors: &mut SharedTexts) -> Option<usize> {
+    let mut reader = Reader { text, at: 0, scratch: descriptors.take_unescaped() };
+    let end = reader.fields(request, descriptors);
+    descriptors.give_back_unescaped(reader.scratch);
+    end
 }
 
 /// A place in the text of one object.
 struct Reader<'a> {
-    text: &'a str,
+    text: &'a [u8],
     at: usize,
     /// Where an escaped text is unescaped: one buffer for all of them.
     scratch: String,
 }
 
 impl<'a> Reader<'a> {
+    /// Reads the object's fields into `request`: where the whitespace after it ends.
+    fn fields(&mut self, request: &mut Request, descriptors: &mut SharedTexts) -> Option<usize> {
+        let mut seen = 0u32;
+        let mut expected = 0;
+        self.expect(b'{')?;
+        if self.peek()? == b'}' {
+            self.at += 1;
+        } else {
+            loop {
+                // Fields come in their documented order: the key expected next is
+                // compared where it lies, and only another one is read as a text.
+                let field = match Field::ALL.get(expected) {
+                    Some(&field) if self.quoted(field.key()) => field,
+                    _ => {
+                        let key = self.plain_text()?;
+                        *Field::ALL.iter().find(|field| field.key() == key)?
+                    }
+                };
+                expected = field as usize + 1;
+                if seen & (1 << field as u32) != 0 {
+                    return None;
+                }
+                seen |= 1 << field as u32;
+                self.expect(b':')?;
+                self.field(field, request, descriptors)?;
+                if !self.next_or_end(b'}')? {
+                    break;
+                }
+            }
+        }
+        self.skip_space();
+        let identity = [Field::Uuid, Field::RequestType, Field::Status];
+        identity.iter().all(|&field| seen & (1 << field as u32) != 0).then_some(self.at)
+    }
+
     /// Reads the value of `field` into `request`.
     fn field(&mut self, field: Field, request: &mut Request, descriptors: &mut SharedTexts) -> Option<()> {
         match field {
-            Field::Uuid => request.uuid = hyphenated_guid(self.plain_text()?.as_bytes())?,
+            Field::Uuid => request.uuid = self.guid()?,
             Field::RequestType => request.request_type = self.whole_number::<i32>()?.into(),
             Field::Status => request.status = self.whole_number::<i32>()?.into(),
             Field::Flags => request.flags = RequestFlags(self.or_null(Reader::whole_number)?),
@@ -103,20 +130,24 @@ impl<'a> Reader<'a> {
     }
 
     /// Skips JSON whitespace.
+    #[inline(always)]
     fn skip_space(&mut self) {
-        let bytes = self.text.as_bytes();
+        let bytes = self.text;
         while bytes.get(self.at).is_some_and(|byte| matches!(byte, b' ' | b'\n' | b'\r' | b'\t')) {
             self.at += 1;
         }
     }
 
-    /// The next byte that is not whitespace, left in place.
+    /// The next byte that is not whitespace, left in place. Inlined, as are
+    /// `expect` and `skip_space`: a call each costs more than what they do.
+    #[inline(always)]
     fn peek(&mut self) -> Option<u8> {
         self.skip_space();
-        self.text.as_bytes().get(self.at).copied()
+        self.text.get(self.at).copied()
     }
 
     /// Takes `byte`, after whitespace.
+    #[inline(always)]
     fn expect(&mut self, byte: u8) -> Option<()> {
         (self.peek()? == byte).then(|| self.at += 1)
     }
@@ -140,7 +171,7 @@ impl<'a> Reader<'a> {
     /// checked by whoever reads on.
     fn word(&mut self, word: &str) -> Option<bool> {
         self.skip_space();
-        let found = self.text.as_bytes()[self.at..].starts_with(word.as_bytes());
+        let found = self.text.get(self.at..self.at + word.len()).is_some_and(|next| same_bytes(next, word.as_bytes()));
         if found {
             self.at += word.len();
         }
@@ -174,7 +205,7 @@ impl<'a> Reader<'a> {
     /// A JSON integer of up to 18 digits.
     fn integer(&mut self) -> Option<i64> {
         self.skip_space();
-        let bytes = self.text.as_bytes();
+        let bytes = self.text;
         let negative = bytes.get(self.at) == Some(&b'-');
         let digits_start = self.at + usize::from(negative);
         let digits = bytes[digits_start..].iter().take_while(|byte| byte.is_ascii_digit()).count();
@@ -195,12 +226,40 @@ impl<'a> Reader<'a> {
         Some(if negative { -magnitude } else { magnitude })
     }
 
-    /// A GUID in its 36-character form; the all-zero GUID and null are `None`.
+    /// Takes `"text"` if it is next, `text` being plain (no quote, backslash
+    /// or control character).
+    fn quoted(&mut self, text: &str) -> bool {
+        self.skip_space();
+        let rest = &self.text[self.at..];
+        let found = rest.len() > text.len() + 1
+            && rest[0] == b'"'
+            && same_bytes(&rest[1..=text.len()], text.as_bytes())
+            && rest[text.len() + 1] == b'"';
+        if found {
+            self.at += text.len() + 2;
+        }
+        found
+    }
+
+    /// A GUID in its 36-character form, read where it lies: a text of any
+    /// other length, or with an escape, is no GUID.
+    fn guid(&mut self) -> Option<Uuid> {
+        self.skip_space();
+        let quoted = self.text.get(self.at..self.at + 38)?;
+        if quoted[0] != b'"' || quoted[37] != b'"' {
+            return None;
+        }
+        let guid = hyphenated_guid(&quoted[1..37])?;
+        self.at += 38;
+        Some(guid)
+    }
+
+    /// A GUID; the all-zero GUID and null are `None`.
     fn guid_or_none(&mut self) -> Option<Option<Uuid>> {
         if self.null()? {
             return Some(None);
         }
-        Some(Some(hyphenated_guid(self.plain_text()?.as_bytes())?).filter(|guid| !guid.is_nil()))
+        Some(Some(self.guid()?).filter(|guid| !guid.is_nil()))
     }
 
     fn date(&mut self) -> Option<CmDate> {
@@ -236,11 +295,11 @@ impl<'a> Reader<'a> {
     fn plain_text(&mut self) -> Option<&'a str> {
         self.expect(b'"')?;
         let start = self.at;
-        let length = memchr::memchr2(b'"', b'\\', &self.text.as_bytes()[start..])?;
-        let run = &self.text[start..start + length];
-        if self.text.as_bytes()[start + length] != b'"' || has_control_character(run) {
+        let length = memchr::memchr2(b'"', b'\\', &self.text[start..])?;
+        if self.text[start + length] != b'"' {
             return None;
         }
+        let run = checked_text(&self.text[start..start + length])?;
         self.at = start + length + 1;
         Some(run)
     }
@@ -250,14 +309,10 @@ impl<'a> Reader<'a> {
     fn text(&mut self) -> Option<&str> {
         self.expect(b'"')?;
         self.scratch.clear();
-        let bytes = self.text.as_bytes();
+        let bytes = self.text;
         loop {
             let length = memchr::memchr2(b'"', b'\\', &bytes[self.at..])?;
-            let run = &self.text[self.at..self.at + length];
-            if has_control_character(run) {
-                return None;
-            }
-            self.scratch.push_str(run);
+            self.scratch.push_str(checked_text(&bytes[self.at..self.at + length])?);
             self.at += length + 1;
             if bytes[self.at - 1] == b'"' {
                 return Some(&self.scratch);
@@ -287,7 +342,7 @@ impl<'a> Reader<'a> {
     }
 
     fn four_hex_digits(&mut self) -> Option<u32> {
-        let digits = self.text.as_bytes().get(self.at..self.at + 4)?;
+        let digits = self.text.get(self.at..self.at + 4)?;
         let value = digits
             .iter()
             .try_fold(0u32, |value, &digit| Some(value << 4 | u32::from(crate::request::hex_digit(digit)?)))?;
@@ -296,16 +351,34 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Whether `text` holds a control character, which JSON allows only escaped:
-/// eight bytes at a time, as a security descriptor is a third of a request's
-/// text (the classic test for a byte below a bound, exact for any word).
-fn has_control_character(text: &str) -> bool {
+/// `bytes` as text, unless they hold a control character (which JSON allows
+/// only escaped) or are not UTF-8. Eight bytes at a time, as a security
+/// descriptor is a third of a request's text (the classic test for a byte
+/// below a bound, exact for any word); a text of ASCII, as most are, needs
+/// no other check.
+fn checked_text(bytes: &[u8]) -> Option<&str> {
     const ONES: u64 = u64::MAX / 0xff;
-    let (words, rest) = text.as_bytes().as_chunks::<8>();
-    words.iter().any(|word| {
+    let (words, rest) = bytes.as_chunks::<8>();
+    let mut high_bits = 0;
+    for word in words {
         let word = u64::from_le_bytes(*word);
-        word.wrapping_sub(ONES * 0x20) & !word & (ONES * 0x80) != 0
-    }) || rest.iter().any(|&byte| byte < 0x20)
+        if word.wrapping_sub(ONES * 0x20) & !word & (ONES * 0x80) != 0 {
+            return None;
+        }
+        high_bits |= word & (ONES * 0x80);
+    }
+    for &byte in rest {
+        if byte < 0x20 {
+            return None;
+        }
+        high_bits |= u64::from(byte & 0x80);
+    }
+    if high_bits == 0 {
+        // SAFETY: ASCII is UTF-8.
+        Some(unsafe { std::str::from_utf8_unchecked(bytes) })
+    } else {
+        std::str::from_utf8(bytes).ok()
+    }
 }
 
 #[cfg(test)]
@@ -318,7 +391,7 @@ mod tests {
     /// whenever the reader answers, serde reads the same request.
     fn read(rest: &str) -> Option<Request> {
         let text = format!("{START}{rest}");
-        let read = read_documented(&text, &mut SharedTexts::default());
+        let read = read_documented(text.as_bytes(), &mut SharedTexts::default());
         if let Some(request) = &read {
             assert_eq!(serde_json::from_str::<Request>(&text).ok().as_ref(), Some(request), "{text}");
         }
@@ -344,18 +417,23 @@ mod tests {
     }
 
     #[test]
-    fn a_control_character_is_found_wherever_it_lies() {
+    fn a_text_is_checked_wherever_a_control_character_or_a_broken_character_lies() {
         for length in [0, 1, 7, 8, 9, 16, 17, 23] {
             for at in 0..length {
-                for byte in (0..0x80u8).chain([0x9f, 0xa0]) {
+                for byte in (0..=0xffu8).step_by(3).chain([0x1f, 0x20, 0x7f, 0x80, 0xc3]) {
                     let mut bytes = vec![b'a'; length];
                     bytes[at] = byte;
-                    let text = String::from_utf8_lossy(&bytes);
-                    assert_eq!(has_control_character(&text), text.bytes().any(|byte| byte < 0x20), "{text:?}");
+                    let expected =
+                        std::str::from_utf8(&bytes).ok().filter(|text| !text.bytes().any(|byte| byte < 0x20));
+                    assert_eq!(checked_text(&bytes), expected, "{bytes:?}");
                 }
             }
         }
-        assert!(!has_control_character("é€ unicode, no control characters: \u{a0}\u{2028}"));
+        for text in ["é€ unicode, no control characters: \u{a0}\u{2028}", "ascii only, longer than eight"] {
+            assert_eq!(checked_text(text.as_bytes()), Some(text));
+        }
+        assert_eq!(checked_text("é€ unicode, then a tab\t".as_bytes()), None);
+        assert_eq!(checked_text(&"é€ unicode, cut".as_bytes()[1..]), None);
     }
 
     #[test]
@@ -387,6 +465,6 @@ mod tests {
         ] {
             assert_eq!(read(rest), None, "{rest}");
         }
-        assert_eq!(read_documented(r#"{"RequestType":1,"Status":3}"#, &mut SharedTexts::default()), None);
+        assert_eq!(read_documented(br#"{"RequestType":1,"Status":3}"#, &mut SharedTexts::default()), None);
     }
 }

@@ -17,6 +17,7 @@
 #![cfg_attr(speed_hints, feature(optimize_attribute))]
 #![warn(missing_docs)]
 
+mod bytes;
 mod cards;
 mod codes;
 mod date;

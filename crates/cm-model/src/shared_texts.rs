@@ -12,6 +12,11 @@ pub struct SharedTexts {
     /// Each descriptor with the hash of its text.
     kept: HashTable<(u64, SecurityDescriptor)>,
     hasher: DefaultHashBuilder,
+    /// Where the texts of the items read are unescaped: kept from item to
+    /// item, as nearly every descriptor ends in escaped NUL padding.
+    unescaped: String,
+    /// Where a new descriptor is packed before it is kept.
+    packing: String,
 }
 
 impl SharedTexts {
@@ -22,9 +27,19 @@ impl SharedTexts {
         if let Some((_, kept)) = self.kept.find(hash, |(kept_hash, kept)| *kept_hash == hash && kept.is(text)) {
             return kept.clone();
         }
-        let kept = SecurityDescriptor::new(text);
+        let kept = SecurityDescriptor::packed_in(text, &mut self.packing);
         self.kept.insert_unique(hash, (hash, kept.clone()), |&(hash, _)| hash);
         kept
+    }
+
+    /// The buffer where texts are unescaped, for reading one item.
+    pub(crate) fn take_unescaped(&mut self) -> String {
+        std::mem::take(&mut self.unescaped)
+    }
+
+    /// Takes back the buffer [`SharedTexts::take_unescaped`] gave.
+    pub(crate) fn give_back_unescaped(&mut self, buffer: String) {
+        self.unescaped = buffer;
     }
 
     /// How many distinct texts are kept.

@@ -121,6 +121,23 @@ prop_compose! {
     }
 }
 
+/// `text` with each of `edits` (a place, how many bytes to remove from there,
+/// what to insert) made in turn, at the nearest boundaries of characters.
+fn edited(mut text: String, edits: Vec<(prop::sample::Index, usize, String)>) -> String {
+    for (at, removed, inserted) in edits {
+        let mut at = at.index(text.len() + 1);
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let mut end = (at + removed).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        text.replace_range(at..end, &inserted);
+    }
+    text
+}
+
 /// `body` decoded whole, and delivered in the pieces that `cuts` (positions in
 /// any order) make.
 fn decoded_whole_and_in_pieces(
@@ -176,20 +193,27 @@ proptest! {
         request in request(),
         edits in prop::collection::vec((any::<prop::sample::Index>(), 0..3usize, EDIT_TEXT), 0..4),
     ) {
-        let mut text = request_json(&Request { unusual: None, ..request });
-        for (at, removed, inserted) in edits {
-            let mut at = at.index(text.len() + 1);
-            while !text.is_char_boundary(at) {
-                at -= 1;
-            }
-            let mut end = (at + removed).min(text.len());
-            while !text.is_char_boundary(end) {
-                end += 1;
-            }
-            text.replace_range(at..end, &inserted);
-        }
+        let text = edited(request_json(&Request { unusual: None, ..request }), edits);
         let decoded = Request::decode(&text, &mut SharedTexts::default()).ok();
         prop_assert_eq!(decoded, serde_json::from_str::<Request>(&text).ok(), "{}", text);
+    }
+
+    #[test]
+    fn an_element_read_where_it_lies_is_read_as_the_splitter_reads_it(
+        request in request(),
+        next in request(),
+        edits in prop::collection::vec((any::<prop::sample::Index>(), 0..3usize, EDIT_TEXT), 0..4),
+        after in EDIT_TEXT,
+        not_utf8 in prop::option::of(any::<prop::sample::Index>()),
+    ) {
+        let text = edited(request_json(&Request { unusual: None, ..request }), edits) + &after;
+        let mut body = format!("[{text},{}]", request_json(&next)).into_bytes();
+        if let Some(at) = not_utf8 {
+            body[1 + at.index(text.len())] = 0xff;
+        }
+        // Whole, the first element is read where it lies; cut inside, the splitter keeps it.
+        let (whole, in_pieces) = decoded_whole_and_in_pieces(&body, vec![2]);
+        prop_assert_eq!(in_pieces, whole, "{}", String::from_utf8_lossy(&body));
     }
 
     #[test]
