@@ -7,7 +7,7 @@
 //! the wasm's sections and in the bindings alike.
 
 use crate::minify::with_new_integrity;
-use crate::wasm_module::{EXPORT_SECTION, IMPORT_SECTION, with_entries_rewritten};
+use crate::wasm_module::{EXPORT_SECTION, IMPORT_SECTION, built_module_and_bindings, with_entries_rewritten};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -16,18 +16,7 @@ use std::path::Path;
 pub fn shorten_names(dist: &Path, integrity: impl Fn(&Path) -> Result<String, String>) -> Result<(), String> {
     let index_file = dist.join("index.html");
     let mut index = std::fs::read_to_string(&index_file).map_err(|error| format!("dist/index.html: {error}"))?;
-    let assets = std::fs::read_dir(dist.join("assets")).map_err(|error| format!("dist/assets: {error}"))?;
-    let assets: Vec<_> = assets.filter_map(|asset| asset.ok().map(|asset| asset.path())).collect();
-    let named = |extension: &str| {
-        assets
-            .iter()
-            .find(|path| {
-                let name = path.file_name().and_then(|name| name.to_str()).unwrap_or_default();
-                name.starts_with("cm-request-viewer-") && name.ends_with(extension)
-            })
-            .ok_or_else(|| format!("dist/assets holds no cm-request-viewer-…{extension}"))
-    };
-    let (wasm, bindings) = (named("_bg.wasm")?, named(".js")?);
+    let (wasm, bindings) = &built_module_and_bindings(dist)?;
     let module = std::fs::read(wasm).map_err(|error| format!("{}: {error}", wasm.display()))?;
     let text = std::fs::read_to_string(bindings).map_err(|error| format!("{}: {error}", bindings.display()))?;
     let (module, text) = renamed(&module, &text)?;

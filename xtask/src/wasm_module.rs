@@ -1,10 +1,29 @@
 //! The sections of a built wasm module that name what it imports and exports,
 //! read and written again: the release rewrites them after wasm-bindgen.
 
+use std::path::{Path, PathBuf};
+
 /// The section of a wasm module that lists its imports.
 pub const IMPORT_SECTION: u8 = 2;
 /// The section of a wasm module that lists its exports.
 pub const EXPORT_SECTION: u8 = 7;
+
+/// The app's wasm module and its bindings in `dist/assets`.
+pub fn built_module_and_bindings(dist: &Path) -> Result<(PathBuf, PathBuf), String> {
+    let assets = std::fs::read_dir(dist.join("assets")).map_err(|error| format!("dist/assets: {error}"))?;
+    let assets: Vec<_> = assets.filter_map(|asset| asset.ok().map(|asset| asset.path())).collect();
+    let named = |extension: &str| {
+        assets
+            .iter()
+            .find(|path| {
+                let name = path.file_name().and_then(|name| name.to_str()).unwrap_or_default();
+                name.starts_with("cm-request-viewer-") && name.ends_with(extension)
+            })
+            .cloned()
+            .ok_or_else(|| format!("dist/assets holds no cm-request-viewer-…{extension}"))
+    };
+    Ok((named("_bg.wasm")?, named(".js")?))
+}
 
 /// One entry of an import or an export section, by its name.
 pub struct Entry<'a> {
