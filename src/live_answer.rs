@@ -62,6 +62,11 @@ impl LiveAnswer {
         self.store.update_value(|store| store.extend(requests, clock));
     }
 
+    /// Stores the requests `add` puts in the store's list, not shown yet.
+    pub fn extend_in_place(&self, add: impl FnOnce(&mut Vec<Request>), clock: &dyn LocalClock) {
+        self.store.update_value(|store| store.extend_in_place(add, clock));
+    }
+
     /// Makes room for `total` requests in all, as many as the answer is expected to hold.
     pub fn make_room_for(&self, total: usize) {
         self.store.update_value(|store| store.make_room_for(total));

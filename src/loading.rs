@@ -189,9 +189,13 @@ impl Intake {
     /// Decodes `chunk` into the store.
     fn take(&mut self, chunk: &[u8]) {
         let started = now();
-        let requests = self.decoder.push(chunk);
-        let decoded = now();
-        self.answer.extend(requests, &self.clock);
+        let mut decoded = started;
+        let decoder = &mut self.decoder;
+        let decode = |stored: &mut Vec<Request>| {
+            decoder.push_into(chunk, stored);
+            decoded = now();
+        };
+        self.answer.extend_in_place(decode, &self.clock);
         self.taken_bytes += chunk.len() as u64;
         if self.taken_bytes >= ROOM_AFTER_BYTES
             && let Some(body_bytes) = self.body_bytes.take()

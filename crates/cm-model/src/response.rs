@@ -370,9 +370,14 @@ impl<T: ResponseItem> ResponseDecoder<T> {
         // Room for as many items as a chunk of requests holds (one is about
         // 1.3 KB), rather than growing the list, and copying it, five times a chunk.
         let mut items = Vec::with_capacity(chunk.len() / 1024);
-        self.body
-            .push(chunk, &mut Decoding { items: &mut items, failures: &mut self.failures, shared: &mut self.shared });
+        self.push_into(chunk, &mut items);
         items
+    }
+
+    /// [`ResponseDecoder::push`], adding the items to `items`: decoded where
+    /// they are kept, rather than moved there.
+    pub fn push_into(&mut self, chunk: &[u8], items: &mut Vec<T>) {
+        self.body.push(chunk, &mut Decoding { items, failures: &mut self.failures, shared: &mut self.shared });
     }
 
     /// Ends the body: decodes what was kept, or the list's last element. The

@@ -73,13 +73,16 @@ impl SearchIndex {
     /// the time of `clock`, as the table shows them.
     pub fn add(&mut self, requests: &[Request], clock: &dyn LocalClock) {
         let mut guid_text = Uuid::encode_buffer();
+        // "not set" is common: every pending request has it. Written once.
+        let not_set = local_text(&CmDate::NotSet, clock).to_lowercase();
         for request in requests {
             for date in [&request.submitted, &request.completed] {
                 let digits = date.instant().and_then(|instant| date_digits(local_datetime(instant, clock)));
-                if digits.is_none() {
-                    // "not set" is common: every pending request has it. Text that is not a
-                    // date is shown as received, so it needs lowering like any text.
-                    self.add_text(&local_text(date, clock).to_lowercase());
+                match (digits, date) {
+                    (Some(_), _) => {}
+                    (None, CmDate::NotSet) => self.add_text(&not_set),
+                    // Text that is not a date is shown as received, so it needs lowering like any text.
+                    (None, _) => self.add_text(&local_text(date, clock).to_lowercase()),
                 }
                 self.dates.push(digits.unwrap_or(NO_DIGITS));
             }
@@ -347,6 +350,7 @@ impl Word {
         }
     }
 
+    #[cfg_attr(speed_hints, optimize(speed))]
     fn in_request(&self, index: &SearchIndex, position: usize, request: &Request) -> bool {
         index.texts_of(position).iter().any(|&number| is_set(&self.texts, number as usize))
             || self
