@@ -3,7 +3,7 @@
 //! rows choosing it would show.
 
 use crate::date_search::{DateWord, NO_DIGITS, date_digits, day_of};
-use crate::guid_search::GuidWord;
+use crate::guid_search::{GuidWord, guid_key};
 use crate::time::{LocalClock, local_datetime, local_text};
 use cm_model::{CmDate, NameBook, Request, RequestStatus, RequestType};
 use hashbrown::{DefaultHashBuilder, HashTable};
@@ -188,13 +188,12 @@ impl SearchIndex {
     /// GUID itself, without writing it as text first.
     #[cfg_attr(speed_hints, optimize(speed))]
     fn add_shared_guid(&mut self, guid: Uuid, text: &mut [u8; 45]) {
-        let number = match self.guid_text_number(guid) {
-            Some(number) => number,
+        let (key, hash) = self.guid_key_and_hash(guid);
+        let number = match self.guid_numbers.find(hash, |&(stored, _)| stored == key) {
+            Some(&(_, number)) => number,
             None => {
                 let number = self.store_text(|texts| texts.push_str(guid.hyphenated().encode_lower(text)));
-                let guid = guid_key(guid);
-                let hash = self.hasher.hash_one(guid);
-                self.guid_numbers.insert_unique(hash, (guid, number), |&(guid, _)| self.hasher.hash_one(guid));
+                self.guid_numbers.insert_unique(hash, (key, number), |&(key, _)| self.hasher.hash_one(key));
                 number
             }
         };
@@ -203,8 +202,14 @@ impl SearchIndex {
 
     /// The number of the text of `guid`, one of those many requests hold, if a request holds it.
     fn guid_text_number(&self, guid: Uuid) -> Option<u32> {
-        let guid = guid_key(guid);
-        self.guid_numbers.find(self.hasher.hash_one(guid), |&(stored, _)| stored == guid).map(|&(_, number)| number)
+        let (key, hash) = self.guid_key_and_hash(guid);
+        self.guid_numbers.find(hash, |&(stored, _)| stored == key).map(|&(_, number)| number)
+    }
+
+    /// `guid`'s key in the table of shared GUIDs, and the key's hash.
+    fn guid_key_and_hash(&self, guid: Uuid) -> (u128, u64) {
+        let key = guid_key(guid);
+        (key, self.hasher.hash_one(key))
     }
 
     /// Adds the text `write` writes to the distinct texts; its number.
@@ -289,12 +294,6 @@ fn text_of<'a>(texts: &'a str, starts: &[u32], number: u32) -> &'a str {
     let start = starts[number as usize] as usize;
     let end = starts.get(number as usize + 1).map_or(texts.len(), |&next| next as usize) - 1;
     &texts[start..end]
-}
-
-/// `guid` as a number to look it up by: its bytes as they lie. Its own number
-/// is big-endian, which WebAssembly, little-endian, reverses in 44 instructions.
-fn guid_key(guid: Uuid) -> u128 {
-    u128::from_le_bytes(*guid.as_bytes())
 }
 
 /// The GUIDs of `request` no other request holds (its id, cards, profiles):
