@@ -11,8 +11,13 @@ fuzz_target!(|text: &str| {
     let decoded = Request::decode(text, &mut SharedTexts::default()).ok();
     assert_eq!(decoded, serde_json::from_str::<Request>(text).ok());
     let listed = [text.as_bytes(), b","].concat();
-    if let Some((request, end)) = Request::decode_leading(&listed, &mut SharedTexts::default()) {
-        let element = std::str::from_utf8(&listed[..end]).expect("an element read is UTF-8").trim();
-        assert_eq!(Request::decode(element, &mut SharedTexts::default()).ok(), Some(request));
+    let mut read = Vec::new();
+    match Request::decode_leading(&listed, &mut SharedTexts::default(), &mut read) {
+        Some(end) => {
+            let element = std::str::from_utf8(&listed[..end]).expect("an element read is UTF-8").trim();
+            assert_eq!(Request::decode(element, &mut SharedTexts::default()).ok(), read.pop());
+            assert!(read.is_empty());
+        }
+        None => assert!(read.is_empty(), "a request not read is not kept"),
     }
 });

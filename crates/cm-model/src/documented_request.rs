@@ -17,25 +17,28 @@ use uuid::Uuid;
 /// Reads `text`, one JSON object, as a request whose fields all have their
 /// documented form; its security descriptor is shared through `descriptors`.
 pub(crate) fn read_documented(text: &[u8], descriptors: &mut SharedTexts) -> Option<Request> {
-    let (request, end) = read_object(text, descriptors)?;
+    let mut request = Request::default();
+    let end = read_fields(text, &mut request, descriptors)?;
     (end == text.len()).then_some(request)
 }
 
 /// Reads the JSON object at the start of `text`, an element of a list that
-/// goes on after it, as [`read_documented`] reads one alone: the request, and
-/// where the `,` or `]` after it is. Every byte up to there is checked: the
-/// object is UTF-8 where `Some`.
-pub(crate) fn read_leading_documented(text: &[u8], descriptors: &mut SharedTexts) -> Option<(Request, usize)> {
-    let (request, end) = read_object(text, descriptors)?;
-    matches!(text.get(end), Some(b',' | b']')).then_some((request, end))
-}
-
-/// The request at the start of `text`, and where the whitespace after it ends.
-fn read_object(text: &[u8], descriptors: &mut SharedTexts) -> Option<(Request, usize)> {
-    let mut request = Request::default();
-    // One place where a request read in part is dropped, rather than one for each way to fail.
-    let end = read_fields(text, &mut request, descriptors)?;
-    Some((request, end))
+/// goes on after it, as [`read_documented`] reads one alone, into the end of
+/// `requests`, where it is kept (a request is 270 bytes, not moved after it
+/// is read): where the `,` or `]` after it is. Every byte up to there is
+/// checked: the object is UTF-8 where `Some`; with `None`, `requests` is as it was.
+pub(crate) fn read_leading_documented(
+    text: &[u8],
+    descriptors: &mut SharedTexts,
+    requests: &mut Vec<Request>,
+) -> Option<usize> {
+    requests.push(Request::default());
+    let read = requests.last_mut().and_then(|request| read_fields(text, request, descriptors));
+    let end = read.filter(|&end| matches!(text.get(end), Some(b',' | b']')));
+    if end.is_none() {
+        requests.pop();
+    }
+    end
 }
 
 /// Reads the fields of the object at the start of `text` into `request`;
@@ -178,8 +181,13 @@ impl<'a> Reader<'a> {
         Some(found)
     }
 
+    /// Takes `null` if it is next. Most values that may be null are not:
+    /// their first byte tells, without comparing the word.
     fn null(&mut self) -> Option<bool> {
-        self.word("null")
+        match self.peek()? {
+            b'n' => self.word("null"),
+            _ => Some(false),
+        }
     }
 
     /// What `read` reads, or its empty value for null.

@@ -145,8 +145,8 @@ impl ResponseItem for Request {
         Ok(request)
     }
 
-    fn decode_leading(text: &[u8], descriptors: &mut SharedTexts) -> Option<(Request, usize)> {
-        read_leading_documented(text, descriptors)
+    fn decode_leading(text: &[u8], descriptors: &mut SharedTexts, requests: &mut Vec<Request>) -> Option<usize> {
+        read_leading_documented(text, descriptors, requests)
     }
 }
 

@@ -325,11 +325,12 @@ pub trait ResponseItem: DeserializeOwned {
         serde_json::from_str(text)
     }
 
-    /// Decodes the element at the start of `text`, where it lies, when the
-    /// item knows a reading that finds the element's end itself: the item and
-    /// where the `,` or `]` after it is. `None` leaves the element to the list
-    /// splitter and [`ResponseItem::decode`], which must then read it alike.
-    fn decode_leading(_text: &[u8], _shared: &mut Self::Shared) -> Option<(Self, usize)> {
+    /// Decodes the element at the start of `text`, where it lies, into the
+    /// end of `items`, when the item knows a reading that finds the element's
+    /// end itself: where the `,` or `]` after it is. `None` leaves `items` as
+    /// they were and the element to the list splitter and
+    /// [`ResponseItem::decode`], which must then read it alike.
+    fn decode_leading(_text: &[u8], _shared: &mut Self::Shared, _items: &mut Vec<Self>) -> Option<usize> {
         None
     }
 }
@@ -511,9 +512,8 @@ impl<T: ResponseItem> Elements for Decoding<'_, T> {
 
     /// Only an element the splitter would keep as it lies (not condensed).
     fn read_leading(&mut self, text: &[u8]) -> Option<usize> {
-        let (item, end) = T::decode_leading(text, self.shared).filter(|&(_, end)| end <= MAX_ELEMENT_BYTES)?;
-        self.items.push(item);
-        Some(end)
+        // An element whose end is further on is too long to read where it lies.
+        T::decode_leading(&text[..text.len().min(MAX_ELEMENT_BYTES + 1)], self.shared, self.items)
     }
 }
 
