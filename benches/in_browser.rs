@@ -208,6 +208,8 @@ return (async () => {
 
 /// What a cell shows for a measure the app gave no mark for.
 const NOT_AVAILABLE: &str = "n/a";
+/// What a cell that compares with `JSON.parse` shows when the page could not parse the body.
+const NO_PARSE: &str = "no parse";
 /// What a column shows for a size at which the app did not finish loading.
 const NOT_MEASURED: &str = "—";
 /// What the long-task cells show when Chromium has no Long Tasks API.
@@ -782,17 +784,21 @@ fn table(bundle: &Bundle, sizes: &[usize], runs: &[Result<Run, String>]) -> Stri
             Ok(parse) => with_throughput(*parse, run.body_bytes as f64),
             Err(problem) => format!("fails: {problem}"),
         }),
-        per_run("`JSON.parse`, the first of the five", &|run| milliseconds(run.first_parse_milliseconds)),
+        per_run("`JSON.parse`, the first of the five", &|run| match run.parse_milliseconds {
+            Ok(_) => milliseconds(run.first_parse_milliseconds),
+            Err(_) => NO_PARSE.into(),
+        }),
         per_run("(Decoding + storing) / `JSON.parse`: first load / first parse", &|run| {
             let cold = run.marks.decoding().zip(run.marks.storing()).map(|((decoding, _), storing)| decoding + storing);
-            ratio(cold, run.first_parse_milliseconds)
+            ratio(cold, run.parse_milliseconds.as_ref().map(|_| run.first_parse_milliseconds))
         }),
         per_run("Decoding + storing on a second refresh", &|run| match &run.warm_decoding_milliseconds {
             Ok(warm) => milliseconds(Some(*warm)),
-            Err(problem) => format!("fails: {problem}"),
+            Err(problem) => format!("not measured: {problem}"),
         }),
         per_run("(Decoding + storing) / `JSON.parse`: second refresh / fastest parse", &|run| {
-            ratio(run.warm_decoding_milliseconds.clone().ok(), run.parse_milliseconds.clone().ok())
+            let warm = run.warm_decoding_milliseconds.as_ref().ok().copied();
+            ratio(warm, run.parse_milliseconds.as_ref().map(|&parse| Some(parse)))
         }),
         per_run("Longest task while loading", &|run| match run.long_task_milliseconds.as_deref() {
             Some([]) => "none".into(),
@@ -880,11 +886,13 @@ fn with_throughput(milliseconds_taken: f64, bytes: f64) -> String {
     format!("{} ({:.1} MB/s)", milliseconds(Some(milliseconds_taken)), bytes / 1000.0 / milliseconds_taken)
 }
 
-/// `app` over `parse`, when both were measured.
-fn ratio(app: Option<f64>, parse: Option<f64>) -> String {
-    match app.zip(parse) {
-        Some((app, parse)) => format!("{:.2}×", app / parse),
-        None => NOT_AVAILABLE.into(),
+/// `app` over `parse`, when both were measured; `parse` is an error when the
+/// page could not parse the body at all.
+fn ratio<E>(app: Option<f64>, parse: Result<Option<f64>, E>) -> String {
+    match (app, parse) {
+        (_, Err(_)) => NO_PARSE.into(),
+        (Some(app), Ok(Some(parse))) => format!("{:.2}×", app / parse),
+        _ => NOT_AVAILABLE.into(),
     }
 }
 
