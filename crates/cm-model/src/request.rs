@@ -231,10 +231,10 @@ pub(crate) fn hyphenated_guid(text: &[u8]) -> Option<Uuid> {
     Some(Uuid::from_bytes(bytes))
 }
 
-/// [`hyphenated_guid`] in WebAssembly, sixteen digits at a time: the
-/// browser reads seven GUIDs a request, and this takes a fifth of the
-/// instructions of reading them eight at a time. The same answers for every
-/// text (`tests/guid_in_browser.rs` runs the native test's cases in the browser).
+/// [`hyphenated_guid`] in WebAssembly, sixteen digits at a time (SIMD), as
+/// the browser reads seven GUIDs a request: decoding took 4 % less time than
+/// with eight at a time, measured build against build. The same answers for
+/// every text (`tests/guid_in_browser.rs` runs the native test's cases in the browser).
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[cfg_attr(speed_hints, optimize(speed))]
 pub(crate) fn hyphenated_guid(text: &[u8]) -> Option<Uuid> {
@@ -274,9 +274,9 @@ pub(crate) fn hyphenated_guid(text: &[u8]) -> Option<Uuid> {
     Some(Uuid::from_bytes(guid))
 }
 
-#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 /// The value of eight ASCII hex digits, the first in the lowest byte of
 /// `digits`, as four bytes in the same order; `None` if one is not a hex digit.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 fn eight_hex_digits(digits: u64) -> Option<u32> {
     const ONES: u64 = u64::MAX / 0xff;
     const HIGH: u64 = ONES * 0x80;

@@ -416,7 +416,6 @@ impl<T: Ord + Copy> Counts<T> {
     /// Counts one row of `value`. Found by equality, which is cheap, rather
     /// than by order, which for the codes is a call per comparison; order is
     /// only looked at for a value new to the list.
-    #[cfg_attr(speed_hints, optimize(speed))]
     fn add(&mut self, value: T, rows: usize) {
         match self.place_of(value) {
             Ok(at) => self.0[at].1 += rows,
