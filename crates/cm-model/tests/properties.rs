@@ -28,8 +28,9 @@ fn optional_guid() -> impl Strategy<Value = Option<Uuid>> {
 }
 
 fn date() -> impl Strategy<Value = CmDate> {
-    // 0001-01-01T00:00:01Z to 9999-12-31T23:59:59Z, at any nanosecond.
-    let instant = (-62_135_596_799i64..253_402_300_799, 0..1_000_000_000i32)
+    // 0001-01-01T00:00:01Z to jiff's last instant (9999-12-30T22:00:00.999999999Z, which
+    // leaves room for any offset), at any nanosecond: a second past it cannot be made.
+    let instant = (-62_135_596_799i64..=Timestamp::MAX.as_second(), 0..1_000_000_000i32)
         .prop_map(|(seconds, nanos)| CmDate::At(Timestamp::new(seconds, nanos).unwrap()));
     // Text that starts with a letter never reads as a date.
     let unreadable = "[a-z][ -~]{0,20}".prop_map(CmDate::Unreadable);
