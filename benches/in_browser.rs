@@ -503,29 +503,9 @@ impl Run {
             None => Err(baseline["problem"].as_str().unwrap_or(UNKNOWN).to_owned()),
         };
         // Last: the refresh's answer replaces the one measured above.
-        let refreshed_wasm_bytes = match refresh_and_wait(browser, 2).await {
-            Ok(()) => browser
-                .evaluate(&format!(
-                    "const loads = performance.getEntriesByName({ALL_ROWS:?}, 'mark'); \
-                     return loads[loads.length - 1].detail.wasmMemoryBytes;"
-                ))
-                .await
-                .as_f64()
-                .ok_or_else(|| "the app marked no wasm memory".to_owned()),
-            Err(problem) => Err(problem),
-        };
-        let warm_decoding_milliseconds = match refresh_and_wait(browser, 3).await {
-            Ok(()) => browser
-                .evaluate(&format!(
-                    "const loads = performance.getEntriesByName({ALL_ROWS:?}, 'mark'); \
-                     const detail = loads[loads.length - 1].detail; \
-                     return detail.decodeMilliseconds + detail.storeMilliseconds;"
-                ))
-                .await
-                .as_f64()
-                .ok_or_else(|| "the app marked no decoding".to_owned()),
-            Err(problem) => Err(problem),
-        };
+        let refreshed_wasm_bytes = refresh_and_read(browser, 2, "detail.wasmMemoryBytes", "wasm memory").await;
+        let warm_decoding_milliseconds =
+            refresh_and_read(browser, 3, "detail.decodeMilliseconds + detail.storeMilliseconds", "decoding").await;
         Run {
             marks,
             long_task_milliseconds,
@@ -675,6 +655,18 @@ impl Soak {
     }
 }
 
+/// Clicks Refresh, waits for the `loads`-th load to show every row, and reads
+/// `expression` of the `detail` of that load's `cm:all-rows` mark, which tells `what`.
+async fn refresh_and_read(browser: &Browser, loads: usize, expression: &str, what: &str) -> Result<f64, String> {
+    refresh_and_wait(browser, loads).await?;
+    let script = format!(
+        "const loads = performance.getEntriesByName({ALL_ROWS:?}, 'mark'); \
+         const detail = loads[loads.length - 1].detail; \
+         return {expression};"
+    );
+    browser.evaluate(&script).await.as_f64().ok_or_else(|| format!("the app marked no {what}"))
+}
+
 /// Clicks Refresh and waits for the `loads`-th load (counting the first) to show every row.
 async fn refresh_and_wait(browser: &Browser, loads: usize) -> Result<(), String> {
     browser.evaluate(CLICK_REFRESH).await;
@@ -790,15 +782,14 @@ fn table(bundle: &Bundle, sizes: &[usize], runs: &[Result<Run, String>]) -> Stri
         }),
         per_run("(Decoding + storing) / `JSON.parse`: first load / first parse", &|run| {
             let cold = run.marks.decoding().zip(run.marks.storing()).map(|((decoding, _), storing)| decoding + storing);
-            ratio(cold, run.parse_milliseconds.as_ref().map(|_| run.first_parse_milliseconds))
+            over_parse(run, cold, run.first_parse_milliseconds)
         }),
         per_run("Decoding + storing on a second refresh", &|run| match &run.warm_decoding_milliseconds {
             Ok(warm) => milliseconds(Some(*warm)),
             Err(problem) => format!("not measured: {problem}"),
         }),
         per_run("(Decoding + storing) / `JSON.parse`: second refresh / fastest parse", &|run| {
-            let warm = run.warm_decoding_milliseconds.as_ref().ok().copied();
-            ratio(warm, run.parse_milliseconds.as_ref().map(|&parse| Some(parse)))
+            over_parse(run, run.warm_decoding_milliseconds.clone().ok(), run.parse_milliseconds.clone().ok())
         }),
         per_run("Longest task while loading", &|run| match run.long_task_milliseconds.as_deref() {
             Some([]) => "none".into(),
@@ -886,13 +877,13 @@ fn with_throughput(milliseconds_taken: f64, bytes: f64) -> String {
     format!("{} ({:.1} MB/s)", milliseconds(Some(milliseconds_taken)), bytes / 1000.0 / milliseconds_taken)
 }
 
-/// `app` over `parse`, when both were measured; `parse` is an error when the
-/// page could not parse the body at all.
-fn ratio<E>(app: Option<f64>, parse: Result<Option<f64>, E>) -> String {
-    match (app, parse) {
-        (_, Err(_)) => NO_PARSE.into(),
-        (Some(app), Ok(Some(parse))) => format!("{:.2}×", app / parse),
-        _ => NOT_AVAILABLE.into(),
+/// `app` over `parse`, one of `run`'s parse times, when both were measured;
+/// [`NO_PARSE`] when the page could not parse the body at all.
+fn over_parse(run: &Run, app: Option<f64>, parse: Option<f64>) -> String {
+    match (&run.parse_milliseconds, app.zip(parse)) {
+        (Err(_), _) => NO_PARSE.into(),
+        (Ok(_), Some((app, parse))) => format!("{:.2}×", app / parse),
+        (Ok(_), None) => NOT_AVAILABLE.into(),
     }
 }
 
