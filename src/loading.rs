@@ -93,6 +93,7 @@ pub async fn load_requests(
     let mut chunk = Vec::new();
     let mut pace = Pace::new();
     let interrupted = loop {
+        chunk.clear();
         let read = download.next_chunk(&mut chunk).await;
         if !watcher.still_wanted() {
             // Dropping the download stops it.

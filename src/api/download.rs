@@ -23,10 +23,7 @@ pub(super) struct Answered {
 pub(super) async fn get(host: &str, url: &str, timeout_seconds: u32) -> Result<Answered, LoadError> {
     let mut download = Download::start(host, url, timeout_seconds).await?;
     let mut body = Vec::new();
-    let mut chunk = Vec::new();
-    while download.next_chunk(&mut chunk).await? {
-        body.extend_from_slice(&chunk);
-    }
+    while download.next_chunk(&mut body).await? {}
     Ok(Answered { status: download.status, content_type: download.content_type, body })
 }
 
@@ -79,10 +76,9 @@ impl Download {
         Ok(download)
     }
 
-    /// Replaces `chunk` with the next chunk of the body; `false` once the body has ended.
-    pub async fn next_chunk(&mut self, chunk: &mut Vec<u8>) -> Result<bool, LoadError> {
+    /// Appends the next chunk of the body to `into`; `false` once the body has ended.
+    pub async fn next_chunk(&mut self, into: &mut Vec<u8>) -> Result<bool, LoadError> {
         let Some(reader) = &self.reader else {
-            chunk.clear();
             return Ok(false);
         };
         let read = async {
@@ -95,18 +91,17 @@ impl Download {
         match read.await.map_err(|error| self.failed(describe_js_error(&error)))? {
             None => {
                 self.reader = None;
-                chunk.clear();
                 Ok(false)
             }
             Some(bytes) => {
-                // The buffer is reused: only growing it costs a fill.
+                // Copied into the room after the bytes `into` holds, never
+                // filled first: a fill would write the whole body once more.
                 let length = bytes.length() as usize;
-                if chunk.len() < length {
-                    chunk.resize(length, 0);
-                }
-                chunk.truncate(length);
-                bytes.copy_to(chunk);
-                self.received += chunk.len() as u64;
+                into.reserve(length);
+                let copied = bytes.copy_to_uninit(&mut into.spare_capacity_mut()[..length]).len();
+                // SAFETY: `copy_to_uninit` has written the `copied` bytes after the end.
+                unsafe { into.set_len(into.len() + copied) };
+                self.received += copied as u64;
                 Ok(true)
             }
         }
