@@ -156,6 +156,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Takes the `,` before another member (`true`) or the `close` that ends them (`false`).
+    #[cfg_attr(speed_hints, optimize(speed))]
     fn next_or_end(&mut self, close: u8) -> Option<bool> {
         match self.peek()? {
             b',' => {
@@ -183,6 +184,7 @@ impl<'a> Reader<'a> {
 
     /// Takes `null` if it is next. Most values that may be null are not:
     /// their first byte tells, without comparing the word.
+    #[cfg_attr(speed_hints, optimize(speed))]
     fn null(&mut self) -> Option<bool> {
         match self.peek()? {
             b'n' => self.word("null"),
@@ -211,6 +213,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A JSON integer of up to 18 digits.
+    #[cfg_attr(speed_hints, optimize(speed))]
     fn integer(&mut self) -> Option<i64> {
         self.skip_space();
         let bytes = self.text;
@@ -236,6 +239,7 @@ impl<'a> Reader<'a> {
 
     /// Takes `"text"` if it is next, `text` being plain (no quote, backslash
     /// or control character).
+    #[cfg_attr(speed_hints, optimize(speed))]
     fn quoted(&mut self, text: &str) -> bool {
         self.skip_space();
         let rest = &self.text[self.at..];
@@ -251,6 +255,7 @@ impl<'a> Reader<'a> {
 
     /// A GUID in its 36-character form, read where it lies: a text of any
     /// other length, or with an escape, is no GUID.
+    #[cfg_attr(speed_hints, optimize(speed))]
     fn guid(&mut self) -> Option<Uuid> {
         self.skip_space();
         let quoted = self.text.get(self.at..self.at + 38)?;
@@ -263,6 +268,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A GUID; the all-zero GUID and null are `None`.
+    #[cfg_attr(speed_hints, optimize(speed))]
     fn guid_or_none(&mut self) -> Option<Option<Uuid>> {
         if self.null()? {
             return Some(None);
@@ -300,6 +306,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A string without escapes, where it lies in the text.
+    #[cfg_attr(speed_hints, optimize(speed))]
     fn plain_text(&mut self) -> Option<&'a str> {
         self.expect(b'"')?;
         let start = self.at;
@@ -314,6 +321,7 @@ impl<'a> Reader<'a> {
 
     /// A string, unescaped when it has escapes. Control characters, which
     /// JSON allows only escaped, and escapes serde refuses are left to serde.
+    #[cfg_attr(speed_hints, optimize(speed))]
     fn text(&mut self) -> Option<&str> {
         self.expect(b'"')?;
         self.scratch.clear();
@@ -364,6 +372,7 @@ impl<'a> Reader<'a> {
 /// descriptor is a third of a request's text (the classic test for a byte
 /// below a bound, exact for any word); a text of ASCII, as most are, needs
 /// no other check.
+#[cfg_attr(speed_hints, optimize(speed))]
 fn checked_text(bytes: &[u8]) -> Option<&str> {
     const ONES: u64 = u64::MAX / 0xff;
     let (words, rest) = bytes.as_chunks::<8>();
