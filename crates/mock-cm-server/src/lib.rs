@@ -22,7 +22,11 @@ pub mod related;
 pub mod secrets;
 
 use axum::Router;
-use axum::http::StatusCode;
+use axum::extract::Request;
+use axum::http::header::CACHE_CONTROL;
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{Next, from_fn};
+use axum::response::Response;
 use std::path::PathBuf;
 use std::time::Duration;
 use tower_http::services::ServeDir;
@@ -110,11 +114,29 @@ pub fn router(options: &ServerOptions) -> Router {
     // The count is the mock's own, for tests: neither behind the API's prefix nor behind IIS.
     let app = API_PREFIXES.iter().fold(secrets::count_route(secret_calls), |app, prefix| app.nest(prefix, api.clone()));
     let Some(dir) = &options.app_dir else { return app };
+    let files = Router::new().fallback_service(ServeDir::new(dir)).layer(from_fn(cache_as_deployed));
     let app_path = options.app_path.trim_end_matches('/');
     if app_path.is_empty() {
-        app.fallback_service(ServeDir::new(dir))
+        app.fallback_service(files)
     } else {
         // ServeDir redirects `/tools/cm-viewer` to `/tools/cm-viewer/`, as a static server does.
-        app.nest_service(app_path, ServeDir::new(dir))
+        app.nest_service(app_path, files)
     }
+}
+
+/// The viewer's files are kept by browsers as the deployment samples
+/// (`deploy/`) keep them: `assets/` holds only files whose names carry a hash
+/// of their content, kept for a year; anything else (the page, `config.json`)
+/// never. A browser that comes back so fetches only the page and `config.json`
+/// again, as it would from the viewer's deployed folder.
+async fn cache_as_deployed(request: Request, next: Next) -> Response {
+    let asset = request.uri().path().starts_with("/assets/");
+    let mut response = next.run(request).await;
+    let kept = asset && matches!(response.status(), StatusCode::OK | StatusCode::NOT_MODIFIED);
+    let directives = match kept {
+        true => "public, max-age=31536000, immutable",
+        false => "no-store",
+    };
+    response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static(directives));
+    response
 }

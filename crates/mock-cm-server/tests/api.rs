@@ -408,6 +408,35 @@ async fn the_app_files_are_behind_neither_cors_nor_sign_in() {
 }
 
 #[tokio::test]
+async fn the_app_files_are_kept_by_browsers_as_the_deployment_samples_keep_them() {
+    let app_dir = std::env::temp_dir().join(format!("mock-cm-server-cached-app-{}", std::process::id()));
+    std::fs::create_dir_all(app_dir.join("assets")).unwrap();
+    std::fs::write(app_dir.join("index.html"), "<!DOCTYPE html><title>CM Request Viewer</title>").unwrap();
+    std::fs::write(app_dir.join("config.json"), "{}").unwrap();
+    std::fs::write(app_dir.join("assets").join("viewer-0123abcd_bg.wasm"), [0, b'a', b's', b'm']).unwrap();
+    let cache_control = |response: &Response| {
+        let value = response.headers().get(header::CACHE_CONTROL).map(|value| value.to_str().unwrap().to_owned());
+        (response.status(), value.unwrap_or_default())
+    };
+    let kept = (StatusCode::OK, "public, max-age=31536000, immutable".to_owned());
+    let never = |status| (status, "no-store".to_owned());
+    for (app_path, prefix) in [(None, ""), (Some("/tools/cm-viewer/"), "/tools/cm-viewer")] {
+        let mut arguments = vec!["--app-dir", app_dir.to_str().unwrap()];
+        arguments.extend(app_path.map(|path| ["--app-path", path]).into_iter().flatten());
+        let answer =
+            async |path: &str| cache_control(&call(&arguments, Method::GET, &format!("{prefix}{path}"), &[]).await);
+        assert_eq!(answer("/assets/viewer-0123abcd_bg.wasm").await, kept, "{prefix}");
+        assert_eq!(answer("/").await, never(StatusCode::OK), "{prefix}");
+        assert_eq!(answer("/config.json").await, never(StatusCode::OK), "{prefix}");
+        assert_eq!(answer("/assets/gone-4567cdef.js").await, never(StatusCode::NOT_FOUND), "{prefix}");
+    }
+    let arguments = ["--app-dir", app_dir.to_str().unwrap()];
+    let api = call(&arguments, Method::GET, "/CertificateManagement/api/v1.0/requests", &[]).await;
+    assert_eq!(api.headers().get(header::CACHE_CONTROL), None, "the API's answers are IIS's business");
+    std::fs::remove_dir_all(&app_dir).unwrap();
+}
+
+#[tokio::test]
 async fn a_server_can_go_down_after_some_calls_and_come_back_after_more() {
     const LIST: &str = "/CertificateManagement/api/v1.0/requests";
     let statuses = |arguments: &'static [&'static str]| async move {
