@@ -234,7 +234,7 @@ pub(crate) fn hyphenated_guid(text: &[u8]) -> Option<Uuid> {
 /// [`hyphenated_guid`] in WebAssembly, sixteen digits at a time (SIMD), as
 /// the browser reads seven GUIDs a request: decoding took 4 % less time than
 /// with eight at a time, measured build against build. The same answers for
-/// every text (`tests/guid_in_browser.rs` runs the native test's cases in the browser).
+/// every text (`tests/simd_in_browser.rs` runs the native test's cases in the browser).
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[cfg_attr(speed_hints, optimize(speed))]
 pub(crate) fn hyphenated_guid(text: &[u8]) -> Option<Uuid> {
