@@ -76,16 +76,40 @@ impl SecurityDescriptor {
     }
 
     /// Whether this descriptor's text is `text`, without writing it out.
-    #[cfg_attr(speed_hints, optimize(speed))]
     pub fn is(&self, text: &str) -> bool {
-        let (prefix, packed) = match self.parts() {
+        const ONES: u64 = u64::MAX / 0xff;
+        let (prefix, mut packed) = match self.parts() {
             (None, kept) => return same_bytes(kept.as_bytes(), text.as_bytes()),
             (Some(prefix), packed) => (prefix.as_bytes(), packed.as_bytes()),
         };
-        // The character for a repeat is one byte, never part of another character.
+        let mut text = text.as_bytes();
+        // Eight packed bytes at a time, compared as they lie up to the first
+        // repeat among them (found exactly: the classic test for a zero byte),
+        // which is then compared as the prefix it stands for.
+        while let (Some(kept), Some(given)) = (packed.first_chunk::<8>(), text.first_chunk::<8>()) {
+            let (kept, given) = (u64::from_le_bytes(*kept), u64::from_le_bytes(*given));
+            let repeat = kept ^ (ONES * u64::from(AGAIN as u8));
+            let repeats = repeat.wrapping_sub(ONES) & !repeat & (ONES * 0x80);
+            if repeats == 0 {
+                if kept != given {
+                    return false;
+                }
+                (packed, text) = (&packed[8..], &text[8..]);
+                continue;
+            }
+            let before = (repeats.trailing_zeros() / 8) as usize;
+            if (kept ^ given) & ((1 << (8 * before)) - 1) != 0 {
+                return false;
+            }
+            match strip_start(&text[before..], prefix) {
+                Some(after) => (packed, text) = (&packed[before + 1..], after),
+                None => return false,
+            }
+        }
+        // Fewer than eight bytes left of either: piece by piece.
         let mut pieces = packed.split(|&byte| byte == AGAIN as u8);
         let first = pieces.next().unwrap_or_default();
-        let Some(mut rest) = strip_start(text.as_bytes(), first) else { return false };
+        let Some(mut rest) = strip_start(text, first) else { return false };
         for piece in pieces {
             match strip_start(rest, prefix).and_then(|rest| strip_start(rest, piece)) {
                 Some(after) => rest = after,
@@ -209,6 +233,24 @@ mod tests {
                 assert!(!descriptor.is(other), "{text:?} is not {other:?}");
             }
             assert!(!descriptor.is(&format!("{text}S-1-5-21-1-2-3-")));
+        }
+    }
+
+    #[test]
+    fn a_descriptor_is_no_text_that_differs_from_its_own_by_a_byte_anywhere() {
+        let text = format!("O:{DOMAIN}14134865D:(D;;LC;;;{DOMAIN}1)(A;;RC;;;WD)(A;;DCSW;;;{DOMAIN}5094533)\0\0\0");
+        let descriptor = SecurityDescriptor::new(&text);
+        assert!(descriptor.is(&text));
+        for at in 0..text.len() {
+            for byte in [b'0', b'1', b'S', b'-', b';', AGAIN as u8, b'\0'] {
+                let mut edited = text.clone().into_bytes();
+                edited[at] = byte;
+                let edited = String::from_utf8(edited).unwrap();
+                assert_eq!(descriptor.is(&edited), edited == text, "{byte:#x} at {at}");
+            }
+            assert!(!descriptor.is(&text[..at]), "cut at {at}");
+            assert!(!descriptor.is(&format!("{}{}", &text[..at], &text[at + 1..])), "without {at}");
+            assert!(!descriptor.is(&format!("{}{DOMAIN}{}", &text[..at], &text[at..])), "prefix again at {at}");
         }
     }
 
