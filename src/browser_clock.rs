@@ -7,9 +7,10 @@ use viewer_core::time::LocalClock;
 pub struct BrowserClock;
 
 thread_local! {
-    /// One `Date` set to each instant asked about: a new one for each would
-    /// cost a value made, handed over and dropped, three calls out of
-    /// WebAssembly instead of one, on each new day of a load's dates.
+    /// One `Date` set to each instant asked about (each new day of a load's
+    /// dates): a new one each time makes a number value and a `Date` and drops
+    /// both, more calls out of WebAssembly than setting this one and reading
+    /// its offset, and garbage for the collector.
     static DATE: js_sys::Date = js_sys::Date::new_0();
 }
 
