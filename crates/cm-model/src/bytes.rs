@@ -10,6 +10,21 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
         && a_rest.iter().zip(b_rest).all(|(a, b)| a == b)
 }
 
+/// One in each byte of a word: times a byte, that byte in each.
+pub(crate) const ONES: u64 = u64::MAX / 0xff;
+
+/// The top bit of each byte of `word` below `bound` (at most 0x80), which
+/// finds the first such byte exactly: a later byte may be marked by the
+/// borrow of one below it (the classic test, eight bytes at a time).
+pub(crate) fn bytes_below(word: u64, bound: u8) -> u64 {
+    word.wrapping_sub(ONES * u64::from(bound)) & !word & (ONES * 0x80)
+}
+
+/// The top bit of each byte of `word` that is `byte`, as [`bytes_below`] marks them.
+pub(crate) fn bytes_equal(word: u64, byte: u8) -> u64 {
+    bytes_below(word ^ (ONES * u64::from(byte)), 1)
+}
+
 /// `text` without `start`, if it starts with it.
 pub(crate) fn strip_start<'t>(text: &'t [u8], start: &[u8]) -> Option<&'t [u8]> {
     let (head, rest) = text.split_at_checked(start.len())?;
@@ -35,5 +50,24 @@ mod tests {
         assert_eq!(strip_start(b"S-1-5-21-1", b"S-1-5-21-"), Some(&b"1"[..]));
         assert_eq!(strip_start(b"S-1-5-21", b"S-1-5-21-"), None);
         assert_eq!(strip_start(b"S-1-5-22-1", b"S-1-5-21-"), None);
+    }
+
+    #[test]
+    fn the_first_byte_below_a_bound_or_equal_to_a_byte_is_marked_exactly() {
+        let first_marked = |marks: u64| (marks != 0).then(|| marks.trailing_zeros() as usize / 8);
+        for at in 0..8 {
+            for byte in 0..=u8::MAX {
+                // With a second hit last, whose mark a borrow may blur, or none.
+                for last in [b'a', 0x00, b'"'] {
+                    let mut bytes = [b'a'; 8];
+                    bytes[7] = last;
+                    bytes[at] = byte;
+                    let word = u64::from_le_bytes(bytes);
+                    let first = |hit: fn(u8) -> bool| bytes.iter().position(|&byte| hit(byte));
+                    assert_eq!(first_marked(bytes_below(word, 0x20)), first(|byte| byte < 0x20), "{bytes:?}");
+                    assert_eq!(first_marked(bytes_equal(word, b'"')), first(|byte| byte == b'"'), "{bytes:?}");
+                }
+            }
+        }
     }
 }

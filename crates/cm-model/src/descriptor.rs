@@ -1,6 +1,6 @@
 //! A request's security descriptor, kept small.
 
-use crate::bytes::{same_bytes, strip_start};
+use crate::bytes::{bytes_equal, same_bytes, strip_start};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
 use std::fmt;
@@ -77,19 +77,17 @@ impl SecurityDescriptor {
 
     /// Whether this descriptor's text is `text`, without writing it out.
     pub fn is(&self, text: &str) -> bool {
-        const ONES: u64 = u64::MAX / 0xff;
         let (prefix, mut packed) = match self.parts() {
             (None, kept) => return same_bytes(kept.as_bytes(), text.as_bytes()),
             (Some(prefix), packed) => (prefix.as_bytes(), packed.as_bytes()),
         };
         let mut text = text.as_bytes();
         // Eight packed bytes at a time, compared as they lie up to the first
-        // repeat among them (found exactly: the classic test for a zero byte),
+        // repeat among them (found exactly, `bytes_equal`),
         // which is then compared as the prefix it stands for.
         while let (Some(kept), Some(given)) = (packed.first_chunk::<8>(), text.first_chunk::<8>()) {
             let (kept, given) = (u64::from_le_bytes(*kept), u64::from_le_bytes(*given));
-            let repeat = kept ^ (ONES * u64::from(AGAIN as u8));
-            let repeats = repeat.wrapping_sub(ONES) & !repeat & (ONES * 0x80);
+            let repeats = bytes_equal(kept, AGAIN as u8);
             if repeats == 0 {
                 if kept != given {
                     return false;

@@ -375,14 +375,12 @@ impl<'a> Reader<'a> {
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[cfg_attr(speed_hints, optimize(speed))]
 fn text_run(bytes: &[u8]) -> Option<(&str, u8)> {
-    const ONES: u64 = u64::MAX / 0xff;
-    let below = |word: u64, bound: u8| word.wrapping_sub(ONES * u64::from(bound)) & !word & (ONES * 0x80);
+    use crate::bytes::{ONES, bytes_below, bytes_equal};
     let (words, _) = bytes.as_chunks::<8>();
     let mut high_bits = 0;
     for (index, word) in words.iter().enumerate() {
         let word = u64::from_le_bytes(*word);
-        let stops =
-            below(word, 0x20) | below(word ^ (ONES * u64::from(b'"')), 1) | below(word ^ (ONES * u64::from(b'\\')), 1);
+        let stops = bytes_below(word, 0x20) | bytes_equal(word, b'"') | bytes_equal(word, b'\\');
         if stops != 0 {
             let before = stops.trailing_zeros() / 8;
             let high_before = word & (ONES * 0x80) & ((1 << (8 * before)) - 1);
@@ -390,9 +388,7 @@ fn text_run(bytes: &[u8]) -> Option<(&str, u8)> {
         }
         high_bits |= word & (ONES * 0x80);
     }
-    let from = words.len() * 8;
-    let stop = from + bytes[from..].iter().position(|&byte| stops_text(byte))?;
-    run_before(bytes, stop, high_bits == 0 && bytes[from..stop].is_ascii())
+    run_in_tail(bytes, words.len() * 8, high_bits == 0)
 }
 
 /// [`text_run`] in WebAssembly, sixteen bytes at a time (SIMD).
@@ -414,9 +410,14 @@ fn text_run(bytes: &[u8]) -> Option<(&str, u8)> {
         }
         high_bits |= i8x16_bitmask(block);
     }
-    let from = blocks.len() * 16;
+    run_in_tail(bytes, blocks.len() * 16, high_bits == 0)
+}
+
+/// [`text_run`] when its stop lies in the bytes from `from` on, which are
+/// fewer than a word, those before being ASCII or not as `ascii_before` says.
+fn run_in_tail(bytes: &[u8], from: usize, ascii_before: bool) -> Option<(&str, u8)> {
     let stop = from + bytes[from..].iter().position(|&byte| stops_text(byte))?;
-    run_before(bytes, stop, high_bits == 0 && bytes[from..stop].is_ascii())
+    run_before(bytes, stop, ascii_before && bytes[from..stop].is_ascii())
 }
 
 /// Whether `byte` ends a run of a JSON string's text: its closing quote, an
