@@ -1,11 +1,13 @@
 //! What WebAssembly reads sixteen bytes at a time (SIMD), where the native
 //! build (and its tests) reads eight: a GUID's digits, which must be taken
-//! exactly as the `uuid` crate takes them, and the runs of a text between its
-//! escapes, which must give what serde gives.
+//! exactly as the `uuid` crate takes them, the runs of a text between its
+//! escapes, which must give what serde gives, and a search word's digits in
+//! a GUID, which must be found exactly where its text holds them.
 #![cfg(target_arch = "wasm32")]
 
 use cm_model::{Request, decode_response};
 use uuid::Uuid;
+use viewer_core::guid_search::GuidWord;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -78,5 +80,39 @@ fn a_text_is_read_as_serde_reads_it_whatever_byte_lies_wherever() {
     {
         let by_serde = serde_json::from_slice::<Request>(&with_comment(text.as_bytes())).unwrap();
         assert_eq!(decoded_comment(text.as_bytes()), Some(by_serde.comment), "{text}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_search_word_is_found_in_a_guid_exactly_when_its_text_holds_it() {
+    // Few distinct digits, so that short words both hit and miss; a digit
+    // next to each hyphen, and the first and last digits, differ.
+    let guids = [
+        Uuid::nil(),
+        Uuid::max(),
+        Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef),
+        Uuid::from_u128(0xa0a0_0a0a_0aa0_a00a_a0a0_0000_aaaa_0a0a),
+        Uuid::from_u128(0xf00a_af00_0aff_a0f0_0f0a_fa0f_af00_0af1),
+    ];
+    let alphabet = ["0", "a", "f", "-"];
+    let mut words: Vec<String> = alphabet.iter().map(|first| first.to_string()).collect();
+    for _ in 0..3 {
+        let longer: Vec<String> =
+            words.iter().flat_map(|word| alphabet.iter().map(move |next| word.clone() + next)).collect();
+        words.extend(longer);
+    }
+    // Every piece of each GUID's text, hyphens included, up to the whole.
+    for guid in &guids {
+        let text = guid.hyphenated().to_string();
+        for start in 0..text.len() {
+            words.extend((start + 1..=text.len()).map(|end| text[start..end].to_owned()));
+        }
+    }
+    for word in &words {
+        let found = GuidWord::new(word).expect("a word of hex digits and hyphens");
+        for guid in guids {
+            let text = guid.hyphenated().to_string();
+            assert_eq!(found.in_guid(guid), text.contains(word.as_str()), "{word:?} in {text}");
+        }
     }
 }
