@@ -8,7 +8,7 @@ mod download;
 mod error;
 mod refusal;
 
-pub use download::Download;
+pub use download::{BodyReader, Download};
 pub use error::LoadError;
 
 use crate::settings::Settings;
