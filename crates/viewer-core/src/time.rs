@@ -2,10 +2,8 @@
 //! value kept for a hover or a copy.
 
 use cm_model::{CmDate, Timestamp, datetime_text};
-// hashbrown's map, as elsewhere in the crate: std's would put a second hash map in the app.
-use hashbrown::HashMap;
 use jiff::tz::Offset;
-use std::cell::RefCell;
+use std::cell::Cell;
 
 /// The user's time zone, as far as the viewer needs it: the offset from UTC
 /// at a given instant (which changes with daylight saving time).
@@ -23,20 +21,29 @@ impl LocalClock for FixedOffset {
     }
 }
 
+/// How many days [`OncePerDay`] remembers: over eleven years of consecutive
+/// days, each in a place of its own.
+const REMEMBERED_DAYS: usize = 4096;
+
+/// A day's number since 1970 and the offset all of it has; `None` for a day the offset changes.
+type DayOffset = (i64, Option<i32>);
+
 /// A clock that asks `clock` once per UTC day, not once per instant: asking
 /// the browser costs a call out of WebAssembly, and 100,000 requests carry
 /// 200,000 dates. A day whose start and end have different offsets (a daylight
 /// saving change) is asked about each instant, so the answer is always exact.
 pub struct OncePerDay<C> {
     clock: C,
-    /// The offset of each day asked about; `None` for a day the offset changes.
-    days: RefCell<HashMap<i64, Option<i32>>>,
+    /// The last day remembered in each place (its number modulo
+    /// [`REMEMBERED_DAYS`]), found by the day's number alone where a hash map
+    /// hashed it; a day another pushed out is asked about again.
+    days: Box<[Cell<DayOffset>]>,
 }
 
 impl<C: LocalClock> OncePerDay<C> {
     /// Remembers what `clock` says, day by day.
     pub fn new(clock: C) -> OncePerDay<C> {
-        OncePerDay { clock, days: RefCell::default() }
+        OncePerDay { clock, days: vec![Cell::new((i64::MIN, None)); REMEMBERED_DAYS].into_boxed_slice() }
     }
 }
 
@@ -44,11 +51,17 @@ impl<C: LocalClock> LocalClock for OncePerDay<C> {
     fn offset_seconds(&self, instant: Timestamp) -> i32 {
         const DAY: i64 = 86_400;
         let day = instant.as_second().div_euclid(DAY);
-        let whole_day = *self.days.borrow_mut().entry(day).or_insert_with(|| {
-            let at = |second: i64| Timestamp::from_second(second).ok().map(|at| self.clock.offset_seconds(at));
-            let (start, end) = (at(day * DAY), at(day * DAY + DAY - 1));
-            start.filter(|_| start == end)
-        });
+        let place = &self.days[day.rem_euclid(REMEMBERED_DAYS as i64) as usize];
+        let whole_day = match place.get() {
+            (remembered, offset) if remembered == day => offset,
+            _ => {
+                let at = |second: i64| Timestamp::from_second(second).ok().map(|at| self.clock.offset_seconds(at));
+                let (start, end) = (at(day * DAY), at(day * DAY + DAY - 1));
+                let offset = start.filter(|_| start == end);
+                place.set((day, offset));
+                offset
+            }
+        };
         whole_day.unwrap_or_else(|| self.clock.offset_seconds(instant))
     }
 }
@@ -117,6 +130,31 @@ mod tests {
         assert_eq!(clock.offset_seconds(at("2020-03-29T00:59:59Z")), 3600);
         assert_eq!(clock.offset_seconds(at("2020-03-29T01:00:00Z")), 7200);
         assert_eq!(clock.offset_seconds(at("2020-03-30T12:00:00Z")), 7200);
+    }
+
+    /// An offset of one second for each day since 1970.
+    struct DayByDay(std::cell::Cell<usize>);
+
+    impl LocalClock for DayByDay {
+        fn offset_seconds(&self, instant: Timestamp) -> i32 {
+            self.0.set(self.0.get() + 1);
+            instant.as_second().div_euclid(86_400) as i32
+        }
+    }
+
+    #[test]
+    fn days_that_share_a_place_are_each_told_their_own_offset() {
+        let clock = OncePerDay::new(DayByDay(std::cell::Cell::new(0)));
+        let noon_of = |day: i64| Timestamp::from_second(day * 86_400 + 43_200).unwrap();
+        let days = [20_000, 20_000 + REMEMBERED_DAYS as i64, 20_000, -1, -1 - REMEMBERED_DAYS as i64, 19_999];
+        for day in days {
+            assert_eq!(clock.offset_seconds(noon_of(day)), day as i32, "day {day}");
+        }
+        assert_eq!(clock.clock.0.get(), 2 * days.len(), "each day asked anew, as another took its place");
+        for _ in 0..3 {
+            assert_eq!(clock.offset_seconds(noon_of(19_999)), 19_999);
+        }
+        assert_eq!(clock.clock.0.get(), 2 * days.len(), "a day remembered is not asked again");
     }
 
     #[test]
