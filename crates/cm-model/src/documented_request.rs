@@ -332,6 +332,14 @@ impl<'a> Reader<'a> {
             if end == b'"' {
                 return Some(&self.scratch);
             }
+            // The NUL padding that ends nearly every security descriptor, up
+            // to nine escapes of six bytes: taken at once, not one by one.
+            let nuls = bytes[self.at - 1..].chunks(6).take_while(|&escape| is_nul_escape(escape)).count();
+            if nuls > 0 {
+                self.scratch.extend(std::iter::repeat_n('\0', nuls));
+                self.at += 6 * nuls - 1;
+                continue;
+            }
             let escaped = *bytes.get(self.at)?;
             self.at += 1;
             let unescaped = match escaped {
@@ -364,6 +372,13 @@ impl<'a> Reader<'a> {
         self.at += 4;
         Some(value)
     }
+}
+
+/// Whether `escape` is `\\u0000`, which JSON writes for NUL: compared as
+/// two numbers, as slices' own comparison is a call to `memcmp`.
+fn is_nul_escape(escape: &[u8]) -> bool {
+    let Ok(&[a, b, c, d, e, f]) = <&[u8; 6]>::try_from(escape) else { return false };
+    u32::from_le_bytes([a, b, c, d]) == u32::from_le_bytes(*b"\\u00") && [e, f] == *b"00"
 }
 
 /// The text at the start of `bytes` up to the first `"` or `\\`, and that
@@ -507,6 +522,25 @@ mod tests {
         assert_eq!(text_run("é€ unicode, then a tab\t\"".as_bytes()), None);
         assert_eq!(text_run(&"é€ unicode, cut\"".as_bytes()[1..]), None);
         assert_eq!(text_run(b"no end"), None);
+    }
+
+    #[test]
+    fn runs_of_nul_escapes_read_as_serde_reads_them_wherever_they_lie_or_are_cut() {
+        let nul = r"\u0000";
+        for before in ["", "O:BA", "a\\"] {
+            for count in 0..=10 {
+                for after in ["", "x", "0", r"\u00000", r"\u000", r"\u0001", r"\n", r"\u00", "\\"] {
+                    let text = format!("{before}{}{after}", nul.repeat(count));
+                    for field in ["SecurityDescriptor", "Comment"] {
+                        let request = read(&format!(r#","{field}":"{text}"}}"#));
+                        let serde = serde_json::from_str::<Request>(&format!(r#"{START},"{field}":"{text}"}}"#));
+                        assert_eq!(request.is_some(), serde.is_ok(), "{text}");
+                    }
+                }
+            }
+        }
+        let nine = read(&format!(r#","SecurityDescriptor":"O:BA{}"}}"#, nul.repeat(9))).expect("documented");
+        assert_eq!(&*nine.security_descriptor.text(), format!("O:BA{}", "\0".repeat(9)));
     }
 
     #[test]
