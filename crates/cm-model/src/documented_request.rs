@@ -334,7 +334,7 @@ impl<'a> Reader<'a> {
             }
             // The NUL padding that ends nearly every security descriptor, up
             // to nine escapes of six bytes: taken at once, not one by one.
-            let nuls = bytes[self.at - 1..].chunks(6).take_while(|&escape| is_nul_escape(escape)).count();
+            let nuls = bytes[self.at - 1..].chunks(6).take_while(|&escape| same_bytes(escape, NUL_ESCAPE)).count();
             if nuls > 0 {
                 self.scratch.extend(std::iter::repeat_n('\0', nuls));
                 self.at += 6 * nuls - 1;
@@ -374,12 +374,8 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Whether `escape` is `\\u0000`, which JSON writes for NUL: compared as
-/// two numbers, as slices' own comparison is a call to `memcmp`.
-fn is_nul_escape(escape: &[u8]) -> bool {
-    let Ok(&[a, b, c, d, e, f]) = <&[u8; 6]>::try_from(escape) else { return false };
-    u32::from_le_bytes([a, b, c, d]) == u32::from_le_bytes(*b"\\u00") && [e, f] == *b"00"
-}
+/// How JSON writes NUL.
+const NUL_ESCAPE: &[u8] = b"\\u0000";
 
 /// The text at the start of `bytes` up to the first `"` or `\\`, and that
 /// byte; `None` if there is none, or a control character (which JSON allows
