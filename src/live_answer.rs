@@ -105,6 +105,11 @@ impl LiveAnswer {
         self.store.with_value(|store| read(store, shown))
     }
 
+    /// Reads the store, without subscribing.
+    pub fn with_untracked<R>(&self, read: impl FnOnce(&RequestStore) -> R) -> R {
+        self.store.with_value(read)
+    }
+
     /// Reads how the load ended (`None` while it goes on), subscribing the caller.
     pub fn with_outcome<R>(&self, read: impl FnOnce(Option<&Outcome>) -> R) -> R {
         self.outcome.with(|outcome| read(outcome.as_ref()))

@@ -224,6 +224,38 @@ async fn a_new_question_in_the_middle_of_the_first_load_shows_only_its_answer() 
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_row_in_view_keeps_its_elements_and_the_focus_while_more_requests_arrive() {
+    let app = built_app_configured(CONFIG);
+    let server = MockServer::start(app.path(), &SLOW_LIST);
+    let browser = Browser::start().await;
+    browser.record_problems().await;
+    // Sorted by type, the requests of one type stay in the order they came:
+    // the first row stays first, however many arrive after it.
+    browser.client.goto(&format!("{}?sort=type-asc", server.url)).await.expect("the app opens");
+    browser
+        .wait_until(
+            "return document.querySelector('.message.loading') !== null \
+             && document.querySelector('tr[aria-rowindex=\"2\"] a') !== null;",
+        )
+        .await;
+    let first = "document.querySelector('tr[aria-rowindex=\"2\"]')";
+    let so_far = browser
+        .evaluate(&format!(
+            "const row = {first}; row.cmMarked = true; row.querySelector('a').focus(); \
+             return document.querySelector('.summary').textContent;"
+        ))
+        .await;
+    browser.wait_until(LOADED).await;
+    let summary = browser.text_of(".summary").await;
+    assert!(so_far.as_str().unwrap().contains("so far"), "marked while loading: {so_far}");
+    assert_ne!(so_far.as_str().unwrap(), summary, "more requests arrived after the row was marked");
+    let kept = format!("const row = {first}; return [row.cmMarked === true, row.contains(document.activeElement)];");
+    assert_eq!(browser.evaluate(&kept).await, json!([true, true]), "the first row, and the focus in it, were kept");
+    assert_eq!(browser.problems().await, Vec::<String>::new());
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_failed_refresh_keeps_the_rows_and_says_how_old_they_are() {
     // The page's first two calls (templates and list) work, then the server fails.
     let opened = open_app(&["--requests", "50", "--answer", "server-error", "--fail-after", "2"]).await;

@@ -54,7 +54,7 @@ pub fn RequestTable(
         }
         question
     });
-    let rows = move || rows_in_view_of(on_screen, positions, in_view, columns, open);
+    let rows = rows_in_view_of(on_screen, positions, in_view, columns, open);
     // Whole pixels, written with integers: float formatting is large in wasm.
     // Set through `style:` (the CSSOM), which a Content-Security-Policy without
     // 'unsafe-inline' allows, where a `style` attribute would be refused.
@@ -172,28 +172,36 @@ fn rows_in_view_of(
     columns: Signal<Vec<Column>>,
     open: RwSignal<Option<Uuid>>,
 ) -> impl IntoView {
-    // Each row in view: its answer, the request's position in it, and the row's place in the table.
+    // Each row in view: its answer and the request's position in it.
     let in_view_rows = move || {
         let range = in_view.get();
         let generation = on_screen.with(LiveAnswer::generation);
         positions.with(|positions| {
-            let in_view = positions.get(range.clone()).unwrap_or_default().iter().copied().zip(range);
-            in_view.map(|(position, row)| (generation, position, row)).collect::<Vec<_>>()
+            let in_view = positions.get(range).unwrap_or_default().iter();
+            in_view.map(|&position| (generation, position)).collect::<Vec<_>>()
         })
     };
-    // Keyed, so that a row still in view keeps its elements (and the focus in
-    // them) when the view scrolls or more requests arrive; a stored request
-    // never changes, but another answer's request at the same position is another.
-    // Other columns make every row anew.
-    let columns = columns.get();
-    let names = on_screen.read(|store, _| store.names().clone());
-    let row = move |(_, position, row): (Option<u64>, usize, usize)| {
-        on_screen.read(|store, _| {
-            let request = store.requests().get(position)?;
-            Some(request_row(request, row, &names, &columns, open))
-        })
-    };
-    view! { <For each=in_view_rows key=|&in_view_row| in_view_row children=row /> }
+    let first_in_view = Memo::new(move |_| in_view.with(|range| range.start));
+    // Keyed by request, so that a row still in view keeps its elements (and
+    // the focus in them) when the view scrolls or rows arrive above it: only
+    // its place in the table changes. A stored request never changes, but
+    // another answer's request at the same position is another.
+    // Only other columns make every row anew. The list is made once per
+    // choice of columns, not per answer: a list made while a new answer
+    // replaced the old one was not told when that answer grew.
+    move || {
+        let columns = columns.get();
+        let row = move |index: ReadSignal<usize>, (_, position): (Option<u64>, usize)| {
+            let row = Signal::derive(move || first_in_view.get() + index.get());
+            // Read without subscribing: the list, not each row, follows the answer.
+            let answer = on_screen.get_untracked()?;
+            answer.with_untracked(|store| {
+                let request = store.requests().get(position)?;
+                Some(request_row(request, row, store.names(), &columns, open))
+            })
+        };
+        view! { <ForEnumerate each=in_view_rows key=|&in_view_row| in_view_row children=row /> }
+    }
 }
 
 /// The height the scroll area may grow to: it fills what the page leaves of
@@ -244,7 +252,7 @@ fn SortableHeader(column: Column, order: RwSignal<SortOrder>) -> impl IntoView {
 /// status as a badge with its name, the id as a link that opens the request.
 fn request_row(
     request: &Request,
-    row: usize,
+    row: Signal<usize>,
     names: &NameBook,
     columns: &[Column],
     open: RwSignal<Option<Uuid>>,
@@ -275,7 +283,7 @@ fn request_row(
     let selected = move || open.get() == Some(id);
     view! {
         <tr
-            aria-rowindex=row + 2
+            aria-rowindex=move || row.get() + 2
             class:selected=selected
             aria-current=move || selected().then_some("true")
             on:click=move |_| open.set(Some(id))
