@@ -42,6 +42,23 @@ const TABLE_STYLE: &str = ".table-scroll { overflow: auto; max-height: 400px } \
     table.requests tbody tr { height: 36px } td { white-space: nowrap; padding: 0 }";
 
 fn mount_table(requests: Vec<Request>) -> Element {
+    let sort = RwSignal::new(SortOrder::default());
+    mount_table_at(requests, sort, move |on_screen: OnScreen| {
+        // As the page does: the table shows the rows in the order `sort` gives them.
+        Signal::derive(move || {
+            sort.with(|order| {
+                on_screen.read(|store, shown| store.sorted(order, shown, SortedRows::default()).positions)
+            })
+        })
+    })
+}
+
+/// The table of `requests` at the positions `positions_of` gives, in this test's page.
+fn mount_table_at(
+    requests: Vec<Request>,
+    sort: RwSignal<SortOrder>,
+    positions_of: impl FnOnce(OnScreen) -> Signal<Vec<usize>>,
+) -> Element {
     let document = window().unwrap().document().unwrap();
     let style = document.create_element("style").unwrap();
     style.set_text_content(Some(TABLE_STYLE));
@@ -53,11 +70,7 @@ fn mount_table(requests: Vec<Request>) -> Element {
     answer.show_all();
     let on_screen = OnScreen::default();
     on_screen.show(answer);
-    let sort = RwSignal::new(SortOrder::default());
-    // As the page does: the table shows the rows in the order `sort` gives them.
-    let positions = Signal::derive(move || {
-        sort.with(|order| on_screen.read(|store, shown| store.sorted(order, shown, SortedRows::default()).positions))
-    });
+    let positions = positions_of(on_screen);
     let handle = leptos::mount::mount_to(host.clone().unchecked_into(), move || {
         view! {
             <RequestTable
@@ -159,6 +172,23 @@ async fn a_row_still_in_view_keeps_the_focus_when_the_table_scrolls() {
     let focused = window().unwrap().document().unwrap().active_element().unwrap();
     assert_eq!(focused.closest("tr").unwrap().unwrap().get_attribute("aria-rowindex").as_deref(), Some("12"));
     assert!(focused.is_connected(), "the same link, not one removed from the page");
+}
+
+#[wasm_bindgen_test]
+async fn a_row_keeps_the_focus_when_rows_arrive_above_it() {
+    let requests = many_requests(10);
+    let link_of = |position: usize| format!("a[href='?open={}']", requests[position].uuid);
+    let positions = RwSignal::new(vec![0, 1, 2, 3, 4, 5]);
+    let table = mount_table_at(requests.clone(), RwSignal::new(SortOrder::default()), move |_| positions.into());
+    leptos::task::tick().await;
+    let link: HtmlElement = table.query_selector(&link_of(2)).unwrap().unwrap().unchecked_into();
+    link.focus().unwrap();
+    // Two rows arrive above the focused one, and one between them: the list moves its row.
+    positions.set(vec![0, 6, 1, 7, 2, 3, 4, 5]);
+    leptos::task::tick().await;
+    let focused = window().unwrap().document().unwrap().active_element().unwrap();
+    assert_eq!(focused, table.query_selector(&link_of(2)).unwrap().unwrap(), "the focus stays on the request's link");
+    assert_eq!(focused.closest("tr").unwrap().unwrap().get_attribute("aria-rowindex").as_deref(), Some("6"));
 }
 
 #[wasm_bindgen_test]

@@ -54,7 +54,8 @@ pub fn RequestTable(
         }
         question
     });
-    let rows = rows_in_view_of(on_screen, positions, in_view, columns, open);
+    let body = NodeRef::<html::Tbody>::new();
+    let rows = rows_in_view_of(on_screen, positions, in_view, columns, open, body);
     // Whole pixels, written with integers: float formatting is large in wasm.
     // Set through `style:` (the CSSOM), which a Content-Security-Policy without
     // 'unsafe-inline' allows, where a `style` attribute would be refused.
@@ -71,7 +72,7 @@ pub fn RequestTable(
                 <thead>
                     <tr aria-rowindex="1">{headers}</tr>
                 </thead>
-                <tbody on:keydown=on_key>
+                <tbody on:keydown=on_key node_ref=body>
                     <tr class="spacer" aria-hidden="true" style:height=space_above>
                         <td colspan=column_span></td>
                     </tr>
@@ -171,9 +172,11 @@ fn rows_in_view_of(
     in_view: Memo<Range<usize>>,
     columns: Signal<Vec<Column>>,
     open: RwSignal<Option<Uuid>>,
+    body: NodeRef<html::Tbody>,
 ) -> impl IntoView {
     // Each row in view: its answer and the request's position in it.
     let in_view_rows = move || {
+        give_focus_back_after_the_rows_change(body);
         let range = in_view.get();
         let generation = on_screen.with(LiveAnswer::generation);
         positions.with(|positions| {
@@ -185,10 +188,10 @@ fn rows_in_view_of(
     // Keyed by request, so that a row still in view keeps its elements (and
     // the focus in them) when the view scrolls or rows arrive above it: only
     // its place in the table changes. A stored request never changes, but
-    // another answer's request at the same position is another.
-    // Only other columns make every row anew. The list is made once per
-    // choice of columns, not per answer: a list made while a new answer
-    // replaced the old one was not told when that answer grew.
+    // another answer's request at the same position is another: another
+    // answer makes new rows. The list is made once per choice of columns,
+    // not per answer: a list made while a new answer replaced the old one
+    // was not told when that answer grew.
     move || {
         let columns = columns.get();
         let row = move |index: ReadSignal<usize>, (_, position): (Option<u64>, usize)| {
@@ -202,6 +205,27 @@ fn rows_in_view_of(
         };
         view! { <ForEnumerate each=in_view_rows key=|&in_view_row| in_view_row children=row /> }
     }
+}
+
+/// Gives the focus back to the link or button in a row that had it before
+/// the rows in `body` change, if the change took it away: the list moves a
+/// row it keeps by taking it out of the page and putting it back, and a
+/// focused element taken out loses the focus. Called as the list computes
+/// its rows, before it changes them; the focus is given back after.
+fn give_focus_back_after_the_rows_change(body: NodeRef<html::Tbody>) {
+    let (Some(document), Some(body)) = (web_sys::window().and_then(|window| window.document()), body.get_untracked())
+    else {
+        return;
+    };
+    let Some(focused) = document.active_element().filter(|focused| body.contains(Some(focused))) else { return };
+    spawn_local(async move {
+        let lost = document.active_element().is_none_or(|now| Some(now) == document.body().map(Into::into));
+        if lost && focused.is_connected() {
+            let options = web_sys::FocusOptions::new();
+            options.set_prevent_scroll(true);
+            let _ = focused.unchecked_into::<web_sys::HtmlElement>().focus_with_options(&options);
+        }
+    });
 }
 
 /// The height the scroll area may grow to: it fills what the page leaves of
