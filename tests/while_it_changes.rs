@@ -26,6 +26,9 @@ const LOADED: &str = concat!(
     crate::request_rows!(),
     "') !== null;"
 );
+/// Rows on the page while more are on their way.
+const ROWS_WHILE_LOADING: &str = "return document.querySelector('.message.loading') !== null \
+                                  && document.querySelector('tr[aria-rowindex=\"2\"] a') !== null;";
 const LOADS_STARTED: &str = "return performance.getEntriesByName('cm:response-start', 'mark').length;";
 const AUTOMATIC_REFRESHES: &str = "return performance.getEntriesByName('cm:auto-refresh', 'mark').length;";
 
@@ -229,15 +232,10 @@ async fn a_row_in_view_keeps_its_elements_and_the_focus_while_more_requests_arri
     let server = MockServer::start(app.path(), &SLOW_LIST);
     let browser = Browser::start().await;
     browser.record_problems().await;
-    // Sorted by type, the requests of one type stay in the order they came:
-    // the first row stays first, however many arrive after it.
-    browser.client.goto(&format!("{}?sort=type-asc", server.url)).await.expect("the app opens");
-    browser
-        .wait_until(
-            "return document.querySelector('.message.loading') !== null \
-             && document.querySelector('tr[aria-rowindex=\"2\"] a') !== null;",
-        )
-        .await;
+    // Of one type, sorted by type, the requests stay in the order they came:
+    // the first request of the list stays the first row, however many arrive after it.
+    browser.client.goto(&format!("{}?type=Enroll&sort=type-asc", server.url)).await.expect("the app opens");
+    browser.wait_until(ROWS_WHILE_LOADING).await;
     let first = "document.querySelector('tr[aria-rowindex=\"2\"]')";
     let so_far = browser
         .evaluate(&format!(
@@ -252,6 +250,26 @@ async fn a_row_in_view_keeps_its_elements_and_the_focus_while_more_requests_arri
     let kept = format!("const row = {first}; return [row.cmMarked === true, row.contains(document.activeElement)];");
     assert_eq!(browser.evaluate(&kept).await, json!([true, true]), "the first row, and the focus in it, were kept");
     assert_eq!(browser.problems().await, Vec::<String>::new());
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_column_hidden_in_the_middle_of_the_first_load_leaves_every_row_right() {
+    let app = built_app_configured(CONFIG);
+    let server = MockServer::start(app.path(), &SLOW_LIST);
+    let browser = Browser::start().await;
+    browser.record_problems().await;
+    browser.client.goto(&server.url).await.expect("the app opens");
+    browser.wait_until(ROWS_WHILE_LOADING).await;
+    browser
+        .evaluate(
+            "const chooser = document.querySelector('details.column-chooser'); chooser.open = true; \
+             Array.from(chooser.querySelectorAll('label')).find(label => label.textContent === 'Target user') \
+             .querySelector('input').click(); chooser.open = false;",
+        )
+        .await;
+    assert!(browser.evaluate(LOADING).await == true, "the column was hidden while the list loaded");
+    assert_right_afterwards(&browser).await;
     browser.close().await;
 }
 

@@ -53,8 +53,8 @@ pub struct SearchIndex {
     request_ends: Vec<u32>,
     /// The GUIDs of every request that no other request holds (see [`own_guids`]), one
     /// request after the other, as numbers: a keystroke reads them here, in order,
-    /// not from the requests, scattered over memory (at a million requests, three
-    /// times as slow for a word of hex digits).
+    /// not from the requests, scattered over memory (at a million requests, twice
+    /// as slow in the browser for a word of hex digits).
     own_guids: Vec<Uuid>,
     /// Where each request's GUIDs end in `own_guids`.
     own_guid_ends: Vec<u32>,
