@@ -57,6 +57,18 @@ async fn open_app(flags: &[&str]) -> Opened {
     Opened { _app: app, _server: server, browser }
 }
 
+/// The app on a list that takes seconds to arrive, opened at `query`, showing
+/// its first rows while the rest are on their way.
+async fn open_while_loading(query: &str) -> Opened {
+    let app = built_app_configured(CONFIG);
+    let server = MockServer::start(app.path(), &SLOW_LIST);
+    let browser = Browser::start().await;
+    browser.record_problems().await;
+    browser.client.goto(&format!("{}{query}", server.url)).await.expect("the app opens");
+    browser.wait_until(ROWS_WHILE_LOADING).await;
+    Opened { _app: app, _server: server, browser }
+}
+
 /// Chooses an automatic refresh, as a person does in its list: "0" (off) or minutes.
 async fn choose_auto_refresh(browser: &Browser, minutes: &str) {
     let choices = browser.client.find(Locator::Css(".refresh select")).await.expect("the automatic refresh list");
@@ -228,14 +240,10 @@ async fn a_new_question_in_the_middle_of_the_first_load_shows_only_its_answer() 
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_row_in_view_keeps_its_elements_and_the_focus_while_more_requests_arrive() {
-    let app = built_app_configured(CONFIG);
-    let server = MockServer::start(app.path(), &SLOW_LIST);
-    let browser = Browser::start().await;
-    browser.record_problems().await;
     // Of one type, sorted by type, the requests stay in the order they came:
     // the first request of the list stays the first row, however many arrive after it.
-    browser.client.goto(&format!("{}?type=Enroll&sort=type-asc", server.url)).await.expect("the app opens");
-    browser.wait_until(ROWS_WHILE_LOADING).await;
+    let opened = open_while_loading("?type=Enroll&sort=type-asc").await;
+    let browser = &opened.browser;
     let first = "document.querySelector('tr[aria-rowindex=\"2\"]')";
     let so_far = browser
         .evaluate(&format!(
@@ -250,17 +258,13 @@ async fn a_row_in_view_keeps_its_elements_and_the_focus_while_more_requests_arri
     let kept = format!("const row = {first}; return [row.cmMarked === true, row.contains(document.activeElement)];");
     assert_eq!(browser.evaluate(&kept).await, json!([true, true]), "the first row, and the focus in it, were kept");
     assert_eq!(browser.problems().await, Vec::<String>::new());
-    browser.close().await;
+    opened.browser.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_column_hidden_in_the_middle_of_the_first_load_leaves_every_row_right() {
-    let app = built_app_configured(CONFIG);
-    let server = MockServer::start(app.path(), &SLOW_LIST);
-    let browser = Browser::start().await;
-    browser.record_problems().await;
-    browser.client.goto(&server.url).await.expect("the app opens");
-    browser.wait_until(ROWS_WHILE_LOADING).await;
+    let opened = open_while_loading("").await;
+    let browser = &opened.browser;
     browser
         .evaluate(
             "const chooser = document.querySelector('details.column-chooser'); chooser.open = true; \
@@ -269,8 +273,8 @@ async fn a_column_hidden_in_the_middle_of_the_first_load_leaves_every_row_right(
         )
         .await;
     assert!(browser.evaluate(LOADING).await == true, "the column was hidden while the list loaded");
-    assert_right_afterwards(&browser).await;
-    browser.close().await;
+    assert_right_afterwards(browser).await;
+    opened.browser.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
