@@ -339,15 +339,14 @@ fn text_of<'a>(texts: &'a str, starts: &[u32], number: u32) -> &'a str {
 }
 
 /// The GUIDs of `request` no other request holds (its id, cards, profiles):
-/// searched from their numbers, as no text of theirs is kept.
-fn own_guids(request: &Request) -> impl Iterator<Item = Uuid> + '_ {
-    let others = [
-        &request.new_profile_uuid,
-        &request.old_profile_uuid,
-        &request.new_smartcard_uuid,
-        &request.old_smartcard_uuid,
-    ];
-    std::iter::once(request.uuid).chain(others.into_iter().flatten().copied())
+/// searched from their numbers, as no text of theirs is kept. A card or
+/// profile named as both old and new (as an unblock names its card) is one
+/// GUID to look in, kept once.
+fn own_guids(request: &Request) -> impl Iterator<Item = Uuid> {
+    let (new_profile, new_card) = (request.new_profile_uuid, request.new_smartcard_uuid);
+    let old_profile = request.old_profile_uuid.filter(|&old| Some(old) != new_profile);
+    let old_card = request.old_smartcard_uuid.filter(|&old| Some(old) != new_card);
+    [Some(request.uuid), new_profile, old_profile, new_card, old_card].into_iter().flatten()
 }
 
 /// One search word, and which texts and named values hold it. A request is
@@ -743,6 +742,18 @@ mod tests {
         every_piece_finds_its_request(5, str::to_uppercase, |_, _, request| {
             own_guids(request).map(|guid| guid.hyphenated().to_string()).collect()
         });
+    }
+
+    #[test]
+    fn a_card_named_as_old_and_new_is_kept_once_and_found() {
+        let mut requests = requests();
+        let card = Uuid::from_u128(0xc0ffee);
+        (requests[1].old_smartcard_uuid, requests[1].new_smartcard_uuid) = (Some(card), Some(card));
+        let index = index(&requests, 0);
+        let holding_the_card = index.own_guids_of(1).iter().filter(|&&guid| guid == card).count();
+        assert_eq!(holding_the_card, 1);
+        let search = Narrowing { text: "c0ffee".into(), ..Narrowing::default() };
+        assert_eq!(search.apply(&requests, &index, &NameBook::default()).positions, [1]);
     }
 
     #[test]
