@@ -105,11 +105,6 @@ impl LiveAnswer {
         self.store.with_value(|store| read(store, shown))
     }
 
-    /// Reads the store, without subscribing.
-    pub fn with_untracked<R>(&self, read: impl FnOnce(&RequestStore) -> R) -> R {
-        self.store.with_value(read)
-    }
-
     /// Reads how the load ended (`None` while it goes on), subscribing the caller.
     pub fn with_outcome<R>(&self, read: impl FnOnce(Option<&Outcome>) -> R) -> R {
         self.outcome.with(|outcome| read(outcome.as_ref()))
@@ -182,5 +177,11 @@ impl OnScreen {
     /// default when there is none.
     pub fn read<R: Default>(self, read: impl FnOnce(&RequestStore, usize) -> R) -> R {
         self.with(|answer| answer.with(read)).unwrap_or_default()
+    }
+
+    /// Reads the store of the answer on screen without subscribing; `R`'s
+    /// default when there is none.
+    pub fn read_untracked<R: Default>(self, read: impl FnOnce(&RequestStore) -> R) -> R {
+        self.0.with_untracked(|answer| answer.as_ref().map(|answer| answer.store.with_value(read))).unwrap_or_default()
     }
 }

@@ -197,8 +197,7 @@ fn rows_in_view_of(
         let row = move |index: ReadSignal<usize>, (_, position): (Option<u64>, usize)| {
             let row = Signal::derive(move || first_in_view.get() + index.get());
             // Read without subscribing: the list, not each row, follows the answer.
-            let answer = on_screen.get_untracked()?;
-            answer.with_untracked(|store| {
+            on_screen.read_untracked(|store| {
                 let request = store.requests().get(position)?;
                 Some(request_row(request, row, store.names(), &columns, open))
             })
