@@ -542,7 +542,7 @@ impl Run {
         // Last: the refresh's answer replaces the one measured above.
         let refreshed_wasm_bytes = refresh_and_read(browser, 2, "detail.wasmMemoryBytes", "wasm memory").await;
         let warm_decoding_milliseconds = refresh_and_read(browser, 3, DECODING_AND_STORING, "decoding").await;
-        // Last, as the page no longer fetches the list from then on.
+        // After every other measure: from here on the page no longer fetches the list.
         let in_memory_decoding_milliseconds = match &parse {
             Ok(_) => decoding_from_memory(browser, &list_url, 3).await,
             Err(_) => Err("the page cannot parse the body to compare with".into()),
