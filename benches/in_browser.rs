@@ -541,10 +541,13 @@ impl Run {
         };
         // Last: the refresh's answer replaces the one measured above.
         let refreshed_wasm_bytes = refresh_and_read(browser, 2, "detail.wasmMemoryBytes", "wasm memory").await;
-        let warm_decoding_milliseconds = refresh_and_read(browser, 3, DECODING_AND_STORING, "decoding").await;
+        // The first load and two refreshes.
+        let loads_so_far = 3;
+        let warm_decoding_milliseconds =
+            refresh_and_read(browser, loads_so_far, DECODING_AND_STORING, "decoding").await;
         // After every other measure: from here on the page no longer fetches the list.
         let in_memory_decoding_milliseconds = match &parse {
-            Ok(_) => decoding_from_memory(browser, &list_url, 3).await,
+            Ok(_) => decoding_from_memory(browser, &list_url, loads_so_far).await,
             Err(_) => Err("the page cannot parse the body to compare with".into()),
         };
         Run {
@@ -622,22 +625,18 @@ impl ColdStart {
     }
 
     fn describe(&self) -> String {
-        let cell = |time: &Result<f64, String>| match time {
-            Ok(milliseconds) => self::milliseconds(Some(*milliseconds)),
-            Err(problem) => format!("not measured: {problem}"),
-        };
         let [[app, plain], [throttled_app, throttled_plain]] = &self.times;
         format!(
             "Cold start at {} requests, navigation to first rows with an empty cache: the app {}, a plain page \
              that fetches the list and shows its first rows after `JSON.parse` {}; on a throttled link \
              ({} Mbit/s, {} ms) the app {}, the plain page {}. The mock server sends every file uncompressed.",
             thousands(COLD_START_REQUESTS as u64),
-            cell(app),
-            cell(plain),
+            measured(app),
+            measured(plain),
             THROTTLED_BYTES_PER_SECOND * 8.0 / 1_000_000.0,
             THROTTLED_LATENCY_MS,
-            cell(throttled_app),
-            cell(throttled_plain),
+            measured(throttled_app),
+            measured(throttled_plain),
         )
     }
 }
@@ -838,21 +837,14 @@ fn table(bundle: &Bundle, sizes: &[usize], runs: &[Result<Run, String>]) -> Stri
             let cold = run.marks.decoding().zip(run.marks.storing()).map(|((decoding, _), storing)| decoding + storing);
             over_parse(run, cold, run.first_parse_milliseconds)
         }),
-        per_run(
-            "Decoding + storing on a second refresh, over the network",
-            &|run| match &run.warm_decoding_milliseconds {
-                Ok(warm) => milliseconds(Some(*warm)),
-                Err(problem) => format!("not measured: {problem}"),
-            },
-        ),
+        per_run("Decoding + storing on a second refresh, over the network", &|run| {
+            measured(&run.warm_decoding_milliseconds)
+        }),
         per_run("(Decoding + storing) / `JSON.parse`: second refresh / fastest parse", &|run| {
             over_parse(run, run.warm_decoding_milliseconds.clone().ok(), run.parse_milliseconds.clone().ok())
         }),
         per_run(&format!("Decoding + storing, the list in memory: fastest of {LOADS_FROM_MEMORY} loads"), &|run| {
-            match &run.in_memory_decoding_milliseconds {
-                Ok(in_memory) => milliseconds(Some(*in_memory)),
-                Err(problem) => format!("not measured: {problem}"),
-            }
+            measured(&run.in_memory_decoding_milliseconds)
         }),
         per_run("(Decoding + storing) / `JSON.parse`: the list in memory / fastest parse", &|run| {
             over_parse(run, run.in_memory_decoding_milliseconds.clone().ok(), run.parse_milliseconds.clone().ok())
@@ -928,6 +920,14 @@ fn median(samples: &[f64]) -> f64 {
 
 fn slowest(samples: &[f64]) -> f64 {
     samples.iter().copied().fold(0.0, f64::max)
+}
+
+/// A time taken, or why it was not measured.
+fn measured(time: &Result<f64, String>) -> String {
+    match time {
+        Ok(taken) => milliseconds(Some(*taken)),
+        Err(problem) => format!("not measured: {problem}"),
+    }
 }
 
 fn milliseconds(value: Option<f64>) -> String {

@@ -34,11 +34,16 @@ const AUTOMATIC_REFRESHES: &str = "return performance.getEntriesByName('cm:auto-
 
 /// A browser that records the page's problems, on the app served by `server`, loaded.
 async fn open(server: &MockServer, query: &str) -> Browser {
+    open_until(server, query, LOADED).await
+}
+
+/// A browser on the app at `query`, once the script `ready` returns true.
+async fn open_until(server: &MockServer, query: &str, ready: &str) -> Browser {
     let browser = Browser::start().await;
     browser.record_problems().await;
     browser.compress_minutes().await;
     browser.client.goto(&format!("{}{query}", server.url)).await.expect("the app opens");
-    browser.wait_until(LOADED).await;
+    browser.wait_until(ready).await;
     browser
 }
 
@@ -62,10 +67,7 @@ async fn open_app(flags: &[&str]) -> Opened {
 async fn open_while_loading(query: &str) -> Opened {
     let app = built_app_configured(CONFIG);
     let server = MockServer::start(app.path(), &SLOW_LIST);
-    let browser = Browser::start().await;
-    browser.record_problems().await;
-    browser.client.goto(&format!("{}{query}", server.url)).await.expect("the app opens");
-    browser.wait_until(ROWS_WHILE_LOADING).await;
+    let browser = open_until(&server, query, ROWS_WHILE_LOADING).await;
     Opened { _app: app, _server: server, browser }
 }
 
