@@ -30,7 +30,7 @@ const APP_TOOLCHAIN: &str = "nightly-2026-05-19";
 /// each Leptos component return a type-erased view, as the leptos crate offers:
 /// one build of its rendering code for all of them rather than one for each
 /// component's exact view type (26 kB brotli less, the same page).
-/// `speed_hints` marks the loops that read every byte of an answer
+/// `speed_hints` marks the search index's loops over every request
 /// `#[optimize(speed)]` in an app otherwise built for size (ARCHITECTURE.md).
 const APP_RUSTFLAGS: &str =
     "-C target-feature=+simd128 -Zlocation-detail=none --cfg=erase_components --cfg=speed_hints -Zfmt-debug=shallow";

@@ -7,8 +7,8 @@
 //! nobody documented, and the viewer shows them all.
 
 use crate::lenient::{Fields, read_leniently};
-use crate::request::nil_for_none;
 use crate::{CardStatus, ShortenedText};
+use cm_request::nil_for_none;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;

@@ -14,41 +14,29 @@
 //! - [`sddl::parse_sddl`] decodes the security descriptor.
 //! - [`decode_response`] turns an HTTP response into requests, or an error
 //!   worded for the person looking at the page.
-#![cfg_attr(speed_hints, feature(optimize_attribute))]
 #![warn(missing_docs)]
 
-mod bytes;
 mod cards;
-mod codes;
-mod date;
-mod descriptor;
-mod documented_request;
-mod forms;
 mod lenient;
 mod names;
 mod policy;
-mod request;
 mod response;
 pub mod sddl;
-mod shared_texts;
 mod template;
 
 pub use cards::{CardCertificate, Profile, SmartCard};
-pub use codes::{CardStatus, RequestStatus, RequestType};
-pub use date::{CmDate, datetime_text, instant_text};
-pub use descriptor::SecurityDescriptor;
-pub use forms::{JsonForm, json_text};
-/// The instant type of [`CmDate::At`].
-pub use jiff::Timestamp;
+pub use cm_request::{
+    CardStatus, CmDate, DataCollectionFlags, DataItem, FieldNote, JsonForm, Request, RequestFlags, RequestStatus,
+    RequestType, SecurityDescriptor, SharedTexts, ShortenedText, Timestamp, Unusual, datetime_text, instant_text,
+    json_text,
+};
 pub use names::{ConfiguredNames, FlagNames, NameBook, NameOrigin, Named};
 pub use policy::{Policy, PolicyMatch, policy_type};
-pub use request::{DataCollectionFlags, DataItem, FieldNote, Request, RequestFlags, Unusual};
 pub use response::{
     Decoded, ElementFailure, ElementFailures, KEPT_TEXT_BYTES, ListEnd, ListProblem, MAX_ELEMENT_BYTES,
-    ResponseDecoder, ResponseError, ResponseItem, ShortenedText, decode_items, decode_one, decode_operations,
+    ResponseDecoder, ResponseError, ResponseItem, decode_items, decode_one, decode_operations,
     decode_profile_templates, decode_response, shorten,
 };
-pub use shared_texts::SharedTexts;
 pub use template::ProfileTemplate;
 
 /// Path of the requests endpoint, relative to the CM host.

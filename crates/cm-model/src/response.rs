@@ -5,8 +5,8 @@
 //! becomes an error worded for the person in front of the page. One broken
 //! element of an array never costs the elements that did decode.
 
-use crate::request::hex_digit;
-use crate::{ProfileTemplate, Request};
+use crate::{FieldNote, ProfileTemplate, Request, SharedTexts, ShortenedText};
+use cm_request::{hex_digit, read_documented, read_leading_documented};
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::ops::Range;
@@ -297,20 +297,6 @@ pub const MAX_ELEMENT_BYTES: usize = 1 << 20;
 /// enough that several such texts fit in one element.
 pub const KEPT_TEXT_BYTES: usize = 64_000;
 
-/// A text that was kept only in part, as it was in an element too long to
-/// keep whole.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ShortenedText {
-    /// The field (JSON key) the text is, or is in; `None` outside any field.
-    pub field: Option<String>,
-    /// Whether the text is inside the field's value (an item of its list, say)
-    /// rather than the value itself.
-    pub inside: bool,
-    /// The text's length in the response's JSON, in bytes; its first
-    /// [`KEPT_TEXT_BYTES`] (to the end of a character) are kept.
-    pub length: usize,
-}
-
 /// What a response's elements decode to: anything serde reads from a JSON
 /// object, told of the texts shortened in an element too long to keep whole.
 pub trait ResponseItem: DeserializeOwned {
@@ -340,6 +326,29 @@ impl ResponseItem for ProfileTemplate {
     type Shared = ();
 
     fn shortened(&mut self, _text: ShortenedText) {}
+}
+
+impl ResponseItem for Request {
+    /// The security descriptors: each distinct one kept once.
+    type Shared = SharedTexts;
+
+    fn shortened(&mut self, text: ShortenedText) {
+        self.unusual_mut().field_notes.push(FieldNote::Shortened(text));
+    }
+
+    /// The documented form straight from the text; serde's reading for any other.
+    fn decode(text: &str, descriptors: &mut SharedTexts) -> Result<Request, serde_json::Error> {
+        if let Some(request) = read_documented(text.as_bytes(), descriptors) {
+            return Ok(request);
+        }
+        let mut request: Request = serde_json::from_str(text)?;
+        request.security_descriptor = descriptors.share(&request.security_descriptor.text());
+        Ok(request)
+    }
+
+    fn decode_leading(text: &[u8], descriptors: &mut SharedTexts, requests: &mut Vec<Request>) -> Option<usize> {
+        read_leading_documented(text, descriptors, requests)
+    }
 }
 
 /// Decodes a response body as it arrives, chunk by chunk: each element of a

@@ -67,7 +67,6 @@ fn is_dotnet_min_value(text: &str) -> bool {
 /// `2015-07-07T23:36:21.93Z`, `2015-07-07T23:36:21` (UTC) or
 /// `2016-07-13T11:10:31+02:00`: a date, `T` (or a space), a time with up to nine
 /// fractional digits, and `Z`, an offset or nothing.
-#[cfg_attr(speed_hints, optimize(speed))]
 fn parse_instant(text: &str) -> Option<Timestamp> {
     let mut reader = Reader(text.as_bytes());
     let date = reader.day()?;

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 /// Reads `text`, one JSON object, as a request whose fields all have their
 /// documented form; its security descriptor is shared through `descriptors`.
-pub(crate) fn read_documented(text: &[u8], descriptors: &mut SharedTexts) -> Option<Request> {
+pub fn read_documented(text: &[u8], descriptors: &mut SharedTexts) -> Option<Request> {
     let mut request = Request::default();
     let end = read_fields(text, &mut request, descriptors)?;
     (end == text.len()).then_some(request)
@@ -27,7 +27,7 @@ pub(crate) fn read_documented(text: &[u8], descriptors: &mut SharedTexts) -> Opt
 /// `requests`, where it is kept (a request is 270 bytes, not moved after it
 /// is read): where the `,` or `]` after it is. Every byte up to there is
 /// checked: the object is UTF-8 where `Some`; with `None`, `requests` is as it was.
-pub(crate) fn read_leading_documented(
+pub fn read_leading_documented(
     text: &[u8],
     descriptors: &mut SharedTexts,
     requests: &mut Vec<Request>,
@@ -156,7 +156,6 @@ impl<'a> Reader<'a> {
     }
 
     /// Takes the `,` before another member (`true`) or the `close` that ends them (`false`).
-    #[cfg_attr(speed_hints, optimize(speed))]
     fn next_or_end(&mut self, close: u8) -> Option<bool> {
         match self.peek()? {
             b',' => {
@@ -184,7 +183,6 @@ impl<'a> Reader<'a> {
 
     /// Takes `null` if it is next. Most values that may be null are not:
     /// their first byte tells, without comparing the word.
-    #[cfg_attr(speed_hints, optimize(speed))]
     fn null(&mut self) -> Option<bool> {
         match self.peek()? {
             b'n' => self.word("null"),
@@ -213,7 +211,6 @@ impl<'a> Reader<'a> {
     }
 
     /// A JSON integer of up to 18 digits.
-    #[cfg_attr(speed_hints, optimize(speed))]
     fn integer(&mut self) -> Option<i64> {
         self.skip_space();
         let bytes = self.text;
@@ -239,7 +236,6 @@ impl<'a> Reader<'a> {
 
     /// Takes `"text"` if it is next, `text` being plain (no quote, backslash
     /// or control character).
-    #[cfg_attr(speed_hints, optimize(speed))]
     fn quoted(&mut self, text: &str) -> bool {
         self.skip_space();
         let rest = &self.text[self.at..];
@@ -255,7 +251,6 @@ impl<'a> Reader<'a> {
 
     /// A GUID in its 36-character form, read where it lies: a text of any
     /// other length, or with an escape, is no GUID.
-    #[cfg_attr(speed_hints, optimize(speed))]
     fn guid(&mut self) -> Option<Uuid> {
         self.skip_space();
         let quoted = self.text.get(self.at..self.at + 38)?;
@@ -268,7 +263,6 @@ impl<'a> Reader<'a> {
     }
 
     /// A GUID; the all-zero GUID and null are `None`.
-    #[cfg_attr(speed_hints, optimize(speed))]
     fn guid_or_none(&mut self) -> Option<Option<Uuid>> {
         if self.null()? {
             return Some(None);
@@ -306,7 +300,6 @@ impl<'a> Reader<'a> {
     }
 
     /// A string without escapes, where it lies in the text.
-    #[cfg_attr(speed_hints, optimize(speed))]
     fn plain_text(&mut self) -> Option<&'a str> {
         self.expect(b'"')?;
         let start = self.at;
@@ -320,7 +313,6 @@ impl<'a> Reader<'a> {
 
     /// A string, unescaped when it has escapes. Control characters, which
     /// JSON allows only escaped, and escapes serde refuses are left to serde.
-    #[cfg_attr(speed_hints, optimize(speed))]
     fn text(&mut self) -> Option<&str> {
         self.expect(b'"')?;
         self.scratch.clear();
@@ -384,7 +376,6 @@ const NUL_ESCAPE: &[u8] = b"\\u0000";
 /// for a byte below a bound finds the first such byte of a word exactly; a
 /// text of ASCII, as most are, needs no other check.
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-#[cfg_attr(speed_hints, optimize(speed))]
 fn text_run(bytes: &[u8]) -> Option<(&str, u8)> {
     use crate::bytes::{ONES, bytes_below, bytes_equal};
     let (words, _) = bytes.as_chunks::<8>();
@@ -404,7 +395,6 @@ fn text_run(bytes: &[u8]) -> Option<(&str, u8)> {
 
 /// [`text_run`] in WebAssembly, sixteen bytes at a time (SIMD).
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-#[cfg_attr(speed_hints, optimize(speed))]
 fn text_run(bytes: &[u8]) -> Option<(&str, u8)> {
     use std::arch::wasm32::*;
     let (blocks, _) = bytes.as_chunks::<16>();

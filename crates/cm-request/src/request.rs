@@ -1,9 +1,7 @@
 //! One CM request, field by field, as the REST API sends it.
 
-use crate::documented_request::{read_documented, read_leading_documented};
 use crate::forms::{JsonForm, Read, ReadFrom, Received};
-use crate::response::{ResponseItem, ShortenedText};
-use crate::{CmDate, RequestStatus, RequestType, SecurityDescriptor, SharedTexts};
+use crate::{CmDate, RequestStatus, RequestType, SecurityDescriptor};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -127,27 +125,18 @@ pub enum FieldNote {
     Shortened(ShortenedText),
 }
 
-impl ResponseItem for Request {
-    /// The security descriptors: each distinct one kept once.
-    type Shared = SharedTexts;
-
-    fn shortened(&mut self, text: ShortenedText) {
-        self.unusual_mut().field_notes.push(FieldNote::Shortened(text));
-    }
-
-    /// The documented form straight from the text; serde's reading for any other.
-    fn decode(text: &str, descriptors: &mut SharedTexts) -> Result<Request, serde_json::Error> {
-        if let Some(request) = read_documented(text.as_bytes(), descriptors) {
-            return Ok(request);
-        }
-        let mut request: Request = serde_json::from_str(text)?;
-        request.security_descriptor = descriptors.share(&request.security_descriptor.text());
-        Ok(request)
-    }
-
-    fn decode_leading(text: &[u8], descriptors: &mut SharedTexts, requests: &mut Vec<Request>) -> Option<usize> {
-        read_leading_documented(text, descriptors, requests)
-    }
+/// A text that was kept only in part, as it was in an element too long to
+/// keep whole.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShortenedText {
+    /// The field (JSON key) the text is, or is in; `None` outside any field.
+    pub field: Option<String>,
+    /// Whether the text is inside the field's value (an item of its list, say)
+    /// rather than the value itself.
+    pub inside: bool,
+    /// The text's length in the response's JSON, in bytes; its first
+    /// `KEPT_TEXT_BYTES` (to the end of a character) are kept.
+    pub length: usize,
 }
 
 /// `Flags`: a bit set (RequestFlags). Name its bits with [`crate::NameBook::request_flags`].
@@ -171,7 +160,7 @@ pub struct DataItem {
 }
 
 /// The all-zero GUID is how the API says "none".
-pub(crate) fn nil_for_none<S: serde::Serializer>(guid: &Option<Uuid>, serializer: S) -> Result<S::Ok, S::Error> {
+pub fn nil_for_none<S: serde::Serializer>(guid: &Option<Uuid>, serializer: S) -> Result<S::Ok, S::Error> {
     guid.unwrap_or_default().serialize(serializer)
 }
 
@@ -210,7 +199,6 @@ impl<'de> Deserialize<'de> for Guid {
 /// The 36-character form with hyphens, in either case; `None` for anything
 /// else. Its 32 digits are read eight at a time (seven GUIDs a request).
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-#[cfg_attr(speed_hints, optimize(speed))]
 pub(crate) fn hyphenated_guid(text: &[u8]) -> Option<Uuid> {
     let text: &[u8; 36] = text.try_into().ok()?;
     if [8, 13, 18, 23].iter().any(|&at| text[at] != b'-') {
@@ -236,7 +224,6 @@ pub(crate) fn hyphenated_guid(text: &[u8]) -> Option<Uuid> {
 /// with eight at a time, measured build against build. The same answers for
 /// every text (`tests/simd_in_browser.rs` runs the native test's cases in the browser).
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-#[cfg_attr(speed_hints, optimize(speed))]
 pub(crate) fn hyphenated_guid(text: &[u8]) -> Option<Uuid> {
     use std::arch::wasm32::*;
     let text: &[u8; 36] = text.try_into().ok()?;
@@ -306,7 +293,7 @@ fn eight_hex_digits(digits: u64) -> Option<u32> {
 /// digit of a GUID (and `char::to_digit` is called, not inlined, by the
 /// size-optimised build).
 #[inline(always)]
-pub(crate) fn hex_digit(byte: u8) -> Option<u8> {
+pub fn hex_digit(byte: u8) -> Option<u8> {
     let value = HEX_VALUES[usize::from(byte)];
     (value != NOT_HEX).then_some(value)
 }

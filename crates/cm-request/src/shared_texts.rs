@@ -21,7 +21,6 @@ pub struct SharedTexts {
 
 impl SharedTexts {
     /// The kept descriptor whose text is `text`, kept now if it is new.
-    #[cfg_attr(speed_hints, optimize(speed))]
     pub fn share(&mut self, text: &str) -> SecurityDescriptor {
         let hash = self.hasher.hash_one(text);
         if let Some((_, kept)) = self.kept.find(hash, |(kept_hash, kept)| *kept_hash == hash && kept.is(text)) {
