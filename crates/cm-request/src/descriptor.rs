@@ -16,7 +16,7 @@ const AS_RECEIVED: char = 'R';
 const PACKED: char = 'P';
 
 /// `SecurityDescriptor`: SDDL exactly as received, NUL padding included; see
-/// [`crate::sddl::parse_sddl`]. Most of a descriptor's text is one domain's
+/// cm-model's `sddl::parse_sddl`. Most of a descriptor's text is one domain's
 /// SID prefix (`S-1-5-21-` and the domain's three numbers, 42 characters),
 /// once for each trustee of the domain: it is kept once, each repeat stood
 /// for by one character, which keeps two thirds of a descriptor's bytes out

@@ -5,6 +5,9 @@
 //! passes through, a crate of its own so that the app's release build can
 //! compile it for speed while the rest of the app is compiled for size
 //! (ARCHITECTURE.md). `cm-model` re-exports all of it: use that crate.
+//! [`read_documented`], [`read_leading_documented`], [`hex_digit`] and
+//! [`nil_for_none`] are public for `cm-model`'s reading of responses and of
+//! the other objects, which it does not re-export.
 #![warn(missing_docs)]
 
 mod bytes;

@@ -139,12 +139,12 @@ pub struct ShortenedText {
     pub length: usize,
 }
 
-/// `Flags`: a bit set (RequestFlags). Name its bits with [`crate::NameBook::request_flags`].
+/// `Flags`: a bit set (RequestFlags). Name its bits with cm-model's `NameBook::request_flags`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct RequestFlags(pub u32);
 
-/// `DataCollectionFlags`: a bit set. Name its bits with [`crate::NameBook::data_collection_flags`].
+/// `DataCollectionFlags`: a bit set. Name its bits with cm-model's `NameBook::data_collection_flags`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct DataCollectionFlags(pub u32);
