@@ -8,13 +8,20 @@
 //! what broke the page when a refresh ran while the user worked in it.
 
 use crate::api::LoadError;
+use crate::loading::SLICE_MS;
+use crate::timing::{now, yield_to_browser};
 use cm_model::{ListEnd, NameBook, Request, SharedTexts};
 use leptos::prelude::*;
-use std::sync::Arc;
+use leptos::task::spawn_local;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError, RwLock};
 use viewer_core::query::ServerQuery;
 use viewer_core::store::RequestStore;
 use viewer_core::time::LocalClock;
+
+/// Requests dropped between looks at the clock when an answer is let go of:
+/// about half a millisecond's work.
+const RELEASED_AT_ONCE: usize = 4096;
 
 /// How a load ended, beyond the requests it stored.
 #[derive(Clone, Debug, Default)]
@@ -31,7 +38,8 @@ pub struct Outcome {
 /// the page shows: `shown` is the count everything on the page agrees on.
 #[derive(Clone)]
 pub struct LiveAnswer {
-    store: ArcStoredValue<RequestStore>,
+    /// Held only here (by each clone), so that the last holder can take it whole ([`LiveAnswer::retire`]).
+    store: Arc<RwLock<RequestStore>>,
     shown: ArcRwSignal<usize>,
     outcome: ArcRwSignal<Option<Outcome>>,
     question: ServerQuery,
@@ -45,11 +53,11 @@ impl LiveAnswer {
     pub fn new(names: Arc<NameBook>, question: ServerQuery, replacing: Option<&LiveAnswer>) -> LiveAnswer {
         static GENERATIONS: AtomicU64 = AtomicU64::new(0);
         let store = match replacing {
-            Some(old) => old.store.with_value(|old| RequestStore::with_room_of(names, old)),
+            Some(old) => old.read_store(|old| RequestStore::with_room_of(names, old)),
             None => RequestStore::new(names),
         };
         LiveAnswer {
-            store: ArcStoredValue::new(store),
+            store: Arc::new(RwLock::new(store)),
             shown: ArcRwSignal::new(0),
             outcome: ArcRwSignal::new(None),
             question,
@@ -59,32 +67,33 @@ impl LiveAnswer {
 
     /// Stores `requests`, not shown yet; dates are searched in the time of `clock`.
     pub fn extend(&self, requests: Vec<Request>, clock: &dyn LocalClock) {
-        self.store.update_value(|store| store.extend(requests, clock));
+        self.write_store(|store| store.extend(requests, clock));
     }
 
     /// Stores the requests `add` puts in the store's list, not shown yet.
     pub fn extend_in_place(&self, add: impl FnOnce(&mut Vec<Request>), clock: &dyn LocalClock) {
-        self.store.update_value(|store| store.extend_in_place(add, clock));
+        self.write_store(|store| store.extend_in_place(add, clock));
     }
 
     /// Makes room for `total` requests in all, as many as the answer is expected to hold.
     pub fn make_room_for(&self, total: usize) {
-        self.store.update_value(|store| store.make_room_for(total));
+        self.write_store(|store| store.make_room_for(total));
     }
 
     /// Keeps the security descriptors the answer's requests share, for the next answer to share.
     pub fn keep_descriptors(&self, descriptors: SharedTexts) {
-        self.store.update_value(|store| store.keep_descriptors(descriptors));
+        self.write_store(|store| store.keep_descriptors(descriptors));
     }
 
-    /// The security descriptors the answer's requests share, for a new answer to start from.
-    pub fn descriptors(&self) -> SharedTexts {
-        self.store.with_value(|store| store.descriptors().clone())
+    /// The security descriptors the answer's requests share, taken for a
+    /// new answer (a refresh) to start from.
+    pub fn take_descriptors(&self) -> SharedTexts {
+        self.write_store(RequestStore::take_descriptors)
     }
 
     /// How many requests are stored, shown or not.
     pub fn stored(&self) -> usize {
-        self.store.with_value(RequestStore::len)
+        self.read_store(RequestStore::len)
     }
 
     /// Lets the page show every request stored so far.
@@ -94,7 +103,7 @@ impl LiveAnswer {
 
     /// Records how the load ended, and shows everything.
     pub fn finish(&self, outcome: Outcome) {
-        self.store.update_value(RequestStore::shrink_to_fit);
+        self.write_store(RequestStore::shrink_to_fit);
         self.outcome.set(Some(outcome));
         self.show_all();
     }
@@ -102,7 +111,7 @@ impl LiveAnswer {
     /// Reads the store and the count shown, and subscribes the caller to both.
     pub fn with<R>(&self, read: impl FnOnce(&RequestStore, usize) -> R) -> R {
         let shown = self.shown.get();
-        self.store.with_value(|store| read(store, shown))
+        self.read_store(|store| read(store, shown))
     }
 
     /// Reads how the load ended (`None` while it goes on), subscribing the caller.
@@ -120,6 +129,35 @@ impl LiveAnswer {
         self.question
     }
 
+    fn read_store<R>(&self, read: impl FnOnce(&RequestStore) -> R) -> R {
+        read(&self.store.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    fn write_store<R>(&self, write: impl FnOnce(&mut RequestStore) -> R) -> R {
+        write(&mut self.store.write().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Lets go of this answer, which another replaced on screen. Once the
+    /// page's parts have let go of it too (they show the new one by then), its
+    /// requests are dropped a part at a time, the browser painting and
+    /// handling input between parts; whatever still holds it drops it otherwise.
+    fn retire(self) {
+        spawn_local(async move {
+            yield_to_browser().await;
+            let Ok(store) = Arc::try_unwrap(self.store) else { return };
+            let mut retiring = store.into_inner().unwrap_or_else(PoisonError::into_inner).retire();
+            loop {
+                let started = now();
+                while now() - started < SLICE_MS {
+                    if !retiring.release(RELEASED_AT_ONCE) {
+                        return;
+                    }
+                }
+                yield_to_browser().await;
+            }
+        });
+    }
+
     /// Tells answers apart, even two to the same question.
     pub fn generation(&self) -> u64 {
         self.generation
@@ -135,12 +173,18 @@ pub struct OnScreen(RwSignal<Option<LiveAnswer>>);
 impl OnScreen {
     /// Puts `answer` on screen in place of what was there.
     pub fn show(self, answer: LiveAnswer) {
-        self.0.set(Some(answer));
+        self.replace_with(Some(answer));
     }
 
     /// Takes what is on screen away (its question failed).
     pub fn clear(self) {
-        self.0.set(None);
+        self.replace_with(None);
+    }
+
+    fn replace_with(self, answer: Option<LiveAnswer>) {
+        if let Some(replaced) = self.0.try_update(|shown| std::mem::replace(shown, answer)).flatten() {
+            replaced.retire();
+        }
     }
 
     /// Whether an answer is on screen.
@@ -182,6 +226,6 @@ impl OnScreen {
     /// Reads the store of the answer on screen without subscribing; `R`'s
     /// default when there is none.
     pub fn read_untracked<R: Default>(self, read: impl FnOnce(&RequestStore) -> R) -> R {
-        self.0.with_untracked(|answer| answer.as_ref().map(|answer| answer.store.with_value(read))).unwrap_or_default()
+        self.0.with_untracked(|answer| answer.as_ref().map(|answer| answer.read_store(read))).unwrap_or_default()
     }
 }

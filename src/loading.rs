@@ -21,9 +21,10 @@ use viewer_core::time::OncePerDay;
 const SHOW_EVERY_MS: f64 = 400.0;
 const SHOWING_SHARE: f64 = 10.0;
 
-/// How long decoding may hold the main thread before it lets the browser
-/// paint and handle input: well under the 50 ms of a long task.
-const SLICE_MS: f64 = 12.0;
+/// How long decoding (or dropping an answer let go of) may hold the main
+/// thread before it lets the browser paint and handle input: well under the
+/// 50 ms of a long task.
+pub const SLICE_MS: f64 = 12.0;
 
 /// How much of the body tells how long its requests are, to make room for
 /// all of them at once: about 800 requests.
@@ -79,8 +80,10 @@ pub async fn load_requests(
         Err(error) => return Loaded::Failed(error),
     };
     let replacing = watcher.replacing();
-    // The answer replaced and this one share the security descriptors both hold.
-    let descriptors = replacing.as_ref().map(LiveAnswer::descriptors).unwrap_or_default();
+    // The answer replaced and this one share the security descriptors both
+    // hold. Should this load not replace it, the next starts without them:
+    // its answer then keeps its own copies.
+    let descriptors = replacing.as_ref().map(LiveAnswer::take_descriptors).unwrap_or_default();
     let mut intake = Intake {
         decoder: ResponseDecoder::sharing(download.status, download.content_type.as_deref(), descriptors),
         answer: LiveAnswer::new(names, *query, replacing.as_ref()),

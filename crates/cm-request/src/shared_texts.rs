@@ -7,7 +7,7 @@ use std::hash::BuildHasher;
 /// Each distinct security descriptor once: the requests of one user and
 /// template carry the same, a third of a request's bytes. Looked up by the
 /// text where it lies, so a descriptor already kept costs no allocation.
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub struct SharedTexts {
     /// Each descriptor with the hash of its text.
     kept: HashTable<(u64, SecurityDescriptor)>,

@@ -20,6 +20,22 @@ pub fn expected_requests(total_bytes: u64, taken_bytes: u64, stored: usize) -> u
     (total_bytes as f64 / taken_bytes as f64 * stored as f64 * MARGIN).ceil() as usize
 }
 
+/// The requests of a store let go of, dropped a part at a time, each part
+/// in a task of its own: dropping a million requests at once (a reference
+/// count to lower for each, in memory far apart) held the main thread for over
+/// a tenth of a second.
+pub struct Retiring {
+    requests: Vec<Request>,
+}
+
+impl Retiring {
+    /// Drops up to `count` requests, the last first; whether any is left.
+    pub fn release(&mut self, count: usize) -> bool {
+        self.requests.truncate(self.requests.len().saturating_sub(count));
+        !self.requests.is_empty()
+    }
+}
+
 /// The requests of one answer, in the order the server sent them.
 pub struct RequestStore {
     requests: Vec<Request>,
@@ -90,6 +106,13 @@ impl RequestStore {
         self.index.shrink_to_fit();
     }
 
+    /// Lets go of the store, its requests to be dropped a part at a time
+    /// ([`Retiring`]). The rest is freed at once: its index and sort keys are
+    /// plain numbers, and a refresh took its table of descriptors.
+    pub fn retire(self) -> Retiring {
+        Retiring { requests: self.requests }
+    }
+
     /// Adds `requests` after those already stored; dates are searched as they
     /// show in the time of `clock`.
     pub fn extend(&mut self, requests: Vec<Request>, clock: &dyn LocalClock) {
@@ -114,9 +137,12 @@ impl RequestStore {
         self.descriptors = descriptors;
     }
 
-    /// The security descriptors the answer's requests share (none until the answer is whole).
-    pub fn descriptors(&self) -> &SharedTexts {
-        &self.descriptors
+    /// The security descriptors the answer's requests share (none until the
+    /// answer is whole), taken for the next answer's decoder to start from:
+    /// this one's requests hold their own, and copying the table (a million
+    /// reference counts to raise) held the main thread as a refresh began.
+    pub fn take_descriptors(&mut self) -> SharedTexts {
+        std::mem::take(&mut self.descriptors)
     }
 
     /// The requests, in the order the server sent them.
@@ -232,6 +258,31 @@ mod tests {
         assert_eq!(kept(&[]), Vec::<usize>::new());
         let narrowed = store.narrow(&Narrowing::default(), Some(&[Uuid::from_u128(9)]), 3, Narrowed::default());
         assert_eq!(narrowed.status_counts.total(), 1, "the counts are those of the card's requests");
+    }
+
+    #[test]
+    fn a_retired_store_is_dropped_a_part_at_a_time() {
+        let mut store = RequestStore::new(Arc::default());
+        for _ in 0..5 {
+            store.extend(examples(), &FixedOffset(0));
+        }
+        let mut retiring = store.retire();
+        let mut left = vec![retiring.requests.len()];
+        while retiring.release(4) {
+            left.push(retiring.requests.len());
+        }
+        left.push(retiring.requests.len());
+        assert_eq!(left, [10, 6, 2, 0]);
+    }
+
+    #[test]
+    fn the_descriptors_are_taken_once() {
+        let mut store = RequestStore::new(Arc::default());
+        let mut descriptors = SharedTexts::default();
+        descriptors.share("O:BAD:(A;;RC;;;WD)");
+        store.keep_descriptors(descriptors);
+        assert_eq!(store.take_descriptors().len(), 1);
+        assert!(store.take_descriptors().is_empty());
     }
 
     #[test]
