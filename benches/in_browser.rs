@@ -466,6 +466,8 @@ struct Run {
     marks: Marks,
     /// `None` when Chromium does not report long tasks.
     long_task_milliseconds: Option<Vec<f64>>,
+    /// The same while the second refresh loaded and replaced the rows on screen.
+    refresh_long_task_milliseconds: Option<Vec<f64>>,
     elements: u64,
     js_heap_bytes: u64,
     /// Milliseconds of each click, for each of `SORTED_COLUMNS`.
@@ -517,11 +519,7 @@ impl Run {
         browser.becomes_true_within(&all_rows_marked, MARK_TIMEOUT).await;
         let marks = Marks::read(browser).await;
         // Before the garbage collection below, itself a long task in a large heap.
-        // From the response's first byte until every row is shown: the load, not the app's start.
-        let loading = [marks.response_start.as_ref(), marks.all_rows.as_ref()].map(|mark| mark.map(|mark| mark.at));
-        let loading = vec![json!(loading[0].unwrap_or(0.0)), json!(loading[1].unwrap_or(f64::MAX))];
-        let long_task_milliseconds =
-            serde_json::from_value(browser.evaluate_with(LONG_TASKS, loading).await).expect("durations, or null");
+        let long_task_milliseconds = long_tasks_of_load(browser, 1).await;
         let elements = browser.evaluate(ELEMENT_COUNT).await.as_u64().expect("an element count");
         // A full collection as DevTools makes it: the page's own `gc()` leaves much garbage behind.
         browser.devtools("HeapProfiler.collectGarbage", json!({})).await;
@@ -545,6 +543,7 @@ impl Run {
         let loads_so_far = 3;
         let warm_decoding_milliseconds =
             refresh_and_read(browser, loads_so_far, DECODING_AND_STORING, "decoding").await;
+        let refresh_long_task_milliseconds = long_tasks_of_load(browser, loads_so_far).await;
         // After every other measure: from here on the page no longer fetches the list.
         let in_memory_decoding_milliseconds = match &parse {
             Ok(_) => decoding_from_memory(browser, &list_url, loads_so_far).await,
@@ -553,6 +552,7 @@ impl Run {
         Run {
             marks,
             long_task_milliseconds,
+            refresh_long_task_milliseconds,
             refreshed_wasm_bytes,
             warm_decoding_milliseconds,
             in_memory_decoding_milliseconds,
@@ -708,6 +708,33 @@ async fn refresh_and_read(browser: &Browser, loads: usize, expression: &str, wha
     browser.evaluate(&script).await.as_f64().ok_or_else(|| format!("the app marked no {what}"))
 }
 
+/// The durations of the long tasks that overlap the `load`-th load (counting
+/// the first), from the response's first byte until every row is shown (the
+/// load, not the app's start); `None` when Chromium reports none at all.
+async fn long_tasks_of_load(browser: &Browser, load: usize) -> Option<Vec<f64>> {
+    let script = format!(
+        "const at = name => performance.getEntriesByName(name, 'mark')[{}]?.startTime; \
+         return [at({RESPONSE_START:?}) ?? 0, at({ALL_ROWS:?}) ?? Number.MAX_VALUE];",
+        load - 1
+    );
+    let Value::Array(window) = browser.evaluate(&script).await else { panic!("the load's marks") };
+    serde_json::from_value(browser.evaluate_with(LONG_TASKS, window).await).expect("durations, or null")
+}
+
+/// The table's cell for the longest of `tasks`.
+fn longest_task(tasks: &Option<Vec<f64>>) -> String {
+    match tasks.as_deref() {
+        Some([]) => "none".into(),
+        Some(tasks) => milliseconds(Some(slowest(tasks))),
+        None => LONG_TASKS_UNSUPPORTED.into(),
+    }
+}
+
+/// The table's cell for how many `tasks` there are.
+fn long_task_count(tasks: &Option<Vec<f64>>) -> String {
+    tasks.as_ref().map_or_else(|| LONG_TASKS_UNSUPPORTED.into(), |tasks| tasks.len().to_string())
+}
+
 /// Makes the page answer the list from memory ([`LIST_FROM_MEMORY`]), then
 /// clicks Refresh [`LOADS_FROM_MEMORY`] times: the fastest decoding and storing
 /// of those loads, the first of which is the one after the `loads_before`-th.
@@ -849,15 +876,10 @@ fn table(bundle: &Bundle, sizes: &[usize], runs: &[Result<Run, String>]) -> Stri
         per_run("(Decoding + storing) / `JSON.parse`: the list in memory / fastest parse", &|run| {
             over_parse(run, run.in_memory_decoding_milliseconds.clone().ok(), run.parse_milliseconds.clone().ok())
         }),
-        per_run("Longest task while loading", &|run| match run.long_task_milliseconds.as_deref() {
-            Some([]) => "none".into(),
-            Some(tasks) => milliseconds(Some(slowest(tasks))),
-            None => LONG_TASKS_UNSUPPORTED.into(),
-        }),
-        per_run("Tasks over 50 ms while loading", &|run| match &run.long_task_milliseconds {
-            Some(tasks) => tasks.len().to_string(),
-            None => LONG_TASKS_UNSUPPORTED.into(),
-        }),
+        per_run("Longest task while loading", &|run| longest_task(&run.long_task_milliseconds)),
+        per_run("Tasks over 50 ms while loading", &|run| long_task_count(&run.long_task_milliseconds)),
+        per_run("Longest task while refreshing", &|run| longest_task(&run.refresh_long_task_milliseconds)),
+        per_run("Tasks over 50 ms while refreshing", &|run| long_task_count(&run.refresh_long_task_milliseconds)),
     ];
     for (index, column) in SORTED_COLUMNS.iter().enumerate() {
         let label = format!("Sort by {column}, median of {CLICKS_PER_COLUMN} clicks");
@@ -1026,7 +1048,9 @@ fn how_measured() -> String {
   the page cannot parse the body (there is no ratio to give).
 - Long tasks: main-thread tasks over 50 ms that overlap the load, from `{RESPONSE_START}` to
   `{ALL_ROWS}` (not the app's own start before it), read then with a buffered
-  `PerformanceObserver` (WebDriver cannot install one before the page loads).
+  `PerformanceObserver` (WebDriver cannot install one before the page loads). While
+  refreshing: the same for the second refresh over the network, whose answer replaces the
+  rows on screen in one step once it is whole.
 - Sort: from just before `button.click()` on the column's header to after a `setTimeout(0)` (Leptos
   runs its effects in microtasks, before it) and a read of `document.body.offsetHeight` (which
   forces style and layout); {CLICKS_PER_COLUMN} clicks per column, alternating the direction,
