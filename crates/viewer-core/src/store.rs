@@ -108,7 +108,9 @@ impl RequestStore {
 
     /// Lets go of the store, its requests to be dropped a part at a time
     /// ([`Retiring`]). The rest is freed at once: its index and sort keys are
-    /// plain numbers, and a refresh took its table of descriptors.
+    /// plain numbers, and its table of descriptors is empty once a refresh
+    /// took it (else it costs a count lowered per distinct descriptor, a
+    /// third as many as the requests).
     pub fn retire(self) -> Retiring {
         Retiring { requests: self.requests }
     }
