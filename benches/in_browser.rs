@@ -722,8 +722,8 @@ async fn long_tasks_of_load(browser: &Browser, load: usize) -> Option<Vec<f64>> 
 }
 
 /// The table's cell for the longest of `tasks`.
-fn longest_task(tasks: &Option<Vec<f64>>) -> String {
-    match tasks.as_deref() {
+fn longest_task(tasks: Option<&[f64]>) -> String {
+    match tasks {
         Some([]) => "none".into(),
         Some(tasks) => milliseconds(Some(slowest(tasks))),
         None => LONG_TASKS_UNSUPPORTED.into(),
@@ -731,8 +731,8 @@ fn longest_task(tasks: &Option<Vec<f64>>) -> String {
 }
 
 /// The table's cell for how many `tasks` there are.
-fn long_task_count(tasks: &Option<Vec<f64>>) -> String {
-    tasks.as_ref().map_or_else(|| LONG_TASKS_UNSUPPORTED.into(), |tasks| tasks.len().to_string())
+fn long_task_count(tasks: Option<&[f64]>) -> String {
+    tasks.map_or_else(|| LONG_TASKS_UNSUPPORTED.into(), |tasks| tasks.len().to_string())
 }
 
 /// Makes the page answer the list from memory ([`LIST_FROM_MEMORY`]), then
@@ -876,10 +876,12 @@ fn table(bundle: &Bundle, sizes: &[usize], runs: &[Result<Run, String>]) -> Stri
         per_run("(Decoding + storing) / `JSON.parse`: the list in memory / fastest parse", &|run| {
             over_parse(run, run.in_memory_decoding_milliseconds.clone().ok(), run.parse_milliseconds.clone().ok())
         }),
-        per_run("Longest task while loading", &|run| longest_task(&run.long_task_milliseconds)),
-        per_run("Tasks over 50 ms while loading", &|run| long_task_count(&run.long_task_milliseconds)),
-        per_run("Longest task while refreshing", &|run| longest_task(&run.refresh_long_task_milliseconds)),
-        per_run("Tasks over 50 ms while refreshing", &|run| long_task_count(&run.refresh_long_task_milliseconds)),
+        per_run("Longest task while loading", &|run| longest_task(run.long_task_milliseconds.as_deref())),
+        per_run("Tasks over 50 ms while loading", &|run| long_task_count(run.long_task_milliseconds.as_deref())),
+        per_run("Longest task while refreshing", &|run| longest_task(run.refresh_long_task_milliseconds.as_deref())),
+        per_run("Tasks over 50 ms while refreshing", &|run| {
+            long_task_count(run.refresh_long_task_milliseconds.as_deref())
+        }),
     ];
     for (index, column) in SORTED_COLUMNS.iter().enumerate() {
         let label = format!("Sort by {column}, median of {CLICKS_PER_COLUMN} clicks");

@@ -8,8 +8,7 @@
 //! what broke the page when a refresh ran while the user worked in it.
 
 use crate::api::LoadError;
-use crate::loading::SLICE_MS;
-use crate::timing::{now, yield_to_browser};
+use crate::timing::{Slices, yield_to_browser};
 use cm_model::{ListEnd, NameBook, Request, SharedTexts};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -146,14 +145,9 @@ impl LiveAnswer {
             yield_to_browser().await;
             let Ok(store) = Arc::try_unwrap(self.store) else { return };
             let mut retiring = store.into_inner().unwrap_or_else(PoisonError::into_inner).retire();
-            loop {
-                let started = now();
-                while now() - started < SLICE_MS {
-                    if !retiring.release(RELEASED_AT_ONCE) {
-                        return;
-                    }
-                }
-                yield_to_browser().await;
+            let mut slices = Slices::new();
+            while retiring.release(RELEASED_AT_ONCE) {
+                slices.yield_if_over().await;
             }
         });
     }

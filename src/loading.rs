@@ -6,7 +6,7 @@ use crate::api::{Download, LoadError, request_list};
 use crate::browser_clock::BrowserClock;
 use crate::live_answer::{LiveAnswer, Outcome};
 use crate::settings::Settings;
-use crate::timing::{LoadCost, mark, mark_loaded, now, yield_to_browser};
+use crate::timing::{LoadCost, Slices, mark, mark_loaded, now, yield_to_browser};
 use cm_model::{Decoded, NameBook, Request, ResponseDecoder, ResponseError};
 use std::sync::Arc;
 use viewer_core::progress::Progress;
@@ -20,11 +20,6 @@ use viewer_core::time::OncePerDay;
 /// the cost of showing.
 const SHOW_EVERY_MS: f64 = 400.0;
 const SHOWING_SHARE: f64 = 10.0;
-
-/// How long decoding (or dropping an answer let go of) may hold the main
-/// thread before it lets the browser paint and handle input: well under the
-/// 50 ms of a long task.
-pub const SLICE_MS: f64 = 12.0;
 
 /// How much of the body tells how long its requests are, to make room for
 /// all of them at once: about 800 requests.
@@ -128,14 +123,14 @@ pub async fn load_requests(
 /// When a load shows what it decoded and gives the main thread back.
 struct Pace {
     revealed: bool,
-    slice_start: f64,
+    slices: Slices,
     last_shown: f64,
     show_every: f64,
 }
 
 impl Pace {
     fn new() -> Pace {
-        Pace { revealed: false, slice_start: now(), last_shown: now(), show_every: SHOW_EVERY_MS }
+        Pace { revealed: false, slices: Slices::new(), last_shown: now(), show_every: SHOW_EVERY_MS }
     }
 
     /// Shows the first rows as soon as there are any, then more rows every so
@@ -156,7 +151,8 @@ impl Pace {
             answer.show_all();
             watcher.first_rows(answer);
             yield_to_browser().await;
-            (self.slice_start, self.last_shown) = (now(), now());
+            self.slices.restart();
+            self.last_shown = now();
         } else if now() - self.last_shown > self.show_every {
             // In a task of its own, after the browser has had the main thread back.
             yield_to_browser().await;
@@ -167,10 +163,10 @@ impl Pace {
             answer.show_all();
             yield_to_browser().await;
             self.show_every = SHOW_EVERY_MS.max((now() - started) * SHOWING_SHARE);
-            (self.slice_start, self.last_shown) = (now(), now());
-        } else if now() - self.slice_start > SLICE_MS {
-            yield_to_browser().await;
-            self.slice_start = now();
+            self.slices.restart();
+            self.last_shown = now();
+        } else {
+            self.slices.yield_if_over().await;
         }
         watcher.still_wanted()
     }

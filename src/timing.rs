@@ -61,6 +61,36 @@ pub fn mark_loaded(cost: LoadCost) {
     });
 }
 
+/// How long work may hold the main thread before it lets the browser paint
+/// and handle input: well under the 50 ms of a long task.
+const SLICE_MS: f64 = 12.0;
+
+/// Long work cut into slices of [`SLICE_MS`], the browser getting the main
+/// thread back between them.
+pub struct Slices {
+    started: f64,
+}
+
+impl Slices {
+    /// The first slice, starting now.
+    pub fn new() -> Slices {
+        Slices { started: now() }
+    }
+
+    /// Starts a new slice now: the caller has just given the browser the main thread.
+    pub fn restart(&mut self) {
+        self.started = now();
+    }
+
+    /// Yields to the browser if the slice under way is over, and starts the next.
+    pub async fn yield_if_over(&mut self) {
+        if now() - self.started > SLICE_MS {
+            yield_to_browser().await;
+            self.restart();
+        }
+    }
+}
+
 /// Lets the browser paint and handle input before the caller goes on: a
 /// timer runs after the rendering and events already queued.
 pub async fn yield_to_browser() {
