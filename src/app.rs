@@ -108,7 +108,7 @@ fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
     let choices = Choices::from_view(view_in_url());
     choices.mirror_in_url();
     let query = choices.query;
-    let asking = Asking::new(settings.clone());
+    let asking = Asking::new(settings.clone(), choices.sort);
     // Every question asked, the first one included; Back and Forward too.
     Effect::new(move |_| asking.ask(query.get()));
     on_cleanup(move || asking.stop());
@@ -171,8 +171,8 @@ fn Answer(on_screen: OnScreen, settings: Arc<Settings>, choices: Choices, found:
         })
     });
     let sorted = Memo::new_owning(move |earlier: Option<SortedRows>| {
-        let earlier = earlier.unwrap_or_default();
-        (sort.with(|order| on_screen.read(|store, shown| store.sorted(order, shown, earlier))), true)
+        let sorted = sort.with(|order| on_screen.with(|answer| answer.sorted(order, earlier)));
+        (sorted.unwrap_or_default(), true)
     });
     let arranged =
         Memo::new(move |_| sorted.with(|sorted| narrowed.with(|narrowed| keep_narrowed(&sorted.positions, narrowed))));

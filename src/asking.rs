@@ -13,6 +13,7 @@ use leptos::task::spawn_local;
 use std::sync::Arc;
 use viewer_core::progress::Progress;
 use viewer_core::query::ServerQuery;
+use viewer_core::sorting::SortOrder;
 
 /// A refresh that failed while older rows stayed on screen.
 #[derive(Clone, Debug)]
@@ -43,6 +44,8 @@ pub struct Asking {
     /// The latest refresh failed; the rows on screen are older.
     pub failed_refresh: RwSignal<Option<RefreshFailure>>,
     pub last_end: RwSignal<Option<LoadEnded>>,
+    /// The order of the rows on screen: a refresh's rows are sorted so as they arrive.
+    order: RwSignal<SortOrder>,
     latest_load: StoredValue<u64>,
     settings: StoredValue<Arc<Settings>>,
     /// Asked once per page, with its first list: names only, so a failure
@@ -51,13 +54,14 @@ pub struct Asking {
 }
 
 impl Asking {
-    pub fn new(settings: Arc<Settings>) -> Asking {
+    pub fn new(settings: Arc<Settings>, order: RwSignal<SortOrder>) -> Asking {
         Asking {
             on_screen: OnScreen::default(),
             failure: RwSignal::new(None),
             progress: RwSignal::new(None),
             failed_refresh: RwSignal::new(None),
             last_end: RwSignal::new(None),
+            order,
             latest_load: StoredValue::new(0),
             settings: StoredValue::new(settings),
             templates: StoredValue::new(None),
@@ -170,6 +174,12 @@ impl LoadWatcher for ThisLoad {
     fn first_rows(&self, answer: &LiveAnswer) {
         if !self.refresh {
             self.show(answer.clone());
+        }
+    }
+
+    fn grew(&self, answer: &LiveAnswer) {
+        if self.refresh {
+            self.asking.order.with_untracked(|order| answer.sort_ahead(order));
         }
     }
 

@@ -13,8 +13,9 @@ use cm_model::{ListEnd, NameBook, Request, SharedTexts};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use viewer_core::query::ServerQuery;
+use viewer_core::sorting::{SortOrder, SortedRows};
 use viewer_core::store::RequestStore;
 use viewer_core::time::LocalClock;
 
@@ -39,6 +40,9 @@ pub struct Outcome {
 pub struct LiveAnswer {
     /// Held only here (by each clone), so that the last holder can take it whole ([`LiveAnswer::retire`]).
     store: Arc<RwLock<RequestStore>>,
+    /// Its rows sorted while it loads unseen (a refresh's answer), for the
+    /// page to take when it shows them.
+    sorted_ahead: Arc<Mutex<Option<SortedRows>>>,
     shown: ArcRwSignal<usize>,
     outcome: ArcRwSignal<Option<Outcome>>,
     question: ServerQuery,
@@ -57,6 +61,7 @@ impl LiveAnswer {
         };
         LiveAnswer {
             store: Arc::new(RwLock::new(store)),
+            sorted_ahead: Arc::default(),
             shown: ArcRwSignal::new(0),
             outcome: ArcRwSignal::new(None),
             question,
@@ -113,6 +118,25 @@ impl LiveAnswer {
         self.read_store(|store| read(store, shown))
     }
 
+    /// Sorts every request stored in `order`, from where the last call left
+    /// off: the page then shows them without sorting a million at once.
+    pub fn sort_ahead(&self, order: &SortOrder) {
+        let sorted = self.sorted_up_to(self.stored(), order, None);
+        *self.lock_sorted_ahead() = Some(sorted);
+    }
+
+    /// The requests shown, in `order`, from those `earlier` or sorting ahead
+    /// sorted; subscribes the caller to the count shown.
+    pub fn sorted(&self, order: &SortOrder, earlier: Option<SortedRows>) -> SortedRows {
+        self.sorted_up_to(self.shown.get(), order, earlier)
+    }
+
+    /// The first `count` requests in `order`, from those sorted ahead if any, else `earlier`.
+    fn sorted_up_to(&self, count: usize, order: &SortOrder, earlier: Option<SortedRows>) -> SortedRows {
+        let earlier = self.lock_sorted_ahead().take().or(earlier).unwrap_or_default();
+        self.read_store(|store| store.sorted(order, count, earlier))
+    }
+
     /// Reads how the load ended (`None` while it goes on), subscribing the caller.
     pub fn with_outcome<R>(&self, read: impl FnOnce(Option<&Outcome>) -> R) -> R {
         self.outcome.with(|outcome| read(outcome.as_ref()))
@@ -130,6 +154,10 @@ impl LiveAnswer {
 
     fn read_store<R>(&self, read: impl FnOnce(&RequestStore) -> R) -> R {
         read(&self.store.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    fn lock_sorted_ahead(&self) -> std::sync::MutexGuard<'_, Option<SortedRows>> {
+        self.sorted_ahead.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn write_store<R>(&self, write: impl FnOnce(&mut RequestStore) -> R) -> R {

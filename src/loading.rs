@@ -37,6 +37,8 @@ pub trait LoadWatcher {
     fn received(&self, progress: Progress);
     /// The answer has its first rows, shown; the rest is still arriving.
     fn first_rows(&self, answer: &LiveAnswer);
+    /// The answer has grown: one not on screen yet is sorted as the page would show it.
+    fn grew(&self, answer: &LiveAnswer);
     /// The answer this load's answer is to replace, if any: the new one is
     /// made with room for as much, so that it never grows by doubling beside it.
     fn replacing(&self) -> Option<LiveAnswer>;
@@ -110,6 +112,10 @@ pub async fn load_requests(
         }
     };
     mark("cm:last-byte");
+    // What arrived since the last showing is sorted now (a refresh's
+    // answer, not on screen yet), not in the task that puts the answer on
+    // screen, which then has little left to do but draw.
+    watcher.grew(&intake.answer);
     let host = download.host().to_owned();
     match interrupted {
         Some(error) if intake.answer.stored() == 0 => Loaded::Failed(error),
@@ -134,8 +140,8 @@ impl Pace {
     }
 
     /// Shows the first rows as soon as there are any, then more rows every so
-    /// often, and yields to the browser after each slice; `false` once the
-    /// watcher no longer wants the load.
+    /// often (sorting them, when the answer is not on screen yet), and yields
+    /// to the browser after each slice; `false` once the watcher no longer wants the load.
     async fn after_piece(&mut self, answer: &LiveAnswer, watcher: &impl LoadWatcher) -> bool {
         if !self.revealed {
             if answer.stored() == 0 {
@@ -161,6 +167,7 @@ impl Pace {
             }
             let started = now();
             answer.show_all();
+            watcher.grew(answer);
             yield_to_browser().await;
             self.show_every = SHOW_EVERY_MS.max((now() - started) * SHOWING_SHARE);
             self.slices.restart();

@@ -241,6 +241,33 @@ async fn a_new_question_in_the_middle_of_the_first_load_shows_only_its_answer() 
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_refresh_shows_its_rows_in_the_order_chosen_as_it_loaded() {
+    // A refresh's rows are sorted as they arrive, unseen, then shown in one
+    // step: in the order on screen, and in another one chosen half-way.
+    let app = built_app_configured(CONFIG);
+    let server = MockServer::start(app.path(), &SLOW_LIST);
+    let browser = open(&server, "?sort=type-asc").await;
+    for chosen_half_way in [None, Some("Status")] {
+        click_refresh(&browser).await;
+        browser.wait_until(LOADING).await;
+        if let Some(header) = chosen_half_way {
+            tokio::time::sleep(Duration::from_millis(700)).await;
+            browser
+                .evaluate(&format!(
+                    "Array.from(document.querySelectorAll('table.requests thead button')) \
+                     .find(button => button.textContent.startsWith('{header}')).click();"
+                ))
+                .await;
+            assert!(browser.evaluate(LOADING).await == true, "{header} was chosen while the refresh loaded");
+        }
+        browser.wait_until(LOADED).await;
+        assert!(browser.evaluate("return location.search;").await.as_str().unwrap().contains("sort="));
+        assert_right_afterwards(&browser).await;
+    }
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_row_in_view_keeps_its_elements_and_the_focus_while_more_requests_arrive() {
     // Of one type, sorted by type, the requests stay in the order they came:
     // the first request of the list stays the first row, however many arrive after it.
