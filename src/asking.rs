@@ -178,6 +178,8 @@ impl LoadWatcher for ThisLoad {
     }
 
     fn grew(&self, answer: &LiveAnswer) {
+        // Called only in the same turn as a `still_wanted` that said yes: the
+        // page, and so its choice of order, is there.
         if self.refresh {
             self.asking.order.with_untracked(|order| answer.sort_ahead(order));
         }

@@ -37,7 +37,8 @@ pub trait LoadWatcher {
     fn received(&self, progress: Progress);
     /// The answer has its first rows, shown; the rest is still arriving.
     fn first_rows(&self, answer: &LiveAnswer);
-    /// The answer has grown: one not on screen yet is sorted as the page would show it.
+    /// The answer has grown: one not on screen yet is sorted as the page would
+    /// show it. Called only right after [`LoadWatcher::still_wanted`] said yes.
     fn grew(&self, answer: &LiveAnswer);
     /// The answer this load's answer is to replace, if any: the new one is
     /// made with room for as much, so that it never grows by doubling beside it.
