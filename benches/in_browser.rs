@@ -48,9 +48,9 @@ const SEARCHED_WORDS: [&str; 2] = ["lost", "a9b4b42c"];
 /// Clicks the page's Refresh button.
 const CLICK_REFRESH: &str =
     "Array.from(document.querySelectorAll('.refresh button')).find(b => b.textContent === 'Refresh').click();";
-/// Loads of the list once the page answers it from memory; the fastest counts,
-/// as the fastest of five parses does.
-const LOADS_FROM_MEMORY: usize = 3;
+/// Loads of the list once the page answers it from memory, each after a
+/// `JSON.parse` of the same text: the fastest of each counts.
+const LOADS_FROM_MEMORY: usize = 5;
 /// Makes the page answer the app's requests for the list (`arguments[1]`,
 /// the list's path) with the bytes of `arguments[0]`, fetched once now and
 /// kept: the app then decodes a body already in memory, as `JSON.parse`
@@ -61,6 +61,7 @@ const LIST_FROM_MEMORY: &str = r"
 const [url, listPath] = arguments;
 return (async () => {
   const body = await (await fetch(url, { credentials: 'include' })).arrayBuffer();
+  window.cmListInMemory = body;
   const fetchFromNetwork = window.fetch;
   window.fetch = function (resource, options) {
     const asked = new URL(resource instanceof Request ? resource.url : String(resource), location.href);
@@ -73,6 +74,14 @@ return (async () => {
   };
   return body.byteLength;
 })();
+";
+/// Times `JSON.parse` alone of the text of the list [`LIST_FROM_MEMORY`] keeps,
+/// read anew each time (not timed), as the app reads its bytes anew at each load.
+const PARSE_FROM_MEMORY: &str = r"
+const text = new TextDecoder().decode(window.cmListInMemory);
+const started = performance.now();
+JSON.parse(text);
+return performance.now() - started;
 ";
 /// The soak: refreshes of one page at this many generated requests.
 const SOAK_REQUESTS: usize = 10_000;
@@ -384,8 +393,8 @@ fn guarded_ratios(run: &Run) -> serde_json::Map<String, Value> {
     if let Some(storing) = run.marks.storing() {
         ratios.insert("storing".into(), json!(storing / parse));
     }
-    if let Ok(in_memory) = run.in_memory_decoding_milliseconds {
-        ratios.insert("decoding + storing, the list in memory".into(), json!(in_memory / parse));
+    if let Ok(in_memory) = &run.in_memory {
+        ratios.insert("decoding + storing, the list in memory".into(), json!(in_memory.ratio()));
     }
     for (column, clicks) in SORTED_COLUMNS.iter().zip(&run.sorts) {
         ratios.insert(format!("sort by {column}, median click"), json!(median(clicks) / parse));
@@ -487,9 +496,9 @@ struct Run {
     /// Decoding and storing on a second refresh, when the page's memory and
     /// compiled code are warm, as `JSON.parse`'s fastest of five is.
     warm_decoding_milliseconds: Result<f64, String>,
-    /// Decoding and storing of the body already in memory, the fastest of
-    /// [`LOADS_FROM_MEMORY`] loads, against `JSON.parse` of the text already read.
-    in_memory_decoding_milliseconds: Result<f64, String>,
+    /// Decoding and storing of the body already in memory, and `JSON.parse`
+    /// of its text, taken in turns.
+    in_memory: Result<InMemory, String>,
     /// From starting the mock server (release build) to its listening, its data generated.
     mock_ready_milliseconds: f64,
 }
@@ -545,7 +554,7 @@ impl Run {
             refresh_and_read(browser, loads_so_far, DECODING_AND_STORING, "decoding").await;
         let refresh_long_task_milliseconds = long_tasks_of_load(browser, loads_so_far).await;
         // After every other measure: from here on the page no longer fetches the list.
-        let in_memory_decoding_milliseconds = match &parse {
+        let in_memory = match &parse {
             Ok(_) => decoding_from_memory(browser, &list_url, loads_so_far).await,
             Err(_) => Err("the page cannot parse the body to compare with".into()),
         };
@@ -555,7 +564,7 @@ impl Run {
             refresh_long_task_milliseconds,
             refreshed_wasm_bytes,
             warm_decoding_milliseconds,
-            in_memory_decoding_milliseconds,
+            in_memory,
             elements,
             js_heap_bytes,
             sorts,
@@ -735,14 +744,34 @@ fn long_task_count(tasks: Option<&[f64]>) -> String {
     tasks.map_or_else(|| LONG_TASKS_UNSUPPORTED.into(), |tasks| tasks.len().to_string())
 }
 
-/// Makes the page answer the list from memory ([`LIST_FROM_MEMORY`]), then
-/// clicks Refresh [`LOADS_FROM_MEMORY`] times: the fastest decoding and storing
-/// of those loads, the first of which is the one after the `loads_before`-th.
-async fn decoding_from_memory(browser: &Browser, list_url: &str, loads_before: usize) -> Result<f64, String> {
+/// The app's decoding and storing of a list in memory, and `JSON.parse` of
+/// its text, each the fastest of [`LOADS_FROM_MEMORY`] taken in turns, so
+/// that both meet the same phases of a machine whose speed drifts.
+struct InMemory {
+    decoding_milliseconds: f64,
+    parse_milliseconds: f64,
+}
+
+impl InMemory {
+    fn ratio(&self) -> f64 {
+        self.decoding_milliseconds / self.parse_milliseconds
+    }
+}
+
+/// Makes the page answer the list from memory ([`LIST_FROM_MEMORY`]), then,
+/// [`LOADS_FROM_MEMORY`] times, parses its text with `JSON.parse` and clicks
+/// Refresh, a full garbage collection before each, so that neither meets the
+/// other's garbage; the first load is the one after the `loads_before`-th.
+async fn decoding_from_memory(browser: &Browser, list_url: &str, loads_before: usize) -> Result<InMemory, String> {
     browser.evaluate_with(LIST_FROM_MEMORY, vec![json!(list_url), json!(LIST_PATH)]).await;
-    let mut fastest = f64::INFINITY;
+    let mut fastest = InMemory { decoding_milliseconds: f64::INFINITY, parse_milliseconds: f64::INFINITY };
     for load in loads_before + 1..=loads_before + LOADS_FROM_MEMORY {
-        fastest = fastest.min(refresh_and_read(browser, load, DECODING_AND_STORING, "decoding").await?);
+        browser.devtools("HeapProfiler.collectGarbage", json!({})).await;
+        let parse = browser.evaluate(PARSE_FROM_MEMORY).await.as_f64().ok_or("the page could not parse the list")?;
+        fastest.parse_milliseconds = fastest.parse_milliseconds.min(parse);
+        browser.devtools("HeapProfiler.collectGarbage", json!({})).await;
+        let decoding = refresh_and_read(browser, load, DECODING_AND_STORING, "decoding").await?;
+        fastest.decoding_milliseconds = fastest.decoding_milliseconds.min(decoding);
     }
     Ok(fastest)
 }
@@ -871,10 +900,21 @@ fn table(bundle: &Bundle, sizes: &[usize], runs: &[Result<Run, String>]) -> Stri
             over_parse(run, run.warm_decoding_milliseconds.clone().ok(), run.parse_milliseconds.clone().ok())
         }),
         per_run(&format!("Decoding + storing, the list in memory: fastest of {LOADS_FROM_MEMORY} loads"), &|run| {
-            measured(&run.in_memory_decoding_milliseconds)
+            measured(&run.in_memory.as_ref().map(|in_memory| in_memory.decoding_milliseconds).map_err(Clone::clone))
         }),
-        per_run("(Decoding + storing) / `JSON.parse`: the list in memory / fastest parse", &|run| {
-            over_parse(run, run.in_memory_decoding_milliseconds.clone().ok(), run.parse_milliseconds.clone().ok())
+        per_run(
+            &format!("`JSON.parse` of the list in memory, in turns with those loads: fastest of {LOADS_FROM_MEMORY}"),
+            &|run| {
+                measured(&run.in_memory.as_ref().map(|in_memory| in_memory.parse_milliseconds).map_err(Clone::clone))
+            },
+        ),
+        per_run("(Decoding + storing) / `JSON.parse`: the list in memory, fastest / fastest", &|run| {
+            let in_memory = run.in_memory.as_ref().ok();
+            over_parse(
+                run,
+                in_memory.map(|in_memory| in_memory.decoding_milliseconds),
+                in_memory.map(|in_memory| in_memory.parse_milliseconds),
+            )
         }),
         per_run("Longest task while loading", &|run| longest_task(run.long_task_milliseconds.as_deref())),
         per_run("Tasks over 50 ms while loading", &|run| long_task_count(run.long_task_milliseconds.as_deref())),
@@ -1044,10 +1084,13 @@ fn how_measured() -> String {
   sending it, Chromium's network process and the page take turns on the same two cores: the
   decoding's time includes the turns it waited. `JSON.parse` parses a text already read. So,
   last, the page is made to answer the app's requests for the list from a copy of the same bytes
-  held in memory (its `window.fetch` replaced; each load gets a `Response` of its own), and
-  Refresh is clicked {LOADS_FROM_MEMORY} times: the fastest load's decoding and storing against
-  the fastest parse is the like-with-like ratio, which `--check` guards too. Not measured where
-  the page cannot parse the body (there is no ratio to give).
+  held in memory (its `window.fetch` replaced; each load gets a `Response` of its own), and,
+  {LOADS_FROM_MEMORY} times in turn, `JSON.parse` of the same bytes as text (decoded anew, not
+  timed) is timed and Refresh clicked, after a full garbage collection each: the fastest load's
+  decoding and storing against the fastest of those parses is the like-with-like ratio, which
+  `--check` guards too. Taken in turns, the two meet the same phases of the machine, whose
+  speed drifts while the benchmark runs (the baseline's parses, taken earlier, may meet another).
+  Not measured where the page cannot parse the body (there is no ratio to give).
 - Long tasks: main-thread tasks over 50 ms that overlap the load, from `{RESPONSE_START}` to
   `{ALL_ROWS}` (not the app's own start before it), read then with a buffered
   `PerformanceObserver` (WebDriver cannot install one before the page loads). While
