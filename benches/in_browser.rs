@@ -48,9 +48,11 @@ const SEARCHED_WORDS: [&str; 2] = ["lost", "a9b4b42c"];
 /// Clicks the page's Refresh button.
 const CLICK_REFRESH: &str =
     "Array.from(document.querySelectorAll('.refresh button')).find(b => b.textContent === 'Refresh').click();";
-/// Loads of the list once the page answers it from memory, each after a
-/// `JSON.parse` of the same text: the fastest of each counts.
+/// Loads of the list once the page answers it from memory, each after
+/// `JSON.parse` of the same text ([`PARSE_FROM_MEMORY`]): the fastest of each counts.
 const LOADS_FROM_MEMORY: usize = 5;
+/// Parses of the list in memory, two beside each of its loads.
+const PARSES_FROM_MEMORY: usize = 2 * LOADS_FROM_MEMORY;
 /// Makes the page answer the app's requests for the list (`arguments[1]`,
 /// the list's path) with the bytes of `arguments[0]`, fetched once now and
 /// kept: the app then decodes a body already in memory, as `JSON.parse`
@@ -76,12 +78,19 @@ return (async () => {
 })();
 ";
 /// Times `JSON.parse` alone of the text of the list [`LIST_FROM_MEMORY`] keeps,
-/// read anew each time (not timed), as the app reads its bytes anew at each load.
+/// read anew (not timed), as the app reads its bytes anew at each load: twice
+/// in a row, the faster counting. A first parse after a full garbage collection
+/// grows the heap again and takes half as long again (as the baseline's first
+/// of five does): the app's loads it is set against reuse memory already grown.
 const PARSE_FROM_MEMORY: &str = r"
 const text = new TextDecoder().decode(window.cmListInMemory);
-const started = performance.now();
-JSON.parse(text);
-return performance.now() - started;
+let fastest = Infinity;
+for (let run = 0; run < 2; run += 1) {
+  const started = performance.now();
+  JSON.parse(text);
+  fastest = Math.min(fastest, performance.now() - started);
+}
+return fastest;
 ";
 /// The soak: refreshes of one page at this many generated requests.
 const SOAK_REQUESTS: usize = 10_000;
@@ -903,7 +912,7 @@ fn table(bundle: &Bundle, sizes: &[usize], runs: &[Result<Run, String>]) -> Stri
             measured(&run.in_memory.as_ref().map(|in_memory| in_memory.decoding_milliseconds).map_err(Clone::clone))
         }),
         per_run(
-            &format!("`JSON.parse` of the list in memory, in turns with those loads: fastest of {LOADS_FROM_MEMORY}"),
+            &format!("`JSON.parse` of the list in memory, in turns with those loads: fastest of {PARSES_FROM_MEMORY}"),
             &|run| {
                 measured(&run.in_memory.as_ref().map(|in_memory| in_memory.parse_milliseconds).map_err(Clone::clone))
             },
@@ -1086,8 +1095,10 @@ fn how_measured() -> String {
   last, the page is made to answer the app's requests for the list from a copy of the same bytes
   held in memory (its `window.fetch` replaced; each load gets a `Response` of its own), and,
   {LOADS_FROM_MEMORY} times in turn, `JSON.parse` of the same bytes as text (decoded anew, not
-  timed) is timed and Refresh clicked, after a full garbage collection each: the fastest load's
-  decoding and storing against the fastest of those parses is the like-with-like ratio, which
+  timed) is timed twice in a row (a first parse after the collection grows the heap again, as
+  the app's first load grows its memory) and Refresh clicked, after a full garbage collection
+  each: the fastest load's decoding and storing against the fastest of those parses (of
+  {PARSES_FROM_MEMORY}) is the like-with-like ratio, which
   `--check` guards too. Taken in turns, the two meet the same phases of the machine, whose
   speed drifts while the benchmark runs (the baseline's parses, taken earlier, may meet another).
   Not measured where the page cannot parse the body (there is no ratio to give).
