@@ -753,9 +753,9 @@ fn long_task_count(tasks: Option<&[f64]>) -> String {
     tasks.map_or_else(|| LONG_TASKS_UNSUPPORTED.into(), |tasks| tasks.len().to_string())
 }
 
-/// The app's decoding and storing of a list in memory, and `JSON.parse` of
-/// its text, each the fastest of [`LOADS_FROM_MEMORY`] taken in turns, so
-/// that both meet the same phases of a machine whose speed drifts.
+/// The app's fastest decoding and storing of a list in memory, and the
+/// fastest `JSON.parse` of its text, taken in turns ([`decoding_from_memory`]),
+/// so that both meet the same phases of a machine whose speed drifts.
 struct InMemory {
     decoding_milliseconds: f64,
     parse_milliseconds: f64,
