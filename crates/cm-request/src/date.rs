@@ -96,26 +96,82 @@ fn parse_instant(text: &str) -> Option<Timestamp> {
         _ => return None,
     };
     let time = civil::Time::new(hour as i8, minute as i8, second as i8, nanosecond as i32).ok()?;
-    offset.to_timestamp(civil::DateTime::from_parts(date, time)).ok()
+    // An offset may move the instant out of year 0, where it could not be written back.
+    offset
+        .to_timestamp(civil::DateTime::from_parts(date, time))
+        .ok()
+        .filter(|&instant| wall_seconds(instant, 0) >= YEAR_ZERO)
 }
 
-/// `2024-01-31`: the day part of the texts below.
-fn day_text(day: civil::Date) -> String {
-    format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day())
+/// 0000-01-01T00:00:00Z, in seconds after 1970.
+const YEAR_ZERO: i64 = -62_167_219_200;
+
+/// Where the text of a wall-clock time to the second has digits (`0`) and
+/// what stands between them: `2015-07-07 23:36:21`.
+pub const DATETIME_FORM: &[u8; 19] = b"0000-00-00 00:00:00";
+
+/// The whole seconds after 1970-01-01 00:00:00 that a wall clock
+/// `offset_seconds` east of UTC shows at `instant`: the second it is in, also
+/// before 1970, where the part of a second is negative.
+pub fn wall_seconds(instant: Timestamp, offset_seconds: i32) -> i64 {
+    instant.as_second() - i64::from(instant.subsec_nanosecond() < 0) + i64::from(offset_seconds)
 }
 
-/// `2015-07-07 23:36:21`: a wall-clock time to the second.
-pub fn datetime_text(time: civil::DateTime) -> String {
-    let (day, hour, minute, second) = (time.date(), time.hour(), time.minute(), time.second());
-    format!("{:04}-{:02}-{:02} {hour:02}:{minute:02}:{second:02}", day.year(), day.month(), day.day())
+/// The fourteen digits of the text of the wall-clock time `wall_seconds` (see
+/// [`wall_seconds`]), in [`DATETIME_FORM`]'s order, the first in the lowest
+/// nibble; `None` when its year is not written with four digits. The day is
+/// found from the count of days by Howard Hinnant's `civil_from_days`, in 32
+/// bits (WebAssembly divides 64-bit numbers slowly): the search index finds
+/// the digits of two dates a request, and a civil date and time made first
+/// cost a quarter of indexing them.
+pub fn datetime_digits(wall_seconds: i64) -> Option<u64> {
+    const DAY: i64 = 86_400;
+    let day_number = wall_seconds.div_euclid(DAY);
+    let second = (wall_seconds - day_number * DAY) as u32;
+    // Days since -0400-03-01, before any year of four digits: a year then ends
+    // with February, its leap day last.
+    let days = u32::try_from(day_number + 719_468 + 146_097).ok()?;
+    let (era, of_era) = (days / 146_097, days % 146_097);
+    let year_of_era = (of_era - of_era / 1_460 + of_era / 36_524 - of_era / 146_096) / 365;
+    let day_of_year = of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 };
+    let year = (era * 400 + year_of_era + u32::from(month <= 2)).checked_sub(400).filter(|&year| year <= 9999)?;
+    // A part's two digits, the first in the lower nibble, at its place.
+    let two = |part: u32, at: u32| u64::from(((part % 10) << 4) | (part / 10)) << (8 * at);
+    let time = two(second / 3600, 4) | two(second / 60 % 60, 5) | two(second % 60, 6);
+    Some(two(year / 100, 0) | two(year % 100, 1) | two(month, 2) | two(day, 3) | time)
+}
+
+/// `2015-07-07 23:36:21`: the wall-clock time `wall_seconds` (see
+/// [`wall_seconds`]); `None` when its year is not written with four digits.
+pub fn datetime_text(wall_seconds: i64) -> Option<String> {
+    let mut digits = datetime_digits(wall_seconds)?;
+    let character = |&form: &u8| match form {
+        b'0' => {
+            let digit = (digits & 0xf) as u8;
+            digits >>= 4;
+            char::from(b'0' + digit)
+        }
+        _ => char::from(form),
+    };
+    Some(DATETIME_FORM.iter().map(character).collect())
+}
+
+/// `2015-07-07 23:36:21` in UTC. Every instant read has a year of four digits
+/// (`parse_instant`); one made otherwise is written as a count of seconds.
+fn utc_text(instant: Timestamp) -> String {
+    let seconds = wall_seconds(instant, 0);
+    datetime_text(seconds).unwrap_or_else(|| format!("{seconds} seconds after 1970-01-01"))
 }
 
 /// `2015-07-07T23:36:21.93Z`: an instant as the API and other programs read it
 /// (RFC 3339 in UTC, with only the fractional digits it needs).
 pub fn instant_text(instant: Timestamp) -> String {
-    let time = Offset::UTC.to_datetime(instant);
-    let mut text = format!("{}T{:02}:{:02}:{:02}", day_text(time.date()), time.hour(), time.minute(), time.second());
-    let nanosecond = time.subsec_nanosecond();
+    let mut text = utc_text(instant).replacen(' ', "T", 1);
+    // Before 1970 the part of a second counts back from the next whole one.
+    let nanosecond = instant.subsec_nanosecond().rem_euclid(1_000_000_000);
     if nanosecond != 0 {
         text.push_str(format!(".{nanosecond:09}").trim_end_matches('0'));
     }
@@ -177,7 +233,7 @@ impl fmt::Display for CmDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CmDate::NotSet => f.write_str("not set"),
-            CmDate::At(instant) => write!(f, "{} UTC", datetime_text(Offset::UTC.to_datetime(*instant))),
+            CmDate::At(instant) => write!(f, "{} UTC", utc_text(*instant)),
             CmDate::Unreadable(text) => write!(f, "{text} (not a date)"),
         }
     }
@@ -281,6 +337,49 @@ mod tests {
         let mut dates = vec![CmDate::Unreadable("?".into()), utc("2020-01-01T00:00:00Z"), CmDate::NotSet];
         dates.sort();
         assert_eq!(dates, [CmDate::NotSet, utc("2020-01-01T00:00:00Z"), CmDate::Unreadable("?".into())]);
+    }
+
+    /// 1970-01-01 00:00:00 on a wall clock.
+    const EPOCH: civil::DateTime = civil::DateTime::constant(1970, 1, 1, 0, 0, 0, 0);
+
+    #[test]
+    fn wall_clock_times_are_written_as_jiff_counts_their_seconds() {
+        let first = civil::date(0, 1, 1).at(0, 0, 0, 0).duration_since(EPOCH).as_secs();
+        let last = civil::date(9999, 12, 31).at(23, 59, 59, 0).duration_since(EPOCH).as_secs();
+        // Every day's start and end in the years around 1970, 2000 and 2100, the
+        // range's ends, and every 7,777,777th second between them.
+        let near = |year: i16| civil::date(year, 1, 1).at(0, 0, 0, 0).duration_since(EPOCH).as_secs();
+        let days = [near(1968), near(1999), near(2099)]
+            .into_iter()
+            .flat_map(|from| (0..3 * 366).map(move |day| from + day * 86_400));
+        let seconds =
+            days.flat_map(|start| [start, start - 1]).chain([first, last]).chain((first..=last).step_by(7_777_777));
+        for second in seconds {
+            let time = EPOCH.checked_add(jiff::SignedDuration::from_secs(second)).expect("a time jiff can hold");
+            assert_eq!(datetime_text(second), Some(time.to_string().replacen('T', " ", 1)), "{second} seconds");
+        }
+        assert_eq!(datetime_text(first - 1), None, "the last second of year -1");
+        assert_eq!(datetime_text(last + 1), None, "the first second of year 10000");
+    }
+
+    #[test]
+    fn the_wall_clock_second_of_an_instant_is_the_one_it_is_in() {
+        let instant = |text: &str| text.parse::<Timestamp>().unwrap();
+        assert_eq!(datetime_text(wall_seconds(instant("1969-12-31T23:59:59.5Z"), 0)).unwrap(), "1969-12-31 23:59:59");
+        assert_eq!(
+            datetime_text(wall_seconds(instant("1970-01-01T00:00:00.5Z"), 3600)).unwrap(),
+            "1970-01-01 01:00:00"
+        );
+        assert_eq!(instant_text(instant("1969-12-31T23:59:59.25Z")), "1969-12-31T23:59:59.25Z");
+        assert_eq!(CmDate::parse("1969-12-31T23:59:59.25Z").to_string(), "1969-12-31 23:59:59 UTC");
+    }
+
+    #[test]
+    fn an_instant_before_year_0_is_not_read_as_one() {
+        assert!(matches!(CmDate::parse("0000-01-01T00:00:00Z"), CmDate::At(_)));
+        for before in ["0000-01-01T00:59:59+01:00", "0000-01-01T00:00:00.5+00:01"] {
+            assert_eq!(CmDate::parse(before), CmDate::Unreadable(before.into()), "{before}");
+        }
     }
 
     #[test]

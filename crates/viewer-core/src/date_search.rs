@@ -3,26 +3,12 @@
 //! `u64`, without keeping its text: 8 bytes a date where the text took 20,
 //! and a few masks to test where a text search read every character.
 
-use jiff::civil::{Date, DateTime};
-
-/// Where the text of a date has digits (`0`) and what stands between them.
-const FORM: &[u8; 19] = b"0000-00-00 00:00:00";
+use cm_model::DATETIME_FORM as FORM;
+use jiff::civil::Date;
 
 /// The digits of a date the search index has no digits for (not set,
 /// unreadable, a year not of four digits): no nibble is a digit, and no word is found in it.
 pub const NO_DIGITS: u64 = u64::MAX;
-
-/// The fourteen digits of `time`'s text, the first in the lowest nibble; `None`
-/// when its year is not written with four digits.
-#[cfg_attr(speed_hints, optimize(speed))]
-pub fn date_digits(time: DateTime) -> Option<u64> {
-    let year = u16::try_from(time.year()).ok().filter(|&year| year <= 9999)?;
-    let parts = [year / 100, year % 100]
-        .into_iter()
-        .chain([time.month(), time.day(), time.hour(), time.minute(), time.second()].map(|part| part as u16));
-    let digits = parts.flat_map(|part| [part / 10, part % 10]);
-    Some(digits.enumerate().fold(0, |number, (at, digit)| number | u64::from(digit) << (4 * at)))
-}
 
 /// The day of the date whose digits are `digits`; `None` for [`NO_DIGITS`].
 pub fn day_of(digits: u64) -> Option<Date> {
@@ -76,9 +62,11 @@ impl DateWord {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cm_model::datetime_text;
+    use cm_model::{datetime_digits, datetime_text};
+    use jiff::civil::DateTime;
 
-    fn times() -> Vec<DateTime> {
+    /// Wall-clock times, and the seconds after 1970 that stand for them.
+    fn times() -> Vec<(DateTime, i64)> {
         [
             "2015-07-07T23:36:21",
             "2009-12-31T00:00:09",
@@ -87,7 +75,10 @@ mod tests {
             "2020-02-29T10:01:59",
         ]
         .iter()
-        .map(|text| text.parse().expect("a date and time"))
+        .map(|text| {
+            let time: DateTime = text.parse().expect("a date and time");
+            (time, time.duration_since(DateTime::constant(1970, 1, 1, 0, 0, 0, 0)).as_secs())
+        })
         .collect()
     }
 
@@ -95,14 +86,15 @@ mod tests {
     fn a_word_is_found_in_a_date_exactly_when_its_text_holds_it() {
         let mut words: Vec<String> =
             ["-", ":", "--", "0-", "-0", "9:", ":5", "7 23", "1-", "00", "07-07", "12"].map(str::to_owned).to_vec();
-        for time in times() {
-            let text = datetime_text(time);
+        let text_of = |seconds: i64| datetime_text(seconds).expect("a year of four digits");
+        for (_, seconds) in times() {
+            let text = text_of(seconds);
             for start in 0..text.len() {
                 words.extend((start + 1..=text.len()).map(|end| text[start..end].to_owned()));
             }
         }
-        for time in times() {
-            let (text, digits) = (datetime_text(time), date_digits(time).expect("a year of four digits"));
+        for (_, seconds) in times() {
+            let (text, digits) = (text_of(seconds), datetime_digits(seconds).expect("a year of four digits"));
             for word in words.iter().filter(|word| !word.contains(' ')) {
                 let found = DateWord::new(word).expect("a word of a date's characters");
                 assert_eq!(found.in_date(digits), text.contains(word.as_str()), "{word:?} in {text}");
@@ -120,15 +112,9 @@ mod tests {
 
     #[test]
     fn the_day_is_read_back_from_the_digits() {
-        for time in times() {
-            assert_eq!(day_of(date_digits(time).expect("a year of four digits")), Some(time.date()));
+        for (time, seconds) in times() {
+            assert_eq!(day_of(datetime_digits(seconds).expect("a year of four digits")), Some(time.date()));
         }
         assert_eq!(day_of(NO_DIGITS), None);
-    }
-
-    #[test]
-    fn years_not_of_four_digits_have_no_digits() {
-        let before_year_one = jiff::civil::date(-1, 6, 1).at(0, 0, 0, 0);
-        assert_eq!(date_digits(before_year_one), None);
     }
 }

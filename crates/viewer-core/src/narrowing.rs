@@ -2,14 +2,13 @@
 //! range of submission dates. Counts beside each type and status say how many
 //! rows choosing it would show.
 
-use crate::date_search::{DateWord, NO_DIGITS, date_digits, day_of};
+use crate::date_search::{DateWord, NO_DIGITS, day_of};
 use crate::guid_search::{GuidWord, guid_key};
-use crate::time::{LocalClock, local_datetime, local_text};
-use cm_model::{CmDate, NameBook, Request, RequestStatus, RequestType};
+use crate::time::{LocalClock, local_seconds, local_text};
+use cm_model::{CmDate, NameBook, Request, RequestStatus, RequestType, datetime_digits, wall_seconds};
 use hashbrown::{DefaultHashBuilder, HashTable};
 /// The day type of the date range.
 pub use jiff::civil::Date;
-use jiff::tz::Offset;
 use std::borrow::Cow;
 use std::hash::BuildHasher;
 use uuid::Uuid;
@@ -86,7 +85,7 @@ impl SearchIndex {
         let not_set = local_text(&CmDate::NotSet, clock).to_lowercase();
         for request in requests {
             for date in [&request.submitted, &request.completed] {
-                let digits = date.instant().and_then(|instant| date_digits(local_datetime(instant, clock)));
+                let digits = date.instant().and_then(|instant| datetime_digits(local_seconds(instant, clock)));
                 match (digits, date) {
                     (Some(_), _) => {}
                     (None, CmDate::NotSet) => self.add_text(&not_set),
@@ -607,7 +606,7 @@ pub fn date_input_text(day: Date) -> String {
 pub fn parse_date_input(text: &str) -> Option<Date> {
     let is_a_day_alone = text.len() == 10 && !text.contains('T');
     match CmDate::parse(&format!("{text}T00:00:00")) {
-        CmDate::At(midnight) if is_a_day_alone => Some(Offset::UTC.to_datetime(midnight).date()),
+        CmDate::At(midnight) if is_a_day_alone => day_of(datetime_digits(wall_seconds(midnight, 0))?),
         _ => None,
     }
 }

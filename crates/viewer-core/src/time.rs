@@ -1,7 +1,7 @@
 //! Dates as the user reads them: in their own time zone, with the exact UTC
 //! value kept for a hover or a copy.
 
-use cm_model::{CmDate, Timestamp, datetime_text};
+use cm_model::{CmDate, Timestamp, datetime_text, wall_seconds};
 use jiff::tz::Offset;
 use std::cell::Cell;
 
@@ -66,24 +66,26 @@ impl<C: LocalClock> LocalClock for OncePerDay<C> {
     }
 }
 
-/// `2015-07-07 19:36:21` in the user's time, `not set`, or unreadable text as received.
+/// `2015-07-07 19:36:21` in the user's time, `not set`, or unreadable text as
+/// received; in UTC, and saying so, in the one day before year 0 a local time
+/// can fall in.
 pub fn local_text(date: &CmDate, clock: &dyn LocalClock) -> String {
     let CmDate::At(instant) = date else { return date.to_string() };
-    datetime_text(local_datetime(*instant, clock))
+    datetime_text(local_seconds(*instant, clock)).unwrap_or_else(|| date.to_string())
 }
 
 /// `10:37`: the time of day at `instant` in the user's time, as the page
 /// says when the rows shown last came from the server.
 pub fn clock_text(instant: Timestamp, clock: &dyn LocalClock) -> String {
-    let time = local_datetime(instant, clock);
-    format!("{:02}:{:02}", time.hour(), time.minute())
+    let second = local_seconds(instant, clock).rem_euclid(86_400);
+    format!("{:02}:{:02}", second / 3600, second / 60 % 60)
 }
 
-/// The wall-clock time at `instant` in `clock`'s zone; UTC if the offset is impossible.
-#[cfg_attr(speed_hints, optimize(speed))]
-pub fn local_datetime(instant: Timestamp, clock: &dyn LocalClock) -> jiff::civil::DateTime {
+/// The wall-clock time at `instant` in `clock`'s zone, in whole seconds after
+/// 1970-01-01 00:00:00 ([`wall_seconds`]); UTC if the offset is impossible.
+pub fn local_seconds(instant: Timestamp, clock: &dyn LocalClock) -> i64 {
     let offset = Offset::from_seconds(clock.offset_seconds(instant)).unwrap_or(Offset::UTC);
-    offset.to_datetime(instant)
+    wall_seconds(instant, offset.seconds())
 }
 
 #[cfg(test)]
