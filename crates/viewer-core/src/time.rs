@@ -100,6 +100,12 @@ mod tests {
         assert_eq!(local_text(&date, &FixedOffset(2 * 3600)), "2015-07-08 01:36:21");
         assert_eq!(local_text(&CmDate::NotSet, &FixedOffset(3600)), "not set");
         assert_eq!(local_text(&CmDate::parse("soon"), &FixedOffset(3600)), "soon (not a date)");
+        let first_hours = CmDate::parse("0000-01-01T03:00:00Z");
+        assert_eq!(
+            local_text(&first_hours, &FixedOffset(-5 * 3600)),
+            "0000-01-01 03:00:00 UTC",
+            "local time before year 0"
+        );
     }
 
     #[test]
