@@ -136,6 +136,11 @@ impl NameBook {
         self
     }
 
+    /// The profile templates the server named, with their names.
+    pub fn profile_templates(&self) -> impl Iterator<Item = (Uuid, &str)> {
+        self.profile_templates.iter().map(|(&template, name)| (template, name.as_str()))
+    }
+
     /// The template's name when the server gave it, otherwise its GUID (with
     /// [`NameOrigin::Unknown`]); `none` for no template.
     pub fn profile_template(&self, template: Option<Uuid>) -> Named {

@@ -69,10 +69,9 @@ pub struct SearchIndex {
     /// Each request's pair, as its place in `kinds` (`u8::MAX` past 255 pairs): narrowing
     /// by type and status, and counting, then read one byte a request, not the request.
     request_kinds: Vec<u8>,
-    /// The types, statuses and templates present, in order, which are searched by name.
+    /// The types and statuses present, in order, which are searched by name.
     types: Vec<RequestType>,
     statuses: Vec<RequestStatus>,
-    templates: Vec<Option<Uuid>>,
 }
 
 impl SearchIndex {
@@ -114,7 +113,6 @@ impl SearchIndex {
             self.own_guid_ends.push(self.own_guids.len() as u32);
             let kind = self.kind_of(request.request_type, request.status);
             self.request_kinds.push(kind);
-            add_if_new(&mut self.templates, request.profile_template_uuid);
         }
     }
 
@@ -373,18 +371,22 @@ struct Word {
 
 impl Word {
     fn new(word: &str, index: &SearchIndex, names: &NameBook) -> Word {
-        let holding = |name: String| name.to_lowercase().contains(word);
+        let holding = |name: &str| name.to_lowercase().contains(word);
         let mut texts = index.texts_holding(word);
-        for &template in &index.templates {
-            let number = template.and_then(|template| index.guid_text_number(template));
-            if let Some(number) = number.filter(|_| holding(names.profile_template(template).text)) {
+        // Each request holds the number of its template's GUID as a text: that
+        // text stands for the name the server gave the template. (A template
+        // the server did not name is shown as its GUID, which the text holds
+        // itself.) The index keeps no list of the templates present: keeping
+        // one cost an eighth of indexing.
+        for (template, name) in names.profile_templates() {
+            if let Some(number) = index.guid_text_number(template).filter(|_| holding(name)) {
                 set(&mut texts, number as usize);
             }
         }
         let types: Vec<RequestType> =
-            index.types.iter().copied().filter(|&kind| holding(names.request_type(kind).text)).collect();
+            index.types.iter().copied().filter(|&kind| holding(&names.request_type(kind).text)).collect();
         let statuses: Vec<RequestStatus> =
-            index.statuses.iter().copied().filter(|&status| holding(names.status(status).text)).collect();
+            index.statuses.iter().copied().filter(|&status| holding(&names.status(status).text)).collect();
         Word {
             texts,
             dates: DateWord::new(word),
@@ -392,7 +394,7 @@ impl Word {
             kinds: index.kinds.iter().map(|(kind, status)| types.contains(kind) || statuses.contains(status)).collect(),
             types,
             statuses,
-            without_template: holding(names.profile_template(None).text),
+            without_template: holding(&names.profile_template(None).text),
         }
     }
 
@@ -794,12 +796,18 @@ mod tests {
             is_smartcard_profile_template: true,
             is_virtual_smartcard_profile_template: false,
         };
-        let names = NameBook::default().with_profile_templates(&[template]);
+        let held_by_none = cm_model::ProfileTemplate {
+            name: "Virtual Smart Card".into(),
+            uuid: "5b1d4a9e-0c39-4f4e-9d55-7c1f2b3a4d5e".parse().expect("a GUID"),
+            ..template.clone()
+        };
+        let names = NameBook::default().with_profile_templates(&[template, held_by_none]);
         let search = |text: &str| {
             Narrowing { text: text.into(), ..Narrowing::default() }.apply(&requests, &index, &names).positions
         };
         assert_eq!(search("smart card user"), [0, 2]);
         assert_eq!(search("none"), [1]);
+        assert_eq!(search("virtual"), [0usize; 0], "a template named but held by no request");
     }
 
     #[test]
