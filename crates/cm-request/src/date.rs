@@ -120,10 +120,10 @@ pub fn wall_seconds(instant: Timestamp, offset_seconds: i32) -> i64 {
 /// The fourteen digits of the text of the wall-clock time `wall_seconds` (see
 /// [`wall_seconds`]), in [`DATETIME_FORM`]'s order, the first in the lowest
 /// nibble; `None` when its year is not written with four digits. The day is
-/// found from the count of days by Howard Hinnant's `civil_from_days`, in 32
-/// bits (WebAssembly divides 64-bit numbers slowly): the search index finds
-/// the digits of two dates a request, and a civil date and time made first
-/// cost a quarter of indexing them.
+/// found from the count of days by Howard Hinnant's `civil_from_days` (in 32
+/// bits, which years of four digits never outgrow): the search index finds
+/// the digits of two dates a request, and a jiff civil date and time made
+/// first cost a quarter of indexing them.
 pub fn datetime_digits(wall_seconds: i64) -> Option<u64> {
     const DAY: i64 = 86_400;
     let day_number = wall_seconds.div_euclid(DAY);
@@ -169,7 +169,10 @@ fn utc_text(instant: Timestamp) -> String {
 /// `2015-07-07T23:36:21.93Z`: an instant as the API and other programs read it
 /// (RFC 3339 in UTC, with only the fractional digits it needs).
 pub fn instant_text(instant: Timestamp) -> String {
-    let mut text = utc_text(instant).replacen(' ', "T", 1);
+    let mut text = utc_text(instant);
+    if text.as_bytes().get(10) == Some(&b' ') {
+        text.replace_range(10..11, "T");
+    }
     // Before 1970 the part of a second counts back from the next whole one.
     let nanosecond = instant.subsec_nanosecond().rem_euclid(1_000_000_000);
     if nanosecond != 0 {
@@ -380,6 +383,10 @@ mod tests {
         for before in ["0000-01-01T00:59:59+01:00", "0000-01-01T00:00:00.5+00:01"] {
             assert_eq!(CmDate::parse(before), CmDate::Unreadable(before.into()), "{before}");
         }
+        // One made otherwise is written as its count of seconds.
+        let made = Timestamp::from_second(YEAR_ZERO - 1).unwrap();
+        assert_eq!(CmDate::At(made).to_string(), "-62167219201 seconds after 1970-01-01 UTC");
+        assert_eq!(instant_text(made), "-62167219201 seconds after 1970-01-01Z");
     }
 
     #[test]
