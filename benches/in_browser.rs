@@ -911,13 +911,11 @@ fn table(bundle: &Bundle, sizes: &[usize], runs: &[Result<Run, String>]) -> Stri
             over_parse(run, run.warm_decoding_milliseconds.clone().ok(), run.parse_milliseconds.clone().ok())
         }),
         per_run(&format!("Decoding + storing, the list in memory: fastest of {LOADS_FROM_MEMORY} loads"), &|run| {
-            measured(&run.in_memory.as_ref().map(|in_memory| in_memory.decoding_milliseconds).map_err(Clone::clone))
+            measured_in_memory(run, |in_memory| in_memory.decoding_milliseconds)
         }),
         per_run(
             &format!("`JSON.parse` of the list in memory, in turns with those loads: fastest of {PARSES_FROM_MEMORY}"),
-            &|run| {
-                measured(&run.in_memory.as_ref().map(|in_memory| in_memory.parse_milliseconds).map_err(Clone::clone))
-            },
+            &|run| measured_in_memory(run, |in_memory| in_memory.parse_milliseconds),
         ),
         per_run("(Decoding + storing) / `JSON.parse`: the list in memory / fastest parse of all", &|run| match (
             &run.in_memory,
@@ -994,6 +992,11 @@ fn median(samples: &[f64]) -> f64 {
 
 fn slowest(samples: &[f64]) -> f64 {
     samples.iter().copied().fold(0.0, f64::max)
+}
+
+/// A time of the list in memory, `part` of [`InMemory`], as [`measured`] shows it.
+fn measured_in_memory(run: &Run, part: fn(&InMemory) -> f64) -> String {
+    measured(&run.in_memory.as_ref().map(part).map_err(Clone::clone))
 }
 
 /// A time taken, or why it was not measured.
