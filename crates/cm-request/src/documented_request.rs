@@ -71,10 +71,12 @@ impl<'a> Reader<'a> {
                 // Fields come in their documented order: the key expected next is
                 // compared where it lies, and only another one is read as a text.
                 let field = match Field::ALL.get(expected) {
-                    Some(&field) if self.quoted(field.key()) => field,
+                    Some(&field) if self.word(field.key_and_colon())? => field,
                     _ => {
                         let key = self.plain_text()?;
-                        *Field::ALL.iter().find(|field| field.key() == key)?
+                        let field = *Field::ALL.iter().find(|field| field.key() == key)?;
+                        self.expect(b':')?;
+                        field
                     }
                 };
                 expected = field as usize + 1;
@@ -82,7 +84,6 @@ impl<'a> Reader<'a> {
                     return None;
                 }
                 seen |= 1 << field as u32;
-                self.expect(b':')?;
                 self.field(field, request, descriptors)?;
                 if !self.next_or_end(b'}')? {
                     break;
@@ -170,8 +171,8 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Takes `word` (`null`, `true`, `false`) if it is next; what follows is
-    /// checked by whoever reads on.
+    /// Takes `word` (`null`, `true`, `false`, a key and its colon) if it is
+    /// next; what follows is checked by whoever reads on.
     fn word(&mut self, word: &str) -> Option<bool> {
         self.skip_space();
         let found = self.text.get(self.at..self.at + word.len()).is_some_and(|next| same_bytes(next, word.as_bytes()));
@@ -232,21 +233,6 @@ impl<'a> Reader<'a> {
         }
         self.at = digits_start + digits;
         Some(if negative { -magnitude } else { magnitude })
-    }
-
-    /// Takes `"text"` if it is next, `text` being plain (no quote, backslash
-    /// or control character).
-    fn quoted(&mut self, text: &str) -> bool {
-        self.skip_space();
-        let rest = &self.text[self.at..];
-        let found = rest.len() > text.len() + 1
-            && rest[0] == b'"'
-            && same_bytes(&rest[1..=text.len()], text.as_bytes())
-            && rest[text.len() + 1] == b'"';
-        if found {
-            self.at += text.len() + 2;
-        }
-        found
     }
 
     /// A GUID in its 36-character form, read where it lies: a text of any

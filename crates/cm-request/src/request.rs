@@ -366,28 +366,37 @@ impl Fields for Field {
     ];
 
     fn key(self) -> &'static str {
+        let key_and_colon = self.key_and_colon();
+        &key_and_colon[1..key_and_colon.len() - 2]
+    }
+}
+
+impl Field {
+    /// The field's key quoted, and the colon after it, as the server writes
+    /// them: how a documented request is read, one comparison a field.
+    pub(crate) fn key_and_colon(self) -> &'static str {
         match self {
-            Field::Uuid => "Uuid",
-            Field::RequestType => "RequestType",
-            Field::Status => "Status",
-            Field::Flags => "Flags",
-            Field::DataCollection => "DataCollection",
-            Field::DataCollectionFlags => "DataCollectionFlags",
-            Field::OriginatorUserUuid => "OriginatorUserUuid",
-            Field::TargetUserUuid => "TargetUserUuid",
-            Field::Submitted => "Submitted",
-            Field::Completed => "Completed",
-            Field::NewProfileUuid => "NewProfileUuid",
-            Field::OldProfileUuid => "OldProfileUuid",
-            Field::NewSmartcardUuid => "NewSmartcardUuid",
-            Field::OldSmartcardUuid => "OldSmartcardUuid",
-            Field::Priority => "Priority",
-            Field::Comment => "Comment",
-            Field::ProfileTemplateUuid => "ProfileTemplateUuid",
-            Field::SecurityDescriptor => "SecurityDescriptor",
-            Field::IsSmartcard => "IsSmartcard",
-            Field::IsEnrollmentAgent => "IsEnrollmentAgent",
-            Field::IsDataCollectionComplete => "IsDataCollectionComplete",
+            Field::Uuid => "\"Uuid\":",
+            Field::RequestType => "\"RequestType\":",
+            Field::Status => "\"Status\":",
+            Field::Flags => "\"Flags\":",
+            Field::DataCollection => "\"DataCollection\":",
+            Field::DataCollectionFlags => "\"DataCollectionFlags\":",
+            Field::OriginatorUserUuid => "\"OriginatorUserUuid\":",
+            Field::TargetUserUuid => "\"TargetUserUuid\":",
+            Field::Submitted => "\"Submitted\":",
+            Field::Completed => "\"Completed\":",
+            Field::NewProfileUuid => "\"NewProfileUuid\":",
+            Field::OldProfileUuid => "\"OldProfileUuid\":",
+            Field::NewSmartcardUuid => "\"NewSmartcardUuid\":",
+            Field::OldSmartcardUuid => "\"OldSmartcardUuid\":",
+            Field::Priority => "\"Priority\":",
+            Field::Comment => "\"Comment\":",
+            Field::ProfileTemplateUuid => "\"ProfileTemplateUuid\":",
+            Field::SecurityDescriptor => "\"SecurityDescriptor\":",
+            Field::IsSmartcard => "\"IsSmartcard\":",
+            Field::IsEnrollmentAgent => "\"IsEnrollmentAgent\":",
+            Field::IsDataCollectionComplete => "\"IsDataCollectionComplete\":",
         }
     }
 }
