@@ -5,12 +5,13 @@
 //! no offset is read as UTC, never as the browser's local time.
 //! `0001-01-01T00:00:00` is .NET's `DateTime.MinValue`, which CM uses for "not set".
 //!
-//! The text forms are read and written here by hand, from jiff's civil date and
-//! time parts: jiff's own parser and formatter also handle time zone databases
+//! The text forms are read and written here by hand, as counts of days and
+//! seconds: jiff's own parser and formatter also handle time zone databases
 //! and annotations, which the viewer never needs and would carry into every
 //! download of the app.
 
-use jiff::{Timestamp, civil, tz::Offset};
+use crate::bytes::{ONES, same_bytes};
+use jiff::{Timestamp, tz::Offset};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
@@ -55,12 +56,11 @@ impl CmDate {
 /// `DateTime.MinValue` of any kind: unspecified, UTC (`Z`) or local (with
 /// the server's offset, `+01:00`), whose instant is then not even in year 1.
 fn is_dotnet_min_value(text: &str) -> bool {
-    // Compared in place: every date read passes here.
-    let (day, time) = DOTNET_MIN_VALUE.split_at(10);
-    let bytes = text.as_bytes();
-    text.starts_with(day)
+    // Compared in place, a word at a time: every date read passes here.
+    let (bytes, min_value) = (text.as_bytes(), DOTNET_MIN_VALUE.as_bytes());
+    bytes.get(..10).is_some_and(|day| same_bytes(day, &min_value[..10]))
         && matches!(bytes.get(10), Some(b'T' | b' '))
-        && text.get(11..19) == Some(&time[1..])
+        && bytes.get(11..19).is_some_and(|time| same_bytes(time, &min_value[11..]))
         && matches!(bytes.get(19), None | Some(b'Z' | b'+' | b'-'))
 }
 
@@ -68,17 +68,15 @@ fn is_dotnet_min_value(text: &str) -> bool {
 /// `2016-07-13T11:10:31+02:00`: a date, `T` (or a space), a time with up to nine
 /// fractional digits, and `Z`, an offset or nothing.
 fn parse_instant(text: &str) -> Option<Timestamp> {
-    let mut reader = Reader(text.as_bytes());
-    let date = reader.day()?;
-    reader.one_of(b"Tt ")?;
-    let (hour, minute) = (reader.number(2)?, reader.after(b':')?.number(2)?);
-    let second = reader.after(b':')?.number(2)?;
+    let (start, rest) = text.as_bytes().split_first_chunk::<19>()?;
+    let (day, second_of_day) = day_and_second(start)?;
+    let mut reader = Reader(rest);
     let nanosecond = match reader.0.first() {
         Some(b'.' | b',') => reader.fraction()?,
         _ => 0,
     };
-    let offset = match reader.0 {
-        [] | [b'Z' | b'z'] => Offset::UTC,
+    let offset_seconds = match reader.0 {
+        [] | [b'Z' | b'z'] => 0,
         [sign @ (b'+' | b'-'), rest @ ..] => {
             let mut offset = Reader(rest);
             let hours = offset.number(2)?;
@@ -91,20 +89,99 @@ fn parse_instant(text: &str) -> Option<Timestamp> {
                 return None;
             }
             let seconds = (hours * 3600 + minutes * 60) as i32;
-            Offset::from_seconds(if *sign == b'-' { -seconds } else { seconds }).ok()?
+            // jiff's rule for what an offset may be: under 26 hours.
+            Offset::from_seconds(if *sign == b'-' { -seconds } else { seconds }).ok()?.seconds()
         }
         _ => return None,
     };
-    let time = civil::Time::new(hour as i8, minute as i8, second as i8, nanosecond as i32).ok()?;
+    let seconds = day * DAY_SECONDS + i64::from(second_of_day) - i64::from(offset_seconds);
     // An offset may move the instant out of year 0, where it could not be written back.
-    offset
-        .to_timestamp(civil::DateTime::from_parts(date, time))
-        .ok()
-        .filter(|&instant| wall_seconds(instant, 0) >= YEAR_ZERO)
+    if seconds < YEAR_ZERO {
+        return None;
+    }
+    Timestamp::new(seconds, nanosecond as i32).ok()
+}
+
+/// `word` with `byte` in each of the byte `places` (0 the lowest), 0 in the others.
+const fn in_places(places: &[u32], byte: u8) -> u64 {
+    let mut word = 0;
+    let mut index = 0;
+    while index < places.len() {
+        word |= (byte as u64) << (8 * places[index]);
+        index += 1;
+    }
+    word
+}
+
+/// Whether the bytes of `word` where `places` has `0xff` are ASCII digits:
+/// `3` as their high half, and still after adding 6 (as 9 does, and `:` does
+/// not). A byte with another high half may carry into the next on adding, but
+/// the first test has then failed.
+fn digits_in(word: u64, places: u64) -> bool {
+    let (high_halves, threes) = (places & (ONES * 0xf0), places & (ONES * 0x30));
+    word & high_halves == threes && word.wrapping_add(places & (ONES * 0x06)) & high_halves == threes
+}
+
+/// The days after 1970-01-01 and the second into the day of `2015-07-07T23:36:21`
+/// (`T`, `t` or a space between them), the fixed-width start of every date
+/// text: read as three words (two dates a request): `2015-07-`, `07T23:36`, `23:36:21`.
+fn day_and_second(start: &[u8; 19]) -> Option<(i64, u32)> {
+    let word = |at: usize| u64::from_le_bytes(start[at..at + 8].try_into().unwrap_or_default());
+    let (date, day_and_time, time) = (word(0), word(8), word(11));
+    let separators = date & in_places(&[4, 7], 0xff) == in_places(&[4, 7], b'-')
+        && matches!(start[10], b'T' | b't' | b' ')
+        && day_and_time & in_places(&[5], 0xff) == in_places(&[5], b':')
+        && time & in_places(&[5], 0xff) == in_places(&[5], b':');
+    let digits = digits_in(date, in_places(&[0, 1, 2, 3, 5, 6], 0xff))
+        && digits_in(day_and_time, in_places(&[0, 1, 3, 4, 6, 7], 0xff))
+        && digits_in(time, in_places(&[6, 7], 0xff));
+    if !(separators && digits) {
+        return None;
+    }
+    let two = |word: u64, place: u32| {
+        let digit = |place: u32| ((word >> (8 * place)) & 0xf) as u32;
+        10 * digit(place) + digit(place + 1)
+    };
+    let (hour, minute, second) = (two(day_and_time, 3), two(day_and_time, 6), two(time, 6));
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let day = real_day(100 * two(date, 0) + two(date, 2), two(date, 5), two(day_and_time, 0))?;
+    Some((day, hour * 3600 + minute * 60 + second))
 }
 
 /// 0000-01-01T00:00:00Z, in seconds after 1970.
 const YEAR_ZERO: i64 = -62_167_219_200;
+
+const DAY_SECONDS: i64 = 86_400;
+/// Days from -0400-03-01 to 1970-01-01. Days are counted from there, before
+/// any year of four digits, by Howard Hinnant's algorithms, in 32 bits (which
+/// years of four digits never outgrow): a year then ends with February, its
+/// leap day last, and every 400 years (an era) have the same 146,097 days.
+const DAYS_BEFORE_1970: i64 = 719_468 + 146_097;
+
+/// The days after 1970-01-01 of `year`-`month`-`day`, if it is a day.
+fn real_day(year: u32, month: u32, day: u32) -> Option<i64> {
+    let leap_year = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+    let month_days = match month {
+        2 => 28 + u32::from(leap_year),
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
+    };
+    (1..=month_days).contains(&day).then(|| days_from_civil(year, month, day))
+}
+
+/// The days after 1970-01-01 of a real day of a year of four digits, by
+/// Hinnant's `days_from_civil`.
+fn days_from_civil(year: u32, month: u32, day: u32) -> i64 {
+    let year_from_march = year + 400 - u32::from(month <= 2);
+    let (era, year_of_era) = (year_from_march / 400, year_from_march % 400);
+    let month_from_march = if month > 2 { month - 3 } else { month + 9 };
+    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    i64::from(era * 146_097 + day_of_era) - DAYS_BEFORE_1970
+}
 
 /// Where the text of a wall-clock time to the second has digits (`0`) and
 /// what stands between them: `2015-07-07 23:36:21`.
@@ -120,17 +197,14 @@ pub fn wall_seconds(instant: Timestamp, offset_seconds: i32) -> i64 {
 /// The fourteen digits of the text of the wall-clock time `wall_seconds` (see
 /// [`wall_seconds`]), in [`DATETIME_FORM`]'s order, the first in the lowest
 /// nibble; `None` when its year is not written with four digits. The day is
-/// found from the count of days by Howard Hinnant's `civil_from_days` (in 32
-/// bits, which years of four digits never outgrow): the search index finds
-/// the digits of two dates a request, and a jiff civil date and time made
-/// first cost a quarter of indexing them.
+/// found from the count of days by Hinnant's `civil_from_days` (see
+/// [`DAYS_BEFORE_1970`]): the search index finds the digits of two dates a
+/// request, and a jiff civil date and time made first cost a quarter of
+/// indexing them.
 pub fn datetime_digits(wall_seconds: i64) -> Option<u64> {
-    const DAY: i64 = 86_400;
-    let day_number = wall_seconds.div_euclid(DAY);
-    let second = (wall_seconds - day_number * DAY) as u32;
-    // Days since -0400-03-01, before any year of four digits: a year then ends
-    // with February, its leap day last.
-    let days = u32::try_from(day_number + 719_468 + 146_097).ok()?;
+    let day_number = wall_seconds.div_euclid(DAY_SECONDS);
+    let second = (wall_seconds - day_number * DAY_SECONDS) as u32;
+    let days = u32::try_from(day_number + DAYS_BEFORE_1970).ok()?;
     let (era, of_era) = (days / 146_097, days % 146_097);
     let year_of_era = (of_era - of_era / 1_460 + of_era / 36_524 - of_era / 146_096) / 365;
     let day_of_year = of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
@@ -187,15 +261,6 @@ pub fn instant_text(instant: Timestamp) -> String {
 struct Reader<'a>(&'a [u8]);
 
 impl Reader<'_> {
-    /// `2024-01-31`, a real day.
-    #[inline(always)]
-    fn day(&mut self) -> Option<civil::Date> {
-        let year = self.number(4)?;
-        let month = self.after(b'-')?.number(2)?;
-        let day = self.after(b'-')?.number(2)?;
-        civil::Date::new(year as i16, month as i8, day as i8).ok()
-    }
-
     /// The next `digits` characters, which must all be digits.
     #[inline(always)]
     fn number(&mut self, digits: usize) -> Option<u32> {
@@ -276,6 +341,7 @@ impl serde::de::Visitor<'_> for DateVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::civil;
 
     fn utc(text: &str) -> CmDate {
         CmDate::At(text.parse().unwrap())
@@ -363,6 +429,44 @@ mod tests {
         }
         assert_eq!(datetime_text(first - 1), None, "the last second of year -1");
         assert_eq!(datetime_text(last + 1), None, "the first second of year 10000");
+    }
+
+    #[test]
+    fn days_are_counted_as_jiff_counts_them_and_only_real_ones() {
+        for year in 0..=9999 {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    let jiff_day = civil::Date::new(year as i16, month as i8, day as i8)
+                        .map(|date| date.at(0, 0, 0, 0).duration_since(EPOCH).as_secs() / DAY_SECONDS);
+                    assert_eq!(real_day(year, month, day), jiff_day.ok(), "{year}-{month}-{day}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_byte_in_every_place_of_a_date_is_read_as_its_form_says() {
+        let date = *b"2016-02-29T23:59:58";
+        for place in 0..date.len() {
+            for byte in 0..0x80 {
+                let mut edited = date;
+                edited[place] = byte;
+                let text = std::str::from_utf8(&edited).unwrap();
+                let in_form = DATETIME_FORM.iter().zip(&edited).all(|(&form, &byte)| match form {
+                    b'0' => byte.is_ascii_digit(),
+                    b' ' => matches!(byte, b'T' | b't' | b' '),
+                    _ => byte == form,
+                });
+                let number = |range: std::ops::Range<usize>| text[range].parse::<i16>().unwrap();
+                let expected = in_form.then(|| {
+                    let (year, month, day) = (number(0..4), number(5..7) as i8, number(8..10) as i8);
+                    let (hour, minute, second) = (number(11..13) as i8, number(14..16) as i8, number(17..19) as i8);
+                    let time = civil::DateTime::new(year, month, day, hour, minute, second, 0).ok();
+                    time.map(|time| time.duration_since(EPOCH).as_secs())
+                });
+                assert_eq!(parse_instant(text).map(Timestamp::as_second), expected.flatten(), "{text:?}");
+            }
+        }
     }
 
     #[test]
