@@ -1309,6 +1309,39 @@ mod tests {
         Ok(Decoded { items: requests, end })
     }
 
+    /// A list of requests, each with its id's last digit and its security descriptor.
+    fn list_with_descriptors(requests: &[(u8, &str)]) -> String {
+        let element = |&(digit, descriptor): &(u8, &str)| {
+            MINIMAL.replace("a099", &format!("a09{digit}")).replace(
+                r#""Status":3"#,
+                &format!(r#""Status":3,"SecurityDescriptor":{}"#, serde_json::to_string(descriptor).unwrap()),
+            )
+        };
+        format!("[{}]", requests.iter().map(element).collect::<Vec<_>>().join(","))
+    }
+
+    #[test]
+    fn a_refresh_shares_the_last_answers_descriptors_and_reads_every_one_as_sent() {
+        let (owner, system, users) = ("O:BAD:(A;;RC;;;WD)", "O:SY", "O:BU\0\0");
+        let last = list_with_descriptors(&[(1, owner), (2, system), (3, owner), (4, users)]);
+        // One request more at the start, one descriptor changed, one request gone.
+        let refreshed = list_with_descriptors(&[(0, users), (1, owner), (2, owner), (3, owner), (5, system)]);
+        for size in [7, 64, 4096] {
+            let mut decoder: ResponseDecoder<Request> = ResponseDecoder::new(200, None);
+            let mut items = Vec::new();
+            last.as_bytes().chunks(size).for_each(|chunk| decoder.push_into(chunk, &mut items));
+            let (_, mut shared) = decoder.finish_sharing().unwrap();
+            shared.start_next_answer();
+            let mut decoder = ResponseDecoder::sharing(200, None, shared);
+            let mut items = Vec::new();
+            refreshed.as_bytes().chunks(size).for_each(|chunk| decoder.push_into(chunk, &mut items));
+            let (Decoded { items: rest, end }, shared) = decoder.finish_sharing().unwrap();
+            items.extend(rest);
+            assert_eq!(Decoded { items, end }, decode_ok(&refreshed), "in chunks of {size}");
+            assert_eq!(shared.len(), 3, "each distinct descriptor kept once, in chunks of {size}");
+        }
+    }
+
     #[test]
     fn chunks_may_end_anywhere_even_inside_strings_and_escapes() {
         let tricky = MINIMAL.replace(r#""Status":3"#, r#""Status":3,"Comment":"a],{\"b\\\"c""#);

@@ -18,7 +18,7 @@ use uuid::Uuid;
 /// documented form; its security descriptor is shared through `descriptors`.
 pub fn read_documented(text: &[u8], descriptors: &mut SharedTexts) -> Option<Request> {
     let mut request = Request::default();
-    let end = read_fields(text, &mut request, descriptors)?;
+    let end = read_fields(text, &mut request, descriptors, None)?;
     (end == text.len()).then_some(request)
 }
 
@@ -33,7 +33,8 @@ pub fn read_leading_documented(
     requests: &mut Vec<Request>,
 ) -> Option<usize> {
     requests.push(Request::default());
-    let read = requests.last_mut().and_then(|request| read_fields(text, request, descriptors));
+    let place = requests.len() - 1;
+    let read = requests.last_mut().and_then(|request| read_fields(text, request, descriptors, Some(place)));
     let end = read.filter(|&end| matches!(text.get(end), Some(b',' | b']')));
     if end.is_none() {
         requests.pop();
@@ -41,10 +42,16 @@ pub fn read_leading_documented(
     end
 }
 
-/// Reads the fields of the object at the start of `text` into `request`;
-/// `None` at the first that is not documented. Where the whitespace after the object ends.
-fn read_fields(text: &[u8], request: &mut Request, descriptors: &mut SharedTexts) -> Option<usize> {
-    let mut reader = Reader { text, at: 0, scratch: descriptors.take_unescaped() };
+/// Reads the fields of the object at the start of `text` into `request`, at
+/// `place` in its answer if known; `None` at the first field that is not
+/// documented. Where the whitespace after the object ends.
+fn read_fields(
+    text: &[u8],
+    request: &mut Request,
+    descriptors: &mut SharedTexts,
+    place: Option<usize>,
+) -> Option<usize> {
+    let mut reader = Reader { text, at: 0, scratch: descriptors.take_unescaped(), place };
     let end = reader.fields(request, descriptors);
     descriptors.give_back_unescaped(reader.scratch);
     end
@@ -56,6 +63,8 @@ struct Reader<'a> {
     at: usize,
     /// Where an escaped text is unescaped: one buffer for all of them.
     scratch: String,
+    /// The request's place in its answer, if known.
+    place: Option<usize>,
 }
 
 impl<'a> Reader<'a> {
@@ -118,11 +127,12 @@ impl<'a> Reader<'a> {
             Field::Comment => request.comment = self.or_null(|reader| Some(reader.text()?.to_owned()))?,
             Field::ProfileTemplateUuid => request.profile_template_uuid = self.guid_or_none()?,
             Field::SecurityDescriptor => {
-                if self.null()? {
-                    request.security_descriptor = descriptors.share("");
-                } else {
-                    request.security_descriptor = descriptors.share(self.text()?);
-                }
+                let place = self.place;
+                let text = if self.null()? { "" } else { self.text()? };
+                request.security_descriptor = match place {
+                    Some(place) => descriptors.share_at(text, place),
+                    None => descriptors.share(text),
+                };
             }
             Field::IsSmartcard => request.is_smartcard = self.or_null(Reader::true_or_false)?,
             Field::IsEnrollmentAgent => request.is_enrollment_agent = self.or_null(Reader::true_or_false)?,

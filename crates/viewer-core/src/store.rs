@@ -144,7 +144,9 @@ impl RequestStore {
     /// this one's requests hold their own, and copying the table (a million
     /// reference counts to raise) held the main thread as a refresh began.
     pub fn take_descriptors(&mut self) -> SharedTexts {
-        std::mem::take(&mut self.descriptors)
+        let mut descriptors = std::mem::take(&mut self.descriptors);
+        descriptors.start_next_answer();
+        descriptors
     }
 
     /// The requests, in the order the server sent them.
