@@ -66,8 +66,9 @@ impl SharedTexts {
 
     /// The kept descriptor whose text is `text`, and its number, kept now if it is new.
     fn kept(&mut self, text: &str) -> (u32, SecurityDescriptor) {
-        // 32 bits of the hash, kept beside the number (an entry of 16 bytes),
-        // and the table's hash made of them again.
+        // An entry keeps 32 bits of the text's hash beside the number (16 bytes
+        // in all in WebAssembly); the table's hash, which it asks for again as
+        // it grows, is made of those bits.
         let short_hash = self.hasher.hash_one(text) as u32;
         let hash = table_hash(short_hash);
         let same = |(kept_hash, _, kept): &(u32, u32, SecurityDescriptor)| *kept_hash == short_hash && kept.is(text);
