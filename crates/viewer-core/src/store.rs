@@ -140,9 +140,10 @@ impl RequestStore {
     }
 
     /// The security descriptors the answer's requests share (none until the
-    /// answer is whole), taken for the next answer's decoder to start from:
-    /// this one's requests hold their own, and copying the table (a million
-    /// reference counts to raise) held the main thread as a refresh began.
+    /// answer is whole), taken for the next answer's decoder to start from,
+    /// this answer then the last one it compares its requests with, place by
+    /// place: this one's requests hold their own, and copying the table (a
+    /// million reference counts to raise) held the main thread as a refresh began.
     pub fn take_descriptors(&mut self) -> SharedTexts {
         let mut descriptors = std::mem::take(&mut self.descriptors);
         descriptors.start_next_answer();
