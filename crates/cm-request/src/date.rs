@@ -198,7 +198,7 @@ pub fn wall_seconds(instant: Timestamp, offset_seconds: i32) -> i64 {
 /// [`wall_seconds`]), in [`DATETIME_FORM`]'s order, the first in the lowest
 /// nibble; `None` when its year is not written with four digits. The day is
 /// found from the count of days by Hinnant's `civil_from_days` (see
-/// [`DAYS_BEFORE_1970`]): the search index finds the digits of two dates a
+/// `DAYS_BEFORE_1970`): the search index finds the digits of two dates a
 /// request, and a jiff civil date and time made first cost a quarter of
 /// indexing them.
 pub fn datetime_digits(wall_seconds: i64) -> Option<u64> {
