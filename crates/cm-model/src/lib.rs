@@ -26,9 +26,9 @@ mod template;
 
 pub use cards::{CardCertificate, Profile, SmartCard};
 pub use cm_request::{
-    CardStatus, CmDate, DATETIME_FORM, DataCollectionFlags, DataItem, FieldNote, JsonForm, Request, RequestFlags,
-    RequestStatus, RequestType, SecurityDescriptor, SharedTexts, ShortenedText, Timestamp, Unusual, datetime_digits,
-    datetime_text, instant_text, json_text, wall_seconds,
+    CardStatus, CmDate, DATETIME_FORM, DAY_SECONDS, DataCollectionFlags, DataItem, FieldNote, JsonForm, Request,
+    RequestFlags, RequestStatus, RequestType, SecurityDescriptor, SharedTexts, ShortenedText, Timestamp, Unusual,
+    datetime_digits, datetime_text, instant_text, json_text, wall_seconds,
 };
 pub use names::{ConfiguredNames, FlagNames, NameBook, NameOrigin, Named};
 pub use policy::{Policy, PolicyMatch, policy_type};

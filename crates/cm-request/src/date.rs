@@ -153,7 +153,8 @@ fn day_and_second(start: &[u8; 19]) -> Option<(i64, u32)> {
 /// 0000-01-01T00:00:00Z, in seconds after 1970.
 const YEAR_ZERO: i64 = -62_167_219_200;
 
-const DAY_SECONDS: i64 = 86_400;
+/// The seconds of a day (the API's times know no leap seconds).
+pub const DAY_SECONDS: i64 = 86_400;
 /// Days from -0400-03-01 to 1970-01-01. Days are counted from there, before
 /// any year of four digits, by Howard Hinnant's algorithms, in 32 bits (which
 /// years of four digits never outgrow): a year then ends with February, its

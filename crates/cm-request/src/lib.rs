@@ -20,7 +20,7 @@ mod request;
 mod shared_texts;
 
 pub use codes::{CardStatus, RequestStatus, RequestType};
-pub use date::{CmDate, DATETIME_FORM, datetime_digits, datetime_text, instant_text, wall_seconds};
+pub use date::{CmDate, DATETIME_FORM, DAY_SECONDS, datetime_digits, datetime_text, instant_text, wall_seconds};
 pub use descriptor::SecurityDescriptor;
 pub use documented_request::{read_documented, read_leading_documented};
 pub use forms::{JsonForm, json_text};

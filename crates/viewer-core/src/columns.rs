@@ -1,7 +1,7 @@
 //! The columns of the requests table.
 
 use crate::time::{LocalClock, local_text};
-use cm_model::{NameBook, NameOrigin, Request, RequestStatus, Timestamp};
+use cm_model::{DAY_SECONDS as DAY, NameBook, NameOrigin, Request, RequestStatus, Timestamp};
 use uuid::Uuid;
 
 /// A column of the requests table.
@@ -154,7 +154,6 @@ pub fn waiting_since(request: &Request) -> Option<Timestamp> {
 /// (or a `since` after `now`, when the browser's clock is behind the server's)
 /// is "waiting under a minute". Whole seconds, integers only.
 pub fn waiting_text(since: Timestamp, now: Timestamp) -> String {
-    const DAY: i64 = 86_400;
     let seconds = now.as_second() - since.as_second();
     // Each unit's length in seconds, for the waits it is used for.
     let (length, unit) = match seconds {
@@ -368,7 +367,6 @@ mod tests {
     fn waits_are_told_in_whole_units_rounded_down() {
         const MINUTE: i64 = 60;
         const HOUR: i64 = 3600;
-        const DAY: i64 = 86_400;
         let since = at("2020-01-01T00:00:00Z");
         let after = |seconds: i64| waiting_text(since, Timestamp::from_second(since.as_second() + seconds).unwrap());
         for (seconds, text) in [
@@ -400,7 +398,6 @@ mod tests {
 
     #[test]
     fn every_wait_reads_as_a_count_of_the_unit_it_fills() {
-        const DAY: i64 = 86_400;
         let since = at("2000-01-01T00:00:00Z");
         let mut previous = (0, String::new());
         // Every second of the first two hours, then every 7 minutes up to three years.

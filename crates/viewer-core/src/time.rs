@@ -1,7 +1,7 @@
 //! Dates as the user reads them: in their own time zone, with the exact UTC
 //! value kept for a hover or a copy.
 
-use cm_model::{CmDate, Timestamp, datetime_text, wall_seconds};
+use cm_model::{CmDate, DAY_SECONDS as DAY, Timestamp, datetime_text, wall_seconds};
 use jiff::tz::Offset;
 use std::cell::Cell;
 
@@ -49,7 +49,6 @@ impl<C: LocalClock> OncePerDay<C> {
 
 impl<C: LocalClock> LocalClock for OncePerDay<C> {
     fn offset_seconds(&self, instant: Timestamp) -> i32 {
-        const DAY: i64 = 86_400;
         let day = instant.as_second().div_euclid(DAY);
         let place = &self.days[day.rem_euclid(REMEMBERED_DAYS as i64) as usize];
         let whole_day = match place.get() {
@@ -77,7 +76,7 @@ pub fn local_text(date: &CmDate, clock: &dyn LocalClock) -> String {
 /// `10:37`: the time of day at `instant` in the user's time, as the page
 /// says when the rows shown last came from the server.
 pub fn clock_text(instant: Timestamp, clock: &dyn LocalClock) -> String {
-    let second = local_seconds(instant, clock).rem_euclid(86_400);
+    let second = local_seconds(instant, clock).rem_euclid(DAY);
     format!("{:02}:{:02}", second / 3600, second / 60 % 60)
 }
 
