@@ -171,6 +171,13 @@ impl LoadWatcher for ThisLoad {
         self.asking.progress.set(Some(progress));
     }
 
+    fn frame(&self, answer: &LiveAnswer) {
+        // An answer already on screen stays until the new one's rows are shown.
+        if !self.refresh && self.asking.on_screen.question_untracked().is_none() {
+            self.show(answer.clone());
+        }
+    }
+
     fn first_rows(&self, answer: &LiveAnswer) {
         if !self.refresh {
             self.show(answer.clone());

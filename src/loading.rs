@@ -35,6 +35,9 @@ pub trait LoadWatcher {
     fn still_wanted(&self) -> bool;
     /// More of the body has arrived.
     fn received(&self, progress: Progress);
+    /// The answer has its first rows, not shown yet: the page may show the
+    /// answer's frame (its controls and empty table) in a task of its own.
+    fn frame(&self, answer: &LiveAnswer);
     /// The answer has its first rows, shown; the rest is still arriving.
     fn first_rows(&self, answer: &LiveAnswer);
     /// The answer has grown: one not on screen yet is sorted as the page would
@@ -149,8 +152,13 @@ impl Pace {
                 return true;
             }
             self.revealed = true;
-            // Showing them (the whole answer's view is made) gets a task of its
-            // own: together with the decoding before, it would be a long task.
+            // The page's frame, then the rows, each get a task of their own:
+            // together with the decoding before, they would be a long task.
+            yield_to_browser().await;
+            if !watcher.still_wanted() {
+                return false;
+            }
+            watcher.frame(answer);
             yield_to_browser().await;
             if !watcher.still_wanted() {
                 return false;
@@ -228,5 +236,81 @@ impl Intake {
             requests: answer.stored(),
         });
         Ok(answer)
+    }
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+    use std::cell::{Cell, RefCell};
+    use std::rc::Rc;
+    use viewer_core::time::FixedOffset;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    /// What a load told its page, in order: what, the rows then shown, and
+    /// whether the browser ran a task since the load's work before.
+    struct Recording {
+        told: RefCell<Vec<(&'static str, usize, bool)>>,
+        task_ran: Rc<Cell<bool>>,
+    }
+
+    impl Recording {
+        /// Starts recording: from now on, each timer the browser runs is a task between two of the load's.
+        fn new() -> Recording {
+            let recording = Recording { told: RefCell::default(), task_ran: Rc::default() };
+            recording.start_timer();
+            recording
+        }
+
+        fn start_timer(&self) {
+            let task_ran = self.task_ran.clone();
+            let timer = Closure::once_into_js(move || task_ran.set(true));
+            web_sys::window().unwrap().set_timeout_with_callback(timer.unchecked_ref()).unwrap();
+        }
+
+        fn record(&self, what: &'static str, answer: &LiveAnswer) {
+            self.told.borrow_mut().push((what, answer.with(|_, shown| shown), self.task_ran.replace(false)));
+            self.start_timer();
+        }
+    }
+
+    impl LoadWatcher for Recording {
+        fn still_wanted(&self) -> bool {
+            true
+        }
+
+        fn received(&self, _: Progress) {}
+
+        fn frame(&self, answer: &LiveAnswer) {
+            self.record("frame", answer);
+        }
+
+        fn first_rows(&self, answer: &LiveAnswer) {
+            self.record("first rows", answer);
+        }
+
+        fn grew(&self, answer: &LiveAnswer) {
+            self.record("grew", answer);
+        }
+
+        fn replacing(&self) -> Option<LiveAnswer> {
+            None
+        }
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_frame_and_the_first_rows_are_shown_each_in_a_task_of_its_own() {
+        let answer = LiveAnswer::new(Arc::default(), ServerQuery::default(), None);
+        let (watcher, mut pace) = (Recording::new(), Pace::new());
+        assert!(pace.after_piece(&answer, &watcher).await);
+        assert!(watcher.told.borrow().is_empty(), "nothing to show before the first rows");
+
+        answer.extend(vec![Request::default(); 3], &FixedOffset(0));
+        assert!(pace.after_piece(&answer, &watcher).await);
+        assert_eq!(*watcher.told.borrow(), [("frame", 0, true), ("first rows", 3, true)]);
     }
 }
