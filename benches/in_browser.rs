@@ -19,6 +19,7 @@
 mod support;
 
 use fantoccini::wd::TimeoutConfiguration;
+use serde::Deserialize;
 use serde_json::{Value, json};
 use std::path::Path;
 use std::process::{Command, ExitCode};
@@ -167,22 +168,38 @@ return mark === undefined ? null : { at: mark.startTime, detail: mark.detail ?? 
 /// Elements in the document.
 const ELEMENT_COUNT: &str = "return document.getElementsByTagName('*').length;";
 
-/// The durations of the long tasks (over 50 ms) so far. WebDriver cannot
-/// observe before the page loads, so this relies on Chromium keeping them for a
-/// buffered observer; null when Chromium does not support the entry type at all.
+/// The long tasks (over 50 ms) so far, each with how much of it ran scripts
+/// and how much rendered, from the long animation frames Chromium reports with
+/// them (a script counts when it starts in the task; a frame's rendering when
+/// it starts in it). WebDriver cannot observe before the page loads, so this
+/// relies on Chromium keeping both for a buffered observer; null when Chromium
+/// does not support long tasks at all.
 const LONG_TASKS: &str = r"
 const [from, to] = arguments;
-if (!PerformanceObserver.supportedEntryTypes.includes('longtask')) return null;
-return new Promise(resolve => {
+const supported = PerformanceObserver.supportedEntryTypes;
+if (!supported.includes('longtask')) return null;
+const buffered = type => new Promise(resolve => {
+  if (!supported.includes(type)) return resolve([]);
   const observer = new PerformanceObserver(list => {
     observer.disconnect();
-    const during = list.getEntries().filter(task => task.startTime < to && task.startTime + task.duration > from);
-    resolve(during.map(task => task.duration));
+    resolve(list.getEntries());
   });
-  observer.observe({ type: 'longtask', buffered: true });
+  observer.observe({ type, buffered: true });
   // With nothing buffered the observer is never called.
   setTimeout(() => { observer.disconnect(); resolve([]); }, 1000);
 });
+return Promise.all([buffered('longtask'), buffered('long-animation-frame')]).then(([tasks, frames]) => tasks
+  .filter(task => task.startTime < to && task.startTime + task.duration > from)
+  .map(task => {
+    const within = at => at >= task.startTime && at < task.startTime + task.duration;
+    const scripts = frames.flatMap(frame => frame.scripts).filter(script => within(script.startTime));
+    const rendering = frames.filter(frame => frame.renderStart > 0 && within(frame.renderStart));
+    return {
+      milliseconds: task.duration,
+      scripts: scripts.reduce((sum, script) => sum + script.duration, 0),
+      rendering: rendering.reduce((sum, frame) => sum + frame.startTime + frame.duration - frame.renderStart, 0),
+    };
+  }));
 ";
 
 /// `timedUpdate(action)`: milliseconds from just before `action` until the
@@ -483,9 +500,9 @@ fn between(from: &Option<Mark>, to: &Option<Mark>) -> Option<f64> {
 struct Run {
     marks: Marks,
     /// `None` when Chromium does not report long tasks.
-    long_task_milliseconds: Option<Vec<f64>>,
+    long_tasks: Option<Vec<LongTask>>,
     /// The same while the second refresh loaded and replaced the rows on screen.
-    refresh_long_task_milliseconds: Option<Vec<f64>>,
+    refresh_long_tasks: Option<Vec<LongTask>>,
     elements: u64,
     js_heap_bytes: u64,
     /// Milliseconds of each click, for each of `SORTED_COLUMNS`.
@@ -537,7 +554,7 @@ impl Run {
         browser.becomes_true_within(&all_rows_marked, MARK_TIMEOUT).await;
         let marks = Marks::read(browser).await;
         // Before the garbage collection below, itself a long task in a large heap.
-        let long_task_milliseconds = long_tasks_of_load(browser, 1).await;
+        let long_tasks = long_tasks_of_load(browser, 1).await;
         let elements = browser.evaluate(ELEMENT_COUNT).await.as_u64().expect("an element count");
         // A full collection as DevTools makes it: the page's own `gc()` leaves much garbage behind.
         browser.devtools("HeapProfiler.collectGarbage", json!({})).await;
@@ -561,7 +578,7 @@ impl Run {
         let loads_so_far = 3;
         let warm_decoding_milliseconds =
             refresh_and_read(browser, loads_so_far, DECODING_AND_STORING, "decoding").await;
-        let refresh_long_task_milliseconds = long_tasks_of_load(browser, loads_so_far).await;
+        let refresh_long_tasks = long_tasks_of_load(browser, loads_so_far).await;
         // After every other measure: from here on the page no longer fetches the list.
         let in_memory = match &parse {
             Ok(_) => decoding_from_memory(browser, &list_url, loads_so_far).await,
@@ -569,8 +586,8 @@ impl Run {
         };
         Run {
             marks,
-            long_task_milliseconds,
-            refresh_long_task_milliseconds,
+            long_tasks,
+            refresh_long_tasks,
             refreshed_wasm_bytes,
             warm_decoding_milliseconds,
             in_memory,
@@ -726,30 +743,44 @@ async fn refresh_and_read(browser: &Browser, loads: usize, expression: &str, wha
     browser.evaluate(&script).await.as_f64().ok_or_else(|| format!("the app marked no {what}"))
 }
 
-/// The durations of the long tasks that overlap the `load`-th load (counting
-/// the first), from the response's first byte until every row is shown (the
-/// load, not the app's start); `None` when Chromium reports none at all.
-async fn long_tasks_of_load(browser: &Browser, load: usize) -> Option<Vec<f64>> {
+/// A task over 50 ms, and how much of it ran scripts and how much rendered:
+/// the rest is the browser's own work (collecting garbage, for one).
+#[derive(Deserialize)]
+struct LongTask {
+    milliseconds: f64,
+    scripts: f64,
+    rendering: f64,
+}
+
+/// The long tasks that overlap the `load`-th load (counting the first), from
+/// the response's first byte until every row is shown (the load, not the
+/// app's start); `None` when Chromium reports none at all.
+async fn long_tasks_of_load(browser: &Browser, load: usize) -> Option<Vec<LongTask>> {
     let script = format!(
         "const at = name => performance.getEntriesByName(name, 'mark')[{}]?.startTime; \
          return [at({RESPONSE_START:?}) ?? 0, at({ALL_ROWS:?}) ?? Number.MAX_VALUE];",
         load - 1
     );
     let Value::Array(window) = browser.evaluate(&script).await else { panic!("the load's marks") };
-    serde_json::from_value(browser.evaluate_with(LONG_TASKS, window).await).expect("durations, or null")
+    serde_json::from_value(browser.evaluate_with(LONG_TASKS, window).await).expect("long tasks, or null")
 }
 
-/// The table's cell for the longest of `tasks`.
-fn longest_task(tasks: Option<&[f64]>) -> String {
-    match tasks {
-        Some([]) => "none".into(),
-        Some(tasks) => milliseconds(Some(slowest(tasks))),
-        None => LONG_TASKS_UNSUPPORTED.into(),
+/// The table's cell for the longest of `tasks`, with its scripts and rendering.
+fn longest_task(tasks: Option<&[LongTask]>) -> String {
+    let Some(tasks) = tasks else { return LONG_TASKS_UNSUPPORTED.into() };
+    match tasks.iter().max_by(|one, other| one.milliseconds.total_cmp(&other.milliseconds)) {
+        None => "none".into(),
+        Some(task) => format!(
+            "{} (scripts {}, rendering {})",
+            milliseconds(Some(task.milliseconds)),
+            milliseconds(Some(task.scripts)),
+            milliseconds(Some(task.rendering))
+        ),
     }
 }
 
 /// The table's cell for how many `tasks` there are.
-fn long_task_count(tasks: Option<&[f64]>) -> String {
+fn long_task_count(tasks: Option<&[LongTask]>) -> String {
     tasks.map_or_else(|| LONG_TASKS_UNSUPPORTED.into(), |tasks| tasks.len().to_string())
 }
 
@@ -924,12 +955,10 @@ fn table(bundle: &Bundle, sizes: &[usize], runs: &[Result<Run, String>]) -> Stri
             (Ok(in_memory), Ok(baseline)) => format!("{:.2}×", in_memory.ratio(*baseline)),
             _ => NO_PARSE.into(),
         }),
-        per_run("Longest task while loading", &|run| longest_task(run.long_task_milliseconds.as_deref())),
-        per_run("Tasks over 50 ms while loading", &|run| long_task_count(run.long_task_milliseconds.as_deref())),
-        per_run("Longest task while refreshing", &|run| longest_task(run.refresh_long_task_milliseconds.as_deref())),
-        per_run("Tasks over 50 ms while refreshing", &|run| {
-            long_task_count(run.refresh_long_task_milliseconds.as_deref())
-        }),
+        per_run("Longest task while loading", &|run| longest_task(run.long_tasks.as_deref())),
+        per_run("Tasks over 50 ms while loading", &|run| long_task_count(run.long_tasks.as_deref())),
+        per_run("Longest task while refreshing", &|run| longest_task(run.refresh_long_tasks.as_deref())),
+        per_run("Tasks over 50 ms while refreshing", &|run| long_task_count(run.refresh_long_tasks.as_deref())),
     ];
     for (index, column) in SORTED_COLUMNS.iter().enumerate() {
         let label = format!("Sort by {column}, median of {CLICKS_PER_COLUMN} clicks");
@@ -1111,7 +1140,10 @@ fn how_measured() -> String {
   `{ALL_ROWS}` (not the app's own start before it), read then with a buffered
   `PerformanceObserver` (WebDriver cannot install one before the page loads). While
   refreshing: the same for the second refresh over the network, whose answer replaces the
-  rows on screen in one step once it is whole.
+  rows on screen in one step once it is whole. The longest task's scripts are those that start
+  in it, and its rendering that of the frames whose rendering starts in it, as Chromium's long
+  animation frames (buffered too) report them; the rest of it is the browser's own work, such
+  as collecting garbage.
 - Sort: from just before `button.click()` on the column's header to after a `setTimeout(0)` (Leptos
   runs its effects in microtasks, before it) and a read of `document.body.offsetHeight` (which
   forces style and layout); {CLICKS_PER_COLUMN} clicks per column, alternating the direction,
