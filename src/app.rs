@@ -108,7 +108,7 @@ fn RequestsPage(settings: Arc<Settings>) -> impl IntoView {
     let choices = Choices::from_view(view_in_url());
     choices.mirror_in_url();
     let query = choices.query;
-    let asking = Asking::new(settings.clone(), choices.sort);
+    let asking = Asking::new(settings.clone(), choices.sort, choices.narrowing);
     // Every question asked, the first one included; Back and Forward too.
     Effect::new(move |_| asking.ask(query.get()));
     on_cleanup(move || asking.stop());
@@ -156,11 +156,10 @@ fn Answer(on_screen: OnScreen, settings: Arc<Settings>, choices: Choices, found:
     let narrowed = Memo::new_owning(move |earlier: Option<Narrowed>| {
         let narrowed = narrowing.with(|narrowing| {
             cards.with(|cards| {
-                on_screen
-                    .read(|store, shown| store.narrow(narrowing, cards.as_deref(), shown, earlier.unwrap_or_default()))
+                on_screen.with(|answer| answer.narrowed(narrowing, cards.as_deref(), earlier.unwrap_or_default()))
             })
         });
-        (narrowed, true)
+        (narrowed.unwrap_or_default(), true)
     });
     let card_requests = Signal::derive(move || {
         cards.with(|cards| {

@@ -11,6 +11,7 @@ use cm_model::ProfileTemplate;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
+use viewer_core::narrowing::Narrowing;
 use viewer_core::progress::Progress;
 use viewer_core::query::ServerQuery;
 use viewer_core::sorting::SortOrder;
@@ -46,6 +47,8 @@ pub struct Asking {
     pub last_end: RwSignal<Option<LoadEnded>>,
     /// The order of the rows on screen: a refresh's rows are sorted so as they arrive.
     order: RwSignal<SortOrder>,
+    /// The narrowing of the rows on screen: a refresh's rows are narrowed so as they arrive.
+    narrowing: RwSignal<Narrowing>,
     latest_load: StoredValue<u64>,
     settings: StoredValue<Arc<Settings>>,
     /// Asked once per page, with its first list: names only, so a failure
@@ -54,7 +57,7 @@ pub struct Asking {
 }
 
 impl Asking {
-    pub fn new(settings: Arc<Settings>, order: RwSignal<SortOrder>) -> Asking {
+    pub fn new(settings: Arc<Settings>, order: RwSignal<SortOrder>, narrowing: RwSignal<Narrowing>) -> Asking {
         Asking {
             on_screen: OnScreen::default(),
             failure: RwSignal::new(None),
@@ -62,6 +65,7 @@ impl Asking {
             failed_refresh: RwSignal::new(None),
             last_end: RwSignal::new(None),
             order,
+            narrowing,
             latest_load: StoredValue::new(0),
             settings: StoredValue::new(settings),
             templates: StoredValue::new(None),
@@ -186,9 +190,10 @@ impl LoadWatcher for ThisLoad {
 
     fn grew(&self, answer: &LiveAnswer) {
         // Called only in the same turn as a `still_wanted` that said yes: the
-        // page, and so its choice of order, is there.
+        // page, and so its choices of order and narrowing, are there.
         if self.refresh {
             self.asking.order.with_untracked(|order| answer.sort_ahead(order));
+            self.asking.narrowing.with_untracked(|narrowing| answer.narrow_ahead(narrowing));
         }
     }
 

@@ -14,6 +14,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use uuid::Uuid;
+use viewer_core::narrowing::{Narrowed, Narrowing};
 use viewer_core::query::ServerQuery;
 use viewer_core::sorting::{SortOrder, SortedRows};
 use viewer_core::store::RequestStore;
@@ -43,6 +45,8 @@ pub struct LiveAnswer {
     /// Its rows sorted while it loads unseen (a refresh's answer), for the
     /// page to take when it shows them.
     sorted_ahead: Arc<Mutex<Option<SortedRows>>>,
+    /// Its rows narrowed while it loads unseen, for the page likewise.
+    narrowed_ahead: Arc<Mutex<Option<Narrowed>>>,
     shown: ArcRwSignal<usize>,
     outcome: ArcRwSignal<Option<Outcome>>,
     question: ServerQuery,
@@ -62,6 +66,7 @@ impl LiveAnswer {
         LiveAnswer {
             store: Arc::new(RwLock::new(store)),
             sorted_ahead: Arc::default(),
+            narrowed_ahead: Arc::default(),
             shown: ArcRwSignal::new(0),
             outcome: ArcRwSignal::new(None),
             question,
@@ -122,7 +127,7 @@ impl LiveAnswer {
     /// off: the page then shows them without sorting a million at once.
     pub fn sort_ahead(&self, order: &SortOrder) {
         let sorted = self.sorted_up_to(self.stored(), order, None);
-        *self.lock_sorted_ahead() = Some(sorted);
+        *locked(&self.sorted_ahead) = Some(sorted);
     }
 
     /// The requests shown, in `order`, from those `earlier` or sorting ahead
@@ -131,9 +136,26 @@ impl LiveAnswer {
         self.sorted_up_to(self.shown.get(), order, earlier)
     }
 
+    /// Narrows every request stored by `narrowing`, from where the last call
+    /// left off: the page then shows them without narrowing a million at once.
+    pub fn narrow_ahead(&self, narrowing: &Narrowing) {
+        let earlier = locked(&self.narrowed_ahead).take().unwrap_or_default();
+        let narrowed = self.read_store(|store| store.narrow(narrowing, None, store.len(), earlier));
+        *locked(&self.narrowed_ahead) = Some(narrowed);
+    }
+
+    /// The requests shown that `narrowing` keeps (those naming one of `cards`,
+    /// if given), from those narrowed ahead if any, else from `earlier`;
+    /// subscribes the caller to the count shown.
+    pub fn narrowed(&self, narrowing: &Narrowing, cards: Option<&[Uuid]>, earlier: Narrowed) -> Narrowed {
+        let shown = self.shown.get();
+        let earlier = locked(&self.narrowed_ahead).take().unwrap_or(earlier);
+        self.read_store(|store| store.narrow(narrowing, cards, shown, earlier))
+    }
+
     /// The first `count` requests in `order`, from those sorted ahead if any, else `earlier`.
     fn sorted_up_to(&self, count: usize, order: &SortOrder, earlier: Option<SortedRows>) -> SortedRows {
-        let earlier = self.lock_sorted_ahead().take().or(earlier).unwrap_or_default();
+        let earlier = locked(&self.sorted_ahead).take().or(earlier).unwrap_or_default();
         self.read_store(|store| store.sorted(order, count, earlier))
     }
 
@@ -154,10 +176,6 @@ impl LiveAnswer {
 
     fn read_store<R>(&self, read: impl FnOnce(&RequestStore) -> R) -> R {
         read(&self.store.read().unwrap_or_else(PoisonError::into_inner))
-    }
-
-    fn lock_sorted_ahead(&self) -> std::sync::MutexGuard<'_, Option<SortedRows>> {
-        self.sorted_ahead.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn write_store<R>(&self, write: impl FnOnce(&mut RequestStore) -> R) -> R {
@@ -184,6 +202,11 @@ impl LiveAnswer {
     pub fn generation(&self) -> u64 {
         self.generation
     }
+}
+
+/// What was done ahead, even if a panic poisoned its lock: a whole value is there either way.
+fn locked<T>(ahead: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    ahead.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The answer the page shows, if any: what the page's parts read. Reading
@@ -249,5 +272,62 @@ impl OnScreen {
     /// default when there is none.
     pub fn read_untracked<R: Default>(self, read: impl FnOnce(&RequestStore) -> R) -> R {
         self.0.with_untracked(|answer| answer.as_ref().map(|answer| answer.read_store(read))).unwrap_or_default()
+    }
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+    use cm_model::{RequestStatus, RequestType};
+    use viewer_core::time::FixedOffset;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    /// `count` requests of three types and three statuses, in turn.
+    fn requests(count: usize) -> Vec<Request> {
+        let types = [RequestType::Enroll, RequestType::Unblock, RequestType::Renew];
+        let statuses = [RequestStatus::Pending, RequestStatus::Completed, RequestStatus::Denied];
+        let request =
+            |at: usize| Request { request_type: types[at % 3], status: statuses[at % 5 % 3], ..Request::default() };
+        (0..count).map(request).collect()
+    }
+
+    fn pending() -> Narrowing {
+        Narrowing { statuses: vec![RequestStatus::Pending], ..Narrowing::default() }
+    }
+
+    /// What the page would narrow without help: every row shown, at once.
+    fn narrowed_at_once(answer: &LiveAnswer, narrowing: &Narrowing) -> Narrowed {
+        answer.with(|store, shown| store.narrow(narrowing, None, shown, Narrowed::default()))
+    }
+
+    #[wasm_bindgen_test]
+    fn rows_narrowed_ahead_are_what_the_page_would_narrow() {
+        let answer = LiveAnswer::new(Arc::default(), ServerQuery::default(), None);
+        let all = requests(100);
+        answer.extend(all[..40].to_vec(), &FixedOffset(0));
+        answer.narrow_ahead(&pending());
+        answer.extend(all[40..70].to_vec(), &FixedOffset(0));
+        answer.narrow_ahead(&pending());
+        // Stored after the last narrowing ahead, as the body's end completes some.
+        answer.extend(all[70..].to_vec(), &FixedOffset(0));
+        answer.show_all();
+
+        let narrowed = answer.narrowed(&pending(), None, Narrowed::default());
+        assert_eq!(narrowed, narrowed_at_once(&answer, &pending()));
+        assert_eq!(narrowed.positions.len(), 40, "two in five are pending");
+    }
+
+    #[wasm_bindgen_test]
+    fn rows_narrowed_ahead_another_way_are_narrowed_again() {
+        let answer = LiveAnswer::new(Arc::default(), ServerQuery::default(), None);
+        answer.extend(requests(50), &FixedOffset(0));
+        answer.narrow_ahead(&pending());
+        answer.show_all();
+        // The user chose other statuses while the answer loaded.
+        let denied = Narrowing { statuses: vec![RequestStatus::Denied], ..Narrowing::default() };
+        assert_eq!(answer.narrowed(&denied, None, Narrowed::default()), narrowed_at_once(&answer, &denied));
+        let card = [Uuid::from_u128(7)];
+        let of_card = answer.narrowed(&pending(), Some(&card), Narrowed::default());
+        assert!(of_card.positions.is_empty(), "no request names the card");
     }
 }

@@ -116,10 +116,14 @@ pub async fn load_requests(
         }
     };
     mark("cm:last-byte");
-    // What arrived since the last showing is sorted now (a refresh's
-    // answer, not on screen yet), not in the task that puts the answer on
-    // screen, which then has little left to do but draw.
+    // What arrived since the last showing is sorted and narrowed now (a
+    // refresh's answer, not on screen yet), in a task before the one that
+    // puts the answer on screen, which then has little left to do but draw.
     watcher.grew(&intake.answer);
+    yield_to_browser().await;
+    if !watcher.still_wanted() {
+        return Loaded::Stopped;
+    }
     let host = download.host().to_owned();
     match interrupted {
         Some(error) if intake.answer.stored() == 0 => Loaded::Failed(error),

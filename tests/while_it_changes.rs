@@ -268,6 +268,30 @@ async fn a_refresh_shows_its_rows_in_the_order_chosen_as_it_loaded() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_refresh_shows_its_rows_narrowed_as_chosen_as_it_loaded() {
+    // A refresh's rows are narrowed as they arrive, unseen, by the search on
+    // screen: shown with it, and with another search typed half-way.
+    let app = built_app_configured(CONFIG);
+    let server = MockServer::start(app.path(), &SLOW_LIST);
+    let browser = open(&server, "?q=a9&type=Enroll").await;
+    for typed_half_way in [None, Some("b")] {
+        click_refresh(&browser).await;
+        browser.wait_until(LOADING).await;
+        if let Some(more) = typed_half_way {
+            tokio::time::sleep(Duration::from_millis(700)).await;
+            let search = browser.client.find(Locator::Css(".search input")).await.expect("the search box");
+            search.send_keys(more).await.expect("typing");
+            assert!(browser.evaluate(LOADING).await == true, "{more} was typed while the refresh loaded");
+        }
+        browser.wait_until(LOADED).await;
+        let summary = browser.text_of(".summary").await;
+        assert!(!summary.starts_with("0 of"), "the search finds some requests: {summary}");
+        assert_right_afterwards(&browser).await;
+    }
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_row_in_view_keeps_its_elements_and_the_focus_while_more_requests_arrive() {
     // Of one type, sorted by type, the requests stay in the order they came:
     // the first request of the list stays the first row, however many arrive after it.
