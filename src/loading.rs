@@ -40,8 +40,8 @@ pub trait LoadWatcher {
     fn frame(&self, answer: &LiveAnswer);
     /// The answer has its first rows, shown; the rest is still arriving.
     fn first_rows(&self, answer: &LiveAnswer);
-    /// The answer has grown: one not on screen yet is sorted as the page would
-    /// show it. Called only right after [`LoadWatcher::still_wanted`] said yes.
+    /// The answer has grown: one not on screen yet is sorted and narrowed as the
+    /// page would show it. Called only right after [`LoadWatcher::still_wanted`] said yes.
     fn grew(&self, answer: &LiveAnswer);
     /// The answer this load's answer is to replace, if any: the new one is
     /// made with room for as much, so that it never grows by doubling beside it.
@@ -120,8 +120,7 @@ pub async fn load_requests(
     // refresh's answer, not on screen yet), in a task before the one that
     // puts the answer on screen, which then has little left to do but draw.
     watcher.grew(&intake.answer);
-    yield_to_browser().await;
-    if !watcher.still_wanted() {
+    if !given_back_and_wanted(watcher).await {
         return Loaded::Stopped;
     }
     let host = download.host().to_owned();
@@ -132,6 +131,12 @@ pub async fn load_requests(
             Err(error) => Loaded::Failed(LoadError::Response { host, error }),
         },
     }
+}
+
+/// Gives the browser the main thread, then tells whether `watcher` still wants the load.
+async fn given_back_and_wanted(watcher: &impl LoadWatcher) -> bool {
+    yield_to_browser().await;
+    watcher.still_wanted()
 }
 
 /// When a load shows what it decoded and gives the main thread back.
@@ -158,13 +163,11 @@ impl Pace {
             self.revealed = true;
             // The page's frame, then the rows, each get a task of their own:
             // together with the decoding before, they would be a long task.
-            yield_to_browser().await;
-            if !watcher.still_wanted() {
+            if !given_back_and_wanted(watcher).await {
                 return false;
             }
             watcher.frame(answer);
-            yield_to_browser().await;
-            if !watcher.still_wanted() {
+            if !given_back_and_wanted(watcher).await {
                 return false;
             }
             answer.show_all();
@@ -174,8 +177,7 @@ impl Pace {
             self.last_shown = now();
         } else if now() - self.last_shown > self.show_every {
             // In a task of its own, after the browser has had the main thread back.
-            yield_to_browser().await;
-            if !watcher.still_wanted() {
+            if !given_back_and_wanted(watcher).await {
                 return false;
             }
             let started = now();
