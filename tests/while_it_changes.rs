@@ -240,55 +240,56 @@ async fn a_new_question_in_the_middle_of_the_first_load_shows_only_its_answer() 
     browser.close().await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_refresh_shows_its_rows_in_the_order_chosen_as_it_loaded() {
-    // A refresh's rows are sorted as they arrive, unseen, then shown in one
-    // step: in the order on screen, and in another one chosen half-way.
+/// Opens the app at `query` and refreshes it twice: as it is, then with
+/// `choose` done while the refresh loads. Each time the page must show what a
+/// fresh load of its link shows, and pass `check`.
+async fn refresh_with_a_choice_half_way(query: &str, choose: impl AsyncFn(&Browser), check: impl AsyncFn(&Browser)) {
     let app = built_app_configured(CONFIG);
     let server = MockServer::start(app.path(), &SLOW_LIST);
-    let browser = open(&server, "?sort=type-asc").await;
-    for chosen_half_way in [None, Some("Status")] {
+    let browser = open(&server, query).await;
+    for choose_half_way in [false, true] {
         click_refresh(&browser).await;
         browser.wait_until(LOADING).await;
-        if let Some(header) = chosen_half_way {
+        if choose_half_way {
             tokio::time::sleep(Duration::from_millis(700)).await;
-            browser
-                .evaluate(&format!(
-                    "Array.from(document.querySelectorAll('table.requests thead button')) \
-                     .find(button => button.textContent.startsWith('{header}')).click();"
-                ))
-                .await;
-            assert!(browser.evaluate(LOADING).await == true, "{header} was chosen while the refresh loaded");
+            choose(&browser).await;
+            assert!(browser.evaluate(LOADING).await == true, "the choice was made while the refresh loaded");
         }
         browser.wait_until(LOADED).await;
-        assert!(browser.evaluate("return location.search;").await.as_str().unwrap().contains("sort="));
+        check(&browser).await;
         assert_right_afterwards(&browser).await;
     }
     browser.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_refresh_shows_its_rows_in_the_order_chosen_as_it_loaded() {
+    // A refresh's rows are sorted as they arrive, unseen, then shown in one
+    // step: in the order on screen, and in another one chosen half-way.
+    let sort_by_status = async |browser: &Browser| {
+        let click = "Array.from(document.querySelectorAll('table.requests thead button')) \
+                     .find(button => button.textContent.startsWith('Status')).click();";
+        browser.evaluate(click).await;
+    };
+    let sorted = async |browser: &Browser| {
+        assert!(browser.evaluate("return location.search;").await.as_str().unwrap().contains("sort="));
+    };
+    refresh_with_a_choice_half_way("?sort=type-asc", sort_by_status, sorted).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_refresh_shows_its_rows_narrowed_as_chosen_as_it_loaded() {
     // A refresh's rows are narrowed as they arrive, unseen, by the search on
-    // screen: shown with it, and with another search typed half-way.
-    let app = built_app_configured(CONFIG);
-    let server = MockServer::start(app.path(), &SLOW_LIST);
-    let browser = open(&server, "?q=a9&type=Enroll").await;
-    for typed_half_way in [None, Some("b")] {
-        click_refresh(&browser).await;
-        browser.wait_until(LOADING).await;
-        if let Some(more) = typed_half_way {
-            tokio::time::sleep(Duration::from_millis(700)).await;
-            let search = browser.client.find(Locator::Css(".search input")).await.expect("the search box");
-            search.send_keys(more).await.expect("typing");
-            assert!(browser.evaluate(LOADING).await == true, "{more} was typed while the refresh loaded");
-        }
-        browser.wait_until(LOADED).await;
+    // screen: shown with it, and with a search typed on half-way.
+    let type_on = async |browser: &Browser| {
+        let search = browser.client.find(Locator::Css(".search input")).await.expect("the search box");
+        search.send_keys("b").await.expect("typing");
+    };
+    let found = async |browser: &Browser| {
         let summary = browser.text_of(".summary").await;
         assert!(!summary.starts_with("0 of"), "the search finds some requests: {summary}");
-        assert_right_afterwards(&browser).await;
-    }
-    browser.close().await;
+    };
+    refresh_with_a_choice_half_way("?q=a9&type=Enroll", type_on, found).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
