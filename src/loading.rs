@@ -153,7 +153,7 @@ impl Pace {
     }
 
     /// Shows the first rows as soon as there are any, then more rows every so
-    /// often (sorting them, when the answer is not on screen yet), and yields
+    /// often (sorting and narrowing them, when the answer is not on screen yet), and yields
     /// to the browser after each slice; `false` once the watcher no longer wants the load.
     async fn after_piece(&mut self, answer: &LiveAnswer, watcher: &impl LoadWatcher) -> bool {
         if !self.revealed {
